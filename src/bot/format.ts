@@ -1,0 +1,48 @@
+// Plain-text rendering shared by the messaging channels. Telegram adds entities on top of the same
+// text; Zalo sends it as is.
+import type { Answer, Citation } from '../engine/types.js';
+import { botTexts, formatDate } from '../texts/bot.js';
+
+export function citationLine(c: Citation): string {
+  const parts = [c.title];
+  if (c.number) parts.push(`số ${c.number}`);
+  if (c.issued) parts.push(formatDate(c.issued));
+  if (c.section) parts.push(c.section);
+  if (c.page) parts.push(`trang ${c.page}`);
+  return `[${c.n}] ${parts.join(', ')}${c.sourceUrl ? ` — ${c.sourceUrl}` : ''}`;
+}
+
+/** The answer followed by its numbered sources, as plain text. */
+export function formatAnswerPlain(answer: Answer): string {
+  if (!answer.citations.length) return answer.text;
+  return `${answer.text}\n\n${botTexts.sourcesLabel}\n${answer.citations.map(citationLine).join('\n')}`;
+}
+
+/**
+ * Splits a message under a channel's length limit, preferring paragraph breaks, then line breaks,
+ * then sentence ends, then spaces; a cut mid-word happens only for a single overlong word.
+ */
+export function splitMessage(text: string, limit: number): string[] {
+  const parts: string[] = [];
+  let rest = text.trim();
+  while (rest.length > limit) {
+    const window = rest.slice(0, limit + 1);
+    const cut =
+      lastBreak(window, /\n\s*\n/g) ?? lastBreak(window, /\n/g) ?? lastBreak(window, /[.!?…](?=\s)/g, 1) ?? lastBreak(window, /\s/g) ?? limit;
+    parts.push(rest.slice(0, cut).trim());
+    rest = rest.slice(cut).trim();
+  }
+  if (rest) parts.push(rest);
+  return parts;
+}
+
+/** Index just after the last match inside `window` (but never at 0), or undefined. */
+function lastBreak(window: string, pattern: RegExp, keep = 0): number | undefined {
+  let best: number | undefined;
+  for (const m of window.matchAll(pattern)) {
+    const at = m.index! + keep;
+    if (at > 0 && at <= window.length - 1) best = at;
+  }
+  // A break in the first fifth would leave tiny fragments; a later, weaker break is better.
+  return best !== undefined && best > window.length / 5 ? best : undefined;
+}

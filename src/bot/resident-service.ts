@@ -1,0 +1,124 @@
+// Everything a messaging channel does for a person, independent of the channel: answering with
+// conversation memory, the question log, feedback, subscriptions, data deletion and roles.
+// Telegram and Zalo adapters translate their updates into these calls and nothing more.
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { Answer, DocumentInfo, IngestSummary, KnowledgeService } from '../engine/types.js';
+import type { Store } from '../db/store.js';
+import type { ChannelName, Subscriber } from '../db/subscribers.js';
+import type { Role } from '../db/access.js';
+import type { Vote } from '../db/conversations.js';
+
+export interface ChatRef {
+  channel: ChannelName;
+  chatId: string;
+  userId: string;
+  displayName?: string;
+}
+
+export interface ResidentServiceDeps {
+  store: Store;
+  knowledge: KnowledgeService;
+  config: Config;
+  logger: Logger;
+  metrics?: Metrics;
+}
+
+const RANK: Record<Role, number> = { resident: 0, staff: 1, admin: 2 };
+
+export class ResidentService {
+  constructor(private readonly deps: ResidentServiceDeps) {}
+
+  /** Answers with the chat's recent turns as context; logs the exchange for review and feedback. */
+  async ask(ref: ChatRef, question: string): Promise<{ answer: Answer; questionId: number }> {
+    const { store, knowledge, config, metrics } = this.deps;
+    const history = store.conversations.recentTurns(ref.channel, ref.chatId, config.env.HISTORY_TURNS, config.env.HISTORY_TTL_MINUTES * 60_000);
+    const answer = await knowledge.ask(question, { history });
+    metrics?.questions.inc({ channel: ref.channel, status: answer.status });
+    metrics?.answerLatency.observe({ mode: answer.mode }, answer.timings.totalMs / 1000);
+    if (answer.llmFallback) metrics?.llmFallbacks.inc();
+    if (answer.status !== 'invalid') {
+      store.conversations.addTurn(ref.channel, ref.chatId, 'user', question);
+      store.conversations.addTurn(ref.channel, ref.chatId, 'assistant', answer.text);
+    }
+    const questionId = store.conversations.logQuestion({
+      channel: ref.channel,
+      chatId: ref.chatId,
+      userId: ref.userId,
+      question: question.slice(0, config.env.ASK_MAX_CHARS),
+      answer: answer.text,
+      status: answer.status,
+      citations: answer.citations,
+      confidence: answer.confidence,
+      latencyMs: answer.timings.totalMs,
+    });
+    return { answer, questionId };
+  }
+
+  vote(ref: ChatRef, questionId: number, vote: Vote, comment?: string): boolean {
+    return this.deps.store.conversations.vote(questionId, ref.channel, ref.chatId, vote, comment);
+  }
+
+  subscribe(ref: ChatRef, prefs: { topics: string[]; ward?: string }): Subscriber {
+    const { topics: known, wards } = this.deps.config.city;
+    const topics = prefs.topics.filter((t) => known.some((k) => k.slug === t));
+    const ward = prefs.ward && wards.includes(prefs.ward) ? prefs.ward : undefined;
+    return this.deps.store.subscribers.subscribe({ channel: ref.channel, chatId: ref.chatId, displayName: ref.displayName, topics, ward });
+  }
+
+  unsubscribe(ref: ChatRef): boolean {
+    return this.deps.store.subscribers.unsubscribe(ref.channel, ref.chatId);
+  }
+
+  subscription(ref: ChatRef): Subscriber | undefined {
+    const s = this.deps.store.subscribers.get(ref.channel, ref.chatId);
+    return s?.status === 'active' ? s : undefined;
+  }
+
+  /** Topic labels for display, in configuration order. */
+  topicLabels(slugs: string[]): string[] {
+    return this.deps.config.city.topics.filter((t) => slugs.includes(t.slug)).map((t) => t.label);
+  }
+
+  forget(ref: ChatRef) {
+    const removed = this.deps.store.forgetChat(ref.channel, ref.chatId);
+    this.deps.logger.info({ channel: ref.channel, removed }, 'resident data deleted on request');
+    return removed;
+  }
+
+  sources(): DocumentInfo[] {
+    return this.deps.knowledge.documents();
+  }
+
+  /** Roles from configuration (TELEGRAM_ADMIN_IDS, ...) win over stored ones; everyone else is a resident. */
+  roleOf(channel: ChannelName, userId: string): Role {
+    const env = this.deps.config.env;
+    const lists: Partial<Record<ChannelName, { admin: string[]; staff: string[] }>> = {
+      telegram: { admin: env.TELEGRAM_ADMIN_IDS, staff: env.TELEGRAM_STAFF_IDS },
+      zalo: { admin: env.ZALO_ADMIN_IDS, staff: env.ZALO_STAFF_IDS },
+    };
+    const l = lists[channel];
+    if (l?.admin.includes(userId)) return 'admin';
+    const stored = this.deps.store.access.storedRole(channel, userId);
+    if (stored === 'admin') return 'admin';
+    if (l?.staff.includes(userId)) return 'staff';
+    return stored;
+  }
+
+  /** True when the person may do `action`; every privileged attempt is audited, refusals also logged. */
+  authorize(ref: ChatRef, needed: 'staff' | 'admin', action: string): boolean {
+    const allowed = RANK[this.roleOf(ref.channel, ref.userId)] >= RANK[needed];
+    this.deps.store.access.audit(ref.channel, ref.userId, action, allowed);
+    if (!allowed) this.deps.logger.warn({ channel: ref.channel, userId: ref.userId, action }, 'privileged action refused');
+    return allowed;
+  }
+
+  refreshKnowledge(): Promise<IngestSummary> {
+    return this.deps.knowledge.refresh();
+  }
+
+  addDocument(fileName: string, bytes: Uint8Array): Promise<IngestSummary> {
+    return this.deps.knowledge.addDocument(fileName, bytes);
+  }
+}

@@ -1,0 +1,130 @@
+// Schema versions, applied in order inside one transaction each. Never edit a shipped migration:
+// add the next one.
+export const migrations: readonly string[] = [
+  // 1: residents, conversations, questions, feedback, roles, announcements, deliveries
+  `
+  CREATE TABLE subscribers (
+    id INTEGER PRIMARY KEY,
+    channel TEXT NOT NULL,
+    chat_id TEXT NOT NULL,
+    display_name TEXT,
+    topics TEXT NOT NULL DEFAULT '[]',      -- JSON array of topic slugs; [] = every topic
+    ward TEXT,                               -- NULL = the whole city
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'unsubscribed', 'blocked')),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (channel, chat_id)
+  );
+  CREATE INDEX subscribers_status ON subscribers (status, channel);
+
+  CREATE TABLE conversation_turns (
+    id INTEGER PRIMARY KEY,
+    channel TEXT NOT NULL,
+    chat_id TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+    text TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX conversation_turns_chat ON conversation_turns (channel, chat_id, created_at);
+
+  CREATE TABLE questions (
+    id INTEGER PRIMARY KEY,
+    channel TEXT NOT NULL,
+    chat_id TEXT NOT NULL,
+    user_id TEXT,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    status TEXT NOT NULL,
+    citations TEXT NOT NULL DEFAULT '[]',    -- JSON Citation[] as shown to the resident
+    confidence REAL NOT NULL DEFAULT 0,
+    latency_ms INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX questions_chat ON questions (channel, chat_id);
+
+  CREATE TABLE feedback (
+    id INTEGER PRIMARY KEY,
+    question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+    channel TEXT NOT NULL,
+    chat_id TEXT NOT NULL,
+    vote TEXT NOT NULL CHECK (vote IN ('up', 'down')),
+    comment TEXT,
+    created_at INTEGER NOT NULL,
+    UNIQUE (question_id, channel, chat_id)
+  );
+
+  CREATE TABLE roles (
+    channel TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'staff')),
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (channel, user_id)
+  );
+
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    channel TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    allowed INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE processed_updates (
+    channel TEXT NOT NULL,
+    update_key TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (channel, update_key)
+  );
+
+  CREATE TABLE kv (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE announcements (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attachment TEXT,                          -- JSON {kind, path?, url?, fileName?}
+    channels TEXT NOT NULL DEFAULT '[]',      -- JSON; [] = every channel
+    topics TEXT NOT NULL DEFAULT '[]',        -- JSON; [] = every topic
+    wards TEXT NOT NULL DEFAULT '[]',         -- JSON; [] = every ward
+    scheduled_at INTEGER,
+    expires_at INTEGER,
+    author TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('draft', 'scheduled', 'sending', 'done', 'cancelled')),
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER
+  );
+  CREATE INDEX announcements_status ON announcements (status, scheduled_at);
+
+  CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY,
+    announcement_id INTEGER NOT NULL REFERENCES announcements (id) ON DELETE CASCADE,
+    subscriber_id INTEGER NOT NULL REFERENCES subscribers (id) ON DELETE CASCADE,
+    channel TEXT NOT NULL,
+    chat_id TEXT NOT NULL,
+    -- 'sending' = claimed by a worker, outcome not yet recorded (the only state that can repeat after a crash)
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'skipped')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0,
+    claimed_at INTEGER,
+    sent_at INTEGER,
+    UNIQUE (announcement_id, subscriber_id)
+  );
+  CREATE INDEX deliveries_queue ON deliveries (channel, status, next_attempt_at);
+  CREATE INDEX deliveries_announcement ON deliveries (announcement_id, status);
+  `,
+  // 2: broadcast bookkeeping — a delivery refused because the chat blocked the bot (counted apart
+  // from other failures), and the knowledge-base file an announcement was published as (removed at expiry)
+  `
+  ALTER TABLE deliveries ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE announcements ADD COLUMN knowledge_file TEXT;
+  CREATE INDEX announcements_expiry ON announcements (expires_at) WHERE knowledge_file IS NOT NULL;
+  `,
+];

@@ -1,0 +1,152 @@
+// The offline answer: the sentences of the retrieved passages that best match the question,
+// quoted as they are and numbered by the passage they come from. No model, no network.
+import { answerTexts } from '../../texts/answers.js';
+import { fold } from '../normalize.js';
+import { lexicalTerms } from '../tokenize.js';
+import type { Citation, SearchHit } from '../types.js';
+import { toCitation } from './citations.js';
+
+export interface ExtractiveQuestion {
+  /** What the resident asked. */
+  question: string;
+  /** Terms carried over from the previous question for a follow-up; they count for less. */
+  carried?: string;
+}
+
+export interface ExtractiveAnswer {
+  text: string;
+  citations: Citation[];
+  confidence: number;
+}
+
+interface Sentence {
+  text: string;
+  hit: number;
+  exact: Set<string>;
+  folded: Set<string>;
+}
+
+interface QueryTerm {
+  exact: string;
+  folded: string;
+  /** Typed without diacritics: only the folded form can be compared. */
+  bare: boolean;
+  weight: number;
+}
+
+const MAX_SENTENCES = 3;
+const MAX_CHARS = 600;
+/** A sentence joins the best one only when it scores at least this share of it. */
+const KEEP_RATIO = 0.55;
+/** Tone-mark mismatch ("ban" typed as "bàn" for "bản"): probably another word, counts a little. */
+const TONE_MISMATCH = 0.3;
+const CARRIED_WEIGHT = 0.5;
+/** Longer sentences are split at ";" so an answer quotes the clause, not a whole list. */
+const CLAUSE_SPLIT_CHARS = 300;
+const MIN_SENTENCE_CHARS = 12;
+
+const segmenter = new Intl.Segmenter('vi', { granularity: 'sentence' });
+
+/** Sentences of a passage; "TP. Bắc Kạn" and similar short abbreviations do not end one. */
+export function splitSentences(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split(/\n+/)) {
+    let pending = '';
+    for (const { segment } of segmenter.segment(line)) {
+      pending += segment;
+      if (/(?:^|[\s(])\p{Lu}{1,3}\.\s*$/u.test(pending) || /\b(?:v\.v|tr|Tp|St|Q|P|Th|TS|ThS|PGS|GS)\.\s*$/u.test(pending)) continue;
+      out.push(...clauses(pending.trim()));
+      pending = '';
+    }
+    if (pending.trim()) out.push(...clauses(pending.trim()));
+  }
+  return out.filter((s) => s.length >= MIN_SENTENCE_CHARS);
+}
+
+function clauses(sentence: string): string[] {
+  if (sentence.length <= CLAUSE_SPLIT_CHARS) return [sentence];
+  return sentence.split(/;\s+/).map((s) => s.trim()).filter(Boolean);
+}
+
+function queryTerms(text: string, weight: number): QueryTerm[] {
+  const { exact, folded } = lexicalTerms(text);
+  return exact.map((e, i) => ({ exact: e, folded: folded[i], bare: e === folded[i], weight }));
+}
+
+function match(term: QueryTerm, s: Sentence): number {
+  if (term.bare) return s.folded.has(term.folded) ? 1 : 0;
+  if (s.exact.has(term.exact)) return 1;
+  return s.folded.has(term.folded) ? TONE_MISMATCH : 0;
+}
+
+/** Distinct terms, the resident's own first: a carried term never outweighs a typed one. */
+function distinct(terms: QueryTerm[]): QueryTerm[] {
+  const seen = new Map<string, QueryTerm>();
+  for (const t of terms) if (!seen.has(t.folded)) seen.set(t.folded, t);
+  return [...seen.values()];
+}
+
+export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit[]): ExtractiveAnswer | undefined {
+  const sentences: Sentence[] = [];
+  const seen = new Set<string>();
+  hits.forEach((hit, i) => {
+    for (const text of splitSentences(hit.chunk.text)) {
+      // Overlapping chunks repeat sentences; quote each once, from the better-ranked passage.
+      const key = fold(text);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const terms = lexicalTerms(text);
+      sentences.push({ text, hit: i, exact: new Set(terms.exact), folded: new Set(terms.folded) });
+    }
+  });
+  if (!sentences.length) return undefined;
+
+  const terms = distinct([...queryTerms(q.question, 1), ...(q.carried ? queryTerms(q.carried, CARRIED_WEIGHT) : [])]);
+  // Inverse sentence frequency: "thành phố" in every sentence tells nothing about which to quote.
+  const n = sentences.length;
+  for (const t of terms) {
+    const df = sentences.reduce((sum, s) => sum + (match(t, s) > 0 ? 1 : 0), 0);
+    t.weight *= Math.log(1 + (n + 1) / (df + 0.5)) * (t.exact.includes(' ') ? 1.5 : 1);
+  }
+  const total = terms.reduce((sum, t) => sum + t.weight, 0);
+  if (total === 0) return undefined;
+
+  const scored = sentences.map((s) => {
+    const coverage = terms.reduce((sum, t) => sum + t.weight * match(t, s), 0) / total;
+    const hit = hits[s.hit];
+    const prior = (1 / (1 + 0.2 * s.hit)) * (0.6 + 0.4 * hit.relevance);
+    return { s, coverage, score: coverage * prior };
+  });
+  scored.sort((a, b) => b.score - a.score);
+  const best = scored[0];
+  if (best.coverage === 0) return undefined;
+
+  const chosen = [best];
+  let chars = best.s.text.length;
+  for (const c of scored.slice(1)) {
+    if (chosen.length >= MAX_SENTENCES || c.score < KEEP_RATIO * best.score) break;
+    if (chars + c.s.text.length > MAX_CHARS) continue;
+    chosen.push(c);
+    chars += c.s.text.length;
+  }
+
+  const numberOf = new Map<number, number>();
+  const citations: Citation[] = [];
+  const parts = chosen.map(({ s }) => {
+    let n = numberOf.get(s.hit);
+    if (n === undefined) {
+      n = numberOf.size + 1;
+      numberOf.set(s.hit, n);
+      citations.push(toCitation(n, hits[s.hit].chunk));
+    }
+    return withMarker(s.text, n);
+  });
+  const confidence = Math.min(1, best.coverage * (0.5 + 0.5 * hits[0].relevance));
+  return { text: `${answerTexts.leadIn} ${parts.join(' ')}`, citations, confidence: Math.round(confidence * 100) / 100 };
+}
+
+/** "… dự án." → "… dự án [1]."; a closing quote or question mark stays before the marker. */
+function withMarker(sentence: string, n: number): string {
+  const body = sentence.replace(/[\s.;:,…]+$/u, '');
+  return /[?!”"»)]$/u.test(body) ? `${body} [${n}]` : `${body} [${n}].`;
+}

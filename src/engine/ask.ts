@@ -1,0 +1,169 @@
+// One channel-agnostic question → answer pipeline:
+// input guard → follow-up rewrite → retrieve → relevance floor → scope check → LLM or extractive answer.
+import { performance } from 'node:perf_hooks';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { answerTexts, type InvalidReason, type RefusalKind } from '../texts/answers.js';
+import { validateCitations } from './answer/citations.js';
+import { extractiveAnswer } from './answer/extractive.js';
+import { carriedTerms } from './answer/follow-up.js';
+import { checkInput } from './answer/input-guard.js';
+import { LlmError, type ChatLlm } from './answer/llm.js';
+import { answerMessages, loadPrompts, rewriteMessages, type Prompts } from './answer/prompts.js';
+import { detectOutOfScope, passagesIgnore } from './answer/scope.js';
+import { fold } from './normalize.js';
+import type { Answer, AnswerStatus, Citation, SearchHit, Turn } from './types.js';
+
+export interface AskOptions {
+  history?: Turn[];
+}
+
+export type Retrieve = (query: string, k: number) => Promise<SearchHit[]>;
+
+export type Ask = (question: string, options?: AskOptions) => Promise<Answer>;
+
+/** Passages searched per question; the LLM sees at most LLM_PASSAGES of those over the floor. */
+const SEARCH_K = 6;
+const LLM_PASSAGES = 5;
+
+interface Draft {
+  text: string;
+  status: AnswerStatus;
+  citations?: Citation[];
+  confidence?: number;
+  mode?: Answer['mode'];
+}
+
+/** The pure pipeline. Never throws for bad input; returns status 'invalid'. */
+export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: Logger; llm?: ChatLlm }): Ask {
+  const { retrieve, config, logger, llm } = deps;
+  const topics = config.city.topics.map((t) => t.label);
+  const ownPlaces = [config.city.name, ...config.city.wards].filter(Boolean);
+  let prompts: Promise<Prompts> | undefined;
+  const getPrompts = () => {
+    prompts ??= loadPrompts(config.paths.prompts).catch((err: unknown) => {
+      prompts = undefined; // a fixed prompts folder is picked up on the next question
+      throw err;
+    });
+    return prompts;
+  };
+
+  const invalid = (reason: InvalidReason): Draft => ({ status: 'invalid', text: answerTexts.invalid(reason, config.env.ASK_MAX_CHARS) });
+  const refused = (kind: RefusalKind): Draft => ({ status: 'refused', text: answerTexts.refused(kind, topics) });
+  const notFound = (): Draft => ({ status: 'not_found', text: answerTexts.notFound(topics) });
+
+  /** A standalone question for retrieval, plus the carried terms when the heuristic made it. */
+  async function standalone(question: string, history: Turn[]): Promise<{ searched: string; carried?: string; llmFailed: boolean }> {
+    if (!history.length) return { searched: question, llmFailed: false };
+    if (llm) {
+      try {
+        const rewritten = cleanRewrite(await llm.complete(await rewriteMessages(await getPrompts(), { question, history })), question);
+        if (rewritten) return { searched: rewritten, llmFailed: false };
+      } catch (err) {
+        logger?.warn({ err: describe(err) }, 'follow-up rewrite failed; using the offline heuristic');
+      }
+      const carried = carriedTerms(question, history);
+      return { searched: carried ? `${question} ${carried}` : question, carried, llmFailed: true };
+    }
+    const carried = carriedTerms(question, history);
+    return { searched: carried ? `${question} ${carried}` : question, carried, llmFailed: false };
+  }
+
+  async function llmAnswer(question: string, history: Turn[], hits: SearchHit[]): Promise<Draft> {
+    const passages = hits.slice(0, LLM_PASSAGES).map((h) => h.chunk);
+    const p = await getPrompts();
+    const reply = await llm!.complete(await answerMessages(p, { question, passages, history }));
+    if (fold(reply).includes(fold(p.refusal))) return { ...notFound(), mode: 'llm' };
+    const cited = validateCitations(reply, passages);
+    // A reply that cites nothing it was given is not grounded: treat it like a broken reply.
+    if (!cited.citations.length) throw new LlmError('the reply cites no given passage', 'malformed');
+    const relevance = Math.max(...cited.citations.map((c) => hits.find((h) => h.chunk.id === c.chunkId)?.relevance ?? 0));
+    return { status: 'answered', text: cited.text, citations: cited.citations, confidence: Math.round(relevance * 100) / 100, mode: 'llm' };
+  }
+
+  return async function ask(question, options = {}) {
+    const started = performance.now();
+    const timings = { retrievalMs: 0, generationMs: 0, totalMs: 0 };
+    let searchedQuestion = typeof question === 'string' ? question.trim() : '';
+    let llmFailed = false;
+    let answerStart: number | undefined;
+
+    const finish = (d: Draft): Answer => {
+      const now = performance.now();
+      if (answerStart !== undefined) timings.generationMs += now - answerStart;
+      timings.generationMs = round(timings.generationMs);
+      timings.totalMs = round(now - started);
+      const answered = d.status === 'answered';
+      const answer: Answer = {
+        text: d.text,
+        citations: answered ? (d.citations ?? []) : [],
+        status: d.status,
+        confidence: answered ? (d.confidence ?? 0) : 0,
+        mode: d.mode ?? 'offline',
+        llmFallback: Boolean(llm) && llmFailed && d.mode !== 'llm',
+        searchedQuestion,
+        timings,
+      };
+      logger?.debug({ status: answer.status, mode: answer.mode, llmFallback: answer.llmFallback, citations: answer.citations.length, timings }, 'answered');
+      return answer;
+    };
+
+    const guard = checkInput(question, config.env.ASK_MAX_CHARS);
+    if (!guard.ok) return finish(invalid(guard.reason));
+    const q = guard.question;
+    // HISTORY_TURNS=0 turns history off (slice(-0) would keep all of it).
+    const history = config.env.HISTORY_TURNS > 0 ? (options.history ?? []).slice(-config.env.HISTORY_TURNS) : [];
+
+    const genStart = performance.now();
+    const rewrite = await standalone(q, history);
+    llmFailed ||= rewrite.llmFailed;
+    searchedQuestion = rewrite.searched;
+    timings.generationMs += performance.now() - genStart;
+
+    const retrievalStart = performance.now();
+    let hits: SearchHit[];
+    try {
+      hits = await retrieve(searchedQuestion, SEARCH_K);
+    } catch (err) {
+      logger?.error({ err: describe(err) }, 'retrieval failed');
+      return finish({ status: 'not_found', text: answerTexts.notReady });
+    } finally {
+      timings.retrievalMs = round(performance.now() - retrievalStart);
+    }
+
+    const scope = detectOutOfScope(q, ownPlaces);
+    const passing = hits.filter((h) => h.relevance >= config.env.RELEVANCE_FLOOR);
+    if (scope && passagesIgnore(scope, passing)) return finish(refused(scope.kind));
+    if (!passing.length) return finish(notFound());
+
+    answerStart = performance.now();
+    if (llm) {
+      try {
+        return finish(await llmAnswer(q, history, passing));
+      } catch (err) {
+        llmFailed = true;
+        logger?.warn({ err: describe(err) }, 'LLM answer failed; answering offline');
+      }
+    }
+    const offline = extractiveAnswer(rewrite.carried ? { question: q, carried: rewrite.carried } : { question: searchedQuestion }, passing);
+    return finish(offline ? { status: 'answered', ...offline } : notFound());
+  };
+}
+
+/** The model's rewrite, if usable: one line, not empty, not absurdly long. */
+function cleanRewrite(reply: string, question: string): string | undefined {
+  const line = reply
+    .split('\n')
+    .map((l) => l.trim())
+    .find(Boolean)
+    ?.replace(/^["“'«]+|["”'»]+$/g, '')
+    .trim();
+  if (!line || line.length > question.length * 3 + 200) return undefined;
+  return line;
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;

@@ -1,0 +1,298 @@
+// Structure-aware chunking. Vietnamese administrative texts are cited by their structure
+// ("Chương II, Điều 5, khoản 2"), so chunks follow it: a chunk never spans two Điều, carries its
+// section path, and starts with the heading lines above it so it can be found on its own.
+// Inside a section text is packed by whole sentences up to the target size; consecutive chunks
+// of one section overlap by whole trailing sentences.
+import { createHash } from 'node:crypto';
+import type { Chunk, ParsedDocument } from './types.js';
+
+export interface ChunkOptions {
+  targetChars: number;
+  overlapChars: number;
+}
+
+/** Bumped when chunking changes, so that ingest re-chunks documents whose bytes did not change. */
+export const CHUNKER_VERSION = 1;
+
+// Ranks order section markers from outermost to innermost; Markdown/HTML heading levels 1..6
+// sit above the legal structure. Items (rank >= ITEM_RANK) may share a chunk with siblings.
+const RANK = { part: 10, chapter: 11, mucLegal: 12, roman: 13, article: 14, numbered: 15, subNumbered: 16, lettered: 17 } as const;
+const ITEM_RANK = RANK.numbered;
+const HEADER_LINE_MAX = 160;
+const LABEL_MAX = 60;
+
+interface Marker {
+  rank: number;
+  label: string;
+  /** The full heading line, repeated as context at the top of chunks below it. */
+  line: string;
+}
+
+interface Line {
+  text: string;
+  page?: number;
+}
+
+interface Segment {
+  path: Marker[];
+  /** True when the segment starts with its own marker line. */
+  marked: boolean;
+  lines: Line[];
+  record?: boolean;
+}
+
+const PATTERNS: [RegExp, number, (m: RegExpExecArray, inArticle: boolean, line: string) => string][] = [
+  [/^(?:Phần|PHẦN)\s+(thứ\s+\S+|THỨ\s+\S+|[IVXLC]+|\d+)(?=[\s.:]|$)/u, RANK.part, (m) => `Phần ${m[1]}`],
+  [/^(?:Chương|CHƯƠNG)\s+([IVXLC]+|\d+)(?=[\s.:]|$)/u, RANK.chapter, (m) => `Chương ${m[1]}`],
+  [/^(?:Mục|MỤC)\s+(\d+|[IVXLC]+)(?=[\s.:]|$)/u, RANK.mucLegal, (m) => `Mục ${m[1]}`],
+  [/^(?:Điều|ĐIỀU)\s+(\d+[a-z]?)\s*(?:[.:]|$)/u, RANK.article, (m) => `Điều ${m[1]}`],
+  [/^([IVXLC]+)[.)]\s+\S/u, RANK.roman, (_m, _a, line) => shortLabel(line)],
+  [/^Khoản\s+(\d+)(?=[\s.:]|$)/u, RANK.numbered, (m) => `Khoản ${m[1]}`],
+  [/^(\d{1,2})[.)]\s+\S/u, RANK.numbered, (m, inArticle, line) => (inArticle ? `Khoản ${m[1]}` : shortLabel(line))],
+  [/^(\d{1,2}\.\d{1,2})\.?\s+\S/u, RANK.subNumbered, (_m, _a, line) => shortLabel(line)],
+  [/^([a-zđ])\)\s+\S/u, RANK.lettered, (m, inArticle) => (inArticle ? `Điểm ${m[1]}` : `${m[1]})`)],
+];
+
+function shortLabel(line: string): string {
+  if (line.length <= LABEL_MAX) return line.replace(/[.:;,]$/, '');
+  return `${line.slice(0, LABEL_MAX).replace(/\s+\S*$/, '')}…`;
+}
+
+function detectMarker(line: string, stack: Marker[]): Marker | undefined {
+  const inArticle = stack.some((m) => m.rank === RANK.article);
+  for (const [re, rank, label] of PATTERNS) {
+    const m = re.exec(line);
+    if (m) return { rank, label: label(m, inArticle, line), line: line.slice(0, HEADER_LINE_MAX) };
+  }
+  return undefined;
+}
+
+/**
+ * Joins lines that a layout wrapped in the middle of a sentence (PDF, hard-wrapped text): the next
+ * line continues when it starts in lower case and the previous one did not end a sentence.
+ */
+function reflow(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const prev = out[out.length - 1];
+    if (prev !== undefined && /^\p{Ll}/u.test(line) && !/[.!?…:;"”)]$/u.test(prev) && !detectMarker(line, [{ rank: RANK.article, label: '', line: '' }])) {
+      out[out.length - 1] = `${prev} ${line}`;
+    } else {
+      out.push(line);
+    }
+  }
+  return out;
+}
+
+function segmentsOf(doc: ParsedDocument): Segment[] {
+  const segments: Segment[] = [];
+  const stack: Marker[] = [];
+  let current: Segment | undefined;
+  const open = (marked: boolean) => {
+    current = { path: [...stack], marked, lines: [] };
+    segments.push(current);
+    return current;
+  };
+  for (const block of doc.blocks) {
+    if (block.record) {
+      segments.push({ path: [...stack], marked: false, lines: [{ text: block.text, page: block.page }], record: true });
+      current = undefined;
+      continue;
+    }
+    const lines = block.heading ? [block.text.replace(/\n/g, ' ')] : reflow(block.text);
+    for (const text of lines) {
+      const isTitle = block.heading && text === doc.meta.title;
+      const marker = isTitle ? undefined : (detectMarker(text, stack) ?? (block.heading ? { rank: block.heading, label: shortLabel(text), line: text.slice(0, HEADER_LINE_MAX) } : undefined));
+      if (marker) {
+        while (stack.length && stack[stack.length - 1].rank >= marker.rank) stack.pop();
+        stack.push(marker);
+        open(true).lines.push({ text, page: block.page });
+      } else {
+        (current ?? open(false)).lines.push({ text, page: block.page });
+      }
+    }
+  }
+  return segments;
+}
+
+interface Group {
+  /** Section path of the whole group: shortened to the parent when item siblings are merged. */
+  path: Marker[];
+  /** Heading lines above the group (ancestors of its first segment). */
+  context: string[];
+  /** The group's own heading line, repeated on its continuation chunks. */
+  ownHeading?: string;
+  segments: Segment[];
+  size: number;
+  record?: boolean;
+}
+
+const isPrefix = (a: Marker[], b: Marker[]) => a.length <= b.length && a.every((m, i) => m === b[i]);
+const sizeOf = (s: Segment) => s.lines.reduce((n, l) => n + l.text.length + 1, 0);
+
+/**
+ * Groups segments into sections that are packed together: a heading alone is folded into the
+ * section below it (its line is repeated there as context), small items join their parent or
+ * their siblings, and anything from Điều upwards starts a new group.
+ */
+function groupsOf(segments: Segment[], budget: number): Group[] {
+  const groups: Group[] = [];
+  let group: Group | undefined;
+  segments.forEach((seg, i) => {
+    const next = segments[i + 1];
+    const headingOnly = seg.marked && seg.lines.length === 1 && !seg.record;
+    if (headingOnly && next && !next.record && next.path.length > seg.path.length && isPrefix(seg.path, next.path)) return;
+    const size = sizeOf(seg);
+    const last = seg.path[seg.path.length - 1];
+    if (group && !group.record && !seg.record && last && last.rank >= ITEM_RANK && group.size + size <= budget) {
+      const parent = seg.path.slice(0, -1);
+      if (isPrefix(group.path, seg.path)) {
+        group.segments.push(seg);
+        group.size += size;
+        return;
+      }
+      if (group.path.length === seg.path.length && isPrefix(parent, group.path)) {
+        group.path = parent;
+        group.ownHeading = undefined;
+        group.segments.push(seg);
+        group.size += size;
+        return;
+      }
+    }
+    const ancestors = seg.marked ? seg.path.slice(0, -1) : seg.path;
+    group = {
+      path: seg.path,
+      context: ancestors.map((m) => m.line),
+      ownHeading: seg.marked ? seg.path[seg.path.length - 1].line : undefined,
+      segments: [seg],
+      size,
+      record: seg.record,
+    };
+    groups.push(group);
+  });
+  return groups;
+}
+
+interface Sentence {
+  text: string;
+  page?: number;
+  /** Starts a new line (a new paragraph or structural item) rather than continuing one. */
+  lineStart: boolean;
+}
+
+// Words that end in a dot without ending a sentence.
+const ABBREVIATIONS = new Set(['tp', 'tt', 'ths', 'ts', 'pgs', 'gs', 'bs', 'ks', 'q', 'p', 'x', 'h', 'tx', 'st', 'nxb', 'v.v', 'vv', 'ng', 'tr', 'ông', 'bà', 'mr', 'ms', 'dr', 'no', 'số']);
+const SENTENCE_END = /[.!?…]+["”’)\]]*\s+(?=["“‘(\[]?[\p{Lu}\d])/gu;
+const MARKER_ONLY = /^(?:(?:Phần|Chương|Mục|Điều|Khoản|Điểm)\s+)?(?:\d+|[IVXLC]+|[a-zđ])$/iu;
+
+/** Splits at sentence ends, not after abbreviations ("TP. Bắc Kạn"), initials or "Điều 5.". */
+export function splitSentences(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  for (const m of text.matchAll(SENTENCE_END)) {
+    const end = m.index + m[0].length;
+    const piece = text.slice(start, m.index).trim();
+    const lastWord = /(\S+)$/.exec(piece)?.[1] ?? '';
+    if (m[0].startsWith('.') && (ABBREVIATIONS.has(lastWord.toLowerCase()) || /^\p{Lu}$/u.test(lastWord) || MARKER_ONLY.test(piece))) continue;
+    out.push(text.slice(start, end).trim());
+    start = end;
+  }
+  const rest = text.slice(start).trim();
+  if (rest) out.push(rest);
+  return out;
+}
+
+/** A sentence longer than the budget is cut at clause ends (";", ",") — the least bad place. */
+function splitLong(sentence: string, budget: number): string[] {
+  if (sentence.length <= budget) return [sentence];
+  const pieces: string[] = [];
+  let rest = sentence;
+  while (rest.length > budget) {
+    const window = rest.slice(0, budget);
+    const cut = Math.max(window.lastIndexOf('; '), window.lastIndexOf(', '), window.lastIndexOf(' '));
+    const at = cut > budget / 3 ? cut + 1 : budget;
+    pieces.push(rest.slice(0, at).trim());
+    rest = rest.slice(at).trim();
+  }
+  if (rest) pieces.push(rest);
+  return pieces;
+}
+
+function sentencesOf(group: Group, budget: number): Sentence[] {
+  return group.segments.flatMap((seg) =>
+    seg.lines.flatMap((line) =>
+      (seg.record ? [line.text] : splitSentences(line.text))
+        .flatMap((s) => (seg.record ? [s] : splitLong(s, budget)))
+        .map((text, i) => ({ text, page: line.page, lineStart: i === 0 })),
+    ),
+  );
+}
+
+function join(sentences: Sentence[]): string {
+  return sentences.map((s, i) => (i === 0 ? '' : s.lineStart ? '\n' : ' ') + s.text).join('');
+}
+
+export function chunkDocument(doc: ParsedDocument, options: ChunkOptions): Chunk[] {
+  const { targetChars, overlapChars } = options;
+  const meta = doc.meta;
+  const chunks: Chunk[] = [];
+  const emit = (text: string, section: string[], page: number | undefined) => {
+    const position = chunks.length;
+    chunks.push({
+      id: `${meta.id}#${position}`,
+      docId: meta.id,
+      title: meta.title,
+      kind: meta.kind,
+      ...(meta.number && { number: meta.number }),
+      ...(meta.issued && { issued: meta.issued }),
+      ...(meta.sourceUrl && { sourceUrl: meta.sourceUrl }),
+      section,
+      ...(page !== undefined && { page }),
+      position,
+      text,
+      hash: createHash('sha256').update(text).digest('hex'),
+    });
+  };
+
+  for (const group of groupsOf(segmentsOf(doc), targetChars)) {
+    const section = group.path.map((m) => m.label);
+    if (group.record) {
+      // A table row means little without the table's name and the headings above it.
+      const context = [meta.title, ...group.context].join('\n');
+      const line = group.segments[0].lines[0];
+      emit(`${context}\n${line.text}`, section, line.page);
+      continue;
+    }
+    const contextText = group.context.join('\n');
+    const budget = Math.max(targetChars - contextText.length, Math.floor(targetChars / 2));
+    const sentences = sentencesOf(group, budget);
+    let start = 0;
+    let fresh = 0;
+    let first = true;
+    while (start < sentences.length) {
+      let end = start;
+      let size = 0;
+      while (end < sentences.length && (end === start || size + sentences[end].text.length + 1 <= budget)) {
+        size += sentences[end].text.length + 1;
+        end++;
+      }
+      const body = join(sentences.slice(start, end));
+      const header = [...group.context, ...(!first && group.ownHeading ? [group.ownHeading] : [])];
+      const page = sentences[fresh].page;
+      emit(header.length ? `${header.join('\n')}\n${body}` : body, section, page);
+      if (end >= sentences.length) break;
+      // Overlap: whole trailing sentences of this chunk, as many as fit in overlapChars and
+      // still leave room for the next sentence; never the whole chunk (that would not advance).
+      let next = end;
+      let overlap = 0;
+      while (next - 1 > start && overlap + sentences[next - 1].text.length + 1 <= overlapChars && overlap + sentences[next - 1].text.length + sentences[end].text.length + 2 <= budget) {
+        next--;
+        overlap += sentences[next].text.length + 1;
+      }
+      start = next;
+      fresh = end;
+      first = false;
+    }
+  }
+  return chunks;
+}

@@ -1,0 +1,164 @@
+// The knowledge index on disk, one directory:
+//   meta.json        which embedder built it, when, which documents
+//   chunks.jsonl     one chunk per line, line i = label i everywhere else
+//   lexical.bin      BM25 postings (header, offsets, docs, tfs, lengths; little-endian u32/u8)
+//   lexical-terms.txt the vocabulary, one term per line, line t = term id t
+//   vectors.hnsw     hnswlib graph (cosine)
+// Everything is precomputed at ingest so that opening is reading, not re-tokenizing.
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { EmbeddingProvider } from './embeddings/index.js';
+import { HybridSearcher } from './hybrid-search.js';
+import { LexicalIndex, type LexicalData } from './lexical-index.js';
+import type { Chunk, DocumentInfo, SearchHit } from './types.js';
+import { VectorIndex } from './vector-index.js';
+
+export interface IndexMeta {
+  formatVersion: 1;
+  embedding: { id: string; dimensions: number };
+  builtAt: string;
+  chunkCount: number;
+  documents: DocumentInfo[];
+}
+
+export interface SearchIndex {
+  readonly meta: IndexMeta;
+  readonly chunks: readonly Chunk[];
+  search(query: string, k: number): Promise<SearchHit[]>;
+}
+
+const META = 'meta.json';
+const CHUNKS = 'chunks.jsonl';
+const LEXICAL = 'lexical.bin';
+const TERMS = 'lexical-terms.txt';
+const VECTORS = 'vectors.hnsw';
+const LEXICAL_MAGIC = 0x4c455831; // "LEX1"
+
+export class IndexMismatchError extends Error {
+  constructor(
+    readonly built: { id: string; dimensions: number },
+    readonly configured: { id: string; dimensions: number },
+  ) {
+    super(
+      `Chỉ mục tri thức được xây bằng bộ nhúng "${built.id}" (${built.dimensions} chiều), ` +
+        `nhưng cấu hình hiện tại dùng "${configured.id}" (${configured.dimensions} chiều). ` +
+        `Hai loại vector không dùng chung được: hãy chạy lại npm run ingest để xây lại chỉ mục ` +
+        `(hoặc trả EMBEDDING_PROVIDER/EMBEDDING_MODEL/EMBEDDING_DIMENSIONS về như cũ).`,
+    );
+    this.name = 'IndexMismatchError';
+  }
+}
+
+export class IndexMissingError extends Error {
+  constructor(readonly dir: string) {
+    super(`Chưa có chỉ mục tri thức tại ${dir}. Hãy chạy npm run ingest để xây chỉ mục từ thư mục tài liệu.`);
+    this.name = 'IndexMissingError';
+  }
+}
+
+/**
+ * The text a chunk is searched by: its document title and section path, then its own text,
+ * so "Nghị quyết số 07 nói gì" finds passages of that resolution. Ingest embeds this same text.
+ */
+export function searchableText(chunk: Pick<Chunk, 'title' | 'section' | 'text'>): string {
+  return [chunk.title, chunk.section.join(' › '), chunk.text].filter(Boolean).join('\n');
+}
+
+async function writeLexical(dir: string, data: LexicalData): Promise<void> {
+  const terms = data.terms.length;
+  const postings = data.docs.length;
+  const header = new Uint32Array([LEXICAL_MAGIC, data.docCount, terms, postings]);
+  const tfPadding = new Uint8Array((4 - (postings % 4)) % 4);
+  const file = await fs.open(path.join(dir, LEXICAL), 'w');
+  try {
+    for (const part of [header, data.offsets, data.docs, data.tfs, tfPadding, data.docLengths]) {
+      await file.write(new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
+    }
+  } finally {
+    await file.close();
+  }
+  await fs.writeFile(path.join(dir, TERMS), data.terms.join('\n'));
+}
+
+async function readLexical(dir: string): Promise<LexicalData> {
+  const raw = await fs.readFile(path.join(dir, LEXICAL));
+  // Typed-array views need 4-byte alignment; small files may come from Node's shared pool.
+  const buf = raw.byteOffset % 4 === 0 ? raw : Buffer.from(raw);
+  const u32 = (offset: number, length: number) => new Uint32Array(buf.buffer, buf.byteOffset + offset, length);
+  const [magic, docCount, terms, postings] = u32(0, 4);
+  if (magic !== LEXICAL_MAGIC) throw new Error(`${LEXICAL}: not a lexical index file`);
+  let at = 16;
+  const offsets = u32(at, terms + 1);
+  at += (terms + 1) * 4;
+  const docs = u32(at, postings);
+  at += postings * 4;
+  const tfs = new Uint8Array(buf.buffer, buf.byteOffset + at, postings);
+  at += postings + ((4 - (postings % 4)) % 4);
+  const docLengths = u32(at, docCount);
+  const termText = await fs.readFile(path.join(dir, TERMS), 'utf8');
+  return { docCount, terms: terms ? termText.split('\n') : [], offsets, docs, tfs, docLengths };
+}
+
+/** Writes a complete index into `dir` (a new, empty directory created by the caller). */
+export async function writeIndex(
+  dir: string,
+  chunks: Chunk[],
+  vectors: Float32Array[],
+  meta: Omit<IndexMeta, 'formatVersion' | 'builtAt' | 'chunkCount'>,
+): Promise<void> {
+  if (vectors.length !== chunks.length) {
+    throw new Error(`writeIndex: ${chunks.length} chunks but ${vectors.length} vectors`);
+  }
+  const full: IndexMeta = {
+    formatVersion: 1,
+    embedding: { id: meta.embedding.id, dimensions: meta.embedding.dimensions },
+    builtAt: new Date().toISOString(),
+    chunkCount: chunks.length,
+    documents: meta.documents,
+  };
+  const lexical = LexicalIndex.build(chunks.map(searchableText));
+  await writeLexical(dir, lexical.data);
+  if (chunks.length) await VectorIndex.build(vectors, meta.embedding.dimensions).write(path.join(dir, VECTORS));
+  await fs.writeFile(path.join(dir, CHUNKS), chunks.map((c) => JSON.stringify(c)).join('\n') + (chunks.length ? '\n' : ''));
+  // meta.json last: its presence marks a complete index.
+  await fs.writeFile(path.join(dir, META), JSON.stringify(full, null, 2) + '\n');
+}
+
+async function readMeta(dir: string): Promise<IndexMeta | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(path.join(dir, META), 'utf8')) as IndexMeta;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+async function readChunks(dir: string): Promise<Chunk[]> {
+  const chunks: Chunk[] = [];
+  const lines = createInterface({ input: createReadStream(path.join(dir, CHUNKS), 'utf8'), crlfDelay: Infinity });
+  for await (const line of lines) if (line) chunks.push(JSON.parse(line) as Chunk);
+  return chunks;
+}
+
+/** Reads meta and chunks (no search structures). Returns undefined when `dir` holds no index. */
+export async function readIndexFiles(dir: string): Promise<{ meta: IndexMeta; chunks: Chunk[] } | undefined> {
+  const meta = await readMeta(dir);
+  if (!meta) return undefined;
+  return { meta, chunks: await readChunks(dir) };
+}
+
+/** Loads an index for searching; throws IndexMismatchError if the embedder differs from the builder. */
+export async function openIndex(dir: string, embeddings: EmbeddingProvider): Promise<SearchIndex> {
+  const meta = await readMeta(dir);
+  if (!meta) throw new IndexMissingError(dir);
+  const configured = { id: embeddings.id, dimensions: embeddings.dimensions };
+  if (meta.embedding.id !== configured.id || meta.embedding.dimensions !== configured.dimensions) {
+    throw new IndexMismatchError(meta.embedding, configured);
+  }
+  const [chunks, lexicalData] = await Promise.all([readChunks(dir), readLexical(dir)]);
+  const vector = chunks.length ? await VectorIndex.read(path.join(dir, VECTORS), meta.embedding.dimensions) : undefined;
+  const searcher = new HybridSearcher(chunks, LexicalIndex.fromData(lexicalData), vector, embeddings);
+  return { meta, chunks, search: (query, k) => searcher.search(query, k) };
+}

@@ -1,0 +1,270 @@
+// BM25 over Vietnamese syllables and syllable bigrams, with two fields: the exact (accented)
+// terms as stored, and their accent-folded forms. Only exact postings are stored; a folded
+// term's postings are the union of the exact terms that fold to it, merged at query time, so
+// folding costs no extra memory and its statistics (df) are still those of a real field.
+import { hasDiacritics } from './normalize.js';
+import { foldTerm, indexTerms, lexicalTerms } from './tokenize.js';
+
+const K1 = 1.2;
+const B = 0.75;
+/** Weight of the folded field when the question carries diacritics (else folded is all there is). */
+const FOLD_WEIGHT = 0.35;
+/** Share of a term's informativeness credited to a passage that matches it only once folded. */
+const FOLD_CREDIT = 0.8;
+
+/** The serializable form: a vocabulary and postings in CSR layout (doc ids ascending per term). */
+export interface LexicalData {
+  docCount: number;
+  terms: string[];
+  /** offsets[t]..offsets[t+1] index docs/tfs for term t. */
+  offsets: Uint32Array;
+  docs: Uint32Array;
+  tfs: Uint8Array;
+  docLengths: Uint32Array;
+}
+
+export interface LexicalHit {
+  doc: number;
+  score: number;
+  /** Idf-weighted share of the question's terms found in the passage, in [0, 1]. */
+  coverage: number;
+}
+
+/** A Uint32Array that grows: postings for 100,000 passages do not fit comfortably in JS arrays. */
+class GrowableU32 {
+  data = new Uint32Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Uint32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+}
+
+/** Indices of the k largest scores among candidates, best first. */
+function topK(scores: Float64Array, candidates: Uint32Array, count: number, k: number): number[] {
+  const heap: number[] = []; // min-heap of doc ids by score
+  const less = (a: number, b: number) => scores[a] < scores[b] || (scores[a] === scores[b] && a > b);
+  const siftDown = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && less(heap[l], heap[m])) m = l;
+      if (r < heap.length && less(heap[r], heap[m])) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m], heap[i]];
+      i = m;
+    }
+  };
+  for (let c = 0; c < count; c++) {
+    const d = candidates[c];
+    if (heap.length < k) {
+      heap.push(d);
+      for (let i = heap.length - 1; i > 0; ) {
+        const p = (i - 1) >> 1;
+        if (!less(heap[i], heap[p])) break;
+        [heap[i], heap[p]] = [heap[p], heap[i]];
+        i = p;
+      }
+    } else if (less(heap[0], d)) {
+      heap[0] = d;
+      siftDown(0);
+    }
+  }
+  return heap.sort((a, b) => (less(a, b) ? 1 : -1));
+}
+
+export class LexicalIndex {
+  private readonly termIds = new Map<string, number>();
+  /** Folded term → exact term ids that fold to it. */
+  private readonly foldGroups = new Map<string, number[]>();
+  private readonly avgLength: number;
+  private readonly lengthNorm: Float32Array;
+  // Scratch space reused by every query (searches are synchronous, so never shared).
+  private readonly scores: Float64Array;
+  private readonly coverage: Float64Array;
+  private readonly foldTf: Float64Array;
+  private readonly touched: Uint32Array;
+  private readonly seen: Uint8Array;
+
+  private constructor(readonly data: LexicalData) {
+    const n = data.docCount;
+    data.terms.forEach((term, id) => {
+      this.termIds.set(term, id);
+      const f = foldTerm(term);
+      const group = this.foldGroups.get(f);
+      if (group) group.push(id);
+      else this.foldGroups.set(f, [id]);
+    });
+    let total = 0;
+    for (let d = 0; d < n; d++) total += data.docLengths[d];
+    this.avgLength = n ? Math.max(1, total / n) : 1;
+    this.lengthNorm = new Float32Array(n);
+    for (let d = 0; d < n; d++) this.lengthNorm[d] = K1 * (1 - B + (B * data.docLengths[d]) / this.avgLength);
+    this.scores = new Float64Array(n);
+    this.coverage = new Float64Array(n);
+    this.foldTf = new Float64Array(n);
+    this.touched = new Uint32Array(n);
+    this.seen = new Uint8Array(n);
+  }
+
+  static fromData(data: LexicalData): LexicalIndex {
+    return new LexicalIndex(data);
+  }
+
+  /** Builds the index of `texts` (passage i = doc i) in two passes, without per-term JS arrays. */
+  static build(texts: Iterable<string>): LexicalIndex {
+    const termIds = new Map<string, number>();
+    const terms: string[] = [];
+    const df = new GrowableU32();
+    const pairTerms = new GrowableU32();
+    const pairTfs = new GrowableU32();
+    const docLengths = new GrowableU32();
+    const pairsPerDoc = new GrowableU32();
+    for (const text of texts) {
+      const counts = new Map<number, number>();
+      const list = indexTerms(text);
+      for (const term of list) {
+        let id = termIds.get(term);
+        if (id === undefined) {
+          id = terms.length;
+          termIds.set(term, id);
+          terms.push(term);
+          df.push(0);
+        }
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      for (const [id, tf] of counts) {
+        pairTerms.push(id);
+        pairTfs.push(tf);
+        df.data[id]++;
+      }
+      docLengths.push(list.length);
+      pairsPerDoc.push(counts.size);
+    }
+    const offsets = new Uint32Array(terms.length + 1);
+    for (let t = 0; t < terms.length; t++) offsets[t + 1] = offsets[t] + df.data[t];
+    const docs = new Uint32Array(pairTerms.length);
+    const tfs = new Uint8Array(pairTerms.length);
+    const cursor = offsets.slice(0, terms.length);
+    // Pairs were appended doc by doc, so filling in order leaves each term's docs ascending.
+    let pair = 0;
+    for (let d = 0; d < docLengths.length; d++) {
+      const end = pair + pairsPerDoc.data[d];
+      for (; pair < end; pair++) {
+        const t = pairTerms.data[pair];
+        const at = cursor[t]++;
+        docs[at] = d;
+        tfs[at] = Math.min(255, pairTfs.data[pair]);
+      }
+    }
+    return new LexicalIndex({
+      docCount: docLengths.length,
+      terms,
+      offsets,
+      docs,
+      tfs,
+      docLengths: docLengths.data.slice(0, docLengths.length),
+    });
+  }
+
+  get docCount(): number {
+    return this.data.docCount;
+  }
+
+  private idf(df: number): number {
+    const n = this.data.docCount;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  /**
+   * Adds one field's BM25 contribution of one term (the union of the exact terms `ids`) to
+   * every passage holding it, and `creditOf(idf)` to their coverage. Returns the term's idf.
+   */
+  private scoreTerm(
+    ids: readonly number[],
+    weight: number,
+    creditOf: (idf: number) => number,
+    touchedCount: { n: number },
+  ): number {
+    const { offsets, docs, tfs } = this.data;
+    const add = (d: number, tf: number, idf: number, credit: number) => {
+      if (!this.seen[d]) {
+        this.seen[d] = 1;
+        this.touched[touchedCount.n++] = d;
+      }
+      this.scores[d] += (weight * idf * tf * (K1 + 1)) / (tf + this.lengthNorm[d]);
+      this.coverage[d] += credit;
+    };
+    if (ids.length === 1) {
+      const t = ids[0];
+      const idf = this.idf(offsets[t + 1] - offsets[t]);
+      const credit = creditOf(idf);
+      for (let p = offsets[t]; p < offsets[t + 1]; p++) add(docs[p], tfs[p], idf, credit);
+      return idf;
+    }
+    // Several exact terms fold to this one: sum their tf per doc, count the union as df.
+    const local: number[] = [];
+    for (const t of ids) {
+      for (let p = offsets[t]; p < offsets[t + 1]; p++) {
+        const d = docs[p];
+        if (this.foldTf[d] === 0) local.push(d);
+        this.foldTf[d] += tfs[p];
+      }
+    }
+    const idf = this.idf(local.length);
+    const credit = creditOf(idf);
+    for (const d of local) {
+      add(d, this.foldTf[d], idf, credit);
+      this.foldTf[d] = 0;
+    }
+    return idf;
+  }
+
+  /** The k best passages for `query`, with BM25 score and coverage. */
+  search(query: string, k: number): LexicalHit[] {
+    const n = this.data.docCount;
+    if (n === 0 || k <= 0) return [];
+    const { exact, folded } = lexicalTerms(query);
+    const accented = hasDiacritics(query);
+    const pairs = new Map<string, string>();
+    exact.forEach((e, i) => pairs.set(e, folded[i]));
+    // A term's informativeness is its folded idf: ambiguous once folded means less telling.
+    const foldedIdf = new Map<string, number>();
+    const touchedCount = { n: 0 };
+    const foldCredit = accented ? FOLD_CREDIT : 1;
+    for (const [e, f] of pairs) {
+      let idfF = foldedIdf.get(f);
+      if (idfF === undefined) {
+        const group = this.foldGroups.get(f);
+        idfF = group
+          ? this.scoreTerm(group, accented ? FOLD_WEIGHT : 1, (idf) => idf * foldCredit, touchedCount)
+          : this.idf(0);
+        foldedIdf.set(f, idfF);
+      }
+      if (!accented) continue;
+      const id = this.termIds.get(e);
+      if (id === undefined) continue;
+      const rest = idfF * (1 - FOLD_CREDIT);
+      this.scoreTerm([id], 1, () => rest, touchedCount);
+    }
+    let informativeness = 0;
+    for (const idf of foldedIdf.values()) informativeness += idf;
+    const hits = topK(this.scores, this.touched, touchedCount.n, k).map((doc) => ({
+      doc,
+      score: this.scores[doc],
+      coverage: informativeness > 0 ? Math.min(1, this.coverage[doc] / informativeness) : 0,
+    }));
+    for (let i = 0; i < touchedCount.n; i++) {
+      const d = this.touched[i];
+      this.scores[d] = 0;
+      this.coverage[d] = 0;
+      this.seen[d] = 0;
+    }
+    return hits;
+  }
+}

@@ -1,0 +1,69 @@
+// One entry point for every supported format: picks the loader by extension, normalizes the
+// text (Vietnamese NFC and tone placement, spaces, hyphenation) and completes the metadata.
+import path from 'node:path';
+import { normalizeText } from '../normalize.js';
+import type { DocumentMeta, ParsedDocument } from '../types.js';
+import { DocumentParseError, reasons } from './errors.js';
+import type { LoadedDocument } from './loaded.js';
+import { loadDocx } from './docx.js';
+import { loadHtml } from './html.js';
+import { loadMarkdown } from './markdown.js';
+import { guessMeta, kindFromTitle, titleFromFileName } from './meta.js';
+import { loadPdf } from './pdf.js';
+import { loadCsv, loadYamlTable } from './table.js';
+import { loadText } from './text.js';
+
+export { DocumentParseError } from './errors.js';
+
+type Loader = (bytes: Uint8Array) => LoadedDocument | Promise<LoadedDocument>;
+
+const LOADERS: Record<string, Loader> = {
+  '.md': loadMarkdown,
+  '.markdown': loadMarkdown,
+  '.txt': loadText,
+  '.pdf': loadPdf,
+  '.docx': loadDocx,
+  '.html': loadHtml,
+  '.htm': loadHtml,
+  '.csv': loadCsv,
+  '.yaml': loadYamlTable,
+  '.yml': loadYamlTable,
+};
+
+export const SUPPORTED_EXTENSIONS: readonly string[] = Object.keys(LOADERS);
+
+/** "nghi-quyet/so-12.pdf" → "nghi-quyet/so-12": stable across runs and independent of the OS. */
+export function documentId(relPath: string): string {
+  return relPath.split(path.sep).join('/').replace(/\.[^./]+$/, '');
+}
+
+/** Parses one file (relative path used for id and reporting). Throws DocumentParseError. */
+export async function parseDocumentFile(relPath: string, bytes: Uint8Array): Promise<ParsedDocument> {
+  const ext = path.extname(relPath).toLowerCase();
+  const loader = LOADERS[ext];
+  if (!loader) throw new DocumentParseError(reasons.unsupported(ext));
+  if (!bytes.length) throw new DocumentParseError(reasons.empty);
+  const loaded = await loader(bytes);
+  const blocks = loaded.blocks
+    .map((b) => ({ ...b, text: normalizeText(b.text) }))
+    .filter((b) => b.text);
+  if (!blocks.length) throw new DocumentParseError(reasons.noText);
+
+  const posixPath = relPath.split(path.sep).join('/');
+  const explicit = loaded.meta;
+  // Documents without front matter: title, number and date come from the opening lines.
+  const guessed = explicit.title ? {} : guessMeta(blocks.slice(0, 10).flatMap((b) => b.text.split('\n')));
+  const title = normalizeText(explicit.title ?? guessed.title ?? titleFromFileName(posixPath));
+  const meta: DocumentMeta = {
+    id: documentId(posixPath),
+    title,
+    kind: explicit.kind ?? kindFromTitle(title),
+    number: explicit.number ?? guessed.number,
+    issued: explicit.issued ?? guessed.issued,
+    issuer: explicit.issuer,
+    sourceUrl: explicit.sourceUrl,
+    expires: explicit.expires,
+  };
+  for (const key of Object.keys(meta) as (keyof DocumentMeta)[]) if (meta[key] === undefined) delete meta[key];
+  return { meta, path: posixPath, blocks };
+}

@@ -1,0 +1,164 @@
+// Vietnamese tokenization for the lexical index and the local embedder. Vietnamese words are
+// one or more space-separated syllables, so syllables plus syllable bigrams stand in for words
+// ("văn minh", "đô thị") without a word segmenter.
+import { fold, normalizeVietnamese } from './normalize.js';
+import abbreviationData from './abbreviations.json' with { type: 'json' };
+import stopwordData from './stopwords.json' with { type: 'json' };
+
+interface Token {
+  /** Lower-cased syllable, or a compound kept whole because it holds a digit ("18/30", "11b"). */
+  text: string;
+  /** Typed in capitals: needed to tell the abbreviation "TU" from the syllable "tu". */
+  upper: boolean;
+}
+
+const TOKEN = /[\p{L}\p{N}]+(?:[/\-.,_][\p{L}\p{N}]+)*/gu;
+// "." and "," stay inside numbers ("1.000", "2,5") and split everything else ("2025.Tính").
+const SOFT_SPLIT = /(?<!\p{N})[.,]|[.,](?!\p{N})/u;
+const HAS_DIGIT = /\p{N}/u;
+const COMPOUND_PARTS = /[/\-.,_]/;
+
+const STOPWORDS: ReadonlySet<string> = new Set(stopwordData.stopwords);
+
+const foldCache = new Map<string, string>();
+/** fold() per distinct syllable: the syllable vocabulary is small, the texts are not. */
+function foldSyllable(s: string): string {
+  let f = foldCache.get(s);
+  if (f === undefined) {
+    f = fold(s);
+    if (foldCache.size < 200_000) foldCache.set(s, f);
+  }
+  return f;
+}
+
+/** Runs of tokens not broken by punctuation or line breaks: bigrams never cross them. */
+function segments(text: string): Token[][] {
+  const normalized = normalizeVietnamese(text);
+  const out: Token[][] = [];
+  let current: Token[] = [];
+  let last = 0;
+  for (const m of normalized.matchAll(TOKEN)) {
+    const gap = normalized.slice(last, m.index);
+    if (current.length && /[^ \t]/.test(gap)) {
+      out.push(current);
+      current = [];
+    }
+    last = m.index + m[0].length;
+    for (const piece of m[0].split(SOFT_SPLIT)) {
+      if (!piece) continue;
+      const parts = HAS_DIGIT.test(piece) ? [piece] : piece.split(COMPOUND_PARTS);
+      for (const p of parts) {
+        if (p) current.push({ text: p.toLowerCase(), upper: p.length > 1 && p === p.toUpperCase() && p !== p.toLowerCase() });
+      }
+    }
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+/** Normalized, lower-cased syllable tokens; tokens holding a digit stay whole ("18/30", "2021-2025"). */
+export function syllables(text: string): string[] {
+  return segments(text).flatMap((seg) => seg.map((t) => t.text));
+}
+
+interface Expansion {
+  /** Folded syllables to look for. */
+  match: string[];
+  /** Syllables (accented) whose terms are added when found. */
+  add: string[];
+  caseSensitive: boolean;
+}
+
+const syllablesOfPhrase = (phrase: string) => syllables(phrase);
+
+/** First folded syllable → expansions starting with it, both directions of every abbreviation. */
+const EXPANSIONS: ReadonlyMap<string, Expansion[]> = (() => {
+  const map = new Map<string, Expansion[]>();
+  const put = (e: Expansion) => {
+    const list = map.get(e.match[0]) ?? [];
+    list.push(e);
+    map.set(e.match[0], list);
+  };
+  for (const a of abbreviationData.abbreviations) {
+    const short = syllablesOfPhrase(a.short);
+    const caseSensitive = 'caseSensitive' in a && a.caseSensitive === true;
+    for (const long of a.long) {
+      const longSyl = syllablesOfPhrase(long);
+      put({ match: short.map(foldSyllable), add: longSyl, caseSensitive });
+      put({ match: longSyl.map(foldSyllable), add: short, caseSensitive: false });
+    }
+  }
+  return map;
+})();
+
+export function isStopword(syllable: string): boolean {
+  return STOPWORDS.has(syllable);
+}
+
+/** Calls `emit(exact, folded)` for every unigram (stopwords left out) and bigram of a run. */
+function emitRun(words: string[], emit: (exact: string, folded: string) => void): void {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    const stop = STOPWORDS.has(w);
+    if (!stop) {
+      emit(w, foldSyllable(w));
+      // Parts of "2021-2025" or "18/30" also count alone, so "2025" finds the span.
+      if (w.length > 2 && HAS_DIGIT.test(w) && COMPOUND_PARTS.test(w)) {
+        for (const p of w.split(COMPOUND_PARTS)) if (p) emit(p, foldSyllable(p));
+      }
+    }
+    if (i + 1 < words.length) {
+      const next = words[i + 1];
+      if (stop && STOPWORDS.has(next)) continue;
+      emit(`${w} ${next}`, `${foldSyllable(w)} ${foldSyllable(next)}`);
+    }
+  }
+}
+
+/** The shared walk behind lexicalTerms and indexTerms. */
+function walkTerms(text: string, emit: (exact: string, folded: string) => void): void {
+  for (const seg of segments(text)) {
+    const words = seg.map((t) => t.text);
+    emitRun(words, emit);
+    const foldedWords = words.map(foldSyllable);
+    for (let i = 0; i < foldedWords.length; i++) {
+      const candidates = EXPANSIONS.get(foldedWords[i]);
+      if (!candidates) continue;
+      for (const e of candidates) {
+        if (i + e.match.length > foldedWords.length) continue;
+        let ok = true;
+        for (let j = 0; j < e.match.length && ok; j++) {
+          ok = foldedWords[i + j] === e.match[j] && (!e.caseSensitive || seg[i + j].upper);
+        }
+        if (ok) emitRun(e.add, emit);
+      }
+    }
+  }
+}
+
+/**
+ * Lexical terms of a text: syllables (stopwords left out) and syllable bigrams, in exact
+ * (accented) and accent-folded form, with administrative abbreviations expanded both ways.
+ * Repeated terms are repeated: term frequency matters.
+ */
+export function lexicalTerms(text: string): { exact: string[]; folded: string[] } {
+  const exact: string[] = [];
+  const folded: string[] = [];
+  walkTerms(text, (e, f) => {
+    exact.push(e);
+    folded.push(f);
+  });
+  return { exact, folded };
+}
+
+/** Exact-form terms only: what the index stores (folded forms are derived from its vocabulary). */
+export function indexTerms(text: string): string[] {
+  const exact: string[] = [];
+  walkTerms(text, (e) => exact.push(e));
+  return exact;
+}
+
+/** Accent-folded form of a term, as lexicalTerms folds it. */
+export function foldTerm(term: string): string {
+  return term.includes(' ') ? term.split(' ').map(foldSyllable).join(' ') : foldSyllable(term);
+}

@@ -1,0 +1,59 @@
+// Every sentence the knowledge engine says to a resident, in one place. Channels add their own
+// greetings and menus; these are the replies to a question.
+import type { Citation } from '../engine/types.js';
+
+export type InvalidReason = 'empty' | 'too_long' | 'no_words' | 'garbage' | 'foreign_script';
+
+export type RefusalKind = 'weather' | 'opinion' | 'advice' | 'elsewhere' | 'markets';
+
+/** What the bot can answer, listed after a refusal or a not-found so the resident can rephrase. */
+function scopeHint(topics: readonly string[]): string {
+  const list = topics.length ? ` (${topics.join(', ')})` : '';
+  return `Tôi có thể trả lời các câu hỏi về nghị quyết, chương trình, kế hoạch, dự án và thông báo của thành phố${list}.`;
+}
+
+export const answerTexts = {
+  /** Opens an extractive answer, so the resident knows the words come from the documents. */
+  leadIn: 'Theo tài liệu của thành phố:',
+
+  notFound(topics: readonly string[]): string {
+    return `Xin lỗi, tôi không tìm thấy thông tin này trong tài liệu của thành phố. ${scopeHint(topics)} Bạn có thể hỏi lại cụ thể hơn, ví dụ nêu tên dự án hoặc số nghị quyết.`;
+  },
+
+  /** Shown while no index is loaded yet (first start, or the index is being rebuilt). */
+  notReady: 'Hệ thống đang cập nhật tài liệu, bạn vui lòng hỏi lại sau ít phút.',
+
+  refused(kind: RefusalKind, topics: readonly string[]): string {
+    const why: Record<RefusalKind, string> = {
+      weather: 'Tôi không cung cấp thông tin thời tiết; bạn vui lòng xem bản tin dự báo của cơ quan khí tượng.',
+      opinion: 'Tôi không đưa ra ý kiến hay quan điểm cá nhân, chỉ trích dẫn nội dung tài liệu chính thức của thành phố.',
+      advice: 'Tôi không tư vấn cho trường hợp cá nhân; bạn vui lòng liên hệ bộ phận một cửa của phường hoặc cơ quan chuyên môn.',
+      elsewhere: 'Câu hỏi này nằm ngoài phạm vi tài liệu của thành phố nên tôi không trả lời được.',
+      markets: 'Tôi không cung cấp thông tin giá cả thị trường, tỷ giá hay chứng khoán.',
+    };
+    return `${why[kind]} ${scopeHint(topics)}`;
+  },
+
+  invalid(reason: InvalidReason, maxChars: number): string {
+    const why: Record<InvalidReason, string> = {
+      empty: 'Bạn chưa nhập câu hỏi. Hãy gõ câu hỏi bằng tiếng Việt, ví dụ: "Cầu Đội Kỳ đã xây xong chưa?"',
+      too_long: `Câu hỏi dài quá (tối đa ${maxChars} ký tự). Bạn vui lòng hỏi ngắn gọn trong một hai câu.`,
+      no_words: 'Tôi chưa đọc được câu hỏi nào trong tin nhắn. Hãy gõ câu hỏi bằng chữ, ví dụ: "Nghị quyết số 07 nói về gì?"',
+      garbage: 'Tin nhắn có ký tự không đọc được. Bạn vui lòng gõ lại câu hỏi bằng tiếng Việt.',
+      foreign_script: 'Tôi chỉ trả lời câu hỏi bằng tiếng Việt. Bạn vui lòng gõ lại câu hỏi bằng tiếng Việt (có dấu hoặc không dấu đều được).',
+    };
+    return why[reason];
+  },
+
+  sourcesHeading: 'Nguồn:',
+
+  /** "[1] Nghị quyết số 07 · Chương II › Điều 5 · trang 3 · https://..." */
+  citationLabel(c: Citation): string {
+    const parts = [c.number && !c.title.includes(c.number) ? `${c.title} (số ${c.number})` : c.title];
+    if (c.section) parts.push(c.section);
+    if (c.page !== undefined) parts.push(`trang ${c.page}`);
+    if (c.issued) parts.push(`ngày ${c.issued.split('-').reverse().join('/')}`);
+    if (c.sourceUrl) parts.push(c.sourceUrl);
+    return `[${c.n}] ${parts.join(' · ')}`;
+  },
+};

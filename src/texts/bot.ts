@@ -1,0 +1,77 @@
+// What the bot says to residents, staff and admins on every messaging channel. Channels pass their
+// own way of naming an action (Telegram "/dangky", Zalo "đăng ký") so the wording stays one.
+import type { DocumentInfo, IngestSummary } from '../engine/types.js';
+
+export interface ActionNames {
+  subscribe: string;
+  unsubscribe: string;
+  sources: string;
+  forget: string;
+  help: string;
+}
+
+const cityOf = (city: string) => (city ? `thành phố ${city}` : 'thành phố');
+
+export const botTexts = {
+  greeting: (city: string, a: ActionNames) =>
+    [
+      `Xin chào! Tôi là trợ lý hỏi đáp của ${cityOf(city)}.`,
+      `Tôi trả lời các câu hỏi về nghị quyết, chương trình, kế hoạch và tiến độ các công trình, dự án của ${cityOf(city)}, dựa trên văn bản chính thức và luôn ghi rõ nguồn.`,
+      '',
+      'Cách hỏi: gõ câu hỏi bằng tiếng Việt, có dấu hoặc không dấu. Ví dụ: "Cầu Đội Kỳ đã xong chưa?"',
+      `Nhận thông báo của thành phố: ${a.subscribe}. Xem hướng dẫn: ${a.help}.`,
+    ].join('\n'),
+  help: (a: ActionNames) =>
+    [
+      'Tôi có thể giúp bạn:',
+      '• Hỏi về nghị quyết, chương trình, dự án: gõ câu hỏi, có dấu hoặc không dấu.',
+      `• ${a.subscribe}: đăng ký nhận thông báo theo chủ đề và phường/xã.`,
+      `• ${a.unsubscribe}: hủy nhận thông báo.`,
+      `• ${a.sources}: xem các tài liệu tôi đang dùng để trả lời.`,
+      `• ${a.forget}: xóa mọi dữ liệu về bạn (hội thoại, đăng ký, đánh giá).`,
+    ].join('\n'),
+  sourcesHeader: (count: number) => (count ? `Tôi đang trả lời dựa trên ${count} tài liệu:` : 'Hiện chưa có tài liệu nào trong kho dữ liệu.'),
+  sourceLine: (d: DocumentInfo, i: number) =>
+    `${i + 1}. ${d.title}${d.number ? ` (số ${d.number})` : ''}${d.issued ? `, ngày ${formatDate(d.issued)}` : ', chưa rõ ngày ban hành'}`,
+  sourcesLabel: 'Nguồn:',
+  nonText: 'Xin lỗi, tôi chỉ đọc được tin nhắn chữ. Bạn hãy gõ câu hỏi về nghị quyết, chương trình hoặc dự án của thành phố, tôi sẽ trả lời kèm nguồn.',
+  rateLimited: 'Bạn gửi hơi nhanh, xin chờ vài giây rồi hỏi tiếp nhé.',
+  busy: 'Tôi đang xử lý câu hỏi trước của bạn, xin chờ giây lát.',
+  error: 'Xin lỗi, đã có lỗi khi xử lý câu hỏi. Bạn vui lòng thử lại sau ít phút.',
+  feedbackThanks: 'Cảm ơn bạn đã đánh giá!',
+  feedbackDownThanks: 'Cảm ơn bạn! Cán bộ sẽ xem lại câu trả lời này.',
+  feedbackUnknown: 'Không tìm thấy câu trả lời này để đánh giá.',
+  notAllowed: 'Xin lỗi, bạn không có quyền dùng chức năng này.',
+
+  subscribeChooseTopics: 'Chọn chủ đề bạn muốn nhận thông báo (có thể chọn nhiều), rồi bấm "Tiếp tục":',
+  subscribeChooseWard: 'Chọn phường/xã nơi bạn sống, hoặc "Toàn thành phố":',
+  allTopics: 'Tất cả chủ đề',
+  wholeCity: 'Toàn thành phố',
+  next: 'Tiếp tục',
+  cancel: 'Hủy',
+  cancelled: 'Đã hủy.',
+  subscribed: (topics: string[], ward: string | undefined) =>
+    `Đã đăng ký nhận thông báo.\nChủ đề: ${topics.length ? topics.join(', ') : 'tất cả'}\nKhu vực: ${ward ?? 'toàn thành phố'}`,
+  unsubscribed: 'Đã hủy đăng ký. Bạn sẽ không nhận thông báo nữa.',
+  notSubscribed: 'Bạn chưa đăng ký nhận thông báo.',
+  forgotten: 'Đã xóa toàn bộ dữ liệu của bạn: hội thoại, câu hỏi, đánh giá và đăng ký nhận thông báo.',
+  forgetConfirm: 'Bạn có chắc muốn xóa toàn bộ dữ liệu của mình (hội thoại, đăng ký, đánh giá)? Việc này không thể hoàn tác.',
+  yesDelete: 'Xóa',
+
+  refreshStarted: 'Đang cập nhật kho dữ liệu…',
+  refreshDone: (s: IngestSummary) =>
+    [
+      `Đã cập nhật kho dữ liệu trong ${s.seconds.toFixed(1)} giây.`,
+      `Thêm ${s.added} · sửa ${s.changed} · xóa ${s.removed} · không đổi ${s.unchanged} · ${s.chunks} đoạn.`,
+      ...(s.failed.length ? ['Không đọc được:', ...s.failed.map((f) => `• ${f.path}: ${f.reason}`)] : []),
+    ].join('\n'),
+  refreshFailed: (reason: string) => `Không cập nhật được kho dữ liệu: ${reason}. Kho dữ liệu cũ vẫn đang được dùng.`,
+  uploadRejected: (name: string, reason: string) => `Không thêm được tệp "${name}": ${reason}. Kho dữ liệu cũ vẫn đang được dùng.`,
+  uploadUnsupported: (name: string) => `Tệp "${name}" không được hỗ trợ. Hãy gửi PDF, DOCX, MD, TXT, HTML, CSV hoặc YAML.`,
+} as const;
+
+/** "2025-03-07" → "07/03/2025"; anything else is shown as given. */
+export function formatDate(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
+}
