@@ -35,8 +35,8 @@ interface Line {
 
 interface Segment {
   path: Marker[];
-  /** True when the segment starts with its own marker line. */
-  marked: boolean;
+  /** How many of the first lines are the segment's own heading (0: no heading of its own). */
+  headingLines: number;
   lines: Line[];
   record?: boolean;
 }
@@ -84,31 +84,46 @@ function reflow(text: string): string[] {
   return out;
 }
 
+// "Chương I" / "QUY ĐỊNH CHUNG" on two lines: the name under a bare marker belongs to the heading.
+const BARE_UPPER_MARKER = /^(?:Phần|PHẦN|Chương|CHƯƠNG|Mục|MỤC)\s+\S+$/u;
+const isUpperCase = (line: string) => /\p{Lu}/u.test(line) && !/\p{Ll}/u.test(line);
+
 function segmentsOf(doc: ParsedDocument): Segment[] {
   const segments: Segment[] = [];
   const stack: Marker[] = [];
   let current: Segment | undefined;
-  const open = (marked: boolean) => {
-    current = { path: [...stack], marked, lines: [] };
-    segments.push(current);
-    return current;
+  const add = (seg: Segment) => {
+    segments.push(seg);
+    return seg;
   };
   for (const block of doc.blocks) {
     if (block.record) {
-      segments.push({ path: [...stack], marked: false, lines: [{ text: block.text, page: block.page }], record: true });
+      add({ path: [...stack], headingLines: 0, lines: [{ text: block.text, page: block.page }], record: true });
       current = undefined;
       continue;
     }
     const lines = block.heading ? [block.text.replace(/\n/g, ' ')] : reflow(block.text);
-    for (const text of lines) {
+    for (let i = 0; i < lines.length; i++) {
+      const text = lines[i];
+      const page = block.page;
       const isTitle = block.heading && text === doc.meta.title;
-      const marker = isTitle ? undefined : (detectMarker(text, stack) ?? (block.heading ? { rank: block.heading, label: shortLabel(text), line: text.slice(0, HEADER_LINE_MAX) } : undefined));
-      if (marker) {
-        while (stack.length && stack[stack.length - 1].rank >= marker.rank) stack.pop();
-        stack.push(marker);
-        open(true).lines.push({ text, page: block.page });
-      } else {
-        (current ?? open(false)).lines.push({ text, page: block.page });
+      const marker = isTitle
+        ? undefined
+        : (detectMarker(text, stack) ??
+          (block.heading ? { rank: block.heading, label: shortLabel(text), line: text.slice(0, HEADER_LINE_MAX) } : undefined));
+      if (!marker) {
+        (current ??= add({ path: [...stack], headingLines: 0, lines: [] })).lines.push({ text, page });
+        continue;
+      }
+      while (stack.length && stack[stack.length - 1].rank >= marker.rank) stack.pop();
+      stack.push(marker);
+      current = add({ path: [...stack], headingLines: 1, lines: [{ text, page }] });
+      const name = lines[i + 1];
+      if (BARE_UPPER_MARKER.test(text) && name && isUpperCase(name)) {
+        marker.line = `${text}\n${name}`.slice(0, HEADER_LINE_MAX);
+        current.lines.push({ text: name, page });
+        current.headingLines = 2;
+        i++;
       }
     }
   }
@@ -138,39 +153,43 @@ const sizeOf = (s: Segment) => s.lines.reduce((n, l) => n + l.text.length + 1, 0
 function groupsOf(segments: Segment[], budget: number): Group[] {
   const groups: Group[] = [];
   let group: Group | undefined;
-  segments.forEach((seg, i) => {
-    const next = segments[i + 1];
-    const headingOnly = seg.marked && seg.lines.length === 1 && !seg.record;
-    if (headingOnly && next && !next.record && next.path.length > seg.path.length && isPrefix(seg.path, next.path)) return;
+  for (const seg of segments) {
     const size = sizeOf(seg);
     const last = seg.path[seg.path.length - 1];
     if (group && !group.record && !seg.record && last && last.rank >= ITEM_RANK && group.size + size <= budget) {
-      const parent = seg.path.slice(0, -1);
       if (isPrefix(group.path, seg.path)) {
         group.segments.push(seg);
         group.size += size;
-        return;
+        continue;
       }
+      const parent = seg.path.slice(0, -1);
       if (group.path.length === seg.path.length && isPrefix(parent, group.path)) {
         group.path = parent;
         group.ownHeading = undefined;
         group.segments.push(seg);
         group.size += size;
-        return;
+        continue;
       }
     }
-    const ancestors = seg.marked ? seg.path.slice(0, -1) : seg.path;
+    const ancestors = seg.headingLines ? seg.path.slice(0, -1) : seg.path;
     group = {
       path: seg.path,
       context: ancestors.map((m) => m.line),
-      ownHeading: seg.marked ? seg.path[seg.path.length - 1].line : undefined,
+      ownHeading: seg.headingLines ? last.line : undefined,
       segments: [seg],
       size,
       record: seg.record,
     };
     groups.push(group);
+  }
+  // A heading with nothing under it but deeper sections is not a chunk of its own: the sections
+  // below repeat its line as context.
+  return groups.filter((g, i) => {
+    const only = g.segments.length === 1 ? g.segments[0] : undefined;
+    const next = groups[i + 1]?.segments[0];
+    const headingOnly = only && only.headingLines > 0 && only.lines.length === only.headingLines;
+    return !(headingOnly && next && next.path.length > only.path.length && isPrefix(only.path, next.path));
   });
-  return groups;
 }
 
 interface Sentence {

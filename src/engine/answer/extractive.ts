@@ -147,6 +147,8 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
 
 /** "… dự án." → "… dự án [1]."; a closing quote or question mark stays before the marker. */
 function withMarker(sentence: string, n: number): string {
-  const body = sentence.replace(/[\s.;:,…]+$/u, '');
+  const trimmed = sentence.replace(/[\s.;:,…]+$/u, '');
+  // A clause cut out of a longer sentence starts in lower case.
+  const body = trimmed.charAt(0).toLocaleUpperCase('vi') + trimmed.slice(1);
   return /[?!”"»)]$/u.test(body) ? `${body} [${n}]` : `${body} [${n}].`;
 }

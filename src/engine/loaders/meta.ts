@@ -108,7 +108,7 @@ const DOC_TYPE_LINE = /^(nghi quyet|quyet dinh|ke hoach|chuong trinh|thong bao|c
 /**
  * Title, number and date of an administrative document from its opening lines: the national
  * motto, "Số: 12/NQ-HĐND" and "..., ngày 5 tháng 3 năm 2024" are skipped for the title, and a
- * bare "NGHỊ QUYẾT" line is joined with the subject line under it.
+ * bare "NGHỊ QUYẾT" line (below the issuing body's name) is joined with the subject line under it.
  */
 export function guessMeta(lines: string[]): MetaFields {
   const head = lines.slice(0, 25).map((l) => l.trim()).filter(Boolean);
@@ -118,12 +118,10 @@ export function guessMeta(lines: string[]): MetaFields {
   const dated = head.map((l) => /ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})/i.exec(l)).find(Boolean);
   if (dated) meta.issued = isoDate(Number(dated[3]), Number(dated[2]), Number(dated[1]));
   const candidates = head.filter((l) => !BOILERPLATE.some((re) => re.test(fold(l))));
-  const first = candidates[0];
-  if (first) {
-    const next = candidates[1];
-    meta.title = DOC_TYPE_LINE.test(fold(first)) && next ? `${capitalize(first)} ${next}` : first;
-    if (meta.title.length > 200) meta.title = `${meta.title.slice(0, 200).replace(/\s+\S*$/, '')}…`;
-  }
+  const typeLine = candidates.findIndex((l) => DOC_TYPE_LINE.test(fold(l)));
+  const title =
+    typeLine >= 0 && candidates[typeLine + 1] ? `${capitalize(candidates[typeLine])} ${candidates[typeLine + 1]}` : candidates[0];
+  if (title) meta.title = title.length > 200 ? `${title.slice(0, 200).replace(/\s+\S*$/, '')}…` : title;
   return meta;
 }
 

@@ -2,7 +2,7 @@
 // rendered "Cột: giá trị; Cột: giá trị" so that a row is retrieved and cited on its own.
 //
 // Metadata: a CSV file may open with comment lines "# title: ...", "# kind: ...", "# source_url: ..."
-// (read as front matter); a YAML table is either a list of rows or a map with `rows:` beside
+// (read as front matter; other "#" lines at the top are notes); a YAML table is either a list of rows or a map with `rows:` beside
 // the same front matter keys (title, kind, ...). Without a title the file name is used.
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
 import YAML from 'yaml';
@@ -25,7 +25,12 @@ export function loadCsv(bytes: Uint8Array): LoadedDocument {
   const lines = decodeText(bytes).replace(/^\uFEFF/, '').split(/\r?\n/);
   let skip = 0;
   while (skip < lines.length && (/^\s*#/.test(lines[skip]) || !lines[skip].trim())) skip++;
-  const comments = lines.slice(0, skip).map((l) => l.replace(/^\s*#\s?/, ''));
+  // Only "# key: value" comment lines are metadata; other comment lines are notes for people
+  // (blanked, not removed, so YAML error line numbers still match the file).
+  const comments = lines
+    .slice(0, skip)
+    .map((l) => l.replace(/^\s*#\s?/, ''))
+    .map((l) => (/^[A-Za-z_]+\s*:/.test(l) ? l : ''));
   const meta = parseFrontMatter(comments.join('\n'), 1);
   const body = lines.slice(skip).join('\n');
   let rows: string[][];

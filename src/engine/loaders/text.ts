@@ -1,4 +1,5 @@
-// Plain text: one paragraph per blank-line-separated block; the title is the first line.
+// Plain text: one paragraph per blank-line-separated block. The title is guessed from the opening
+// lines (the first line, unless it is the national motto or an issuing body above "NGHỊ QUYẾT").
 import { DocumentParseError, reasons } from './errors.js';
 import type { LoadedDocument } from './loaded.js';
 
@@ -25,7 +26,5 @@ export function paragraphs(text: string): string[] {
 }
 
 export function loadText(bytes: Uint8Array): LoadedDocument {
-  const text = decodeText(bytes);
-  const title = text.split(/\r?\n/).map((l) => l.trim()).find(Boolean);
-  return { meta: title ? { title } : {}, blocks: paragraphs(text).map((p) => ({ text: p })) };
+  return { meta: {}, blocks: paragraphs(decodeText(bytes)).map((p) => ({ text: p })) };
 }

@@ -1,0 +1,309 @@
+// Announcements and their outbox (one delivery row per announcement × subscriber). Workers claim
+// one row at a time ('sending', committed before the message leaves), so after a crash only the
+// rows still 'sending' can have reached the chat without being recorded.
+import type { AnnouncementStatus, Attachment, BroadcastChannel } from '../broadcast/types.js';
+import { json, type Sqlite } from './database.js';
+import type { SubscriberStore } from './subscribers.js';
+
+export interface Announcement {
+  id: number;
+  title: string;
+  body: string;
+  attachment?: Attachment;
+  /** [] = every channel. */
+  channels: BroadcastChannel[];
+  /** [] = every topic. */
+  topics: string[];
+  /** [] = every ward. */
+  wards: string[];
+  /** Epoch ms. */
+  scheduledAt?: number;
+  /** Epoch ms after which the announcement leaves the knowledge base. */
+  expiresAt?: number;
+  author: string;
+  status: AnnouncementStatus;
+  createdAt: number;
+  updatedAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  /** Path of the knowledge-base file while the announcement is published there. */
+  knowledgeFile?: string;
+}
+
+export type NewAnnouncement = Pick<Announcement, 'title' | 'body' | 'attachment' | 'channels' | 'topics' | 'wards' | 'scheduledAt' | 'expiresAt' | 'author'> & {
+  status: 'draft' | 'scheduled';
+};
+
+export interface ClaimedDelivery {
+  id: number;
+  announcementId: number;
+  subscriberId: number;
+  chatId: string;
+  /** Including this one. */
+  attempts: number;
+}
+
+export interface DeliveryCounts {
+  total: number;
+  sent: number;
+  failed: number;
+  blocked: number;
+  pending: number;
+  sending: number;
+  skipped: number;
+  /** Sent at or after the `since` passed in. */
+  sentSince: number;
+}
+
+interface Row {
+  id: number;
+  title: string;
+  body: string;
+  attachment: string | null;
+  channels: string;
+  topics: string;
+  wards: string;
+  scheduled_at: number | null;
+  expires_at: number | null;
+  author: string;
+  status: AnnouncementStatus;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  knowledge_file: string | null;
+}
+
+const toAnnouncement = (r: Row): Announcement => ({
+  id: r.id,
+  title: r.title,
+  body: r.body,
+  attachment: r.attachment ? (JSON.parse(r.attachment) as Attachment) : undefined,
+  channels: json.list(r.channels) as BroadcastChannel[],
+  topics: json.list(r.topics),
+  wards: json.list(r.wards),
+  scheduledAt: r.scheduled_at ?? undefined,
+  expiresAt: r.expires_at ?? undefined,
+  author: r.author,
+  status: r.status,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  startedAt: r.started_at ?? undefined,
+  finishedAt: r.finished_at ?? undefined,
+  knowledgeFile: r.knowledge_file ?? undefined,
+});
+
+export class AnnouncementStore {
+  constructor(
+    private readonly db: Sqlite,
+    private readonly subscribers: SubscriberStore,
+  ) {}
+
+  create(input: NewAnnouncement, now = Date.now()): Announcement {
+    const r = this.db
+      .prepare(
+        `INSERT INTO announcements (title, body, attachment, channels, topics, wards, scheduled_at, expires_at, author, status, created_at, updated_at)
+         VALUES (@title, @body, @attachment, @channels, @topics, @wards, @scheduledAt, @expiresAt, @author, @status, @now, @now)`,
+      )
+      .run({
+        title: input.title,
+        body: input.body,
+        attachment: input.attachment ? JSON.stringify(input.attachment) : null,
+        channels: json.of(input.channels),
+        topics: json.of(input.topics),
+        wards: json.of(input.wards),
+        scheduledAt: input.scheduledAt ?? null,
+        expiresAt: input.expiresAt ?? null,
+        author: input.author,
+        status: input.status,
+        now,
+      });
+    return this.get(Number(r.lastInsertRowid))!;
+  }
+
+  get(id: number): Announcement | undefined {
+    const row = this.db.prepare('SELECT * FROM announcements WHERE id = ?').get(id) as Row | undefined;
+    return row && toAnnouncement(row);
+  }
+
+  recent(limit: number): Announcement[] {
+    return (this.db.prepare('SELECT * FROM announcements ORDER BY id DESC LIMIT ?').all(limit) as Row[]).map(toAnnouncement);
+  }
+
+  schedule(id: number, at: number, now = Date.now()): boolean {
+    return (
+      this.db
+        .prepare(`UPDATE announcements SET status = 'scheduled', scheduled_at = ?, updated_at = ? WHERE id = ? AND status IN ('draft', 'scheduled')`)
+        .run(at, now, id).changes > 0
+    );
+  }
+
+  /**
+   * Moves a draft or scheduled announcement to 'sending' and writes one pending delivery per
+   * active subscriber of its audience on the given channels, in one transaction: the audience is
+   * the one at this moment. Returns the number of deliveries, or undefined when the announcement
+   * was not in a startable state (another process started it first).
+   */
+  startSending(id: number, channels: BroadcastChannel[], now = Date.now()): number | undefined {
+    return this.db.transaction(() => {
+      const started = this.db
+        .prepare(`UPDATE announcements SET status = 'sending', started_at = ?, updated_at = ? WHERE id = ? AND status IN ('draft', 'scheduled')`)
+        .run(now, now, id).changes;
+      if (!started) return undefined;
+      const recipients = this.audience(this.get(id)!, channels);
+      const insert = this.db.prepare(
+        'INSERT OR IGNORE INTO deliveries (announcement_id, subscriber_id, channel, chat_id) VALUES (?, ?, ?, ?)',
+      );
+      for (const s of recipients) insert.run(id, s.id, s.channel, s.chatId);
+      return recipients.length;
+    })();
+  }
+
+  /** Active subscribers the announcement would reach on the given channels. */
+  audience(a: Pick<Announcement, 'channels' | 'topics' | 'wards'>, channels: BroadcastChannel[]) {
+    const wanted = a.channels.length ? a.channels.filter((c) => channels.includes(c)) : channels;
+    if (!wanted.length) return [];
+    return this.subscribers.audience({ channels: wanted, topics: a.topics, wards: a.wards });
+  }
+
+  /** Cancels a draft, scheduled or running announcement; pending deliveries become 'skipped'. */
+  cancel(id: number, now = Date.now()): boolean {
+    return this.db.transaction(() => {
+      const changed = this.db
+        .prepare(`UPDATE announcements SET status = 'cancelled', finished_at = ?, updated_at = ? WHERE id = ? AND status IN ('draft', 'scheduled', 'sending')`)
+        .run(now, now, id).changes;
+      if (changed) this.db.prepare(`UPDATE deliveries SET status = 'skipped' WHERE announcement_id = ? AND status = 'pending'`).run(id);
+      return changed > 0;
+    })();
+  }
+
+  /** Marks a running announcement done once no delivery is pending or in flight. */
+  finishIfComplete(id: number, now = Date.now()): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE announcements SET status = 'done', finished_at = ?, updated_at = ? WHERE id = ? AND status = 'sending'
+             AND NOT EXISTS (SELECT 1 FROM deliveries WHERE announcement_id = ? AND status IN ('pending', 'sending'))`,
+        )
+        .run(now, now, id, id).changes > 0
+    );
+  }
+
+  idsWithStatus(status: AnnouncementStatus): number[] {
+    return (this.db.prepare('SELECT id FROM announcements WHERE status = ? ORDER BY id').all(status) as { id: number }[]).map((r) => r.id);
+  }
+
+  dueScheduled(now = Date.now()): number[] {
+    return (
+      this.db.prepare(`SELECT id FROM announcements WHERE status = 'scheduled' AND scheduled_at <= ? ORDER BY scheduled_at, id`).all(now) as { id: number }[]
+    ).map((r) => r.id);
+  }
+
+  setKnowledgeFile(id: number, file: string | undefined): void {
+    this.db.prepare('UPDATE announcements SET knowledge_file = ?, updated_at = ? WHERE id = ?').run(file ?? null, Date.now(), id);
+  }
+
+  /** Announcements still published in the knowledge base whose expiry has passed. */
+  expiredPublished(now = Date.now()): { id: number; knowledgeFile: string }[] {
+    return (
+      this.db
+        .prepare('SELECT id, knowledge_file FROM announcements WHERE knowledge_file IS NOT NULL AND expires_at IS NOT NULL AND expires_at <= ?')
+        .all(now) as { id: number; knowledge_file: string }[]
+    ).map((r) => ({ id: r.id, knowledgeFile: r.knowledge_file }));
+  }
+
+  // --- the outbox -------------------------------------------------------------------------------
+
+  /** Claims the next due delivery of a channel (status 'sending', attempts + 1) in one statement. */
+  claimNext(channel: BroadcastChannel, now = Date.now()): ClaimedDelivery | undefined {
+    const r = this.db
+      .prepare(
+        `UPDATE deliveries SET status = 'sending', claimed_at = @now, attempts = attempts + 1
+         WHERE id = (SELECT id FROM deliveries WHERE channel = @channel AND status = 'pending' AND next_attempt_at <= @now
+                     ORDER BY next_attempt_at, id LIMIT 1)
+         RETURNING id, announcement_id, subscriber_id, chat_id, attempts`,
+      )
+      .get({ channel, now }) as { id: number; announcement_id: number; subscriber_id: number; chat_id: string; attempts: number } | undefined;
+    return r && { id: r.id, announcementId: r.announcement_id, subscriberId: r.subscriber_id, chatId: r.chat_id, attempts: r.attempts };
+  }
+
+  /** When the next pending delivery of a channel is due (epoch ms), if any. */
+  nextDueAt(channel: BroadcastChannel): number | undefined {
+    const r = this.db.prepare(`SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE channel = ? AND status = 'pending'`).get(channel) as { at: number | null };
+    return r.at ?? undefined;
+  }
+
+  markSent(deliveryId: number, now = Date.now()): void {
+    this.db.prepare(`UPDATE deliveries SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?`).run(now, deliveryId);
+  }
+
+  markFailed(deliveryId: number, error: string): void {
+    this.db.prepare(`UPDATE deliveries SET status = 'failed', last_error = ? WHERE id = ?`).run(error, deliveryId);
+  }
+
+  /** The chat blocked the bot: the delivery fails and the subscription is marked blocked. */
+  markBlocked(deliveryId: number, error: string, now = Date.now()): void {
+    this.db.transaction(() => {
+      const r = this.db
+        .prepare(`UPDATE deliveries SET status = 'failed', blocked = 1, last_error = ? WHERE id = ? RETURNING subscriber_id`)
+        .get(error, deliveryId) as { subscriber_id: number } | undefined;
+      if (r) this.db.prepare(`UPDATE subscribers SET status = 'blocked', updated_at = ? WHERE id = ?`).run(now, r.subscriber_id);
+    })();
+  }
+
+  /**
+   * A temporary failure: back to pending until `nextAttemptAt`, or failed for good once
+   * `maxAttempts` were made. A delivery of a cancelled announcement is skipped instead.
+   * Returns the status written.
+   */
+  markRetry(deliveryId: number, error: string, nextAttemptAt: number, maxAttempts: number): 'pending' | 'failed' | 'skipped' {
+    const r = this.db
+      .prepare(
+        `UPDATE deliveries SET last_error = @error, next_attempt_at = @next,
+           status = CASE
+             WHEN (SELECT status FROM announcements WHERE id = announcement_id) = 'cancelled' THEN 'skipped'
+             WHEN attempts >= @max THEN 'failed'
+             ELSE 'pending' END
+         WHERE id = @id RETURNING status`,
+      )
+      .get({ id: deliveryId, error, next: nextAttemptAt, max: maxAttempts }) as { status: 'pending' | 'failed' | 'skipped' } | undefined;
+    return r?.status ?? 'failed';
+  }
+
+  /** Gives a claimed delivery back untried (the chat's per-chat gap has not passed yet). */
+  postpone(deliveryId: number, until: number): void {
+    this.db
+      .prepare(
+        `UPDATE deliveries SET attempts = attempts - 1, next_attempt_at = ?,
+           status = CASE WHEN (SELECT status FROM announcements WHERE id = announcement_id) = 'cancelled' THEN 'skipped' ELSE 'pending' END
+         WHERE id = ?`,
+      )
+      .run(until, deliveryId);
+  }
+
+  /**
+   * Claims left by a process that died (claimed before `before`, outcome never recorded) go back
+   * to pending. They are the only deliveries that can reach a chat twice.
+   */
+  resetStaleClaims(channel: BroadcastChannel, before: number): number {
+    return this.db
+      .prepare(`UPDATE deliveries SET status = 'pending', next_attempt_at = 0 WHERE channel = ? AND status = 'sending' AND claimed_at < ?`)
+      .run(channel, before).changes;
+  }
+
+  counts(announcementId: number, since = 0): DeliveryCounts {
+    const out: DeliveryCounts = { total: 0, sent: 0, failed: 0, blocked: 0, pending: 0, sending: 0, skipped: 0, sentSince: 0 };
+    const rows = this.db
+      .prepare(
+        `SELECT status, blocked, COUNT(*) AS n, SUM(sent_at >= ?) AS recent FROM deliveries WHERE announcement_id = ? GROUP BY status, blocked`,
+      )
+      .all(since, announcementId) as { status: keyof DeliveryCounts; blocked: number; n: number; recent: number | null }[];
+    for (const r of rows) {
+      out.total += r.n;
+      if (r.status === 'failed' && r.blocked) out.blocked += r.n;
+      else out[r.status] += r.n;
+      if (r.status === 'sent') out.sentSince += r.recent ?? 0;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+describe('loadConfig', () => {
+  it('works with no variables at all (fresh machine)', () => {
+    const c = loadConfig({}, '/srv/app');
+    expect(c.env.PORT).toBe(3000);
+    expect(c.env.HOST).toBe('127.0.0.1');
+    expect(c.paths.knowledge).toBe('/srv/app/knowledge');
+    expect(c.paths.database).toBe('/srv/app/data/civicbot.db');
+    expect(c.llmEnabled).toBe(false);
+    expect(c.city.topics.map((t) => t.slug)).toContain('giao-thong');
+    expect(c.city.wards).toEqual([]);
+  });
+
+  it('names every bad variable in one error, in Vietnamese, without echoing secrets', () => {
+    try {
+      loadConfig({ PORT: 'abc', LOG_LEVEL: 'loud', OPENAI_BASE_URL: 'not a url', TELEGRAM_WEBHOOK_URL: 'https://x.org/hook' });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const msg = (e as ConfigError).message;
+      expect(msg).toMatch(/PORT/);
+      expect(msg).toMatch(/LOG_LEVEL/);
+      expect(msg).toMatch(/OPENAI_BASE_URL/);
+      expect((e as ConfigError).problems.length).toBe(3);
+    }
+    expect(() => loadConfig({ TELEGRAM_WEBHOOK_URL: 'https://x.org/hook' })).toThrow(/TELEGRAM_WEBHOOK_SECRET/);
+    try {
+      loadConfig({ ZALO_WEBHOOK_SECRET: 'short-secret-value-that-is-way-too-long'.repeat(10), ZALO_BOT_TOKEN: '1:abc' });
+    } catch (e) {
+      expect((e as Error).message).toMatch(/ZALO_WEBHOOK_SECRET/);
+      expect((e as Error).message).not.toMatch(/short-secret/);
+    }
+  });
+
+  it('parses lists, topics and wards', () => {
+    const c = loadConfig({
+      TELEGRAM_ADMIN_IDS: ' 1, 22 ,',
+      CITY_WARDS: 'Đức Xuân, Sông Cầu',
+      CITY_TOPICS: 'a=Một,b-2=Hai',
+      OPENAI_API_KEY: 'sk-test',
+    });
+    expect(c.env.TELEGRAM_ADMIN_IDS).toEqual(['1', '22']);
+    expect(c.city.wards).toEqual(['Đức Xuân', 'Sông Cầu']);
+    expect(c.city.topics).toEqual([
+      { slug: 'a', label: 'Một' },
+      { slug: 'b-2', label: 'Hai' },
+    ]);
+    expect(c.llmEnabled).toBe(true);
+    expect(() => loadConfig({ CITY_TOPICS: 'Giao Thông=x' })).toThrow(/CITY_TOPICS/);
+  });
+});
