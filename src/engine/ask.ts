@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import { answerTexts, type InvalidReason, type RefusalKind } from '../texts/answers.js';
 import { validateCitations } from './answer/citations.js';
 import { extractiveAnswer } from './answer/extractive.js';
-import { carriedTerms } from './answer/follow-up.js';
+import { carriedTerms, looksLikeFollowUp } from './answer/follow-up.js';
 import { checkInput } from './answer/input-guard.js';
 import { LlmError, type ChatLlm } from './answer/llm.js';
 import { answerMessages, loadPrompts, rewriteMessages, type Prompts } from './answer/prompts.js';
@@ -54,7 +54,8 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
 
   /** A standalone question for retrieval, plus the carried terms when the heuristic made it. */
   async function standalone(question: string, history: Turn[]): Promise<{ searched: string; carried?: string; llmFailed: boolean }> {
-    if (!history.length) return { searched: question, llmFailed: false };
+    // A question that stands alone is searched as typed: no model round-trip for it.
+    if (!history.length || !looksLikeFollowUp(question)) return { searched: question, llmFailed: false };
     if (llm) {
       try {
         const rewritten = cleanRewrite(await llm.complete(await rewriteMessages(await getPrompts(), { question, history })), question);
@@ -62,11 +63,10 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
       } catch (err) {
         logger?.warn({ err: describe(err) }, 'follow-up rewrite failed; using the offline heuristic');
       }
-      const carried = carriedTerms(question, history);
-      return { searched: carried ? `${question} ${carried}` : question, carried, llmFailed: true };
     }
+    // Offline, or the model's rewrite failed or was unusable.
     const carried = carriedTerms(question, history);
-    return { searched: carried ? `${question} ${carried}` : question, carried, llmFailed: false };
+    return { searched: carried ? `${question} ${carried}` : question, carried, llmFailed: Boolean(llm) };
   }
 
   async function llmAnswer(question: string, history: Turn[], hits: SearchHit[]): Promise<Draft> {
@@ -84,7 +84,8 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
   return async function ask(question, options = {}) {
     const started = performance.now();
     const timings = { retrievalMs: 0, generationMs: 0, totalMs: 0 };
-    let searchedQuestion = typeof question === 'string' ? question.trim() : '';
+    // Invalid input is not echoed back (it may be 10,000 characters of garbage).
+    let searchedQuestion = '';
     let llmFailed = false;
     let answerStart: number | undefined;
 
@@ -111,6 +112,7 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
     const guard = checkInput(question, config.env.ASK_MAX_CHARS);
     if (!guard.ok) return finish(invalid(guard.reason));
     const q = guard.question;
+    searchedQuestion = q;
     // HISTORY_TURNS=0 turns history off (slice(-0) would keep all of it).
     const history = config.env.HISTORY_TURNS > 0 ? (options.history ?? []).slice(-config.env.HISTORY_TURNS) : [];
 
@@ -121,15 +123,14 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
     timings.generationMs += performance.now() - genStart;
 
     const retrievalStart = performance.now();
-    let hits: SearchHit[];
+    let hits: SearchHit[] | undefined;
     try {
       hits = await retrieve(searchedQuestion, SEARCH_K);
     } catch (err) {
       logger?.error({ err: describe(err) }, 'retrieval failed');
-      return finish({ status: 'not_found', text: answerTexts.notReady });
-    } finally {
-      timings.retrievalMs = round(performance.now() - retrievalStart);
     }
+    timings.retrievalMs = round(performance.now() - retrievalStart);
+    if (!hits) return finish({ status: 'not_found', text: answerTexts.notReady });
 
     const scope = detectOutOfScope(q, ownPlaces);
     const passing = hits.filter((h) => h.relevance >= config.env.RELEVANCE_FLOOR);

@@ -18,7 +18,7 @@ export const CHUNKER_VERSION = 1;
 // sit above the legal structure. Items (rank >= ITEM_RANK) may share a chunk with siblings.
 const RANK = { part: 10, chapter: 11, mucLegal: 12, roman: 13, article: 14, numbered: 15, subNumbered: 16, lettered: 17 } as const;
 const ITEM_RANK = RANK.numbered;
-const HEADER_LINE_MAX = 160;
+const HEADER_LINE_MAX = 120;
 const LABEL_MAX = 60;
 
 interface Marker {
@@ -53,16 +53,19 @@ const PATTERNS: [RegExp, number, (m: RegExpExecArray, inArticle: boolean, line: 
   [/^([a-zđ])\)\s+\S/u, RANK.lettered, (m, inArticle) => (inArticle ? `Điểm ${m[1]}` : `${m[1]})`)],
 ];
 
+function truncate(line: string, max: number): string {
+  return line.length <= max ? line : `${line.slice(0, max).replace(/\s+\S*$/, '')}…`;
+}
+
 function shortLabel(line: string): string {
-  if (line.length <= LABEL_MAX) return line.replace(/[.:;,]$/, '');
-  return `${line.slice(0, LABEL_MAX).replace(/\s+\S*$/, '')}…`;
+  return truncate(line, LABEL_MAX).replace(/[.:;,]$/, '');
 }
 
 function detectMarker(line: string, stack: Marker[]): Marker | undefined {
   const inArticle = stack.some((m) => m.rank === RANK.article);
   for (const [re, rank, label] of PATTERNS) {
     const m = re.exec(line);
-    if (m) return { rank, label: label(m, inArticle, line), line: line.slice(0, HEADER_LINE_MAX) };
+    if (m) return { rank, label: label(m, inArticle, line), line: truncate(line, HEADER_LINE_MAX) };
   }
   return undefined;
 }
@@ -71,15 +74,15 @@ function detectMarker(line: string, stack: Marker[]): Marker | undefined {
  * Joins lines that a layout wrapped in the middle of a sentence (PDF, hard-wrapped text): the next
  * line continues when it starts in lower case and the previous one did not end a sentence.
  */
+function continues(prev: string | undefined, line: string): boolean {
+  return prev !== undefined && /^\p{Ll}/u.test(line) && !/[.!?…:;"”)]$/u.test(prev) && !detectMarker(line, [{ rank: RANK.article, label: '', line: '' }]);
+}
+
 function reflow(text: string): string[] {
   const out: string[] = [];
   for (const line of text.split('\n')) {
-    const prev = out[out.length - 1];
-    if (prev !== undefined && /^\p{Ll}/u.test(line) && !/[.!?…:;"”)]$/u.test(prev) && !detectMarker(line, [{ rank: RANK.article, label: '', line: '' }])) {
-      out[out.length - 1] = `${prev} ${line}`;
-    } else {
-      out.push(line);
-    }
+    if (continues(out[out.length - 1], line)) out[out.length - 1] += ` ${line}`;
+    else out.push(line);
   }
   return out;
 }
@@ -103,6 +106,9 @@ function segmentsOf(doc: ParsedDocument): Segment[] {
       continue;
     }
     const lines = block.heading ? [block.text.replace(/\n/g, ' ')] : reflow(block.text);
+    // A sentence running over a PDF page break continues the last line of the previous page.
+    const last = current?.lines[current.lines.length - 1];
+    if (block.page !== undefined && last && continues(last.text, lines[0])) last.text += ` ${lines.shift()}`;
     for (let i = 0; i < lines.length; i++) {
       const text = lines[i];
       const page = block.page;
@@ -110,7 +116,7 @@ function segmentsOf(doc: ParsedDocument): Segment[] {
       const marker = isTitle
         ? undefined
         : (detectMarker(text, stack) ??
-          (block.heading ? { rank: block.heading, label: shortLabel(text), line: text.slice(0, HEADER_LINE_MAX) } : undefined));
+          (block.heading ? { rank: block.heading, label: shortLabel(text), line: truncate(text, HEADER_LINE_MAX) } : undefined));
       if (!marker) {
         (current ??= add({ path: [...stack], headingLines: 0, lines: [] })).lines.push({ text, page });
         continue;
@@ -120,7 +126,7 @@ function segmentsOf(doc: ParsedDocument): Segment[] {
       current = add({ path: [...stack], headingLines: 1, lines: [{ text, page }] });
       const name = lines[i + 1];
       if (BARE_UPPER_MARKER.test(text) && name && isUpperCase(name)) {
-        marker.line = `${text}\n${name}`.slice(0, HEADER_LINE_MAX);
+        marker.line = `${text}\n${truncate(name, HEADER_LINE_MAX)}`;
         current.lines.push({ text: name, page });
         current.headingLines = 2;
         i++;
@@ -139,9 +145,14 @@ interface Group {
   ownHeading?: string;
   segments: Segment[];
   size: number;
+  /** Room for text in each chunk of the group, after the repeated heading lines. */
+  budget: number;
   record?: boolean;
 }
 
+/** A heading (not an item: "2." and "a)" lines are text) with nothing of its own under it. */
+const isHeadingOnly = (seg: Segment) =>
+  seg.headingLines > 0 && seg.lines.length === seg.headingLines && seg.path[seg.path.length - 1].rank < ITEM_RANK;
 const isPrefix = (a: Marker[], b: Marker[]) => a.length <= b.length && a.every((m, i) => m === b[i]);
 const sizeOf = (s: Segment) => s.lines.reduce((n, l) => n + l.text.length + 1, 0);
 
@@ -150,13 +161,13 @@ const sizeOf = (s: Segment) => s.lines.reduce((n, l) => n + l.text.length + 1, 0
  * section below it (its line is repeated there as context), small items join their parent or
  * their siblings, and anything from Điều upwards starts a new group.
  */
-function groupsOf(segments: Segment[], budget: number): Group[] {
+function groupsOf(segments: Segment[], targetChars: number): Group[] {
   const groups: Group[] = [];
   let group: Group | undefined;
   for (const seg of segments) {
     const size = sizeOf(seg);
     const last = seg.path[seg.path.length - 1];
-    if (group && !group.record && !seg.record && last && last.rank >= ITEM_RANK && group.size + size <= budget) {
+    if (group && !group.record && !seg.record && last && last.rank >= ITEM_RANK && group.size + size <= group.budget) {
       if (isPrefix(group.path, seg.path)) {
         group.segments.push(seg);
         group.size += size;
@@ -172,12 +183,17 @@ function groupsOf(segments: Segment[], budget: number): Group[] {
       }
     }
     const ancestors = seg.headingLines ? seg.path.slice(0, -1) : seg.path;
+    const context = contextLines(ancestors, targetChars / 3);
+    // Items ("2.", "a)") are text, not headings: only real headings are repeated on continuations.
+    const ownHeading = seg.headingLines && last.rank < ITEM_RANK ? last.line : undefined;
+    const reserved = [...context, ...(ownHeading ? [ownHeading] : [])].reduce((n, l) => n + l.length + 1, 0);
     group = {
       path: seg.path,
-      context: ancestors.map((m) => m.line),
-      ownHeading: seg.headingLines ? last.line : undefined,
+      context,
+      ownHeading,
       segments: [seg],
       size,
+      budget: Math.max(targetChars - reserved, Math.floor(targetChars / 3)),
       record: seg.record,
     };
     groups.push(group);
@@ -187,14 +203,28 @@ function groupsOf(segments: Segment[], budget: number): Group[] {
   return groups.filter((g, i) => {
     const only = g.segments.length === 1 ? g.segments[0] : undefined;
     const next = groups[i + 1]?.segments[0];
-    const headingOnly = only && only.headingLines > 0 && only.lines.length === only.headingLines;
-    return !(headingOnly && next && next.path.length > only.path.length && isPrefix(only.path, next.path));
+    return !(only && isHeadingOnly(only) && next && next.path.length > only.path.length && isPrefix(only.path, next.path));
   });
+}
+
+/** The heading lines above a section, innermost kept first when they do not all fit. */
+function contextLines(ancestors: Marker[], maxChars: number): string[] {
+  const lines: string[] = [];
+  let size = 0;
+  for (const m of [...ancestors].reverse()) {
+    if (lines.length && size + m.line.length + 1 > maxChars) break;
+    lines.unshift(m.line);
+    size += m.line.length + 1;
+  }
+  return lines;
 }
 
 interface Sentence {
   text: string;
   page?: number;
+  path: Marker[];
+  /** A heading line with nothing of its own under it: context, not content, for the section path. */
+  heading: boolean;
   /** Starts a new line (a new paragraph or structural item) rather than continuing one. */
   lineStart: boolean;
 }
@@ -228,8 +258,8 @@ function splitLong(sentence: string, budget: number): string[] {
   let rest = sentence;
   while (rest.length > budget) {
     const window = rest.slice(0, budget);
-    const cut = Math.max(window.lastIndexOf('; '), window.lastIndexOf(', '), window.lastIndexOf(' '));
-    const at = cut > budget / 3 ? cut + 1 : budget;
+    const cut = ['; ', ', ', ' '].map((sep) => window.lastIndexOf(sep)).find((i) => i > budget / 3);
+    const at = cut !== undefined ? cut + 1 : budget;
     pieces.push(rest.slice(0, at).trim());
     rest = rest.slice(at).trim();
   }
@@ -238,13 +268,27 @@ function splitLong(sentence: string, budget: number): string[] {
 }
 
 function sentencesOf(group: Group, budget: number): Sentence[] {
-  return group.segments.flatMap((seg) =>
-    seg.lines.flatMap((line) =>
+  return group.segments.flatMap((seg) => {
+    const heading = isHeadingOnly(seg);
+    return seg.lines.flatMap((line) =>
       (seg.record ? [line.text] : splitSentences(line.text))
         .flatMap((s) => (seg.record ? [s] : splitLong(s, budget)))
-        .map((text, i) => ({ text, page: line.page, lineStart: i === 0 })),
-    ),
-  );
+        .map((text, i) => ({ text, page: line.page, path: seg.path, heading, lineStart: i === 0 })),
+    );
+  });
+}
+
+/** The deepest section all the sentences share: a chunk spanning Khoản 1 and 2 is cited as the Điều. */
+function commonPath(all: Sentence[]): Marker[] {
+  const content = all.filter((s) => !s.heading);
+  const sentences = content.length ? content : all;
+  let path = sentences[0].path;
+  for (const s of sentences) {
+    let n = 0;
+    while (n < path.length && n < s.path.length && path[n] === s.path[n]) n++;
+    path = path.slice(0, n);
+  }
+  return path;
 }
 
 function join(sentences: Sentence[]): string {
@@ -274,16 +318,14 @@ export function chunkDocument(doc: ParsedDocument, options: ChunkOptions): Chunk
   };
 
   for (const group of groupsOf(segmentsOf(doc), targetChars)) {
-    const section = group.path.map((m) => m.label);
     if (group.record) {
-      // A table row means little without the table's name and the headings above it.
-      const context = [meta.title, ...group.context].join('\n');
+      const section = group.path.map((m) => m.label);
+      // A row keeps the headings above it; the table's title is added by the index itself.
       const line = group.segments[0].lines[0];
-      emit(`${context}\n${line.text}`, section, line.page);
+      emit([...group.context, line.text].join('\n'), section, line.page);
       continue;
     }
-    const contextText = group.context.join('\n');
-    const budget = Math.max(targetChars - contextText.length, Math.floor(targetChars / 2));
+    const budget = group.budget;
     const sentences = sentencesOf(group, budget);
     let start = 0;
     let fresh = 0;
@@ -296,6 +338,7 @@ export function chunkDocument(doc: ParsedDocument, options: ChunkOptions): Chunk
         end++;
       }
       const body = join(sentences.slice(start, end));
+      const section = commonPath(sentences.slice(start, end)).map((m) => m.label);
       const header = [...group.context, ...(!first && group.ownHeading ? [group.ownHeading] : [])];
       const page = sentences[fresh].page;
       emit(header.length ? `${header.join('\n')}\n${body}` : body, section, page);

@@ -31,9 +31,22 @@ function foldSyllable(s: string): string {
   return f;
 }
 
+const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
+const wordCache = new Map<string, string>();
+/** normalizeVietnamese per distinct token: the same few thousand words make up every text. */
+function normalizeWord(w: string): string {
+  let n = wordCache.get(w);
+  if (n === undefined) {
+    n = normalizeVietnamese(w);
+    if (wordCache.size < 200_000) wordCache.set(w, n);
+  }
+  return n;
+}
+
 /** Runs of tokens not broken by punctuation or line breaks: bigrams never cross them. */
 function segments(text: string): Token[][] {
-  const normalized = normalizeVietnamese(text);
+  // Composed and cleaned first, so that letters with marks match \p{L} as one token.
+  const normalized = text.normalize('NFC').replace(INVISIBLE, '');
   const out: Token[][] = [];
   let current: Token[] = [];
   let last = 0;
@@ -44,7 +57,7 @@ function segments(text: string): Token[][] {
       current = [];
     }
     last = m.index + m[0].length;
-    for (const piece of m[0].split(SOFT_SPLIT)) {
+    for (const piece of normalizeWord(m[0]).split(SOFT_SPLIT)) {
       if (!piece) continue;
       const parts = HAS_DIGIT.test(piece) ? [piece] : piece.split(COMPOUND_PARTS);
       for (const p of parts) {

@@ -56,4 +56,10 @@ export const answerTexts = {
     if (c.sourceUrl) parts.push(c.sourceUrl);
     return `[${c.n}] ${parts.join(' · ')}`;
   },
+
+  /** `npm run ask` */
+  cli: {
+    usage: 'Cách dùng: npm run ask -- "Câu hỏi của bạn?" [--json]',
+    error: (message: string) => `Lỗi: ${message}`,
+  },
 };

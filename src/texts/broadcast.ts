@@ -44,6 +44,9 @@ export const broadcastTexts = {
   frontMatterBroken: (line: number, reason: string) => `Phần đầu (front matter) lỗi ở dòng ${line}: ${reason}`,
   frontMatterNotMap: 'Phần đầu (front matter) phải là các dòng "khóa: giá trị".',
   frontMatterField: (field: string, expected: string) => `Phần đầu: "${field}" phải là ${expected}.`,
+  frontMatterUnknown: (field: string, known: string[]) => `Phần đầu: không hiểu khóa "${field}" (dùng được: ${known.join(', ')}).`,
+  aText: 'một dòng chữ',
+  aList: 'một danh sách hoặc một dòng chữ',
 
   notFound: (id: number) => `Không có thông báo số ${id}.`,
   cannotSend: (id: number, status: AnnouncementStatus) => `Thông báo số ${id} ${statusLabel[status]}, không gửi được nữa.`,
@@ -78,9 +81,7 @@ export const broadcastTexts = {
   noChannels: 'Chưa cấu hình kênh nào để gửi (TELEGRAM_BOT_TOKEN / ZALO_BOT_TOKEN).',
   cliUsage:
     'Cách dùng: npm run broadcast -- --file thong-bao.md [--topic giao-thong] [--ward "Đức Xuân"] [--channel telegram] [--at "2026-12-01 07:00"] [--expires 2026-12-31] [--author "Tên"] [--dry-run]',
-  cliUnknownOption: (option: string) => `Không hiểu tùy chọn ${option}.`,
   cliFileUnreadable: (file: string) => `Không đọc được tệp ${file}.`,
   apiOff: 'API phát thông báo đang tắt (chưa đặt STAFF_TOKEN).',
   apiUnauthorized: 'Cần mã nhân viên hợp lệ (Authorization: Bearer <STAFF_TOKEN>).',
-  apiBadRequest: 'Yêu cầu không hợp lệ.',
 };

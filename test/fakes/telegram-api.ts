@@ -41,6 +41,8 @@ export interface RecordedCall {
   /** What the fake answered (e.g. the sent message, for building a callback on its buttons). */
   result?: any;
   at: number;
+  /** Position in `calls`: wait for calls after a point with `c.seq >= mark`. */
+  seq: number;
 }
 
 export type FailureRule =
@@ -119,6 +121,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   let webhook: { url: string; secret?: string } | undefined;
 
   const record = (call: RecordedCall) => {
+    call.seq = calls.length;
     calls.push(call);
     if (call.ok && MESSAGE_METHODS.has(call.method)) {
       const chat = String(call.params.chat_id);
@@ -247,7 +250,7 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
       } catch {
         return reply(res, 400, { ok: false, error_code: 400, description: 'Bad Request: cannot parse body' });
       }
-      const call: RecordedCall = { method, token, params, ok: false, at: Date.now() };
+      const call: RecordedCall = { method, token, params, ok: false, at: Date.now(), seq: -1 };
       if (options.token && token !== options.token) {
         record(call);
         return reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });

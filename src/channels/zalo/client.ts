@@ -4,6 +4,7 @@
 // their message, stack and properties never carry the URL.
 import axios, { type AxiosInstance } from 'axios';
 import { registerSecret, type Logger } from '../../logger.js';
+import { updatesOf } from './updates.js';
 
 export interface ZaloBotInfo {
   id: string;
@@ -105,6 +106,7 @@ export class ZaloClient {
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly backoffMs: number;
+  private reachable = false;
 
   constructor(private readonly options: ZaloClientOptions) {
     registerSecret(options.token);
@@ -120,6 +122,11 @@ export class ZaloClient {
     });
   }
 
+  /** The last call got an answer from the API that was not a server or token failure. */
+  get connected(): boolean {
+    return this.reachable;
+  }
+
   getMe(): Promise<ZaloBotInfo> {
     return this.call('getMe', {});
   }
@@ -132,7 +139,7 @@ export class ZaloClient {
         { timeout: timeoutSeconds },
         { timeoutMs: timeoutSeconds * 1000 + POLL_MARGIN_MS, retries: 0, signal },
       );
-      return toUpdates(result);
+      return updatesOf(result);
     } catch (err) {
       if (err instanceof ZaloApiError && err.error_code === 408) return [];
       throw err;
@@ -186,25 +193,21 @@ export class ZaloClient {
     } catch (err) {
       // The axios error holds the full URL (with the token) in several places: keep only its code.
       if (options.signal?.aborted) throw new ZaloNetworkError(method, 'aborted');
+      this.reachable = false;
       const code = axios.isAxiosError(err) ? (err.code ?? 'ERR_NETWORK') : 'ERR_UNKNOWN';
       throw new ZaloNetworkError(method, code);
     }
     const data = response.data as { ok?: boolean; result?: T; error_code?: number; description?: string; parameters?: { retry_after?: number } } | undefined;
-    const envelope = data && typeof data === 'object' && typeof data.ok === 'boolean';
-    if (envelope && data.ok && response.status >= 200 && response.status < 300) return data.result as T;
-    if (envelope || response.status >= 300) {
-      const code = (envelope && data.error_code) || response.status;
-      const description = (envelope && data.description) || `HTTP ${response.status}`;
-      const retryAfter = data?.parameters?.retry_after ?? retryAfterHeader(response.headers['retry-after']);
-      throw new ZaloApiError(method, code, description, retryAfter);
-    }
-    throw new ZaloNetworkError(method, 'ERR_BAD_RESPONSE');
+    const envelope = data && typeof data === 'object' && typeof data.ok === 'boolean' ? data : undefined;
+    const ok = envelope?.ok === true && response.status >= 200 && response.status < 300;
+    const code = ok ? 0 : (envelope?.error_code ?? response.status);
+    // Reachable: the API answered, and not with a server fault or a refused token.
+    this.reachable = envelope !== undefined && code !== 401 && code < 500;
+    if (ok) return envelope!.result as T;
+    if (!envelope && response.status < 300) throw new ZaloNetworkError(method, 'ERR_BAD_RESPONSE');
+    const retryAfter = envelope?.parameters?.retry_after ?? retryAfterHeader(response.headers['retry-after']);
+    throw new ZaloApiError(method, code, envelope?.description ?? `HTTP ${response.status}`, retryAfter);
   }
-}
-
-function toUpdates(result: ZaloUpdate | ZaloUpdate[] | null | undefined): ZaloUpdate[] {
-  if (!result) return [];
-  return (Array.isArray(result) ? result : [result]).filter((u) => u && typeof u === 'object');
 }
 
 function retryAfterHeader(value: unknown): number | undefined {

@@ -44,6 +44,8 @@ const CARRIED_WEIGHT = 0.5;
 /** Longer sentences are split at ";" so an answer quotes the clause, not a whole list. */
 const CLAUSE_SPLIT_CHARS = 300;
 const MIN_SENTENCE_CHARS = 12;
+/** A quoted sentence longer than this is cut to its best-matching run of clauses. */
+const MAX_QUOTE_CHARS = 320;
 
 const segmenter = new Intl.Segmenter('vi', { granularity: 'sentence' });
 
@@ -73,7 +75,7 @@ function queryTerms(text: string, weight: number): QueryTerm[] {
   return exact.map((e, i) => ({ exact: e, folded: folded[i], bare: e === folded[i], weight }));
 }
 
-function match(term: QueryTerm, s: Sentence): number {
+function match(term: QueryTerm, s: Pick<Sentence, 'exact' | 'folded'>): number {
   if (term.bare) return s.folded.has(term.folded) ? 1 : 0;
   if (s.exact.has(term.exact)) return 1;
   return s.folded.has(term.folded) ? TONE_MISMATCH : 0;
@@ -132,23 +134,55 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
 
   const numberOf = new Map<number, number>();
   const citations: Citation[] = [];
-  const parts = chosen.map(({ s }) => {
+  const numbers = chosen.map(({ s }) => {
     let n = numberOf.get(s.hit);
     if (n === undefined) {
       n = numberOf.size + 1;
       numberOf.set(s.hit, n);
       citations.push(toCitation(n, hits[s.hit].chunk));
     }
-    return withMarker(s.text, n);
+    return n;
   });
+  // Consecutive sentences from one passage share one marker, after the last of them.
+  const parts = chosen.map(({ s }, i) => withMarker(excerpt(s.text, terms), numbers[i] === numbers[i + 1] ? undefined : numbers[i]));
   const confidence = Math.min(1, best.coverage * (0.5 + 0.5 * hits[0].relevance));
   return { text: `${answerTexts.leadIn} ${parts.join(' ')}`, citations, confidence: Math.round(confidence * 100) / 100 };
 }
 
-/** "… dự án." → "… dự án [1]."; a closing quote or question mark stays before the marker. */
-function withMarker(sentence: string, n: number): string {
-  const trimmed = sentence.replace(/[\s.;:,…]+$/u, '');
+/**
+ * A long sentence cut to the run of clauses (split after "," ";" ":") that matches the question
+ * best, with "…" where it was cut: a resident reads the part that answers.
+ */
+function excerpt(text: string, terms: readonly QueryTerm[]): string {
+  if (text.length <= MAX_QUOTE_CHARS) return text;
+  const pieces = text.split(/(?<=[,;:])\s+/u);
+  const scores = pieces.map((p) => {
+    const t = lexicalTerms(p);
+    const sets = { exact: new Set(t.exact), folded: new Set(t.folded) };
+    return terms.reduce((sum, q) => sum + q.weight * match(q, sets), 0);
+  });
+  let best = { from: 0, to: 0, score: -1 };
+  for (let from = 0; from < pieces.length; from++) {
+    let length = 0;
+    let score = 0;
+    for (let to = from; to < pieces.length; to++) {
+      length += pieces[to].length + 1;
+      if (length > MAX_QUOTE_CHARS && to > from) break;
+      score += scores[to];
+      if (score > best.score) best = { from, to, score };
+    }
+  }
+  const body = pieces.slice(best.from, best.to + 1).join(' ');
+  const head = best.from > 0 ? '… ' : '';
+  const tail = best.to < pieces.length - 1 ? `${body.replace(/[,;:]$/u, '')}…` : body;
+  return head + tail;
+}
+
+/** "… dự án." → "… dự án [1]."; a closing quote, "?" or "…" stays before the marker. */
+function withMarker(sentence: string, n: number | undefined): string {
+  const trimmed = sentence.replace(/[\s.;:,]+$/u, '');
   // A clause cut out of a longer sentence starts in lower case.
   const body = trimmed.charAt(0).toLocaleUpperCase('vi') + trimmed.slice(1);
-  return /[?!”"»)]$/u.test(body) ? `${body} [${n}]` : `${body} [${n}].`;
+  const marker = n === undefined ? '' : ` [${n}]`;
+  return /[?!”"»)…]$/u.test(body) ? `${body}${marker}` : `${body}${marker}.`;
 }

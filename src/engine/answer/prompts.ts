@@ -46,7 +46,8 @@ const HISTORY_TURN_CHARS = 500;
 export function formatHistory(history: readonly Turn[]): string {
   if (!history.length) return '(chưa có)';
   return history
-    .map((t) => `${t.role === 'user' ? 'Người dân' : 'Trợ lý'}: ${asData(t.text.slice(0, HISTORY_TURN_CHARS))}`)
+    // Earlier answers' [n] point to earlier passages; left in, the model could copy them.
+    .map((t) => `${t.role === 'user' ? 'Người dân' : 'Trợ lý'}: ${asData(t.text.replace(/\s*\[\d+\]/g, '').slice(0, HISTORY_TURN_CHARS))}`)
     .join('\n');
 }
 

@@ -7,7 +7,7 @@ import { fold, hasDiacritics } from '../normalize.js';
 import type { SearchHit } from '../types.js';
 
 const PHRASES: Record<RefusalKind, readonly string[]> = {
-  weather: ['thời tiết', 'dự báo thời tiết', 'nhiệt độ', 'trời mưa', 'trời nắng', 'trời rét', 'độ ẩm', 'có mưa không', 'mưa không'],
+  weather: ['thời tiết', 'dự báo thời tiết', 'nhiệt độ', 'trời mưa', 'trời nắng', 'trời rét', 'độ ẩm', 'có mưa không'],
   opinion: [
     'bạn nghĩ gì',
     'bạn nghĩ sao',

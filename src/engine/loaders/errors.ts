@@ -33,4 +33,6 @@ export const reasons = {
   yamlNoRows: 'tệp YAML phải là một danh sách các dòng, hoặc có khóa "rows:" chứa danh sách đó',
   tableRowNotMap: (n: number) => `dòng ${n} của bảng không phải các cặp "cột: giá trị"`,
   tableNoRows: 'bảng không có dòng dữ liệu nào',
+  duplicateId: (other: string) => `trùng mã tài liệu với ${other} (cùng tên, khác phần mở rộng): hãy đổi tên một trong hai tệp`,
+  noSourceDir: (dir: string) => `không tìm thấy thư mục tài liệu ${dir}`,
 } as const;

@@ -6,7 +6,7 @@ import type { LoadedDocument } from './loaded.js';
 import { decodeText } from './text.js';
 import { renderRecord } from './table.js';
 
-const DROPPED = new Set(['script', 'style', 'nav', 'noscript', 'template', 'svg', 'iframe', 'form', 'button', 'head', 'header', 'footer', 'aside']);
+const DROPPED = new Set(['script', 'style', 'nav', 'noscript', 'template', 'svg', 'iframe', 'form', 'button', 'head', 'footer', 'aside']);
 const LEAF_BLOCKS = new Set(['p', 'li', 'pre', 'blockquote', 'dt', 'dd', 'figcaption', 'caption', 'address']);
 
 export function loadHtml(bytes: Uint8Array): LoadedDocument {
@@ -51,7 +51,7 @@ function walk(el: HTMLElement, out: TextBlock[]): void {
     } else if (tag === 'table') {
       out.push(...tableRecords(child));
     } else if (LEAF_BLOCKS.has(tag) && !child.querySelector('p, ul, ol, table, h1, h2, h3, h4, h5, h6')) {
-      const text = collapse(child.innerText.replace(/\u00a0/g, ' '));
+      const text = collapse(child.text);
       if (text) out.push({ text });
     } else {
       walk(child, out);

@@ -51,8 +51,9 @@ export async function parseDocumentFile(relPath: string, bytes: Uint8Array): Pro
 
   const posixPath = relPath.split(path.sep).join('/');
   const explicit = loaded.meta;
-  // Documents without front matter: title, number and date come from the opening lines.
-  const guessed = explicit.title ? {} : guessMeta(blocks.slice(0, 10).flatMap((b) => b.text.split('\n')));
+  // Without front matter, title, number and date come from the opening lines (tables: file name).
+  const prose = blocks.filter((b) => !b.record);
+  const guessed = explicit.title || !prose.length ? {} : guessMeta(prose.slice(0, 10).flatMap((b) => b.text.split('\n')));
   const title = normalizeText(explicit.title ?? guessed.title ?? titleFromFileName(posixPath));
   const meta: DocumentMeta = {
     id: documentId(posixPath),

@@ -11,7 +11,7 @@ export type MetaFields = Partial<Omit<DocumentMeta, 'id'>>;
 
 /** Parses front matter YAML; `firstLine` is the file line the YAML starts on, for error messages. */
 export function parseFrontMatter(yamlText: string, firstLine: number): MetaFields {
-  const doc = YAML.parseDocument(yamlText, { prettyErrors: false });
+  const doc = YAML.parseDocument(yamlText);
   if (doc.errors.length) {
     const err = doc.errors[0];
     const line = err.linePos?.[0]?.line;

@@ -18,7 +18,7 @@ export async function loadPdf(bytes: Uint8Array): Promise<LoadedDocument> {
   let pages: string[];
   try {
     // pdf.js takes ownership of (detaches) the buffer it is given, so it gets a copy.
-    const pdf = await getDocumentProxy(new Uint8Array(bytes));
+    const pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 });
     pages = (await extractText(pdf, { mergePages: false })).text;
     await pdf.destroy();
   } catch (err) {

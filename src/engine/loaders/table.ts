@@ -44,7 +44,7 @@ export function loadCsv(bytes: Uint8Array): LoadedDocument {
   } catch (err) {
     if (err instanceof CsvError) {
       const line = typeof err.lines === 'number' ? err.lines + skip : undefined;
-      throw new DocumentParseError(reasons.csvError(line, err.message.replace(/^Invalid[^:]*:\s*/, '')));
+      throw new DocumentParseError(reasons.csvError(line, CSV_PROBLEMS[err.code] ?? err.message));
     }
     throw err;
   }
@@ -53,6 +53,12 @@ export function loadCsv(bytes: Uint8Array): LoadedDocument {
   return { meta, blocks: data.map((row) => record(header.map((h, i) => [h, row[i] ?? '']))) };
 }
 
+const CSV_PROBLEMS: Partial<Record<string, string>> = {
+  CSV_QUOTE_NOT_CLOSED: 'dấu ngoặc kép mở nhưng không đóng',
+  CSV_INVALID_CLOSING_QUOTE: 'sau dấu ngoặc kép đóng phải là dấu phân cách',
+  INVALID_OPENING_QUOTE: 'dấu ngoặc kép nằm giữa ô',
+};
+
 // Vietnamese spreadsheets are often exported with ";" (comma is the decimal separator).
 function guessDelimiter(headerLine: string): string {
   const counts = [',', ';', '\t'].map((d) => [d, headerLine.split(d).length] as const);
@@ -60,7 +66,7 @@ function guessDelimiter(headerLine: string): string {
 }
 
 export function loadYamlTable(bytes: Uint8Array): LoadedDocument {
-  const doc = YAML.parseDocument(decodeText(bytes), { prettyErrors: false });
+  const doc = YAML.parseDocument(decodeText(bytes));
   if (doc.errors.length) {
     const err = doc.errors[0];
     throw new DocumentParseError(reasons.yamlError(err.linePos?.[0]?.line, shortYamlMessage(err.message)));

@@ -1,0 +1,10 @@
+import { Store } from '/work/main/src/db/store.ts';
+import { AnnouncementStore } from '/work/main/src/db/announcements.ts';
+const s = Store.open(':memory:');
+const a = new AnnouncementStore(s.db, s.subscribers);
+s.db.transaction(() => { for (let i = 0; i < 100000; i++) s.subscribers.subscribe({ channel: 'telegram', chatId: String(i), topics: [] }); })();
+const ann = a.create({ title: 't', body: 'b', channels: [], topics: [], wards: [], author: 'x', status: 'draft' });
+let t = performance.now(); a.startSending(ann.id, ['telegram']); console.log('materialize 100k', Math.round(performance.now() - t), 'ms');
+t = performance.now(); for (let i = 0; i < 10; i++) a.counts(ann.id, Date.now() - 5000); console.log('counts 100k', ((performance.now() - t) / 10).toFixed(1), 'ms');
+console.log(s.db.prepare('EXPLAIN QUERY PLAN SELECT status, blocked, COUNT(*) AS n, SUM(sent_at >= ?) AS recent FROM deliveries WHERE announcement_id = ? GROUP BY status, blocked').all(0, 1));
+t = performance.now(); for (let i = 0; i < 1000; i++) { const c = a.claimNext('telegram'); a.markSent(c!.id); } console.log('claim+mark', ((performance.now() - t)).toFixed(1), 'µs each');

@@ -1,0 +1,215 @@
+// Drains one channel's outbox at that channel's limits. Each message: wait for a rate token and a
+// free slot, claim one delivery (committed as 'sending'), send, record the outcome. A crash can
+// therefore repeat only the few deliveries that were between claim and record.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../logger.js';
+import type { AnnouncementStore, ClaimedDelivery } from '../db/announcements.js';
+import { TokenBucket } from './token-bucket.js';
+import type { ChannelSender, OutgoingAnnouncement, SendOutcome } from './types.js';
+
+export interface DeliveryWorkerOptions {
+  /** Attempts per delivery before it is failed for good (BROADCAST_MAX_ATTEMPTS). */
+  maxAttempts: number;
+  /** First backoff after a 5xx / network error; doubles per attempt. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Parallel sends; bounds the deliveries in flight (the possible duplicates after a crash). */
+  concurrency?: number;
+  /** How often an idle worker looks for work written by another process. */
+  idlePollMs?: number;
+}
+
+export interface DeliveryWorkerDeps {
+  announcements: AnnouncementStore;
+  sender: ChannelSender;
+  logger: Logger;
+  /** The message of an announcement, or undefined when it no longer exists. */
+  loadMessage: (announcementId: number) => OutgoingAnnouncement | undefined;
+  /** Called after each recorded outcome (progress, completion). */
+  onSettled: (announcementId: number, outcome: SendOutcome) => void;
+}
+
+/** Enough parallel sends to reach the rate at ~200 ms per request, never more than 32. */
+export const defaultConcurrency = (ratePerSecond: number) => Math.min(32, Math.max(2, Math.ceil(ratePerSecond / 5)));
+
+export class DeliveryWorker {
+  private readonly bucket: TokenBucket;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly lastSendToChat = new Map<string, number>();
+  private readonly messages = new Map<number, OutgoingAnnouncement | undefined>();
+  private readonly recent429: number[] = [];
+  private readonly recentOutcomes: number[] = [];
+  private abort = new AbortController();
+  private wakeIdle: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private readonly opts: Required<DeliveryWorkerOptions>;
+
+  constructor(
+    private readonly deps: DeliveryWorkerDeps,
+    options: DeliveryWorkerOptions,
+  ) {
+    this.opts = {
+      retryBaseMs: 1000,
+      retryMaxMs: 60_000,
+      concurrency: defaultConcurrency(deps.sender.ratePerSecond),
+      idlePollMs: 1000,
+      ...options,
+    };
+    this.bucket = new TokenBucket(deps.sender.ratePerSecond);
+  }
+
+  get channel() {
+    return this.deps.sender.channel;
+  }
+
+  start(): void {
+    if (this.loop) return;
+    // Every 'sending' row older than this worker was claimed by a process that is gone.
+    const reset = this.deps.announcements.resetStaleClaims(this.channel, Date.now() + 1);
+    if (reset) this.deps.logger.warn({ channel: this.channel, reset }, 'broadcast: unfinished claims from before the restart are retried (possible duplicates)');
+    this.abort = new AbortController();
+    this.loop = this.run().catch((err) => {
+      if (!this.abort.signal.aborted) this.deps.logger.error({ err, channel: this.channel }, 'broadcast worker stopped');
+    });
+  }
+
+  /** New deliveries were written: stop idling. */
+  wake(): void {
+    this.wakeIdle?.();
+  }
+
+  /** Stops claiming, waits for the sends in flight to be recorded. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.wake();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+    this.loop = undefined;
+  }
+
+  /** Forgets cached message text (the announcement changed or finished). */
+  forget(announcementId: number): void {
+    this.messages.delete(announcementId);
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      if (this.inFlight.size >= this.opts.concurrency) {
+        await Promise.race(this.inFlight);
+        continue;
+      }
+      await this.bucket.take(signal);
+      const now = Date.now();
+      const claim = this.deps.announcements.claimNext(this.channel, now);
+      if (!claim) {
+        this.bucket.refund();
+        await this.idle();
+        continue;
+      }
+      const readyAt = (this.lastSendToChat.get(claim.chatId) ?? -Infinity) + this.deps.sender.perChatIntervalMs;
+      if (readyAt > now) {
+        this.deps.announcements.postpone(claim.id, readyAt);
+        this.bucket.refund();
+        continue;
+      }
+      this.rememberChat(claim.chatId, now);
+      const job: Promise<void> = this.deliver(claim)
+        .catch((err) => this.deps.logger.error({ err, channel: this.channel, delivery: claim.id }, 'broadcast: could not record an outcome'))
+        .finally(() => this.inFlight.delete(job));
+      this.inFlight.add(job);
+    }
+  }
+
+  private async deliver(claim: ClaimedDelivery): Promise<void> {
+    const { announcements, sender, logger } = this.deps;
+    if (!this.messages.has(claim.announcementId)) this.messages.set(claim.announcementId, this.deps.loadMessage(claim.announcementId));
+    const message = this.messages.get(claim.announcementId);
+    let outcome: SendOutcome;
+    if (!message) outcome = { kind: 'failed', error: 'announcement no longer exists' };
+    else {
+      try {
+        outcome = await sender.send(claim.chatId, message);
+      } catch (err) {
+        // A sender is meant to map every error; an unexpected throw is treated as temporary.
+        outcome = { kind: 'retry', error: String(err) };
+      }
+    }
+    switch (outcome.kind) {
+      case 'sent':
+        announcements.markSent(claim.id);
+        break;
+      case 'blocked':
+        announcements.markBlocked(claim.id, outcome.error);
+        break;
+      case 'failed':
+        announcements.markFailed(claim.id, outcome.error);
+        break;
+      case 'retry': {
+        const delay = outcome.retryAfterMs ?? this.backoff(claim.attempts);
+        const status = announcements.markRetry(claim.id, outcome.error, Date.now() + delay, this.opts.maxAttempts);
+        if (outcome.retryAfterMs !== undefined) this.note429(outcome.retryAfterMs);
+        if (status === 'failed') logger.warn({ channel: this.channel, delivery: claim.id, error: outcome.error }, 'broadcast: delivery failed after retries');
+        break;
+      }
+    }
+    this.noteOutcome();
+    this.deps.onSettled(claim.announcementId, outcome);
+  }
+
+  /** Exponential with jitter, so chats that failed together do not retry together. */
+  private backoff(attempts: number): number {
+    const exp = Math.min(this.opts.retryMaxMs, this.opts.retryBaseMs * 2 ** Math.max(0, attempts - 1));
+    return Math.round(exp * (0.5 + Math.random() * 0.5));
+  }
+
+  /**
+   * A 429 for one chat only delays that chat (its delivery waits retry_after). When many sends in
+   * the last second hit 429, the bot as a whole is over its limit: the whole channel pauses.
+   */
+  private note429(retryAfterMs: number): void {
+    const now = Date.now();
+    this.recent429.push(now);
+    prune(this.recent429, now - 1000);
+    prune(this.recentOutcomes, now - 1000);
+    if (this.recent429.length >= 3 && this.recent429.length >= this.recentOutcomes.length * 0.2) {
+      this.bucket.pauseUntil(now + retryAfterMs);
+      this.deps.logger.warn({ channel: this.channel, retryAfterMs }, 'broadcast: flood limit, channel paused');
+    }
+  }
+
+  private noteOutcome(): void {
+    const now = Date.now();
+    this.recentOutcomes.push(now);
+    if (this.recentOutcomes.length > 4096) prune(this.recentOutcomes, now - 1000);
+  }
+
+  private rememberChat(chatId: string, now: number): void {
+    if (this.deps.sender.perChatIntervalMs <= 0) return;
+    this.lastSendToChat.set(chatId, now);
+    if (this.lastSendToChat.size > 10_000) {
+      const horizon = now - this.deps.sender.perChatIntervalMs;
+      for (const [chat, at] of this.lastSendToChat) if (at < horizon) this.lastSendToChat.delete(chat);
+    }
+  }
+
+  /** Sleeps until the next retry is due, new work is announced, or the poll interval passes. */
+  private async idle(): Promise<void> {
+    const due = this.deps.announcements.nextDueAt(this.channel);
+    const ms = Math.max(1, Math.min(this.opts.idlePollMs, due === undefined ? Infinity : due - Date.now()));
+    const woken = new Promise<void>((resolve) => (this.wakeIdle = resolve));
+    try {
+      await Promise.race([sleep(ms, undefined, { signal: this.abort.signal }), woken]);
+    } catch {
+      // aborted: the loop condition ends the worker
+    } finally {
+      this.wakeIdle = undefined;
+    }
+  }
+}
+
+function prune(times: number[], before: number): void {
+  let i = 0;
+  while (i < times.length && times[i] < before) i++;
+  if (i) times.splice(0, i);
+}

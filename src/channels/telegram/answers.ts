@@ -1,0 +1,74 @@
+// Questions and answers: any text in a private chat (or a mention / reply in a group) goes to the
+// resident service; the answer comes back with its sources and 👍 / 👎 buttons.
+import { Composer, InlineKeyboard, type Api } from 'grammy';
+import type { Message } from 'grammy/types';
+import type { ResidentService } from '../../bot/resident-service.js';
+import type { Answer } from '../../engine/types.js';
+import type { Logger } from '../../logger.js';
+import { botTexts } from '../../texts/bot.js';
+import { telegramTexts } from '../../texts/telegram.js';
+import { formatAnswer, splitFormatted } from './answer-format.js';
+import { chatRef, isPrivate, type BotContext } from './context.js';
+
+const VOTE = /^v:(up|down):(\d+)$/;
+
+const voteKeyboard = (questionId: number) =>
+  new InlineKeyboard().text(telegramTexts.voteUp, `v:up:${questionId}`).text(telegramTexts.voteDown, `v:down:${questionId}`);
+
+/** Sends an answer in as many messages as it needs; the vote buttons go under the last one. */
+export async function sendAnswer(api: Api, chatId: number | string, answer: Answer, questionId: number, replyTo?: number): Promise<Message.TextMessage[]> {
+  const parts = splitFormatted(formatAnswer(answer));
+  const sent: Message.TextMessage[] = [];
+  for (const [i, part] of parts.entries()) {
+    const last = i === parts.length - 1;
+    sent.push(
+      await api.sendMessage(chatId, part.text, {
+        entities: part.entities,
+        link_preview_options: { is_disabled: true },
+        ...(last && answer.status !== 'invalid' ? { reply_markup: voteKeyboard(questionId) } : {}),
+        ...(replyTo && i === 0 ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
+      }),
+    );
+  }
+  return sent;
+}
+
+/** The question inside a group message, or undefined when the bot is neither mentioned nor replied to. */
+function groupQuestion(ctx: BotContext, text: string): string | undefined {
+  const mention = `@${ctx.me.username}`;
+  const mentioned = text.toLowerCase().includes(mention.toLowerCase());
+  const repliedTo = ctx.msg?.reply_to_message?.from?.id === ctx.me.id;
+  if (!mentioned && !repliedTo) return undefined;
+  return text.replace(new RegExp(mention.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), ' ').trim();
+}
+
+export function answers(residents: ResidentService, logger: Logger): Composer<BotContext> {
+  const c = new Composer<BotContext>();
+
+  c.callbackQuery(VOTE, async (ctx) => {
+    const [, vote, id] = ctx.match as RegExpMatchArray;
+    const ok = residents.vote(chatRef(ctx), Number(id), vote as 'up' | 'down');
+    await ctx.answerCallbackQuery({ text: !ok ? botTexts.feedbackUnknown : vote === 'down' ? botTexts.feedbackDownThanks : botTexts.feedbackThanks });
+    // The buttons go once used: one vote per answer, and no stale buttons after a data deletion.
+    if (ok) await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch((err) => logger.debug({ err }, 'vote buttons not removed'));
+  });
+
+  c.on('message:text', async (ctx, next) => {
+    const text = ctx.msg.text;
+    if (text.startsWith('/')) return next();
+    const question = isPrivate(ctx) ? text.trim() : groupQuestion(ctx, text);
+    if (!question) return;
+    ctx.chatAction = 'typing';
+    let result: Awaited<ReturnType<ResidentService['ask']>>;
+    try {
+      result = await residents.ask(chatRef(ctx), question);
+    } catch (err) {
+      logger.error({ err }, 'telegram question failed');
+      await ctx.reply(botTexts.error);
+      return;
+    }
+    await sendAnswer(ctx.api, ctx.chat.id, result.answer, result.questionId, isPrivate(ctx) ? undefined : ctx.msg.message_id);
+  });
+
+  return c;
+}

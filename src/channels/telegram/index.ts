@@ -1,0 +1,204 @@
+// The Telegram channel: a grammY bot wired to the core services, in long-polling mode
+// (@grammyjs/runner) or webhook mode (a Fastify route), with auto-retry on every API call,
+// per-chat ordering, a flood limit, and a graceful stop that finishes updates in flight.
+import { Bot, BotError, Composer, GrammyError, HttpError, session, type Context } from 'grammy';
+import type { BotCommand, Update, UserFromGetMe } from 'grammy/types';
+import { autoRetry, type AutoRetryOptions } from '@grammyjs/auto-retry';
+import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
+import { limit } from '@grammyjs/ratelimiter';
+import { conversations, createConversation } from '@grammyjs/conversations';
+import { CommandGroup } from '@grammyjs/commands';
+import { autoChatAction } from '@grammyjs/auto-chat-action';
+import type { FastifyInstance } from 'fastify';
+import type { ChannelDeps, MessagingChannel } from '../types.js';
+import { registerSecret } from '../../logger.js';
+import { botTexts } from '../../texts/bot.js';
+import { telegramActions } from '../../texts/telegram.js';
+import { announceConversation, ANNOUNCE } from './announce-conversation.js';
+import { answers } from './answers.js';
+import { isPrivate, type BotContext, type TelegramSession } from './context.js';
+import { KvStorage, stateKey } from './kv-storage.js';
+import { residentCommands } from './resident-commands.js';
+import { staffCommands } from './staff-commands.js';
+import { subscribeMenu } from './subscribe-menu.js';
+import { registerWebhookRoute, webhookPath } from './webhook.js';
+
+export { sendAnswer } from './answers.js';
+
+export interface TelegramChannelOptions {
+  /** Skips getMe at start (tests). */
+  botInfo?: UserFromGetMe;
+  /** getUpdates long-poll timeout in seconds (default 30). */
+  pollTimeoutSeconds?: number;
+  /** Messages one person may send per window before the friendly notice (default 6 per 10 s). */
+  rateLimit?: { limit: number; windowMs: number };
+  retry?: Partial<AutoRetryOptions>;
+  /** How long the staff announcement flow waits for the next step (default 30 minutes). */
+  flowTimeoutMs?: number;
+}
+
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+export function createTelegramChannel(deps: ChannelDeps, options: TelegramChannelOptions = {}): MessagingChannel {
+  const { config, store, residents, broadcast } = deps;
+  const env = config.env;
+  const token = env.TELEGRAM_BOT_TOKEN;
+  if (!token) throw new Error('TELEGRAM_BOT_TOKEN is not set');
+  registerSecret(token);
+  registerSecret(env.TELEGRAM_WEBHOOK_SECRET);
+  const log = deps.logger.child({ module: 'telegram' });
+  const mode = env.TELEGRAM_WEBHOOK_URL ? 'webhook' : 'polling';
+  const retry: Partial<AutoRetryOptions> = { maxRetryAttempts: 3, maxDelaySeconds: 10, ...options.retry };
+
+  const bot = new Bot<BotContext>(token, { botInfo: options.botInfo, client: { apiRoot: env.TELEGRAM_API_ROOT } });
+  bot.api.config.use(autoRetry(retry));
+  let connected = false;
+  // Installed last, so it sees the outcome after retries: any answer from Telegram means we are connected.
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    try {
+      const res = await prev(method, payload, signal);
+      connected = true;
+      return res;
+    } catch (err) {
+      if (err instanceof HttpError && connected) log.warn({ method, err: err.message }, 'Telegram API unreachable');
+      if (err instanceof HttpError) connected = false;
+      throw err;
+    }
+  });
+
+  const onError = (err: unknown) => {
+    const cause = err instanceof BotError ? err.error : err;
+    const updateId = err instanceof BotError ? err.ctx.update.update_id : undefined;
+    if (cause instanceof GrammyError && cause.error_code === 403) log.warn({ updateId, description: cause.description }, 'chat unreachable: bot blocked or removed');
+    else log.error({ err: cause, updateId }, 'telegram update failed');
+  };
+  bot.catch(onError);
+
+  const inflight = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p)).catch(() => undefined);
+    return p;
+  };
+
+  bot.use((ctx, next) => track(next()));
+  bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
+  const flood = options.rateLimit ?? { limit: 6, windowMs: 10_000 };
+  bot.use(
+    limit<BotContext, never>({
+      timeFrame: flood.windowMs,
+      limit: flood.limit,
+      // Residents' private messages only: staff walk through multi-step flows and are not a flood risk.
+      keyGenerator: (ctx) =>
+        ctx.message && ctx.from && isPrivate(ctx) && residents.roleOf('telegram', String(ctx.from.id)) === 'resident' ? String(ctx.from.id) : undefined,
+      onLimitExceeded: (ctx) => void ctx.reply(botTexts.rateLimited).catch(onError),
+    }),
+  );
+  bot.use(
+    session<TelegramSession | undefined, BotContext>({
+      storage: new KvStorage<TelegramSession | undefined>(store.kv),
+      getSessionKey: (ctx) => (ctx.chat ? stateKey(ctx.chat.id, 'session') : undefined),
+    }),
+  );
+  bot.use(autoChatAction());
+  bot.use(
+    conversations<BotContext, Context>({
+      storage: {
+        type: 'key',
+        adapter: new KvStorage(store.kv),
+        getStorageKey: (ctx) => (ctx.chatId === undefined ? undefined : stateKey(ctx.chatId, 'conversation')),
+      },
+      // The conversation's own Api is built from scratch; it needs the same bounded retries.
+      plugins: [
+        (ctx, next) => {
+          ctx.api.config.use(autoRetry(retry));
+          return next();
+        },
+      ],
+    }),
+  );
+  bot.use(
+    createConversation(announceConversation({ config, broadcast, api: bot.api }), {
+      id: ANNOUNCE,
+      maxMillisecondsToWait: options.flowTimeoutMs ?? 30 * 60_000,
+    }),
+  );
+
+  const menu = subscribeMenu(config, residents);
+  bot.use(menu);
+  const groups = { resident: new CommandGroup<BotContext>(), staff: new CommandGroup<BotContext>(), admin: new CommandGroup<BotContext>() };
+  const handlers = new Composer<BotContext>();
+  residentCommands(groups.resident, handlers, { config, residents, menu });
+  staffCommands(groups, handlers, { residents, broadcast, logger: log, api: bot.api });
+  bot.use(groups.resident, groups.staff, groups.admin, handlers, answers(residents, log));
+  // Whatever is left: in a private chat one polite line (an unknown command gets the help);
+  // in a group nothing, so the bot never floods it.
+  bot.on('message', async (ctx) => {
+    if (!isPrivate(ctx)) return;
+    await ctx.reply(ctx.msg.text?.startsWith('/') ? botTexts.help(telegramActions) : botTexts.nonText);
+  });
+
+  const listOf = (...gs: CommandGroup<BotContext>[]): BotCommand[] =>
+    gs.flatMap((g) => g.commands.map((c) => ({ command: String(c.toObject().command), description: c.toObject().description })));
+  const registerCommands = async () => {
+    await groups.resident.setCommands(bot);
+    // Staff and admins see their extra commands in their own private chats.
+    const admins = new Set(env.TELEGRAM_ADMIN_IDS);
+    for (const id of new Set([...env.TELEGRAM_ADMIN_IDS, ...env.TELEGRAM_STAFF_IDS])) {
+      const list = admins.has(id) ? listOf(groups.resident, groups.staff, groups.admin) : listOf(groups.resident, groups.staff);
+      await bot.api.setMyCommands(list, { scope: { type: 'chat', chat_id: id } }).catch((err) => log.warn({ err }, 'staff commands not registered'));
+    }
+  };
+
+  let runner: RunnerHandle | undefined;
+  let accepting = true;
+
+  const channel: MessagingChannel = {
+    name: 'telegram',
+    mode,
+    async start() {
+      accepting = true;
+      await bot.init();
+      connected = true;
+      await registerCommands().catch((err) => log.warn({ err }, 'bot commands not registered'));
+      if (mode === 'webhook') {
+        await bot.api.setWebhook(env.TELEGRAM_WEBHOOK_URL!, { secret_token: env.TELEGRAM_WEBHOOK_SECRET, allowed_updates: [...ALLOWED_UPDATES] });
+        log.info({ bot: bot.botInfo.username, mode }, 'Telegram bot started');
+        return;
+      }
+      // A webhook left from an earlier deployment would make getUpdates fail.
+      await bot.api.deleteWebhook();
+      runner = run(bot, {
+        runner: { fetch: { timeout: options.pollTimeoutSeconds ?? 30, allowed_updates: [...ALLOWED_UPDATES] }, silent: true },
+      });
+      runner.task()?.catch((err) => log.error({ err }, 'Telegram polling stopped'));
+      log.info({ bot: bot.botInfo.username, mode }, 'Telegram bot started');
+    },
+    async stop() {
+      accepting = false;
+      if (runner?.isRunning()) await runner.stop();
+      runner = undefined;
+      await Promise.allSettled([...inflight]);
+    },
+    isConnected: () => connected,
+  };
+
+  if (mode === 'webhook') {
+    channel.registerWebhook = (app: FastifyInstance) =>
+      registerWebhookRoute(app, {
+        path: webhookPath(env.TELEGRAM_WEBHOOK_URL!),
+        secret: env.TELEGRAM_WEBHOOK_SECRET!,
+        kv: store.kv,
+        accepting: () => accepting,
+        process: (update: Update) => {
+          track(
+            (async () => {
+              if (!bot.isInited()) await bot.init();
+              await bot.handleUpdate(update);
+            })().catch(onError),
+          );
+        },
+      });
+  }
+  return channel;
+}

@@ -1,0 +1,68 @@
+// Sends announcements through the Bot API for the broadcast worker. No auto-retry here: the worker
+// owns retries (it records each attempt and honours retry_after per delivery), so every error is
+// mapped to a SendOutcome instead.
+import { Api, GrammyError, HttpError, InputFile } from 'grammy';
+import type { MessageEntity } from 'grammy/types';
+import type { Config } from '../../config.js';
+import { redact, registerSecret, type Logger } from '../../logger.js';
+import { renderAnnouncement } from '../../broadcast/render.js';
+import type { ChannelSender, OutgoingAnnouncement, SendOutcome } from '../../broadcast/types.js';
+
+/** A hung request holds a claimed delivery; a minute is ample for a caption upload. */
+const TIMEOUT_SECONDS = 60;
+
+export function createTelegramSender(config: Config, logger: Logger): ChannelSender {
+  const token = config.env.TELEGRAM_BOT_TOKEN;
+  if (!token) throw new Error('TELEGRAM_BOT_TOKEN is not set');
+  registerSecret(token);
+  const api = new Api(token, { apiRoot: config.env.TELEGRAM_API_ROOT, timeoutSeconds: TIMEOUT_SECONDS });
+  const paid = config.env.TELEGRAM_ALLOW_PAID_BROADCAST ? { allow_paid_broadcast: true } : {};
+  const log = logger.child({ module: 'telegram-sender' });
+
+  return {
+    channel: 'telegram',
+    ratePerSecond: config.env.TELEGRAM_RATE_PER_SECOND,
+    perChatIntervalMs: config.env.TELEGRAM_PER_CHAT_INTERVAL_MS,
+    maxTextLength: 4096,
+    maxCaptionLength: 1024,
+    async send(chatId: string, message: OutgoingAnnouncement): Promise<SendOutcome> {
+      const text = renderAnnouncement(message);
+      // The title line in bold; offsets are UTF-16 units, as JavaScript string lengths are.
+      const entities: MessageEntity[] = [{ type: 'bold', offset: 0, length: message.title.trim().length }];
+      try {
+        const a = message.attachment;
+        if (!a) await api.sendMessage(chatId, text, { entities, ...paid });
+        else {
+          const file = a.path ? new InputFile(a.path, a.fileName) : a.url!;
+          const options = { caption: text, caption_entities: entities, ...paid };
+          if (a.kind === 'photo') await api.sendPhoto(chatId, file, options);
+          else await api.sendDocument(chatId, file, options);
+        }
+        return { kind: 'sent' };
+      } catch (err) {
+        const outcome = toOutcome(err);
+        if (outcome.kind === 'retry' && !(err instanceof GrammyError && err.error_code === 429)) log.debug({ error: outcome.error }, 'telegram send will be retried');
+        return outcome;
+      }
+    },
+  };
+}
+
+/** Bot API error → what the worker should do with the delivery. */
+export function toOutcome(err: unknown): SendOutcome {
+  if (err instanceof GrammyError) {
+    const error = `${err.error_code} ${err.description}`;
+    if (err.error_code === 429) {
+      const seconds = err.parameters?.retry_after ?? 1;
+      return { kind: 'retry', retryAfterMs: seconds * 1000, error };
+    }
+    // 403: blocked by the user, user deactivated, kicked from the group — the chat is gone for us.
+    if (err.error_code === 403) return { kind: 'blocked', error };
+    // 5xx: Telegram's side; 401/404: a token or API root problem the admin can fix — retry, bounded.
+    if (err.error_code >= 500 || err.error_code === 401 || err.error_code === 404) return { kind: 'retry', error };
+    // 400 chat not found, message too long, …: sending again would fail the same way.
+    return { kind: 'failed', error };
+  }
+  if (err instanceof HttpError) return { kind: 'retry', error: redact(`network: ${String(err.error ?? err.message)}`) };
+  return { kind: 'retry', error: redact(String(err)) };
+}

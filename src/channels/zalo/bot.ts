@@ -1,0 +1,240 @@
+// The Zalo conversation: turns one update into ResidentService calls and plain-text replies. Updates
+// of one chat are handled one at a time, in order, so a dialogue step never races the next message.
+import type { ChatRef, ResidentService } from '../../bot/resident-service.js';
+import type { BroadcastService } from '../../broadcast/service.js';
+import { formatAnswerPlain, splitMessage } from '../../bot/format.js';
+import type { Config } from '../../config.js';
+import type { Store } from '../../db/store.js';
+import type { Logger } from '../../logger.js';
+import { botTexts } from '../../texts/bot.js';
+import { zaloActions, zaloTexts } from '../../texts/zalo.js';
+import type { ZaloClient, ZaloUpdate } from './client.js';
+import { DialogueStore, type DialogueState } from './dialogue.js';
+import { commandOf, replyOf, type Command } from './keywords.js';
+import { pick, StaffActions } from './staff.js';
+import { textOf } from './updates.js';
+
+/** Zalo's limit for one text message. */
+export const ZALO_MAX_TEXT = 2000;
+const TYPING_REPEAT_MS = 4_000;
+/** Messages waiting per chat beyond which new ones get "busy" instead of queueing. */
+const MAX_QUEUED_PER_CHAT = 3;
+
+export interface ZaloBotDeps {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  residents: ResidentService;
+  broadcast: BroadcastService;
+  client: ZaloClient;
+  /** The bot's own user id (from getMe), to ignore its own messages. */
+  botId: () => string | undefined;
+  dialogueTtlMs?: number;
+}
+
+export class ZaloBot {
+  private readonly dialogues: DialogueStore;
+  private readonly staff: StaffActions;
+  private readonly chains = new Map<string, { tail: Promise<void>; queued: number }>();
+
+  constructor(private readonly deps: ZaloBotDeps) {
+    this.dialogues = new DialogueStore(deps.store.kv, deps.dialogueTtlMs);
+    this.staff = new StaffActions({ ...deps, dialogues: this.dialogues, reply: (chatId, text) => this.reply(chatId, text) });
+  }
+
+  /** Filters duplicates and the bot's own messages, then queues the update behind its chat's earlier ones. */
+  handle(update: ZaloUpdate): Promise<void> {
+    const m = update.message;
+    if (!m?.chat) return Promise.resolve();
+    const chatId = String(m.chat.id);
+    const botId = this.deps.botId();
+    if (m.from?.is_bot || (botId && String(m.from?.id) === botId)) return Promise.resolve();
+    // Durable: a redelivery after a restart is still recognised.
+    if (m.message_id !== undefined && !this.deps.store.kv.firstSeen('zalo', `${chatId}:${m.message_id}`)) {
+      this.deps.logger.debug({ chatId }, 'duplicate zalo update ignored');
+      return Promise.resolve();
+    }
+    return this.enqueue(chatId, () => this.process(update, chatId));
+  }
+
+  /** Resolves once every queued update has been handled. */
+  async idle(): Promise<void> {
+    while (this.chains.size) await Promise.allSettled([...this.chains.values()].map((c) => c.tail));
+  }
+
+  private enqueue(chatId: string, task: () => Promise<void>): Promise<void> {
+    const chain = this.chains.get(chatId) ?? { tail: Promise.resolve(), queued: 0 };
+    if (chain.queued >= MAX_QUEUED_PER_CHAT) return this.reply(chatId, botTexts.busy);
+    chain.queued++;
+    const tail = chain.tail
+      .then(task)
+      .catch((err) => this.deps.logger.error({ err, chatId }, 'zalo update failed'))
+      .finally(() => {
+        chain.queued--;
+        if (this.chains.get(chatId)?.tail === tail) this.chains.delete(chatId);
+      });
+    chain.tail = tail;
+    this.chains.set(chatId, chain);
+    return tail;
+  }
+
+  private async process(update: ZaloUpdate, chatId: string): Promise<void> {
+    const from = update.message!.from;
+    const ref: ChatRef = { channel: 'zalo', chatId, userId: String(from?.id ?? chatId), displayName: from?.display_name ?? from?.first_name };
+    const text = textOf(update);
+    if (text === undefined) return this.reply(chatId, botTexts.nonText);
+    const state = this.dialogues.get(chatId);
+    if (state && (await this.continueDialogue(ref, state, text))) return;
+    const command = commandOf(text);
+    if (command) return this.run(command, ref);
+    return this.answer(ref, text);
+  }
+
+  private run(command: Command, ref: ChatRef): Promise<void> {
+    const { residents, config } = this.deps;
+    const chatId = ref.chatId;
+    switch (command) {
+      case 'greeting':
+        return this.reply(chatId, botTexts.greeting(config.city.name, zaloActions));
+      case 'help':
+        return this.reply(chatId, botTexts.help(zaloActions));
+      case 'subscribe':
+        this.dialogues.set(chatId, { step: 'subscribe-topics' });
+        return this.reply(chatId, zaloTexts.subscribeTopics(config.city.topics.map((t) => t.label)));
+      case 'unsubscribe':
+        return this.reply(chatId, residents.unsubscribe(ref) ? botTexts.unsubscribed : botTexts.notSubscribed);
+      case 'sources': {
+        const docs = residents.sources();
+        return this.reply(chatId, [botTexts.sourcesHeader(docs.length), ...docs.map(botTexts.sourceLine)].join('\n'));
+      }
+      case 'forget':
+        this.dialogues.set(chatId, { step: 'forget' });
+        return this.reply(chatId, zaloTexts.forgetConfirm);
+      case 'voteUp':
+      case 'voteDown':
+        return this.vote(ref, command === 'voteUp' ? 'up' : 'down');
+      case 'announce':
+        return this.staff.announce(ref);
+      case 'progress':
+        return this.staff.progress(ref);
+      case 'refresh':
+        return this.staff.refresh(ref);
+    }
+  }
+
+  /**
+   * True when the message answered the open step. A resident's reply that is not a choice ends the
+   * dialogue and is handled as a new message (they moved on); staff composing an announcement stay
+   * in it until they send or cancel, so a stray message never loses their draft.
+   */
+  private async continueDialogue(ref: ChatRef, state: DialogueState, text: string): Promise<boolean> {
+    const { residents, config } = this.deps;
+    const chatId = ref.chatId;
+    if (state.step.startsWith('announce-')) {
+      await this.staff.continue(ref, state as Extract<DialogueState, { step: `announce-${string}` }>, text);
+      return true;
+    }
+    const reply = replyOf(text);
+    if (reply === 'cancel') {
+      this.dialogues.clear(chatId);
+      await this.reply(chatId, botTexts.cancelled);
+      return true;
+    }
+    const { topics, wards } = config.city;
+    switch (state.step) {
+      case 'forget':
+        this.dialogues.clear(chatId);
+        if (reply !== 'confirm') return false;
+        residents.forget(ref);
+        await this.reply(chatId, botTexts.forgotten);
+        return true;
+      case 'subscribe-topics': {
+        if (!isNumberReply(text)) break;
+        const picked = pick(text, topics.length);
+        if (!picked) return this.replied(chatId, zaloTexts.pickNumbers(topics.length));
+        const slugs = picked.map((i) => topics[i - 1].slug);
+        if (!wards.length) return this.subscribe(ref, slugs, undefined);
+        this.dialogues.set(chatId, { step: 'subscribe-ward', topics: slugs });
+        return this.replied(chatId, zaloTexts.subscribeWard(wards));
+      }
+      case 'subscribe-ward': {
+        if (!isNumberReply(text)) break;
+        const picked = pick(text, wards.length);
+        if (!picked || picked.length > 1) return this.replied(chatId, zaloTexts.pickOne(wards.length));
+        return this.subscribe(ref, state.topics, picked.length ? wards[picked[0] - 1] : undefined);
+      }
+    }
+    this.dialogues.clear(chatId);
+    return false;
+  }
+
+  private async subscribe(ref: ChatRef, topics: string[], ward: string | undefined): Promise<true> {
+    this.dialogues.clear(ref.chatId);
+    const s = this.deps.residents.subscribe(ref, { topics, ward });
+    return this.replied(ref.chatId, botTexts.subscribed(this.deps.residents.topicLabels(s.topics), s.ward));
+  }
+
+  private async vote(ref: ChatRef, vote: 'up' | 'down'): Promise<void> {
+    const questionId = this.dialogues.lastAnswer(ref.chatId);
+    const counted = questionId !== undefined && this.deps.residents.vote(ref, questionId, vote);
+    if (!counted) return this.reply(ref.chatId, botTexts.feedbackUnknown);
+    return this.reply(ref.chatId, vote === 'up' ? botTexts.feedbackThanks : botTexts.feedbackDownThanks);
+  }
+
+  /** A question: the engine's answer with its sources, split under Zalo's limit, then the feedback hint. */
+  private async answer(ref: ChatRef, question: string): Promise<void> {
+    let result;
+    try {
+      result = await this.typing(ref.chatId, () => this.deps.residents.ask(ref, question));
+    } catch (err) {
+      this.deps.logger.error({ err }, 'zalo question failed');
+      return this.reply(ref.chatId, botTexts.error);
+    }
+    const { answer, questionId } = result;
+    const parts = splitMessage(formatAnswerPlain(answer), ZALO_MAX_TEXT);
+    if (answer.status !== 'invalid') this.dialogues.setLastAnswer(ref.chatId, questionId);
+    if (answer.status === 'answered') {
+      const last = parts.length - 1;
+      const withHint = `${parts[last]}\n\n${zaloTexts.feedbackHint}`;
+      if (withHint.length <= ZALO_MAX_TEXT) parts[last] = withHint;
+      else parts.push(zaloTexts.feedbackHint);
+    }
+    await this.sendAll(ref.chatId, parts);
+  }
+
+  /** Keeps "typing…" showing while `work` runs; a failed chat action never fails the answer. */
+  private async typing<T>(chatId: string, work: () => Promise<T>): Promise<T> {
+    const ping = () => {
+      this.deps.client.sendChatAction(chatId).catch((err) => this.deps.logger.debug({ err }, 'zalo chat action failed'));
+    };
+    ping();
+    const timer = setInterval(ping, TYPING_REPEAT_MS);
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  private async replied(chatId: string, text: string): Promise<true> {
+    await this.reply(chatId, text);
+    return true;
+  }
+
+  reply(chatId: string, text: string): Promise<void> {
+    return this.sendAll(chatId, splitMessage(text, ZALO_MAX_TEXT));
+  }
+
+  private async sendAll(chatId: string, parts: string[]): Promise<void> {
+    try {
+      for (const part of parts) await this.deps.client.sendMessage(chatId, part);
+    } catch (err) {
+      this.deps.logger.error({ err, chatId }, 'zalo reply failed');
+    }
+  }
+}
+
+/** Digits and separators only: the person is answering the numbered list (maybe with a wrong number). */
+function isNumberReply(text: string): boolean {
+  return /^[\d\s,;.]+$/.test(text.trim());
+}

@@ -1,0 +1,60 @@
+// Asks the knowledge base one question from the terminal, as a resident would.
+//   npm run ask -- "Cầu Đội Kỳ đã xong chưa?" [--json]
+// Builds the index first if it is missing or out of date. Exit code 1 on a bad configuration.
+import 'dotenv/config';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { ConfigError, loadConfig } from '../config.js';
+import { KnowledgeBase } from '../engine/knowledge-base.js';
+import type { Answer } from '../engine/types.js';
+import { createLogger } from '../logger.js';
+import { answerTexts } from '../texts/answers.js';
+
+function render(answer: Answer): string {
+  const lines = [answer.text];
+  if (answer.citations.length) {
+    lines.push('', answerTexts.sourcesHeading, ...answer.citations.map((c) => answerTexts.citationLabel(c)));
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({ options: { json: { type: 'boolean', default: false } }, allowPositionals: true });
+  } catch {
+    console.error(answerTexts.cli.usage);
+    return 1;
+  }
+  const question = args.positionals.join(' ');
+  if (!question.trim()) {
+    console.error(answerTexts.cli.usage);
+    return 1;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 1;
+    }
+    throw err;
+  }
+  // The answer goes to stdout; warnings (failed documents, LLM fallback) to stderr.
+  const logger = createLogger({ level: 'warn', destination: pino.destination(2) });
+  let kb: KnowledgeBase | undefined;
+  try {
+    kb = await KnowledgeBase.open(config, logger);
+    const answer = await kb.ask(question);
+    console.log(args.values.json ? JSON.stringify(answer, null, 2) : render(answer));
+    return 0;
+  } catch (err) {
+    console.error(answerTexts.cli.error((err as Error).message));
+    return 1;
+  } finally {
+    await kb?.close();
+  }
+}
+
+process.exitCode = await main();

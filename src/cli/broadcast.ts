@@ -1,0 +1,189 @@
+// Sends (or schedules) an announcement written as a Markdown file.
+//   npm run broadcast -- --file thong-bao.md [--topic giao-thong] [--ward "Đức Xuân"] [--channel telegram]
+//                        [--at "2026-12-01 07:00"] [--expires 2026-12-31] [--author "Tên"] [--dry-run]
+// Without --at it sends now and runs the delivery workers itself until done; with --at it stores the
+// announcement as scheduled and the running service's scheduler sends it. Times are city time.
+import 'dotenv/config';
+import fs from 'node:fs';
+import os from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { parseAnnouncementFile } from '../broadcast/announcement-file.js';
+import { formatCityTime, parseCityDateEnd, parseCityTime } from '../broadcast/city-time.js';
+import { AnnouncementError, BroadcastService, type AnnouncementDraft } from '../broadcast/service.js';
+import { BROADCAST_CHANNELS, type BroadcastChannel, type ChannelSender } from '../broadcast/types.js';
+import { createTelegramSender } from '../channels/telegram/sender.js';
+import { createZaloSender } from '../channels/zalo/sender.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { Store } from '../db/store.js';
+import { createLogger, type Logger } from '../logger.js';
+import { broadcastTexts as t, channelLabel } from '../texts/broadcast.js';
+
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+export interface CliDeps {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  io?: CliIo;
+  /** Tests pass senders; otherwise they come from the configured bot tokens. */
+  senders?: (config: Config, logger: Logger) => ChannelSender[];
+}
+
+const OPTIONS = {
+  file: { type: 'string' },
+  topic: { type: 'string', multiple: true },
+  ward: { type: 'string', multiple: true },
+  channel: { type: 'string', multiple: true },
+  at: { type: 'string' },
+  expires: { type: 'string' },
+  author: { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const;
+
+function configuredSenders(config: Config, logger: Logger): ChannelSender[] {
+  const senders: ChannelSender[] = [];
+  if (config.env.TELEGRAM_BOT_TOKEN) senders.push(createTelegramSender(config, logger));
+  if (config.env.ZALO_BOT_TOKEN) senders.push(createZaloSender(config, logger));
+  return senders;
+}
+
+/** Runs the command; returns the exit code. */
+export async function runBroadcastCli(argv: string[], deps: CliDeps = {}): Promise<number> {
+  const io = deps.io ?? { out: (l) => console.log(l), err: (l) => console.error(l) };
+  let args;
+  try {
+    args = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false }).values;
+  } catch (err) {
+    io.err(`${(err as Error).message}\n${t.cliUsage}`);
+    return 1;
+  }
+  if (args.help || !args.file) {
+    (args.help ? io.out : io.err)(t.cliUsage);
+    return args.help ? 0 : 1;
+  }
+
+  let config: Config;
+  try {
+    config = loadConfig(deps.env ?? process.env, deps.cwd ?? process.cwd());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.err(err.message);
+      return 1;
+    }
+    throw err;
+  }
+
+  let text: string;
+  try {
+    text = fs.readFileSync(args.file, 'utf8');
+  } catch {
+    io.err(t.cliFileUnreadable(args.file));
+    return 1;
+  }
+
+  const problems: string[] = [];
+  const scheduledAt = args.at === undefined ? undefined : parseCityTime(args.at);
+  if (args.at !== undefined && !scheduledAt) problems.push(t.badDate('--at', args.at));
+  const expiresAt = args.expires === undefined ? undefined : parseCityDateEnd(args.expires);
+  if (args.expires !== undefined && !expiresAt) problems.push(t.badDate('--expires', args.expires));
+  const unknownChannel = (args.channel ?? []).find((c) => !(BROADCAST_CHANNELS as string[]).includes(c));
+  if (unknownChannel) problems.push(t.unknownChannel(unknownChannel));
+  if (problems.length) {
+    io.err(new AnnouncementError(problems).message);
+    return 1;
+  }
+
+  // Progress and reports go to stdout; only warnings are logged, to stderr.
+  const logger = createLogger({ level: 'warn', destination: pino.destination(2) });
+  const store = Store.open(config.paths.database);
+  const service = new BroadcastService({ store, config, logger, senders: (deps.senders ?? configuredSenders)(config, logger) });
+  try {
+    let draft: AnnouncementDraft;
+    try {
+      // The length is checked by the service against the channels it can actually send to.
+      const fromFile = parseAnnouncementFile(text, { author: args.author ?? `cli:${os.userInfo().username}`, maxLength: Infinity });
+      // Options given on the command line win over the file's front matter.
+      draft = {
+        ...fromFile,
+        channels: args.channel ? (args.channel as BroadcastChannel[]) : fromFile.channels,
+        topics: args.topic ?? fromFile.topics,
+        wards: args.ward ?? fromFile.wards,
+        scheduledAt: scheduledAt ?? fromFile.scheduledAt,
+        expiresAt: expiresAt ?? fromFile.expiresAt,
+      };
+      const preview = service.previewDraft(draft);
+      printRecipients(io, service, preview.recipients, preview.total);
+      if (args['dry-run']) {
+        io.out(`\n${preview.text}\n`);
+        io.out(t.dryRun);
+        return 0;
+      }
+      if (!service.channels.length) {
+        io.err(t.noChannels);
+        return 1;
+      }
+    } catch (err) {
+      if (err instanceof AnnouncementError) {
+        io.err(err.message);
+        return 1;
+      }
+      throw err;
+    }
+
+    const a = service.create(draft);
+    io.out(t.created(a.id));
+    if (a.status === 'scheduled') {
+      io.out(t.scheduled(a.id, formatCityTime(a.scheduledAt!)));
+      return 0;
+    }
+    return await sendAndWatch(service, a.id, io);
+  } finally {
+    await service.stop();
+    store.close();
+  }
+}
+
+function printRecipients(io: CliIo, service: BroadcastService, recipients: Record<BroadcastChannel, number>, total: number): void {
+  io.out(t.recipients(Object.fromEntries(service.channels.map((c) => [c, recipients[c]])), total));
+  for (const c of BROADCAST_CHANNELS) if (!service.channels.includes(c)) io.out(`  ${t.channelOff(c)}`);
+}
+
+/** Sends now and prints progress about once a second; Ctrl+C stops after the sends in flight. */
+async function sendAndWatch(service: BroadcastService, id: number, io: CliIo): Promise<number> {
+  let last = 0;
+  const off = service.onProgress((p) => {
+    if (p.id !== id || p.status !== 'sending' || Date.now() - last < 1000) return;
+    last = Date.now();
+    io.out(t.progress(p));
+  });
+  let onSigint = () => {};
+  const interrupted = new Promise<'interrupted'>((resolve) => (onSigint = () => resolve('interrupted')));
+  process.once('SIGINT', onSigint);
+  service.start();
+  service.sendNow(id);
+  const result = await Promise.race([service.waitUntilFinished(id), interrupted]);
+  process.off('SIGINT', onSigint);
+  off();
+  if (result === 'interrupted') {
+    // What is not sent stays in the outbox: the running service (or the next run) continues it.
+    io.out(t.progress(service.progress(id)));
+    return 130;
+  }
+  io.out(service.report(id));
+  return 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runBroadcastCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

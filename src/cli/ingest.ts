@@ -1,0 +1,93 @@
+// Builds or updates the knowledge index from the documents folder.
+//   npm run ingest [-- --source DIR] [--json]
+// Exit code 1 when the configuration is wrong or any document could not be read.
+import 'dotenv/config';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import pino from 'pino';
+import { ConfigError, loadConfig } from '../config.js';
+import { createEmbeddings } from '../engine/embeddings/index.js';
+import { ingest } from '../engine/ingest.js';
+import type { IngestSummary } from '../engine/types.js';
+import { createLogger } from '../logger.js';
+
+// Long runs only: a bar that flashes for a second is noise.
+const PROGRESS_MIN_ITEMS = 200;
+
+const texts = {
+  usage: 'Cách dùng: npm run ingest [-- --source THƯ_MỤC] [--json]',
+  phase: { parse: 'Đọc tài liệu', embed: 'Tạo vector ', index: 'Ghi chỉ mục' },
+  error: (message: string) => `Lỗi: ${message}`,
+  summary(s: IngestSummary, source: string): string {
+    const took = s.seconds < 1 ? `${Math.round(s.seconds * 1000)} ms` : `${s.seconds.toLocaleString('vi-VN', { maximumFractionDigits: 1 })} giây`;
+    const lines = [
+      `Nạp tài liệu từ ${source} xong trong ${took}.`,
+      `  Thêm mới: ${s.added} · Thay đổi: ${s.changed} · Đã xóa: ${s.removed} · Không đổi: ${s.unchanged} · Lỗi: ${s.failed.length}`,
+      `  Số đoạn trong chỉ mục: ${s.chunks} (tạo vector mới: ${s.embedded})`,
+      s.swapped ? '  Chỉ mục đã được cập nhật.' : '  Không có gì thay đổi, chỉ mục giữ nguyên.',
+    ];
+    if (s.failed.length) {
+      lines.push(`Không nạp được ${s.failed.length} tệp:`);
+      for (const f of s.failed) lines.push(`  - ${f.path}: ${f.reason}`);
+    }
+    return lines.join('\n');
+  },
+};
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({ options: { source: { type: 'string' }, json: { type: 'boolean', default: false } } }).values;
+  } catch {
+    console.error(texts.usage);
+    return 1;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 1;
+    }
+    throw err;
+  }
+  const sourceDir = args.source ? path.resolve(args.source) : config.paths.knowledge;
+  // Progress and the summary go to stdout; only warnings are logged, to stderr.
+  const logger = createLogger({ level: 'warn', destination: pino.destination(2) });
+  const showProgress = Boolean(process.stdout.isTTY) && !args.json;
+  let bar: cliProgress.SingleBar | undefined;
+  let barPhase = '';
+
+  try {
+    const summary = await ingest({
+      sourceDir,
+      indexDir: config.paths.index,
+      config,
+      embeddings: createEmbeddings(config),
+      logger,
+      onProgress: (done, total, phase) => {
+        if (!showProgress || total <= PROGRESS_MIN_ITEMS) return;
+        if (barPhase !== phase) {
+          bar?.stop();
+          barPhase = phase;
+          bar = new cliProgress.SingleBar({ format: `${texts.phase[phase]} [{bar}] {value}/{total}`, hideCursor: true }, cliProgress.Presets.shades_classic);
+          bar.start(total, done);
+        } else {
+          bar?.update(done);
+        }
+      },
+    });
+    bar?.stop();
+    const shownSource = path.relative(process.cwd(), sourceDir) || '.';
+    console.log(args.json ? JSON.stringify(summary, null, 2) : texts.summary(summary, shownSource));
+    return summary.failed.length ? 1 : 0;
+  } catch (err) {
+    bar?.stop();
+    console.error(texts.error((err as Error).message));
+    return 1;
+  }
+}
+
+process.exitCode = await main();

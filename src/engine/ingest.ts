@@ -1,0 +1,276 @@
+// Builds the knowledge index from the documents folder, incrementally and atomically:
+// - only new or changed files (by content hash) are parsed and chunked; the chunks of unchanged
+//   files are taken from the previous index, and vectors come from the embedding cache, so a
+//   re-run embeds only text it has never seen;
+// - the new index is written to a sibling temporary directory and renamed into place, so a
+//   crash at any point leaves a complete index (the old or the new one) behind.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { CHUNKER_VERSION, chunkDocument, type ChunkOptions } from './chunker.js';
+import { EmbeddingCache, embeddingKey } from './embedding-cache.js';
+import type { EmbeddingProvider } from './embeddings/index.js';
+import { readIndexFiles, searchableText, writeIndex } from './index-store.js';
+import { DocumentParseError, documentId, parseDocumentFile } from './loaders/index.js';
+import { reasons } from './loaders/errors.js';
+import { readManifest, writeManifest, type Manifest, type ManifestEntry } from './manifest.js';
+import type { Chunk, DocumentInfo, IngestFailure, IngestSummary } from './types.js';
+
+export interface IngestOptions {
+  sourceDir: string;
+  indexDir: string;
+  config: Config;
+  embeddings: EmbeddingProvider;
+  logger?: Logger;
+  onProgress?: (done: number, total: number, phase: 'parse' | 'embed' | 'index') => void;
+  /** test hook: called after the new index is written and before the swap */
+  beforeSwap?: () => Promise<void> | void;
+}
+
+const EMBED_BATCH = 128;
+
+interface DocState {
+  entry: ManifestEntry;
+  chunks: Chunk[];
+  info: DocumentInfo;
+}
+
+export async function ingest(options: IngestOptions): Promise<IngestSummary> {
+  const started = performance.now();
+  const { sourceDir, indexDir, config, embeddings, logger, onProgress } = options;
+  const chunkOptions: ChunkOptions = { targetChars: config.env.CHUNK_TARGET_CHARS, overlapChars: config.env.CHUNK_OVERLAP_CHARS };
+  const embedding = { id: embeddings.id, dimensions: embeddings.dimensions };
+  const chunker = { version: CHUNKER_VERSION, ...chunkOptions };
+
+  await recoverAndCleanStale(indexDir, logger);
+  const files = await listFiles(sourceDir);
+
+  const previous = await readIndexFiles(indexDir);
+  const manifest = previous ? await readManifest(indexDir) : undefined;
+  const previousChunks = groupByDoc(previous?.chunks ?? []);
+  const previousInfo = new Map(previous?.meta.documents.map((d) => [d.id, d]) ?? []);
+  const sameEmbedder = previous && previous.meta.embedding.id === embedding.id && previous.meta.embedding.dimensions === embedding.dimensions;
+  const sameChunker = manifest && JSON.stringify(manifest.chunker) === JSON.stringify(chunker);
+  // Vectors of another embedder are useless; chunks cut with other settings must be cut again.
+  const rebuild = !previous || !manifest || !sameEmbedder || !sameChunker;
+  if (previous && rebuild) logger?.info({ sameEmbedder, sameChunker: Boolean(sameChunker) }, 'ingest: full rebuild');
+
+  const today = localDate(new Date());
+  const summary: IngestSummary = { added: 0, changed: 0, removed: 0, unchanged: 0, failed: [], chunks: 0, embedded: 0, seconds: 0, swapped: false };
+  const kept = new Map<string, DocState>();
+  const seenIds = new Map<string, string>();
+  const fail = (rel: string, reason: string) => {
+    summary.failed.push({ path: rel, reason });
+    logger?.info({ path: rel, reason }, 'ingest: document not indexed');
+  };
+
+  for (const [i, rel] of files.entries()) {
+    onProgress?.(i, files.length, 'parse');
+    const id = documentId(rel);
+    const old = manifest?.files[rel];
+    const oldState = old && previousChunks.has(old.docId) ? { entry: old, chunks: previousChunks.get(old.docId)!, info: previousInfo.get(old.docId) } : undefined;
+    if (seenIds.has(id)) {
+      fail(rel, reasons.duplicateId(seenIds.get(id)!));
+      continue;
+    }
+    seenIds.set(id, rel);
+    const bytes = await fs.readFile(path.join(sourceDir, rel));
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    const unchanged = old?.hash === hash;
+    if (unchanged && oldState?.info && !rebuild) {
+      if (old.expires && old.expires < today) continue; // counted as removed below
+      kept.set(rel, { entry: old, chunks: oldState.chunks, info: oldState.info });
+      summary.unchanged++;
+      continue;
+    }
+    try {
+      const doc = await parseDocumentFile(rel, bytes);
+      if (doc.meta.expires && doc.meta.expires < today) {
+        logger?.info({ path: rel, expires: doc.meta.expires }, 'ingest: document expired, left out');
+        continue;
+      }
+      const chunks = chunkDocument(doc, chunkOptions);
+      const { meta } = doc;
+      const info: DocumentInfo = { id: meta.id, title: meta.title, kind: meta.kind, chunks: chunks.length };
+      if (meta.number) info.number = meta.number;
+      if (meta.issued) info.issued = meta.issued;
+      if (meta.sourceUrl) info.sourceUrl = meta.sourceUrl;
+      kept.set(rel, { entry: { hash, docId: meta.id, ...(meta.expires && { expires: meta.expires }) }, chunks, info });
+      if (!old) summary.added++;
+      else if (unchanged) summary.unchanged++;
+      else summary.changed++;
+    } catch (err) {
+      if (!(err instanceof DocumentParseError)) throw err;
+      fail(rel, err.message);
+      // What was indexed before stays until the file is fixed: nothing already served is lost.
+      if (oldState?.info) kept.set(rel, { entry: oldState.entry, chunks: oldState.chunks, info: oldState.info });
+    }
+  }
+  onProgress?.(files.length, files.length, 'parse');
+  if (manifest) summary.removed = Object.keys(manifest.files).filter((rel) => !kept.has(rel) && !summary.failed.some((f) => f.path === rel)).length;
+
+  const states = [...kept.values()];
+  summary.chunks = states.reduce((n, s) => n + s.chunks.length, 0);
+  if (!rebuild && summary.added === 0 && summary.changed === 0 && summary.removed === 0) {
+    summary.seconds = (performance.now() - started) / 1000;
+    logger?.info({ ...summary, failed: summary.failed.length }, 'ingest: nothing changed');
+    return summary;
+  }
+
+  const chunks = states.flatMap((s) => s.chunks);
+  const { vectors, embedded } = await embedAll(chunks, embeddings, config.paths.data, (done, total) => onProgress?.(done, total, 'embed'));
+  summary.embedded = embedded;
+
+  onProgress?.(0, 1, 'index');
+  const newManifest: Manifest = { version: 1, chunker, embedding, files: Object.fromEntries([...kept].map(([rel, s]) => [rel, s.entry])) };
+  await buildAndSwap(indexDir, async (tmp) => {
+    await writeIndex(tmp, chunks, vectors, { embedding, documents: states.map((s) => s.info) });
+    await writeManifest(tmp, newManifest);
+  }, options.beforeSwap);
+  onProgress?.(1, 1, 'index');
+  summary.swapped = true;
+  summary.seconds = (performance.now() - started) / 1000;
+  logger?.info({ ...summary, failed: summary.failed.length }, 'ingest: index rebuilt');
+  return summary;
+}
+
+/** YYYY-MM-DD in the server's time zone: an announcement stays through its last day there. */
+function localDate(d: Date): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+function groupByDoc(chunks: Chunk[]): Map<string, Chunk[]> {
+  const byDoc = new Map<string, Chunk[]>();
+  for (const c of chunks) {
+    const list = byDoc.get(c.docId);
+    if (list) list.push(c);
+    else byDoc.set(c.docId, [c]);
+  }
+  return byDoc;
+}
+
+// Hidden files, and files being written by an editor or by the announcement publisher
+// ("x.md.1234.tmp", renamed when complete), are not documents.
+const IGNORED = /^\.|\.tmp$|\.part$|~$/;
+
+/** Every document file under `dir`, as sorted '/'-separated relative paths. */
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (rel: string) => {
+    let entries;
+    try {
+      entries = await fs.readdir(path.join(dir, rel), { withFileTypes: true });
+    } catch (err) {
+      if (rel === '' && (err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(reasons.noSourceDir(dir));
+      throw err;
+    }
+    for (const e of entries) {
+      if (IGNORED.test(e.name)) continue;
+      const child = rel ? `${rel}/${e.name}` : e.name;
+      const stat = e.isSymbolicLink() ? await fs.stat(path.join(dir, child)).catch(() => undefined) : e;
+      if (stat?.isDirectory()) await walk(child);
+      else if (stat?.isFile()) out.push(child);
+    }
+  };
+  await walk('');
+  return out.sort();
+}
+
+/** Vectors for every chunk: from the cache when its text was embedded before, else embedded now. */
+async function embedAll(
+  chunks: Chunk[],
+  embeddings: EmbeddingProvider,
+  dataDir: string,
+  progress: (done: number, total: number) => void,
+): Promise<{ vectors: Float32Array[]; embedded: number }> {
+  const cache = await EmbeddingCache.open(dataDir, embeddings);
+  const texts = chunks.map(searchableText);
+  const keys = texts.map(embeddingKey);
+  const missing = new Map<string, string>();
+  keys.forEach((k, i) => {
+    if (!cache.get(k)) missing.set(k, texts[i]);
+  });
+  const todo = [...missing];
+  progress(0, todo.length);
+  for (let at = 0; at < todo.length; at += EMBED_BATCH) {
+    const batch = todo.slice(at, at + EMBED_BATCH);
+    const vectors = await embeddings.embedVectors(batch.map(([, text]) => text));
+    // Stored batch by batch, so an interrupted run keeps what it already paid for.
+    await cache.add(batch.map(([key], i) => [key, vectors[i]]));
+    progress(Math.min(at + EMBED_BATCH, todo.length), todo.length);
+  }
+  const vectors = keys.map((k) => cache.get(k)!);
+  await cache.compact(new Set(keys));
+  return { vectors, embedded: todo.length };
+}
+
+const TMP_INFIX = '.tmp-';
+const OLD_INFIX = '.old-';
+
+/**
+ * Writes the index into `<indexDir>.tmp-<pid>-<time>` and renames it into place. The old index
+ * is moved aside first and deleted last; if the process dies in between, the next run puts it back.
+ */
+async function buildAndSwap(indexDir: string, build: (tmp: string) => Promise<void>, beforeSwap?: () => Promise<void> | void): Promise<void> {
+  const stamp = `${process.pid}-${Date.now()}`;
+  const tmp = `${indexDir}${TMP_INFIX}${stamp}`;
+  await fs.mkdir(tmp, { recursive: true });
+  try {
+    await build(tmp);
+    await beforeSwap?.();
+  } catch (err) {
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  const old = `${indexDir}${OLD_INFIX}${stamp}`;
+  const hadOld = await exists(indexDir);
+  if (hadOld) await fs.rename(indexDir, old);
+  try {
+    await fs.rename(tmp, indexDir);
+  } catch (err) {
+    if (hadOld) await fs.rename(old, indexDir);
+    throw err;
+  }
+  if (hadOld) await fs.rm(old, { recursive: true, force: true });
+}
+
+/** Removes temporary and old directories left by runs that died; restores an old index if the swap was cut short. */
+async function recoverAndCleanStale(indexDir: string, logger?: Logger): Promise<void> {
+  const parent = path.dirname(indexDir);
+  const base = path.basename(indexDir);
+  const names = await fs.readdir(parent).catch(() => [] as string[]);
+  const stale = names
+    .filter((n) => n.startsWith(base + TMP_INFIX) || n.startsWith(base + OLD_INFIX))
+    .filter((n) => !isAlive(Number(/-(\d+)-\d+$/.exec(n)?.[1])))
+    .sort();
+  const olds = stale.filter((n) => n.startsWith(base + OLD_INFIX));
+  if (olds.length && !(await exists(indexDir))) {
+    const newest = olds.pop()!;
+    await fs.rename(path.join(parent, newest), indexDir);
+    logger?.warn({ restored: newest }, 'ingest: restored the previous index after an interrupted swap');
+  }
+  for (const name of stale) {
+    if (!(await exists(path.join(parent, name)))) continue;
+    await fs.rm(path.join(parent, name), { recursive: true, force: true });
+    logger?.info({ removed: name }, 'ingest: removed a leftover directory');
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  return fs.access(p).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,0 +1,224 @@
+// The engine facade the channels and the server use: one open index, questions answered
+// against it, and updates (refresh, upload, another process's ingest) swapped in without
+// disturbing questions in flight: a question keeps the index it started with.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import { createOpenAiChat } from './answer/llm.js';
+import { createAsk, type Ask, type AskOptions } from './ask.js';
+import { createEmbeddings, type EmbeddingProvider } from './embeddings/index.js';
+import { IndexMismatchError, IndexMissingError, openIndex, type SearchIndex } from './index-store.js';
+import { ingest } from './ingest.js';
+import { DocumentParseError, parseDocumentFile, SUPPORTED_EXTENSIONS } from './loaders/index.js';
+import { reasons } from './loaders/errors.js';
+import { normalizeVietnamese } from './normalize.js';
+import type { Answer, DocumentInfo, IngestSummary, KnowledgeService } from './types.js';
+
+// Written by index-store last, so its presence and content mark a complete index.
+const INDEX_META_FILE = 'meta.json';
+const MAX_NAME_CHARS = 120;
+
+class IndexNotReadyError extends Error {
+  constructor() {
+    super('the knowledge index is not loaded');
+    this.name = 'IndexNotReadyError';
+  }
+}
+
+export class KnowledgeBase implements KnowledgeService {
+  private index: SearchIndex | undefined;
+  private lastIngest: IngestSummary | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private readonly answer: Ask;
+
+  private constructor(
+    private readonly config: Config,
+    private readonly logger: Logger,
+    private readonly embeddings: EmbeddingProvider,
+  ) {
+    const llm = config.llmEnabled ? createOpenAiChat(config) : undefined;
+    this.answer = createAsk({ retrieve: (q, k) => this.current().search(q, k), config, logger, llm });
+  }
+
+  /**
+   * Opens the index in config.paths.index. With buildIfMissing (the default) an incremental
+   * ingest runs first: it builds a missing index, rebuilds a stale one (changed files, another
+   * embedder) and costs only a folder scan when nothing changed.
+   */
+  static async open(config: Config, logger: Logger, options: { buildIfMissing?: boolean } = {}): Promise<KnowledgeBase> {
+    const kb = new KnowledgeBase(config, logger, createEmbeddings(config));
+    if (options.buildIfMissing ?? true) {
+      try {
+        await kb.refresh();
+      } catch (err) {
+        // A failed rebuild (embedding endpoint down, unreadable folder) must not take down an
+        // index that still works: serve the one on disk if there is one.
+        logger.error({ err }, 'knowledge base: ingest failed at start');
+        if (!(await kb.tryLoad())) throw err;
+      }
+    } else {
+      await kb.tryLoad();
+    }
+    return kb;
+  }
+
+  ask(question: string, options?: AskOptions): Promise<Answer> {
+    return this.answer(question, options);
+  }
+
+  documents(): DocumentInfo[] {
+    return this.index ? [...this.index.meta.documents] : [];
+  }
+
+  status(): { ready: boolean; chunks: number; documents: number; builtAt?: string; lastIngest?: IngestSummary } {
+    const meta = this.index?.meta;
+    return {
+      ready: Boolean(meta) && !this.closed,
+      chunks: meta?.chunkCount ?? 0,
+      documents: meta?.documents.length ?? 0,
+      builtAt: meta?.builtAt,
+      lastIngest: this.lastIngest,
+    };
+  }
+
+  refresh(): Promise<IngestSummary> {
+    return this.serialized(() => this.ingestAndSwap());
+  }
+
+  /**
+   * Parses the file first: a DocumentParseError rejects it with nothing saved. Then saves it under
+   * a safe name (never overwriting: a different file with the same name gets "-2", "-3", ...)
+   * and refreshes.
+   */
+  async addDocument(fileName: string, bytes: Uint8Array): Promise<IngestSummary> {
+    const name = safeFileName(fileName);
+    await parseDocumentFile(name, bytes);
+    return this.serialized(async () => {
+      const saved = await this.save(name, bytes);
+      this.logger.info({ file: saved, bytes: bytes.length }, 'knowledge base: document added');
+      return this.ingestAndSwap();
+    });
+  }
+
+  reloadIfChanged(): Promise<boolean> {
+    return this.serialized(async () => {
+      const onDisk = await this.builtAtOnDisk();
+      if (!onDisk || onDisk === this.index?.meta.builtAt) return false;
+      await this.load();
+      this.logger.info({ builtAt: onDisk }, 'knowledge base: reloaded an index rebuilt elsewhere');
+      return true;
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.queue.catch(() => undefined);
+  }
+
+  private current(): SearchIndex {
+    if (!this.index || this.closed) throw new IndexNotReadyError();
+    return this.index;
+  }
+
+  /** Runs index updates one at a time; a failed one does not block the next. */
+  private serialized<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async ingestAndSwap(): Promise<IngestSummary> {
+    const summary = await ingest({
+      sourceDir: this.config.paths.knowledge,
+      indexDir: this.config.paths.index,
+      config: this.config,
+      embeddings: this.embeddings,
+      logger: this.logger,
+    });
+    this.lastIngest = summary;
+    if (summary.swapped || !this.index || (await this.builtAtOnDisk()) !== this.index.meta.builtAt) await this.load();
+    return summary;
+  }
+
+  /** Replaces the in-memory index; questions already searching keep the previous object. */
+  private async load(): Promise<void> {
+    this.index = await openIndex(this.config.paths.index, this.embeddings);
+  }
+
+  /** Loads the index on disk if it is usable; false (with the reason logged) when it is not. */
+  private async tryLoad(): Promise<boolean> {
+    try {
+      await this.load();
+      return true;
+    } catch (err) {
+      if (!(err instanceof IndexMissingError || err instanceof IndexMismatchError)) throw err;
+      this.logger.warn({ reason: err.message }, 'knowledge base: no usable index, not ready');
+      return false;
+    }
+  }
+
+  private async builtAtOnDisk(): Promise<string | undefined> {
+    try {
+      const meta = JSON.parse(await fs.readFile(path.join(this.config.paths.index, INDEX_META_FILE), 'utf8')) as { builtAt?: string };
+      return meta.builtAt;
+    } catch {
+      // Missing (mid-swap, never built) or half-visible: nothing newer to load yet.
+      return undefined;
+    }
+  }
+
+  /** Writes the file without ever replacing another: a hidden temp file, then a hard link. */
+  private async save(name: string, bytes: Uint8Array): Promise<string> {
+    const dir = this.config.paths.knowledge;
+    await fs.mkdir(dir, { recursive: true });
+    const ext = path.extname(name);
+    const stem = name.slice(0, -ext.length);
+    const existing = await fs.readdir(dir);
+    const tmp = path.join(dir, `.upload-${randomBytes(6).toString('hex')}.tmp`);
+    await fs.writeFile(tmp, bytes);
+    try {
+      for (let i = 1; ; i++) {
+        const candidateStem = i === 1 ? stem : `${stem}-${i}`;
+        const candidate = `${candidateStem}${ext}`;
+        // The same document uploaded twice is not saved twice.
+        if (existing.includes(candidate) && (await sameBytes(path.join(dir, candidate), bytes))) return candidate;
+        // Another extension with the same stem would give the same document id.
+        if (existing.some((f) => f.toLowerCase().startsWith(`${candidateStem.toLowerCase()}.`))) continue;
+        try {
+          await fs.link(tmp, path.join(dir, candidate));
+          return candidate;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        }
+      }
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+  }
+}
+
+async function sameBytes(file: string, bytes: Uint8Array): Promise<boolean> {
+  const current = await fs.readFile(file).catch(() => undefined);
+  return Boolean(current) && Buffer.compare(current!, bytes) === 0;
+}
+
+/**
+ * The last path segment only (no "../", no folders), letters of any language, digits, spaces,
+ * ".", "-" and "_"; no leading dot (hidden files are not indexed); a supported extension.
+ */
+export function safeFileName(fileName: string): string {
+  const base = normalizeVietnamese(String(fileName)).split(/[\\/]/).pop() ?? '';
+  const ext = path.extname(base).toLowerCase();
+  if (!SUPPORTED_EXTENSIONS.includes(ext)) throw new DocumentParseError(reasons.unsupported(ext));
+  const stem = base
+    .slice(0, base.length - ext.length)
+    .replace(/[^\p{L}\p{N} ._-]+/gu, '-')
+    .replace(/\s+/g, ' ')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[\s.-]+|[\s.-]+$/g, '')
+    .slice(0, MAX_NAME_CHARS);
+  return `${stem || 'tai-lieu'}${ext}`;
+}

@@ -1,0 +1,55 @@
+// `npm start`: reads the configuration (environment and .env), runs the service, and shuts it
+// down gracefully on SIGINT/SIGTERM (a second signal exits at once).
+import dotenv from 'dotenv';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { parseOnly, UsageError } from './server/parts.js';
+import { startService } from './server/service.js';
+
+dotenv.config({ quiet: true });
+
+async function main(): Promise<void> {
+  let config;
+  let only;
+  try {
+    only = parseOnly(process.argv.slice(2));
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof UsageError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  const logger = createLogger({ level: config.env.LOG_LEVEL, format: config.env.LOG_FORMAT });
+  let service;
+  try {
+    service = await startService(config, { logger, only });
+  } catch (err) {
+    if (err instanceof UsageError) process.stderr.write(`${err.message}\n`);
+    else logger.fatal({ err }, 'could not start');
+    process.exit(1);
+  }
+
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    logger.info({ signal }, 'signal received: shutting down (send it again to force)');
+    service.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+await main();

@@ -1,0 +1,85 @@
+// The HTTP server: health and metrics always; the web chat, its API and the admin API when this
+// process serves the web part. The caller adds channel webhooks and staff routes, then listens.
+import { fileURLToPath } from 'node:url';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { ResidentService } from '../bot/resident-service.js';
+import { webTexts } from '../texts/web.js';
+import { adminRoutes } from './admin-routes.js';
+import { askRoutes } from './ask-routes.js';
+import { ApiError, installErrorHandlers } from './errors.js';
+import { healthRoutes, type ReadinessCheck } from './health-routes.js';
+import type { KnowledgeHandle } from './knowledge-handle.js';
+
+/** JSON bodies are a question and a few ids; anything bigger is refused before parsing. */
+export const JSON_BODY_LIMIT = 16 * 1024;
+
+const PUBLIC_DIR = fileURLToPath(new URL('../channels/web/public/', import.meta.url));
+
+// The page loads nothing from elsewhere; any injected script or remote resource is blocked.
+// frame-ancestors stays open so the city's portal can embed the chat.
+const PAGE_POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'";
+
+export interface ServerDeps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  checks: ReadinessCheck[];
+  /** Present when this process answers questions (web part or a channel). */
+  knowledge?: KnowledgeHandle;
+  /** Present when the web chat, its API and the admin API are served here. */
+  web?: { residents: ResidentService; knowledge: KnowledgeHandle };
+}
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const { config, logger, metrics, checks, knowledge, web } = deps;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: JSON_BODY_LIMIT,
+    // One line per request, written by the onResponse hook below, instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Answers in flight finish on shutdown; idle keep-alive sockets are closed so close() returns.
+    forceCloseConnections: 'idle',
+  });
+  installErrorHandlers(app);
+  // The API speaks JSON only; plain text gets 415 instead of reaching a route as a string.
+  app.removeContentTypeParser('text/plain');
+  // A keep-alive socket of a request answered during shutdown would hold close() until the
+  // keep-alive timeout; those answers tell the client to close instead.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const level = request.url.startsWith('/api/') ? 'info' : 'debug';
+    request.log[level]({ method: request.method, url: request.routeOptions.url ?? request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  await app.register(healthRoutes, { metrics, checks, knowledgeStatus: knowledge && (() => knowledge.status()) });
+
+  if (web) {
+    await app.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) =>
+        new ApiError(context.statusCode, 'rate_limited', webTexts.errors.rateLimited(Math.max(1, Math.ceil(context.ttl / 1000)))),
+    });
+    await app.register(askRoutes, { config, residents: web.residents, knowledge: web.knowledge });
+    await app.register(adminRoutes, { prefix: '/api/admin', adminToken: config.env.ADMIN_TOKEN, knowledge: web.knowledge });
+    await app.register(fastifyStatic, {
+      root: PUBLIC_DIR,
+      setHeaders: (reply) => {
+        reply.header('Content-Security-Policy', PAGE_POLICY);
+        reply.header('X-Content-Type-Options', 'nosniff');
+      },
+    });
+  }
+  return app;
+}

@@ -1,0 +1,72 @@
+// The web chat's API: the same ResidentService.ask() every channel uses, with channel 'web' and the
+// page's conversation id as chat and user.
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import type { ResidentService, ChatRef } from '../bot/resident-service.js';
+import { uiTexts, webTexts } from '../texts/web.js';
+import { ApiError } from './errors.js';
+import type { KnowledgeHandle } from './knowledge-handle.js';
+
+export interface AskRouteDeps {
+  config: Config;
+  residents: ResidentService;
+  knowledge: KnowledgeHandle;
+}
+
+const conversationId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+
+const askBody = z.object({ question: z.string(), conversationId: conversationId.optional() });
+
+const feedbackBody = z.object({
+  questionId: z.number().int().positive(),
+  conversationId,
+  vote: z.enum(['up', 'down']),
+  comment: z.string().max(1000).optional(),
+});
+
+const webChat = (id: string): ChatRef => ({ channel: 'web', chatId: id, userId: id });
+
+export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promise<void> {
+  const { config, residents, knowledge } = deps;
+  const perMinute = config.env.WEB_RATE_LIMIT_PER_MINUTE;
+  const rateLimit = { max: perMinute, timeWindow: 60_000 };
+
+  app.get('/api/info', async () => {
+    const documents = knowledge.documents().length;
+    return {
+      city: config.city.name,
+      topics: config.city.topics.map((t) => t.label),
+      documents,
+      maxQuestionChars: config.env.ASK_MAX_CHARS,
+      texts: uiTexts(config.city.name, documents),
+    };
+  });
+
+  app.post('/api/ask', { config: { rateLimit } }, async (request) => {
+    const parsed = askBody.safeParse(request.body);
+    if (!parsed.success) throw new ApiError(400, 'invalid_request', webTexts.errors.invalidAsk);
+    const { question } = parsed.data;
+    if (question.length > config.env.ASK_MAX_CHARS)
+      throw new ApiError(400, 'question_too_long', webTexts.errors.questionTooLong(config.env.ASK_MAX_CHARS));
+    const id = parsed.data.conversationId ?? randomBytes(16).toString('hex');
+    const { answer, questionId } = await residents.ask(webChat(id), question);
+    return {
+      answer: answer.text,
+      citations: answer.citations,
+      status: answer.status,
+      questionId,
+      conversationId: id,
+      timings: answer.timings,
+    };
+  });
+
+  app.post('/api/feedback', { config: { rateLimit } }, async (request) => {
+    const parsed = feedbackBody.safeParse(request.body);
+    if (!parsed.success) throw new ApiError(400, 'invalid_request', webTexts.errors.invalidFeedback);
+    const { questionId, conversationId: id, vote, comment } = parsed.data;
+    if (!residents.vote(webChat(id), questionId, vote, comment)) throw new ApiError(404, 'unknown_question', webTexts.errors.feedbackUnknown);
+    return { ok: true };
+  });
+}

@@ -1,0 +1,19 @@
+// Counts every broadcast delivery attempt by channel and outcome, around whatever sender the
+// workers use, so the workers need no knowledge of metrics.
+import type { Metrics } from '../metrics.js';
+import type { ChannelSender } from '../broadcast/types.js';
+
+export function meteredSender(sender: ChannelSender, metrics: Metrics): ChannelSender {
+  return {
+    channel: sender.channel,
+    ratePerSecond: sender.ratePerSecond,
+    perChatIntervalMs: sender.perChatIntervalMs,
+    maxTextLength: sender.maxTextLength,
+    maxCaptionLength: sender.maxCaptionLength,
+    async send(chatId, message) {
+      const outcome = await sender.send(chatId, message);
+      metrics.deliveries.inc({ channel: sender.channel, status: outcome.kind });
+      return outcome;
+    },
+  };
+}

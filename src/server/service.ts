@@ -1,0 +1,193 @@
+// Builds and runs the whole service in one process: database, knowledge base, resident and
+// broadcast services, the HTTP server, the configured channels and the delivery workers.
+// main.ts calls it; tests call it with a temp DATA_DIR and port 0.
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import { registerSecret, type Logger } from '../logger.js';
+import { createMetrics, type Metrics } from '../metrics.js';
+import { Store } from '../db/store.js';
+import { KnowledgeBase } from '../engine/knowledge-base.js';
+import { ResidentService } from '../bot/resident-service.js';
+import { BroadcastService } from '../broadcast/service.js';
+import { broadcastRoutes } from '../broadcast/http-routes.js';
+import type { ChannelSender } from '../broadcast/types.js';
+import { createTelegramChannel } from '../channels/telegram/index.js';
+import { createTelegramSender } from '../channels/telegram/sender.js';
+import { createZaloChannel } from '../channels/zalo/index.js';
+import { createZaloSender } from '../channels/zalo/sender.js';
+import type { ChannelDeps, MessagingChannel } from '../channels/types.js';
+import { buildServer } from './app.js';
+import type { ReadinessCheck } from './health-routes.js';
+import { meteredSender } from './metered-sender.js';
+import { planParts, type Part } from './parts.js';
+
+export interface ServiceOptions {
+  logger: Logger;
+  /** Parts to run (`--only`); default: web, worker and every configured channel. */
+  only?: Part[];
+  metrics?: Metrics;
+  /** How often to look for an index rebuilt by another process (CLI ingest, another instance). */
+  reloadIntervalMs?: number;
+}
+
+export interface RunningService {
+  app: FastifyInstance;
+  /** Where the server listens, e.g. http://127.0.0.1:3000 */
+  url: string;
+  parts: ReadonlySet<Part>;
+  store: Store;
+  knowledge: KnowledgeBase;
+  broadcast: BroadcastService;
+  channels: MessagingChannel[];
+  /** Resolves once the index has been brought up to date with the knowledge folder. */
+  indexed: Promise<void>;
+  /** Graceful: stops intake, lets answers and deliveries in flight finish, closes the database. */
+  stop(): Promise<void>;
+}
+
+const SECRET_VARIABLES = [
+  'ADMIN_TOKEN',
+  'STAFF_TOKEN',
+  'OPENAI_API_KEY',
+  'TELEGRAM_BOT_TOKEN',
+  'TELEGRAM_WEBHOOK_SECRET',
+  'ZALO_BOT_TOKEN',
+  'ZALO_WEBHOOK_SECRET',
+] as const;
+
+export function registerConfigSecrets(config: Config): void {
+  for (const name of SECRET_VARIABLES) registerSecret(config.env[name]);
+}
+
+export async function startService(config: Config, options: ServiceOptions): Promise<RunningService> {
+  const { logger } = options;
+  registerConfigSecrets(config);
+  const { parts, off } = planParts(config, options.only);
+  for (const [part, reason] of Object.entries(off)) logger.info({ part, reason }, `${part}: off (${reason})`);
+  const answering = parts.has('web') || parts.has('telegram') || parts.has('zalo');
+
+  const metrics = options.metrics ?? createMetrics();
+  const store = Store.open(config.paths.database);
+  // The index on disk (if any) is served at once; building or updating it runs after the server
+  // is up, so /healthz answers and /readyz explains while a fresh machine indexes its documents.
+  const knowledge = await KnowledgeBase.open(config, logger, { buildIfMissing: false });
+  const residents = new ResidentService({ store, knowledge, config, logger, metrics });
+  const broadcast = new BroadcastService({
+    store,
+    config,
+    logger,
+    senders: configuredSenders(config, logger).map((s) => meteredSender(s, metrics)),
+    refreshKnowledge: () => knowledge.refresh(),
+  });
+
+  const deps: ChannelDeps = { config, logger, store, residents, broadcast };
+  const channels: MessagingChannel[] = [];
+  if (parts.has('telegram')) channels.push(createTelegramChannel(deps));
+  if (parts.has('zalo')) channels.push(createZaloChannel(deps));
+
+  const checks: ReadinessCheck[] = [{ name: 'database', ok: () => store.isOpen() }];
+  if (answering) checks.push({ name: 'index', ok: () => knowledge.status().ready });
+  for (const channel of channels) checks.push({ name: channel.name, ok: () => channel.isConnected() });
+
+  const app = await buildServer({
+    config,
+    logger,
+    metrics,
+    checks,
+    knowledge: answering ? knowledge : undefined,
+    web: parts.has('web') ? { residents, knowledge } : undefined,
+  });
+  // The staff API (announcements) lives under /api/staff/announcements, behind STAFF_TOKEN.
+  if (parts.has('web')) await app.register(broadcastRoutes, { service: broadcast, staffToken: config.env.STAFF_TOKEN });
+  for (const channel of channels) channel.registerWebhook?.(app);
+
+  await app.listen({ host: config.env.HOST, port: config.env.PORT });
+  const url = listenUrl(app);
+  logger.info({ url, parts: [...parts] }, `listening on ${url}`);
+
+  const stopping = new AbortController();
+  const indexed = answering ? bringIndexUpToDate(knowledge, logger) : Promise.resolve();
+  const started = channels.map((c) => startChannel(c, logger, stopping.signal));
+  if (parts.has('worker')) {
+    broadcast.start();
+    logger.info({ channels: broadcast.channels }, 'broadcast workers and scheduler started');
+  }
+  const reloader = watchIndex(knowledge, logger, options.reloadIntervalMs ?? 3000);
+  if (parts.has('web')) logger.info({ url: `${url}/` }, `web chat: open ${url}/ in a browser`);
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      logger.info('shutting down: stopping intake');
+      stopping.abort();
+      clearInterval(reloader);
+      await Promise.allSettled([app.close(), ...channels.map((c) => c.stop())]);
+      await Promise.allSettled(started);
+      logger.info('finishing deliveries in flight');
+      await broadcast.stop();
+      await indexed;
+      await knowledge.close();
+      store.close();
+      logger.info('stopped');
+    })());
+
+  return { app, url, parts, store, knowledge, broadcast, channels, indexed, stop };
+}
+
+/** Senders for every channel with a token: a worker delivers even where the channel's bot runs elsewhere. */
+function configuredSenders(config: Config, logger: Logger): ChannelSender[] {
+  const senders: ChannelSender[] = [];
+  if (config.env.TELEGRAM_BOT_TOKEN) senders.push(createTelegramSender(config, logger));
+  if (config.env.ZALO_BOT_TOKEN) senders.push(createZaloSender(config, logger));
+  return senders;
+}
+
+async function bringIndexUpToDate(knowledge: KnowledgeBase, logger: Logger): Promise<void> {
+  try {
+    const summary = await knowledge.refresh();
+    const status = knowledge.status();
+    logger.info({ summary, documents: status.documents, chunks: status.chunks }, 'knowledge index ready');
+  } catch (err) {
+    // An index already on disk keeps serving; without one, /readyz reports the index as failing.
+    logger.error({ err, ready: knowledge.status().ready }, 'knowledge index could not be built from the knowledge folder');
+  }
+}
+
+/** A channel that cannot connect (network down, platform outage) is retried, without taking down the rest. */
+async function startChannel(channel: MessagingChannel, logger: Logger, signal: AbortSignal): Promise<void> {
+  for (let delayMs = 1000; !signal.aborted; delayMs = Math.min(delayMs * 2, 60_000)) {
+    try {
+      await channel.start();
+      logger.info({ channel: channel.name, mode: channel.mode }, `${channel.name}: on (${channel.mode})`);
+      return;
+    } catch (err) {
+      if (signal.aborted) return;
+      logger.error({ err, channel: channel.name, retryInMs: delayMs }, `${channel.name}: could not start, retrying`);
+      await sleep(delayMs, undefined, { signal }).catch(() => undefined);
+    }
+  }
+}
+
+/** Picks up an index swapped by another process; one check at a time. */
+function watchIndex(knowledge: KnowledgeBase, logger: Logger, intervalMs: number): NodeJS.Timeout {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    knowledge
+      .reloadIfChanged()
+      .catch((err: unknown) => logger.error({ err }, 'knowledge index reload failed'))
+      .finally(() => (busy = false));
+  }, intervalMs);
+  timer.unref();
+  return timer;
+}
+
+function listenUrl(app: FastifyInstance): string {
+  const address = app.server.address() as AddressInfo;
+  const wildcard = address.address === '0.0.0.0' || address.address === '::';
+  const host = wildcard ? '127.0.0.1' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
+}

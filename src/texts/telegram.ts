@@ -1,0 +1,53 @@
+// Wording only the Telegram channel uses: command names and descriptions, buttons, and the staff
+// announcement flow. Shared wording (answers, subscriptions, refusals) is in ./bot.ts.
+import type { ActionNames } from './bot.js';
+
+/** How Telegram names each resident action inside the shared texts. */
+export const telegramActions: ActionNames = {
+  subscribe: '/dangky',
+  unsubscribe: '/huy',
+  sources: '/nguon',
+  forget: '/xoadulieu',
+  help: '/help',
+};
+
+/** Shown in Telegram's command menu (setMyCommands); at most 256 characters each. */
+export const commandDescriptions = {
+  start: 'Bắt đầu: giới thiệu và cách hỏi',
+  help: 'Hướng dẫn sử dụng',
+  dangky: 'Đăng ký nhận thông báo theo chủ đề, phường/xã',
+  huy: 'Hủy nhận thông báo',
+  nguon: 'Các tài liệu bot đang dùng để trả lời',
+  xoadulieu: 'Xóa mọi dữ liệu của tôi',
+  thongbao: 'Cán bộ: soạn và gửi thông báo',
+  tiendo: 'Cán bộ: tiến độ gửi thông báo',
+  capnhat: 'Quản trị: cập nhật kho dữ liệu',
+} as const;
+
+export const telegramTexts = {
+  voteUp: '👍',
+  voteDown: '👎',
+  checked: (label: string) => `✅ ${label}`,
+  menuOutdated: 'Danh sách này đã cũ, tôi vừa cập nhật lại. Bạn bấm lại nhé.',
+  forgetKeep: 'Không xóa',
+
+  announceAskText:
+    'Soạn thông báo: gửi một tin nhắn, dòng đầu là tiêu đề, các dòng sau là nội dung. Có thể gửi kèm một ảnh hoặc tệp (khi đó viết tiêu đề và nội dung ở phần chú thích). Gõ /huy để thôi.',
+  announceNeedText: 'Tôi cần một tin nhắn chữ, hoặc một ảnh/tệp có chú thích. Gõ /huy để thôi.',
+  announceChooseTopic: 'Gửi cho người đăng ký chủ đề nào?',
+  announceChooseWard: 'Gửi cho phường/xã nào?',
+  announceProblems: (problems: string[]) => ['Thông báo chưa hợp lệ, chưa lưu:', ...problems.map((p) => `• ${p}`), 'Gõ /thongbao để soạn lại.'].join('\n'),
+  announcePreviewHeader: 'Xem trước, đúng như người dân sẽ nhận:',
+  announceAttachment: (kind: 'photo' | 'document', name?: string) => `Kèm ${kind === 'photo' ? 'ảnh' : 'tệp'}${name ? ` «${name}»` : ''}.`,
+  sendNow: 'Gửi ngay',
+  schedule: 'Hẹn giờ gửi',
+  announceAskTime: 'Nhập giờ gửi theo giờ Việt Nam, dạng dd/mm/yyyy hh:mm (ví dụ 01/12/2026 07:00):',
+  announceBadTime: 'Không đọc được giờ này. Hãy nhập dạng dd/mm/yyyy hh:mm, ví dụ 01/12/2026 07:00:',
+  announceStarted: (id: number) => `Đang gửi thông báo số ${id}. Xem tiến độ bằng /tiendo.`,
+  announceFailed: (reason: string) => `Không thực hiện được: ${reason}`,
+  progressHeader: 'Tiến độ các thông báo gần đây:',
+  progressNone: 'Chưa có thông báo nào.',
+  progressLine: (id: number, title: string, status: string, line: string) => `Số ${id} «${title}» (${status})\n${line}`,
+  fileTooBig: 'tệp lớn hơn 20 MB, Telegram không cho bot tải về',
+  uploadReceived: (name: string) => `Đã nhận tệp «${name}», đang thêm vào kho dữ liệu…`,
+} as const;

@@ -1,0 +1,55 @@
+// What the web chat and the HTTP API say to people: JSON error messages, and the strings the chat
+// page shows (sent to the page by GET /api/info so no sentence lives in the page's script).
+
+export const webTexts = {
+  errors: {
+    invalidJson: 'Dữ liệu gửi lên không phải JSON hợp lệ.',
+    emptyBody: 'Yêu cầu không có nội dung; hãy gửi JSON dạng {"question": "..."}.',
+    bodyTooLarge: (kb: number) => `Dữ liệu gửi lên quá lớn (tối đa ${kb} KB).`,
+    unsupportedMediaType: 'Kiểu dữ liệu không được hỗ trợ; hãy gửi JSON với tiêu đề Content-Type: application/json.',
+    invalidAsk: 'Yêu cầu không hợp lệ: cần JSON dạng {"question": "câu hỏi", "conversationId": "mã hội thoại (tùy chọn, 8–64 ký tự A-Z a-z 0-9 _ -)"}.',
+    invalidFeedback: 'Đánh giá không hợp lệ: cần {"questionId": số, "conversationId": "...", "vote": "up" hoặc "down"}.',
+    questionTooLong: (max: number) => `Câu hỏi dài quá (tối đa ${max} ký tự). Bạn vui lòng hỏi ngắn gọn trong một hai câu.`,
+    rateLimited: (seconds: number) => `Bạn gửi quá nhiều yêu cầu. Vui lòng chờ khoảng ${seconds} giây rồi thử lại.`,
+    notFound: 'Không tìm thấy địa chỉ này.',
+    feedbackUnknown: 'Không tìm thấy câu trả lời này để đánh giá.',
+    adminOff: 'API quản trị đang tắt (admin API is off): máy chủ chưa đặt biến ADMIN_TOKEN.',
+    unauthorized: 'Cần mã quản trị hợp lệ trong tiêu đề Authorization: Bearer <ADMIN_TOKEN>.',
+    uploadMissing: 'Cần gửi một tệp: dạng multipart (trường "file") hoặc nội dung tệp với ?name=ten-tep.md.',
+    documentRejected: (reason: string) => `Không nạp được tài liệu: ${reason}. Chưa có gì được lưu.`,
+    unavailable: 'Dịch vụ hỏi đáp không chạy trong tiến trình này.',
+    internal: 'Đã có lỗi máy chủ. Bạn vui lòng thử lại sau ít phút.',
+  },
+
+  /** Strings of the chat page, filled in by chat.js. */
+  ui: {
+    title: (city: string) => (city ? `Hỏi đáp – thành phố ${city}` : 'Hỏi đáp với thành phố'),
+    intro: (city: string, documents: number) =>
+      `Hỏi về nghị quyết, chương trình, kế hoạch và dự án của ${city ? `thành phố ${city}` : 'thành phố'}. ` +
+      `Câu trả lời dựa trên ${documents} tài liệu chính thức và luôn ghi nguồn. Có thể gõ có dấu hoặc không dấu.`,
+    example: 'Ví dụ: "Cầu Đội Kỳ đã xong chưa?"',
+    placeholder: 'Nhập câu hỏi của bạn…',
+    send: 'Gửi',
+    newConversation: 'Cuộc trò chuyện mới',
+    thinking: 'Đang tìm trong tài liệu…',
+    sources: 'Nguồn:',
+    openSource: 'Mở văn bản gốc',
+    number: 'số',
+    page: 'trang',
+    helpful: 'Câu trả lời hữu ích',
+    notHelpful: 'Câu trả lời chưa đúng',
+    thanks: 'Cảm ơn bạn đã đánh giá!',
+    thanksDown: 'Cảm ơn bạn! Cán bộ sẽ xem lại câu trả lời này.',
+    error: 'Xin lỗi, đã có lỗi khi xử lý câu hỏi. Bạn vui lòng thử lại sau ít phút.',
+    you: 'Bạn',
+    bot: 'Trợ lý',
+  },
+} as const;
+
+export type WebUiTexts = { [K in keyof typeof webTexts.ui]: string };
+
+/** The page's strings with the city filled in, as sent by GET /api/info. */
+export function uiTexts(city: string, documents: number): WebUiTexts {
+  const { title, intro, ...rest } = webTexts.ui;
+  return { ...rest, title: title(city), intro: intro(city, documents) };
+}

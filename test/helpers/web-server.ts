@@ -1,0 +1,76 @@
+// The HTTP app factory over the real engine and database, listening on a free port: what the
+// web part of `npm start` serves, without the channels and workers.
+import type { FastifyInstance } from 'fastify';
+import { ResidentService } from '../../src/bot/resident-service.js';
+import { Store } from '../../src/db/store.js';
+import { KnowledgeBase } from '../../src/engine/knowledge-base.js';
+import type { Logger } from '../../src/logger.js';
+import { createMetrics, type Metrics } from '../../src/metrics.js';
+import { buildServer } from '../../src/server/app.js';
+import type { TestEnv } from './test-env.js';
+
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  knowledge: KnowledgeBase;
+  store: Store;
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+export async function startWebServer(env: TestEnv, logger: Logger, options: { buildIndex?: boolean } = {}): Promise<TestServer> {
+  const { config } = env;
+  const metrics = createMetrics();
+  const store = Store.open(config.paths.database);
+  const knowledge = await KnowledgeBase.open(config, logger, { buildIfMissing: options.buildIndex ?? true });
+  const residents = new ResidentService({ store, knowledge, config, logger, metrics });
+  const app = await buildServer({
+    config,
+    logger,
+    metrics,
+    checks: [
+      { name: 'database', ok: () => store.isOpen() },
+      { name: 'index', ok: () => knowledge.status().ready },
+    ],
+    knowledge,
+    web: { residents, knowledge },
+  });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    url,
+    app,
+    knowledge,
+    store,
+    metrics,
+    async close() {
+      await app.close();
+      await knowledge.close();
+      store.close();
+    },
+  };
+}
+
+export interface JsonReply<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** POSTs a JSON value (or a raw string body) and reads the JSON reply. */
+export async function postJson<T = any>(
+  url: string,
+  body: unknown,
+  init: { headers?: Record<string, string>; raw?: boolean } = {},
+): Promise<JsonReply<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...init.headers },
+    body: init.raw ? (body as string) : JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as T };
+}
+
+export async function getJson<T = any>(url: string, headers: Record<string, string> = {}): Promise<JsonReply<T>> {
+  const response = await fetch(url, { headers });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as T };
+}

@@ -1,0 +1,403 @@
+// The Telegram channel end to end in polling mode: grammY and its plugins run for real against the
+// fake Bot API over HTTP; answers come from a real KnowledgeBase over the repository's documents.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig, type Config } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { Store } from '../src/db/store.js';
+import { KnowledgeBase } from '../src/engine/knowledge-base.js';
+import type { KnowledgeService, Turn } from '../src/engine/types.js';
+import { ResidentService } from '../src/bot/resident-service.js';
+import { BroadcastService } from '../src/broadcast/service.js';
+import { createTelegramSender } from '../src/channels/telegram/sender.js';
+import { createTelegramChannel } from '../src/channels/telegram/index.js';
+import type { MessagingChannel } from '../src/channels/types.js';
+import { botTexts } from '../src/texts/bot.js';
+import { telegramTexts } from '../src/texts/telegram.js';
+import { callbackUpdate, messageUpdate, startFakeTelegram, textUpdate, type FakeTelegram, type RecordedCall } from './fakes/telegram-api.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const TOKEN = '123456:TEST-token_abcdefghijklmnopqrstu';
+const STAFF = 800;
+const ADMIN = 900;
+
+const SPECIAL = `---
+title: Quy định <b>đặc biệt</b> & ký hiệu *_[
+kind: announcement
+source_url: https://backan.example/quy-dinh
+---
+
+# Bãi đỗ xe
+
+Bãi đỗ xe tạm tại phố Trường Chinh dành cho xe <b>máy</b> & ô tô *_[ hoạt động từ 6 giờ sáng.
+`;
+
+let tg: FakeTelegram;
+let dir: string;
+let config: Config;
+let store: Store;
+let kb: KnowledgeBase;
+let broadcast: BroadcastService;
+let channel: MessagingChannel;
+const logLines: string[] = [];
+const asked: { question: string; history?: Turn[] }[] = [];
+
+beforeAll(async () => {
+  tg = await startFakeTelegram({ token: TOKEN });
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'civicbot-tg-'));
+  const knowledge = path.join(dir, 'knowledge');
+  await fs.cp(path.join(root, 'knowledge'), knowledge, { recursive: true });
+  await fs.writeFile(path.join(knowledge, 'quy-dinh-dac-biet.md'), SPECIAL);
+  config = loadConfig(
+    {
+      NODE_ENV: 'test',
+      DATA_DIR: path.join(dir, 'data'),
+      KNOWLEDGE_DIR: knowledge,
+      CITY_NAME: 'Bắc Kạn',
+      CITY_WARDS: 'Đức Xuân,Phùng Chí Kiên',
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: tg.apiRoot,
+      TELEGRAM_STAFF_IDS: String(STAFF),
+      TELEGRAM_ADMIN_IDS: String(ADMIN),
+      TELEGRAM_PER_CHAT_INTERVAL_MS: '0',
+      TELEGRAM_RATE_PER_SECOND: '100',
+    },
+    root,
+  );
+  const logger = createLogger({
+    level: 'debug',
+    destination: new Writable({
+      write(chunk, _enc, done) {
+        logLines.push(String(chunk));
+        done();
+      },
+    }),
+  });
+  store = Store.open(config.paths.database);
+  kb = await KnowledgeBase.open(config, logger);
+  // The real engine, watched: follow-ups must reach it with the chat's history.
+  const knowledgeService: KnowledgeService = {
+    ask: (question, options) => {
+      asked.push({ question, history: options?.history });
+      return kb.ask(question, options);
+    },
+    documents: () => kb.documents(),
+    refresh: () => kb.refresh(),
+    addDocument: (name, bytes) => kb.addDocument(name, bytes),
+  };
+  const residents = new ResidentService({ store, knowledge: knowledgeService, config, logger });
+  broadcast = new BroadcastService({ store, config, logger, senders: [createTelegramSender(config, logger)], options: { tickMs: 100 } });
+  broadcast.start();
+  channel = createTelegramChannel({ config, logger, store, residents, broadcast }, { pollTimeoutSeconds: 1, rateLimit: { limit: 5, windowMs: 60_000 } });
+  await channel.start();
+});
+
+afterAll(async () => {
+  await channel?.stop();
+  await broadcast?.stop();
+  await kb?.close();
+  store?.close();
+  await tg?.close();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+const user = (id: number) => ({ id, first_name: `Người ${id}` });
+
+/** Pushes an update and returns the next message the bot sends to that chat. */
+async function send(chatId: number, update: Record<string, any>, match: (c: RecordedCall) => boolean = () => true): Promise<RecordedCall> {
+  const mark = tg.calls.length;
+  tg.pushUpdate(update);
+  return tg.waitFor((c) => c.seq >= mark && c.ok && c.method === 'sendMessage' && String(c.params.chat_id) === String(chatId) && match(c), 10_000);
+}
+const say = (chatId: number, text: string, from = chatId) => send(chatId, textUpdate(chatId, user(from), text));
+
+/** Presses an inline button whose callback data matches, on a message the bot sent. */
+async function press(chatId: number, message: RecordedCall, data: string | RegExp, from = chatId): Promise<RecordedCall> {
+  const buttons: { text: string; callback_data: string }[] = (message.result?.reply_markup ?? message.params.reply_markup).inline_keyboard.flat();
+  const button = buttons.find((b) => (typeof data === 'string' ? b.callback_data === data || b.text === data : data.test(b.text)));
+  if (!button) throw new Error(`no button ${data} in ${JSON.stringify(buttons)}`);
+  const mark = tg.calls.length;
+  tg.pushUpdate(callbackUpdate(chatId, user(from), button.callback_data, message.result));
+  return tg.waitFor(
+    (c) => c.seq >= mark && c.ok && String(c.params.chat_id) === String(chatId) && ['sendMessage', 'editMessageText', 'editMessageReplyMarkup'].includes(c.method),
+    10_000,
+  );
+}
+
+const callbackAnswered = (mark: number) => tg.waitFor((c) => c.seq >= mark && c.method === 'answerCallbackQuery', 5000);
+
+describe('Telegram channel: residents', () => {
+  it('registers the Vietnamese commands, with staff commands only in staff chats', () => {
+    const all = tg.callsOf('setMyCommands');
+    const everyone = all.find((c) => !c.params.scope || c.params.scope.type === 'default')!;
+    expect(everyone.params.commands.map((c: any) => c.command)).toEqual(['start', 'help', 'dangky', 'huy', 'nguon', 'xoadulieu']);
+    const admin = all.find((c) => c.params.scope?.chat_id === String(ADMIN))!;
+    expect(admin.params.commands.map((c: any) => c.command)).toContain('capnhat');
+    const staff = all.find((c) => c.params.scope?.chat_id === String(STAFF))!;
+    expect(staff.params.commands.map((c: any) => c.command)).toEqual(expect.arrayContaining(['thongbao', 'tiendo']));
+    expect(staff.params.commands.map((c: any) => c.command)).not.toContain('capnhat');
+  });
+
+  it('greets on /start with what it knows, how to ask and how to subscribe', async () => {
+    const reply = await say(101, '/start');
+    expect(reply.params.text).toContain('Bắc Kạn');
+    expect(reply.params.text).toContain('/dangky');
+  });
+
+  it('answers a question with numbered sources, typing action and vote buttons, with or without diacritics', async () => {
+    const mark = tg.calls.length;
+    const reply = await say(102, 'Cầu Đội Kỳ đã xong chưa?');
+    expect(reply.params.text).toMatch(/Đội Kỳ/);
+    expect(reply.params.text).toContain(`${botTexts.sourcesLabel}\n[1] `);
+    expect(reply.params.entities).toContainEqual({ type: 'bold', offset: reply.params.text.indexOf(botTexts.sourcesLabel), length: botTexts.sourcesLabel.length });
+    const buttons = reply.params.reply_markup.inline_keyboard.flat();
+    expect(buttons.map((b: any) => b.text)).toEqual([telegramTexts.voteUp, telegramTexts.voteDown]);
+    expect(buttons[0].callback_data).toMatch(/^v:up:\d+$/);
+    expect(tg.calls.some((c) => c.seq >= mark && c.method === 'sendChatAction' && c.params.action === 'typing')).toBe(true);
+
+    const plain = await say(103, 'cau doi ky da xong chua');
+    expect(plain.params.text).toMatch(/Đội Kỳ/);
+    expect(plain.params.text).toContain('[1]');
+  });
+
+  it('answers a follow-up using the last turns of that chat', async () => {
+    await say(104, 'Cầu Đội Kỳ đã xong chưa?');
+    const reply = await say(104, 'còn sân vận động thì sao?');
+    expect(reply.params.text).toMatch(/sân vận động/i);
+    const last = asked.at(-1)!;
+    expect(last.question).toBe('còn sân vận động thì sao?');
+    expect(last.history?.map((t) => t.role)).toEqual(['user', 'assistant']);
+    expect(last.history?.[0].text).toBe('Cầu Đội Kỳ đã xong chưa?');
+  });
+
+  it('sends document text containing <b>, & and Markdown characters verbatim, with a link on the source', async () => {
+    const reply = await say(105, 'Bãi đỗ xe tạm phố Trường Chinh hoạt động từ mấy giờ?');
+    expect(reply.params.parse_mode).toBeUndefined();
+    expect(reply.params.text).toContain('xe máy & ô tô *_[');
+    expect(reply.params.text).toContain('Quy định <b>đặc biệt</b> & ký hiệu *_[');
+    const link = reply.params.entities.find((e: any) => e.type === 'text_link');
+    expect(link.url).toBe('https://backan.example/quy-dinh');
+    expect(reply.params.text.slice(link.offset, link.offset + link.length)).toBe('Quy định <b>đặc biệt</b> & ký hiệu *_[');
+  });
+
+  it('stores a 👎 vote with the question and answer', async () => {
+    const reply = await say(106, 'Cầu Đội Kỳ đã xong chưa?');
+    const mark = tg.calls.length;
+    await press(106, reply, telegramTexts.voteDown);
+    const answered = await callbackAnswered(mark);
+    expect(answered.params.text).toBe(botTexts.feedbackDownThanks);
+    const [review] = store.conversations.feedbackForReview(10, 'down');
+    expect(review).toMatchObject({ chatId: '106', vote: 'down', question: 'Cầu Đội Kỳ đã xong chưa?' });
+    expect(review.answer).toContain('Đội Kỳ');
+    expect(review.citations.length).toBeGreaterThan(0);
+  });
+
+  it('subscribes through the /dangky menu: topics, then ward', async () => {
+    const menu = await say(107, '/dangky');
+    expect(menu.params.text).toBe(botTexts.subscribeChooseTopics);
+    const topicButton = config.city.topics[0];
+    const toggled = await press(107, menu, topicButton.label);
+    expect(toggled.method).toBe('editMessageReplyMarkup');
+    const labels = toggled.params.reply_markup.inline_keyboard.flat().map((b: any) => b.text);
+    expect(labels).toContain(telegramTexts.checked(topicButton.label));
+    const wardStep = await press(107, { ...menu, result: { ...menu.result, reply_markup: toggled.params.reply_markup } }, botTexts.next);
+    expect(wardStep.params.text).toBe(botTexts.subscribeChooseWard);
+    const done = await press(107, { ...menu, result: { ...menu.result, reply_markup: wardStep.params.reply_markup } }, 'Đức Xuân');
+    expect(done.params.text).toBe(botTexts.subscribed([topicButton.label], 'Đức Xuân'));
+    expect(store.subscribers.get('telegram', '107')).toMatchObject({ status: 'active', topics: [topicButton.slug], ward: 'Đức Xuân' });
+
+    const off = await say(107, '/huy');
+    expect(off.params.text).toBe(botTexts.unsubscribed);
+  });
+
+  it('answers a sticker, a photo and a location politely, once each', async () => {
+    const sticker = await send(108, messageUpdate(108, user(108), { sticker: { file_id: 's1', file_unique_id: 's1', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } }));
+    expect(sticker.params.text).toBe(botTexts.nonText);
+    const location = await send(108, messageUpdate(108, user(108), { location: { latitude: 22.15, longitude: 105.83 } }));
+    expect(location.params.text).toBe(botTexts.nonText);
+    expect(tg.sent(108)).toHaveLength(2);
+  });
+
+  it('in a group answers only when mentioned or replied to, and ignores everything else', async () => {
+    const group = -500;
+    const mark = tg.calls.length;
+    tg.pushUpdate(textUpdate(group, user(109), 'Cầu Đội Kỳ đã xong chưa?'));
+    tg.pushUpdate(messageUpdate(group, user(109), { sticker: { file_id: 's2', file_unique_id: 's2', type: 'regular', width: 1, height: 1, is_animated: false, is_video: false } }));
+    const reply = await say(group, `@${tg.bot.username} Cầu Đội Kỳ đã xong chưa?`, 109);
+    expect(reply.params.text).toMatch(/Đội Kỳ/);
+    expect(reply.params.reply_parameters.message_id).toBeGreaterThan(0);
+    const replied = await send(group, textUpdate(group, user(110), 'cau doi ky da xong chua', { reply_to_message: reply.result }));
+    expect(replied.params.text).toMatch(/Đội Kỳ/);
+    expect(tg.sent(group).filter((c) => c.seq >= mark)).toHaveLength(2);
+  });
+
+  it('deletes everything about a chat on /xoadulieu after confirmation', async () => {
+    await say(111, 'Cầu Đội Kỳ đã xong chưa?');
+    const menu = await say(111, '/dangky');
+    await press(111, menu, config.city.topics[1].label);
+    const confirm = await say(111, '/xoadulieu');
+    expect(confirm.params.text).toBe(botTexts.forgetConfirm);
+    const done = await press(111, confirm, botTexts.yesDelete);
+    expect(done.params.text).toBe(botTexts.forgotten);
+    expect(store.conversations.recentTurns('telegram', '111', 10, 3_600_000)).toEqual([]);
+    const left = store.db.prepare("SELECT COUNT(*) AS n FROM kv WHERE key LIKE 'telegram:111:%'").get() as { n: number };
+    expect(left.n).toBe(0);
+  });
+
+  it('limits a flood from one person with one friendly notice', async () => {
+    const mark = tg.calls.length;
+    for (let i = 0; i < 8; i++) tg.pushUpdate(textUpdate(112, user(112), `câu hỏi số ${i} về cầu Đội Kỳ`));
+    await tg.waitFor((c) => c.seq >= mark && c.params.text === botTexts.rateLimited, 10_000);
+    // Wait for the five allowed answers, then check nothing more came.
+    await new Promise((r) => setTimeout(r, 300));
+    const sent = tg.sent(112).filter((c) => c.seq >= mark);
+    expect(sent.filter((c) => c.params.text === botTexts.rateLimited)).toHaveLength(1);
+    expect(sent.filter((c) => c.params.text !== botTexts.rateLimited).length).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('Telegram channel: API failures', () => {
+  it('waits out a 429 retry_after and delivers the answer', async () => {
+    tg.failFor(120, { code: 429, retryAfter: 1 }, 1);
+    const reply = await say(120, '/help');
+    expect(reply.params.text).toBe(botTexts.help({ subscribe: '/dangky', unsubscribe: '/huy', sources: '/nguon', forget: '/xoadulieu', help: '/help' }));
+    const attempts = tg.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === 120);
+    expect(attempts.map((c) => c.ok)).toEqual([false, true]);
+  });
+
+  it('logs a chat that blocked the bot and keeps serving others', async () => {
+    tg.failFor(121, { code: 403, description: 'Forbidden: bot was blocked by the user' });
+    const mark = tg.calls.length;
+    tg.pushUpdate(textUpdate(121, user(121), '/start'));
+    await tg.waitFor((c) => c.seq >= mark && c.method === 'sendMessage' && c.params.chat_id === 121);
+    const reply = await say(122, '/start');
+    expect(reply.ok).toBe(true);
+    expect(logLines.some((l) => l.includes('bot blocked or removed') && l.includes('Forbidden: bot was blocked by the user'))).toBe(true);
+  });
+
+  it('retries a 5xx on a reply and delivers it', async () => {
+    tg.failFor(123, { code: 500 }, 1);
+    const reply = await say(123, '/help');
+    expect(reply.ok).toBe(true);
+    expect(tg.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === 123).map((c) => c.ok)).toEqual([false, true]);
+  });
+});
+
+describe('Telegram channel: staff and admins', () => {
+  it('refuses /thongbao, /capnhat and uploads to a resident, and audits the attempt', async () => {
+    const reply = await say(130, '/thongbao');
+    expect(reply.params.text).toBe(botTexts.notAllowed);
+    const refused = await say(130, '/capnhat');
+    expect(refused.params.text).toBe(botTexts.notAllowed);
+    expect(store.access.auditTrail(10).find((a) => a.userId === '130' && a.action === 'telegram:/thongbao')).toMatchObject({ allowed: false });
+    tg.setFile('doc-130', Buffer.from('# Tài liệu'), 'documents/x.md');
+    const file = await send(130, messageUpdate(130, user(130), { document: { file_id: 'doc-130', file_unique_id: 'u130', file_name: 'x.md' } }));
+    expect(file.params.text).toBe(botTexts.nonText);
+  });
+
+  it('guides staff from text to preview to sending, and the announcement reaches a subscriber', async () => {
+    const subscriber = 140;
+    const menu = await say(subscriber, '/dangky');
+    const wardStep = await press(subscriber, menu, botTexts.next);
+    await press(subscriber, { ...menu, result: { ...menu.result, reply_markup: wardStep.params.reply_markup } }, botTexts.wholeCity);
+    expect(store.subscribers.get('telegram', String(subscriber))?.status).toBe('active');
+
+    const ask = await say(STAFF, '/thongbao');
+    expect(ask.params.text).toBe(telegramTexts.announceAskText);
+    const topics = await say(STAFF, 'Cắt điện <khu> A & B\nThứ Bảy cắt điện từ 7 giờ đến 11 giờ tại tổ 1 *_[.');
+    expect(topics.params.text).toBe(telegramTexts.announceChooseTopic);
+    const wards = await press(STAFF, topics, botTexts.allTopics);
+    expect(wards.params.text).toBe(telegramTexts.announceChooseWard);
+    const mark = tg.calls.length;
+    const header = await press(STAFF, wards, botTexts.wholeCity);
+    expect(header.params.text).toBe(telegramTexts.announcePreviewHeader);
+    const recipients = await tg.waitFor((c) => c.seq >= mark && c.params.chat_id === STAFF && /Sẽ gửi tới/.test(c.params.text ?? ''));
+    const preview = tg.calls.find((c) => c.seq > header.seq && c.seq < recipients.seq && c.method === 'sendMessage')!;
+    expect(preview.params.text).toBe('Cắt điện <khu> A & B\n\nThứ Bảy cắt điện từ 7 giờ đến 11 giờ tại tổ 1 *_[.');
+    expect(recipients.params.text).toMatch(/Sẽ gửi tới [1-9]/);
+
+    const started = await press(STAFF, recipients, telegramTexts.sendNow);
+    expect(started.params.text).toMatch(/Đang gửi thông báo số \d+/);
+    const delivered = await tg.waitFor((c) => c.ok && c.params.chat_id === String(subscriber) && String(c.params.text).startsWith('Cắt điện <khu> A & B'), 10_000);
+    expect(delivered.params.text).toBe(preview.params.text);
+
+    const progress = await say(STAFF, '/tiendo');
+    expect(progress.params.text).toContain('Cắt điện <khu> A & B');
+  });
+
+  it('shows the problems of an invalid announcement clearly', async () => {
+    await say(STAFF, '/thongbao');
+    const topics = await say(STAFF, 'Chỉ có tiêu đề');
+    const wards = await press(STAFF, topics, botTexts.allTopics);
+    const problems = await press(STAFF, wards, botTexts.wholeCity);
+    expect(problems.params.text).toContain('Thiếu nội dung.');
+  });
+
+  it('schedules an announcement at a city time', async () => {
+    await say(STAFF, '/thongbao');
+    const topics = await say(STAFF, 'Họp dân\nHọp dân tổ 5 tối thứ Sáu.');
+    const wards = await press(STAFF, topics, botTexts.allTopics);
+    const mark = tg.calls.length;
+    await press(STAFF, wards, 'Đức Xuân');
+    const recipients = await tg.waitFor((c) => c.seq >= mark && c.params.chat_id === STAFF && /Sẽ gửi tới/.test(c.params.text ?? ''));
+    const askTime = await press(STAFF, recipients, telegramTexts.schedule);
+    expect(askTime.params.text).toBe(telegramTexts.announceAskTime);
+    const bad = await say(STAFF, 'mai nhé');
+    expect(bad.params.text).toBe(telegramTexts.announceBadTime);
+    const year = new Date().getFullYear() + 1;
+    const ok = await say(STAFF, `01/12/${year} 07:00`);
+    expect(ok.params.text).toContain(`01/12/${year} 07:00`);
+    const latest = broadcast.recent(1)[0];
+    expect(latest).toMatchObject({ title: 'Họp dân', status: 'scheduled', wards: ['Đức Xuân'] });
+  });
+
+  it('previews an announcement with a photo exactly as residents get it, then cancels it', async () => {
+    tg.setFile('photo-big', Buffer.from('JPEGDATA-cat-dien'), 'photos/file_1.jpg');
+    await say(STAFF, '/thongbao');
+    const photo = [
+      { file_id: 'photo-small', file_unique_id: 'ps', width: 90, height: 90 },
+      { file_id: 'photo-big', file_unique_id: 'pb', width: 800, height: 600 },
+    ];
+    const topics = await send(STAFF, messageUpdate(STAFF, user(STAFF), { photo, caption: 'Lịch cắt điện\nTổ 3 cắt điện sáng Chủ nhật.' }));
+    expect(topics.params.text).toBe(telegramTexts.announceChooseTopic);
+    const wards = await press(STAFF, topics, config.city.topics[0].label);
+    const mark = tg.calls.length;
+    await press(STAFF, wards, botTexts.wholeCity);
+    const preview = await tg.waitFor((c) => c.seq >= mark && c.method === 'sendPhoto' && c.params.chat_id === String(STAFF));
+    expect(preview.params.caption).toBe('Lịch cắt điện\n\nTổ 3 cắt điện sáng Chủ nhật.');
+    expect(preview.params.photo.bytes.toString()).toBe('JPEGDATA-cat-dien');
+    const recipients = await tg.waitFor((c) => c.seq >= mark && c.params.chat_id === STAFF && /Sẽ gửi tới/.test(c.params.text ?? ''));
+    const cancelled = await press(STAFF, recipients, botTexts.cancel);
+    expect(cancelled.params.text).toBe(botTexts.cancelled);
+    expect(broadcast.recent(1)[0]).toMatchObject({ title: 'Lịch cắt điện', status: 'cancelled', attachment: { kind: 'photo' } });
+  });
+
+  it('adds a document an admin sends and answers from it', async () => {
+    const doc = '---\ntitle: Kế hoạch trồng cây xanh\nkind: plan\n---\n\nThành phố trồng 5.000 cây xanh dọc bờ sông Cầu trong năm nay.\n';
+    tg.setFile('good-md', Buffer.from(doc), 'documents/file_10.md');
+    const upload = messageUpdate(ADMIN, user(ADMIN), { document: { file_id: 'good-md', file_unique_id: 'gm', file_name: 'trong-cay.md', file_size: doc.length } });
+    const done = await send(ADMIN, upload, (c) => /Đã cập nhật kho dữ liệu/.test(c.params.text));
+    expect(done.params.text).toMatch(/Thêm [1-9]/);
+    const answer = await say(124, 'Thành phố trồng bao nhiêu cây xanh dọc bờ sông Cầu?');
+    expect(answer.params.text).toContain('5.000 cây xanh');
+    expect(answer.params.text).toContain('Kế hoạch trồng cây xanh');
+  });
+
+  it('lets an admin refresh the knowledge base and rejects a broken PDF while the old index keeps answering', async () => {
+    const mark = tg.calls.length;
+    tg.pushUpdate(textUpdate(ADMIN, user(ADMIN), '/capnhat'));
+    const done = await tg.waitFor((c) => c.seq >= mark && c.params.chat_id === ADMIN && /Đã cập nhật kho dữ liệu/.test(c.params.text ?? ''), 20_000);
+    expect(done.params.text).toContain('không đổi');
+
+    tg.setFile('broken-pdf', Buffer.from('%PDF-1.4\nđây không phải PDF thật'), 'documents/file_9.pdf');
+    const upload = messageUpdate(ADMIN, user(ADMIN), { document: { file_id: 'broken-pdf', file_unique_id: 'bp', file_name: 'nghi-quyet-hong.pdf', file_size: 30 } });
+    const rejected = await send(ADMIN, upload, (c) => String(c.params.text).startsWith('Không thêm được tệp'));
+    expect(rejected.params.text).toContain('nghi-quyet-hong.pdf');
+    expect(rejected.params.text).toContain('Kho dữ liệu cũ vẫn đang được dùng');
+    const still = await say(ADMIN, 'Cầu Đội Kỳ đã xong chưa?');
+    expect(still.params.text).toMatch(/Đội Kỳ/);
+  });
+});

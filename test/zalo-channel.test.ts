@@ -1,0 +1,259 @@
+// The Zalo channel end to end in polling mode: the real channel, axios client, keyword dialogue,
+// ResidentService and knowledge engine (the repository's knowledge/ folder), against the fake
+// Zalo Bot API over real HTTP.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ResidentService } from '../src/bot/resident-service.js';
+import { BroadcastService } from '../src/broadcast/service.js';
+import { createZaloChannel } from '../src/channels/zalo/index.js';
+import { createZaloSender } from '../src/channels/zalo/sender.js';
+import type { MessagingChannel } from '../src/channels/types.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { Store } from '../src/db/store.js';
+import { KnowledgeBase } from '../src/engine/knowledge-base.js';
+import { createLogger } from '../src/logger.js';
+import { botTexts } from '../src/texts/bot.js';
+import { zaloActions, zaloTexts } from '../src/texts/zalo.js';
+import { imageUpdate, startFakeZalo, stickerUpdate, textUpdate, type FakeZalo } from './fakes/zalo-api.js';
+import { startFakeOpenAi, type FakeOpenAi } from './fakes/openai-server.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const TOKEN = '5551234567:zalo-channel-test-secret-abcdefghijklmnop';
+const WARDS = 'Phường Đức Xuân,Phường Sông Cầu,Phường Phùng Chí Kiên';
+
+interface Harness {
+  fake: FakeZalo;
+  config: Config;
+  store: Store;
+  kb: KnowledgeBase;
+  channel: MessagingChannel;
+  broadcast: BroadcastService;
+  dir: string;
+}
+
+async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harness> {
+  const fake = await startFakeZalo({ token: TOKEN, maxPollSeconds: 1 });
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'civicbot-zalo-'));
+  const config = loadConfig(
+    {
+      NODE_ENV: 'test',
+      DATA_DIR: dir,
+      KNOWLEDGE_DIR: path.join(root, 'knowledge'),
+      CITY_NAME: 'Bắc Kạn',
+      CITY_WARDS: WARDS,
+      ZALO_BOT_TOKEN: TOKEN,
+      ZALO_API_ROOT: fake.apiRoot,
+      ZALO_ADMIN_IDS: 'admin-1',
+      ZALO_STAFF_IDS: 'staff-1',
+      ...extraEnv,
+    },
+    root,
+  );
+  const logger = createLogger({ level: 'silent' });
+  const store = Store.open(':memory:');
+  const kb = await KnowledgeBase.open(config, logger);
+  const residents = new ResidentService({ store, knowledge: kb, config, logger });
+  const broadcast = new BroadcastService({ store, config, logger, senders: [createZaloSender(config, logger)] });
+  const channel = createZaloChannel({ config, logger, store, residents, broadcast }, { pollTimeoutSeconds: 1, pollBackoffMs: 20, retryBackoffMs: 5 });
+  await channel.start();
+  return { fake, config, store, kb, channel, broadcast, dir };
+}
+
+async function stopHarness(h: Harness | undefined) {
+  if (!h) return;
+  await h.channel.stop();
+  await h.kb.close();
+  h.store.close();
+  await h.fake.close();
+  await fs.rm(h.dir, { recursive: true, force: true });
+}
+
+/** Sends a text as `chatId` and returns the `replies` messages the bot sends back. */
+async function say(fake: FakeZalo, chatId: string, text: string, replies = 1, userId = chatId): Promise<string[]> {
+  const before = fake.sent(chatId).length;
+  fake.pushUpdate(textUpdate(chatId, text, { userId }));
+  return (await fake.waitForSent(chatId, before + replies)).slice(before);
+}
+
+describe('Zalo channel (polling)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => stopHarness(h));
+
+  it('connects, deletes any webhook before polling, and reports itself connected', async () => {
+    await h.fake.waitFor((c) => c.method === 'getUpdates');
+    const methods = h.fake.calls.map((c) => c.method);
+    expect(methods[0]).toBe('getMe');
+    expect(methods.indexOf('deleteWebhook')).toBeLessThan(methods.indexOf('getUpdates'));
+    expect(h.channel.mode).toBe('polling');
+    expect(h.channel.isConnected()).toBe(true);
+  });
+
+  it('answers a question with its sources, with and without diacritics, showing "typing" first', async () => {
+    const [withMarks] = await say(h.fake, 'r1', 'Cầu Đội Kỳ đã xong chưa?');
+    expect(withMarks).toContain('Đội Kỳ');
+    expect(withMarks).toContain(`${botTexts.sourcesLabel}\n[1]`);
+    expect(withMarks.endsWith(zaloTexts.feedbackHint)).toBe(true);
+    const typing = h.fake.calls.findIndex((c) => c.method === 'sendChatAction' && c.params.chat_id === 'r1');
+    const reply = h.fake.calls.findIndex((c) => c.method === 'sendMessage' && c.params.chat_id === 'r1');
+    expect(typing).toBeGreaterThanOrEqual(0);
+    expect(typing).toBeLessThan(reply);
+    expect(h.fake.calls[typing].params.action).toBe('typing');
+
+    const [bare] = await say(h.fake, 'r2', 'cau doi ky da xong chua');
+    expect(bare).toContain('Đội Kỳ');
+    expect(bare).toContain(`${botTexts.sourcesLabel}\n[1]`);
+    expect(h.store.conversations.recentTurns('zalo', 'r2', 10, 60_000)).toHaveLength(2);
+  });
+
+  it('treats a question that merely contains a keyword as a question', async () => {
+    const [reply] = await say(h.fake, 'r3', 'huy dong nguon luc');
+    expect(reply).not.toBe(botTexts.notSubscribed);
+    expect(reply).toContain(botTexts.sourcesLabel);
+    expect(reply).toContain('huy động các nguồn lực');
+  });
+
+  it('takes 👍 / 👎 as a vote on the chat\'s last answer', async () => {
+    await say(h.fake, 'r4', 'Nghị quyết số 04 về cải cách hành chính nói gì?');
+    expect(await say(h.fake, 'r4', '👍')).toEqual([botTexts.feedbackThanks]);
+    expect(await say(h.fake, 'r4', 'không đúng')).toEqual([botTexts.feedbackDownThanks]);
+    const review = h.store.conversations.feedbackForReview(10);
+    expect(review.find((f) => f.chatId === 'r4')).toMatchObject({ vote: 'down', channel: 'zalo' });
+    expect(await say(h.fake, 'r-new', '👎')).toEqual([botTexts.feedbackUnknown]);
+  });
+
+  it('subscribes with "dang ky", topics and ward picked by number; "hủy" unsubscribes', async () => {
+    const [topics] = await say(h.fake, 'r5', 'dang ky');
+    expect(topics).toContain('0. Tất cả chủ đề');
+    expect(topics).toContain('1. Giao thông');
+    const [wards] = await say(h.fake, 'r5', '1,3');
+    expect(wards).toContain('2. Phường Sông Cầu');
+    expect(await say(h.fake, 'r5', '9')).toEqual([zaloTexts.pickOne(3)]);
+    const [done] = await say(h.fake, 'r5', '2');
+    expect(done).toBe(botTexts.subscribed(['Giao thông', 'Thủ tục hành chính'], 'Phường Sông Cầu'));
+    expect(h.store.subscribers.get('zalo', 'r5')).toMatchObject({ status: 'active', topics: ['giao-thong', 'hanh-chinh'], ward: 'Phường Sông Cầu' });
+
+    expect(await say(h.fake, 'r5', 'Hủy')).toEqual([botTexts.unsubscribed]);
+    expect(h.store.subscribers.get('zalo', 'r5')?.status).toBe('unsubscribed');
+    expect(await say(h.fake, 'r5', 'huy')).toEqual([botTexts.notSubscribed]);
+  });
+
+  it('"0" picks every topic; a question typed mid-dialogue leaves it and is answered', async () => {
+    await say(h.fake, 'r6', 'đăng ký');
+    await say(h.fake, 'r6', '0');
+    expect(await say(h.fake, 'r6', '0')).toEqual([botTexts.subscribed([], undefined)]);
+    expect(h.store.subscribers.get('zalo', 'r6')).toMatchObject({ topics: [], ward: undefined });
+
+    await say(h.fake, 'r7', 'đăng ký');
+    const [answer] = await say(h.fake, 'r7', 'Cầu Đội Kỳ đã xong chưa?');
+    expect(answer).toContain(botTexts.sourcesLabel);
+    expect(h.store.kv.get('zalo:r7:dialogue')).toBeUndefined();
+  });
+
+  it('answers stickers and images once, politely, and ignores its own messages', async () => {
+    h.fake.pushUpdate(stickerUpdate('r8'));
+    expect(await h.fake.waitForSent('r8', 1)).toEqual([botTexts.nonText]);
+    h.fake.pushUpdate(imageUpdate('r8'));
+    expect(await h.fake.waitForSent('r8', 2)).toEqual([botTexts.nonText, botTexts.nonText]);
+
+    h.fake.pushUpdate(textUpdate('r9', 'xin chào', { userId: h.fake.botId }));
+    h.fake.pushUpdate(textUpdate('r9', 'xin chào', { userId: 'someone-else', isBot: true }));
+    const greeting = await say(h.fake, 'r9', 'Xin chào');
+    expect(greeting).toEqual([botTexts.greeting('Bắc Kạn', zaloActions)]);
+    expect(h.fake.sent('r9')).toHaveLength(1);
+  });
+
+  it('answers a redelivered update (same message_id) only once', async () => {
+    const update = textUpdate('r10', 'hướng dẫn', { messageId: 'dup-1' });
+    h.fake.pushUpdate(update);
+    h.fake.pushUpdate(update);
+    expect(await h.fake.waitForSent('r10', 1)).toEqual([botTexts.help(zaloActions)]);
+    const [sources] = await say(h.fake, 'r10', 'nguồn');
+    expect(sources).toContain(botTexts.sourcesHeader(2));
+    expect(h.fake.sent('r10')).toHaveLength(2);
+  });
+
+  it('deletes everything about the chat after "xóa dữ liệu" and "xóa"', async () => {
+    await say(h.fake, 'r11', 'dang ky');
+    await say(h.fake, 'r11', '0');
+    await say(h.fake, 'r11', '0');
+    await say(h.fake, 'r11', 'Cầu Đội Kỳ đã xong chưa?');
+    expect(await say(h.fake, 'r11', 'xoa du lieu')).toEqual([zaloTexts.forgetConfirm]);
+    expect(await say(h.fake, 'r11', 'xóa')).toEqual([botTexts.forgotten]);
+    expect(h.store.subscribers.get('zalo', 'r11')).toBeUndefined();
+    expect(h.store.conversations.recentTurns('zalo', 'r11', 10, 60_000)).toEqual([]);
+    expect(h.store.kv.get('zalo:r11:last-answer')).toBeUndefined();
+  });
+
+  it('refuses staff and admin keywords to residents (audited) and refreshes for an admin', async () => {
+    expect(await say(h.fake, 'r12', 'cập nhật')).toEqual([botTexts.notAllowed]);
+    expect(await say(h.fake, 'r12', 'thông báo')).toEqual([botTexts.notAllowed]);
+    expect(await say(h.fake, 'r12', 'tiến độ')).toEqual([botTexts.notAllowed]);
+    const trail = h.store.access.auditTrail(10).filter((a) => a.userId === 'r12');
+    expect(trail.map((a) => [a.action, a.allowed])).toEqual([['progress', false], ['announce', false], ['refresh', false]]);
+
+    const [started, done] = await say(h.fake, 'a1', 'cap nhat', 2, 'admin-1');
+    expect(started).toBe(botTexts.refreshStarted);
+    expect(done).toMatch(/^Đã cập nhật kho dữ liệu/);
+  });
+
+  it('lets staff compose an announcement, preview it exactly as sent, and cancel it', async () => {
+    expect(await say(h.fake, 's1', 'thông báo', 1, 'staff-1')).toEqual([zaloTexts.announceAskText]);
+    expect(await say(h.fake, 's1', 'Chỉ một dòng', 1, 'staff-1')).toEqual([zaloTexts.announceNeedsBody]);
+    const [topics] = await say(h.fake, 's1', 'Cắt điện\nSáng thứ Bảy cắt điện khu vực Sông Cầu từ 7h đến 11h.', 1, 'staff-1');
+    expect(topics).toContain('1. Giao thông');
+    expect(await say(h.fake, 's1', 'abc', 1, 'staff-1')).toEqual([zaloTexts.pickNumbers(5)]);
+    const [wards] = await say(h.fake, 's1', '0', 1, 'staff-1');
+    expect(wards).toContain('2. Phường Sông Cầu');
+    const [preview] = await say(h.fake, 's1', '2', 1, 'staff-1');
+    expect(preview).toContain('Cắt điện\n\nSáng thứ Bảy cắt điện khu vực Sông Cầu từ 7h đến 11h.');
+    expect(preview).toContain('Sẽ gửi tới');
+    expect(preview.endsWith(zaloTexts.announceConfirm)).toBe(true);
+    expect(await say(h.fake, 's1', 'hmm', 1, 'staff-1')).toEqual([zaloTexts.announceConfirm]);
+    expect(await say(h.fake, 's1', 'huy', 1, 'staff-1')).toEqual([zaloTexts.announceCancelled]);
+    const [last] = h.broadcast.recent(1);
+    expect(last).toMatchObject({ title: 'Cắt điện', status: 'cancelled', wards: ['Phường Sông Cầu'], author: 'zalo:staff-1' });
+  });
+
+  it('tells staff why an announcement cannot be made (too long for Zalo)', async () => {
+    await say(h.fake, 's2', 'thong bao', 1, 'staff-1');
+    await say(h.fake, 's2', `Tiêu đề\n${'Nội dung rất dài. '.repeat(130)}`, 1, 'staff-1');
+    await say(h.fake, 's2', '0', 1, 'staff-1');
+    const [refused] = await say(h.fake, 's2', '0', 1, 'staff-1');
+    expect(refused).toMatch(/^Không tạo được thông báo:\n• /);
+    expect(h.store.kv.get('zalo:s2:dialogue')).toBeUndefined();
+  });
+});
+
+describe('Zalo channel: long answers', () => {
+  let h: Harness;
+  let llm: FakeOpenAi;
+  const paragraph = (n: number) => `Đoạn ${n}: ${'Công trình cầu Đội Kỳ được xây dựng và hoàn thiện theo kế hoạch của thành phố. '.repeat(6)}[1]`;
+  const long = Array.from({ length: 7 }, (_, i) => paragraph(i + 1)).join('\n\n');
+
+  beforeAll(async () => {
+    llm = await startFakeOpenAi({ kind: 'reply', content: long });
+    h = await startHarness({ OPENAI_BASE_URL: llm.url });
+  });
+  afterAll(async () => {
+    await stopHarness(h);
+    await llm.close();
+  });
+
+  it('splits a 3,500-character answer into two messages at a paragraph break, each under 2,000', async () => {
+    expect(long.length).toBeGreaterThan(3_400);
+    const parts = await say(h.fake, 'l1', 'Cầu Đội Kỳ đã xong chưa?', 2);
+    expect(parts).toHaveLength(2);
+    for (const p of parts) expect(p.length).toBeLessThanOrEqual(2000);
+    expect(parts[0].endsWith('[1]')).toBe(true);
+    expect(parts[1]).toMatch(/^Đoạn \d+:/);
+    expect(parts[1]).toContain(`${botTexts.sourcesLabel}\n[1]`);
+    expect(parts[1].endsWith(zaloTexts.feedbackHint)).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.fake.sent('l1')).toHaveLength(2);
+  });
+});

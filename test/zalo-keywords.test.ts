@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { commandOf, numbersOf, replyOf } from '../src/channels/zalo/keywords.js';
+import { pick } from '../src/channels/zalo/staff.js';
+import { textOf, updatesOf } from '../src/channels/zalo/updates.js';
+import { DialogueStore } from '../src/channels/zalo/dialogue.js';
+import { Store } from '../src/db/store.js';
+
+describe('zalo keywords', () => {
+  it('match whole messages with and without diacritics, in any case, with trailing punctuation', () => {
+    expect(commandOf('đăng ký')).toBe('subscribe');
+    expect(commandOf('dang ky')).toBe('subscribe');
+    expect(commandOf('  ĐĂNG KÝ! ')).toBe('subscribe');
+    expect(commandOf('Đăng kí')).toBe('subscribe');
+    expect(commandOf('hủy')).toBe('unsubscribe');
+    expect(commandOf('huy')).toBe('unsubscribe');
+    expect(commandOf('Nguồn')).toBe('sources');
+    expect(commandOf('nguon')).toBe('sources');
+    expect(commandOf('xóa dữ liệu')).toBe('forget');
+    expect(commandOf('xoá dữ liệu')).toBe('forget');
+    expect(commandOf('xoa du lieu')).toBe('forget');
+    expect(commandOf('hướng dẫn')).toBe('help');
+    expect(commandOf('huong dan')).toBe('help');
+    expect(commandOf('bắt đầu')).toBe('greeting');
+    expect(commandOf('Xin chào')).toBe('greeting');
+    expect(commandOf('thông báo')).toBe('announce');
+    expect(commandOf('tien do')).toBe('progress');
+    expect(commandOf('cập nhật')).toBe('refresh');
+  });
+
+  it('never match a question that merely contains a keyword', () => {
+    expect(commandOf('huy động nguồn lực')).toBeUndefined();
+    expect(commandOf('huy dong nguon luc cho du an')).toBeUndefined();
+    expect(commandOf('đăng ký kinh doanh ở đâu?')).toBeUndefined();
+    expect(commandOf('thông báo về cầu Đội Kỳ')).toBeUndefined();
+  });
+
+  it('read votes as emoji (any skin tone) or words', () => {
+    expect(commandOf('👍')).toBe('voteUp');
+    expect(commandOf('👍🏻')).toBe('voteUp');
+    expect(commandOf('👎')).toBe('voteDown');
+    expect(commandOf('hữu ích')).toBe('voteUp');
+    expect(commandOf('khong dung')).toBe('voteDown');
+  });
+
+  it('read dialogue replies', () => {
+    expect(replyOf('gửi')).toBe('send');
+    expect(replyOf('GUI')).toBe('send');
+    expect(replyOf('hủy')).toBe('cancel');
+    expect(replyOf('xoa')).toBe('confirm');
+    expect(replyOf('gửi cho tôi tài liệu')).toBeUndefined();
+  });
+
+  it('read numbered choices', () => {
+    expect(numbersOf('1 3')).toEqual([1, 3]);
+    expect(numbersOf('1,3')).toEqual([1, 3]);
+    expect(numbersOf(' 1, 3 , 3 ')).toEqual([1, 3]);
+    expect(numbersOf('0')).toEqual([0]);
+    expect(numbersOf('1 và 3')).toBeUndefined();
+    expect(numbersOf('năm 2025')).toBeUndefined();
+    expect(pick('0 2', 5)).toEqual([]);
+    expect(pick('2 5', 5)).toEqual([2, 5]);
+    expect(pick('6', 5)).toBeUndefined();
+  });
+});
+
+describe('zalo updates', () => {
+  const bare = { event_name: 'message.text.received', message: { message_id: 'a', text: 'xin chào', chat: { id: 'c1' }, from: { id: 'u1' } } };
+
+  it('accept bare, wrapped and array forms, and ignore anything else', () => {
+    expect(updatesOf(bare)).toEqual([bare]);
+    expect(updatesOf({ ok: true, result: bare })).toEqual([bare]);
+    expect(updatesOf({ ok: true, result: [bare, bare] })).toHaveLength(2);
+    expect(updatesOf([bare])).toEqual([bare]);
+    expect(updatesOf({ ok: true, result: null })).toEqual([]);
+    expect(updatesOf({ hello: 'world' })).toEqual([]);
+    expect(updatesOf('text')).toEqual([]);
+  });
+
+  it('take text only from text messages', () => {
+    expect(textOf(bare)).toBe('xin chào');
+    expect(textOf({ event_name: 'message.sticker.received', message: { chat: { id: 'c' }, sticker: 's' } })).toBeUndefined();
+    expect(textOf({ event_name: 'message.image.received', message: { chat: { id: 'c' }, text: 'caption' } })).toBeUndefined();
+    expect(textOf({ message: { chat: { id: 'c' }, text: '  ' } })).toBeUndefined();
+  });
+});
+
+describe('zalo dialogue state', () => {
+  it('lives under the chat\'s zalo: prefix, expires, and goes with the chat\'s data', () => {
+    const store = Store.open(':memory:');
+    const live = new DialogueStore(store.kv, 60_000);
+    live.set('c1', { step: 'subscribe-ward', topics: ['giao-thong'] });
+    live.setLastAnswer('c1', 7);
+    expect(live.get('c1')).toEqual({ step: 'subscribe-ward', topics: ['giao-thong'] });
+    expect(live.lastAnswer('c1')).toBe(7);
+    const stale = new DialogueStore(store.kv, -1); // every step it writes is already past its timeout
+    stale.set('c1', { step: 'forget' });
+    expect(stale.get('c1')).toBeUndefined();
+    expect(store.kv.get('zalo:c1:dialogue')).toBeUndefined();
+
+    live.set('c2', { step: 'forget' });
+    live.setLastAnswer('c2', 8);
+    store.forgetChat('zalo', 'c2');
+    expect(live.get('c2')).toBeUndefined();
+    expect(live.lastAnswer('c2')).toBeUndefined();
+    store.close();
+  });
+});
