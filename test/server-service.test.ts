@@ -171,8 +171,8 @@ describe('secrets in logs', () => {
     await service.indexed;
 
     const phone = '0912345678';
-    const asked = await postJson(`${service.url}/api/ask`, { question: `Tôi ở số ${phone}, cầu Đội Kỳ đã xong chưa?` });
-    expect(asked.status).toBe(200);
+    for (const question of ['Cầu Đội Kỳ đã xong chưa?', `Tôi ở số ${phone}, cầu Đội Kỳ đã xong chưa?`])
+      expect((await postJson(`${service.url}/api/ask`, { question })).status).toBe(200);
     expect((await getJson(`${service.url}/api/admin/documents`, { authorization: `Bearer ${triedToken}` })).status).toBe(401);
     expect((await getJson(`${service.url}/api/admin/documents`, { authorization: `Bearer ${adminToken}` })).status).toBe(200);
     expect((await getJson(`${service.url}/api/staff/announcements`, { authorization: `Bearer ${triedToken}` })).status).toBe(401);

@@ -11,29 +11,11 @@ import { createEmbeddings } from '../engine/embeddings/index.js';
 import { ingest } from '../engine/ingest.js';
 import type { IngestSummary } from '../engine/types.js';
 import { createLogger } from '../logger.js';
+import { ingestCliTexts as texts } from '../texts/ingest.js';
 
 // Long runs only: a bar that flashes for a second is noise.
 const PROGRESS_MIN_ITEMS = 200;
 
-const texts = {
-  usage: 'Cách dùng: npm run ingest [-- --source THƯ_MỤC] [--json]',
-  phase: { parse: 'Đọc tài liệu', embed: 'Tạo vector ', index: 'Ghi chỉ mục' },
-  error: (message: string) => `Lỗi: ${message}`,
-  summary(s: IngestSummary, source: string): string {
-    const took = s.seconds < 1 ? `${Math.round(s.seconds * 1000)} ms` : `${s.seconds.toLocaleString('vi-VN', { maximumFractionDigits: 1 })} giây`;
-    const lines = [
-      `Nạp tài liệu từ ${source} xong trong ${took}.`,
-      `  Thêm mới: ${s.added} · Thay đổi: ${s.changed} · Đã xóa: ${s.removed} · Không đổi: ${s.unchanged} · Lỗi: ${s.failed.length}`,
-      `  Số đoạn trong chỉ mục: ${s.chunks} (tạo vector mới: ${s.embedded})`,
-      s.swapped ? '  Chỉ mục đã được cập nhật.' : '  Không có gì thay đổi, chỉ mục giữ nguyên.',
-    ];
-    if (s.failed.length) {
-      lines.push(`Không nạp được ${s.failed.length} tệp:`);
-      for (const f of s.failed) lines.push(`  - ${f.path}: ${f.reason}`);
-    }
-    return lines.join('\n');
-  },
-};
 
 async function main(): Promise<number> {
   let args;

@@ -1,0 +1,52 @@
+// What ingest says to administrators: why a document could not be read (shown as is in the
+// ingest summary, the admin upload answer and the chat bots), and the CLI's own lines.
+import type { IngestSummary } from '../engine/types.js';
+
+export const parseReasons = {
+  empty: 'tệp rỗng',
+  noText: 'tệp không có nội dung văn bản',
+  binary: 'tệp không phải văn bản (có ký tự nhị phân)',
+  unsupported: (ext: string) =>
+    ext ? `định dạng ${ext} không được hỗ trợ` : 'tệp không có phần mở rộng nên không biết định dạng',
+  pdfBroken: 'tệp PDF bị hỏng hoặc không đọc được',
+  pdfPassword: 'tệp PDF có mật khẩu, cần bỏ mật khẩu trước khi nạp',
+  pdfNoText: 'tệp PDF không có lớp chữ (có thể là bản scan), cần nhận dạng chữ (OCR) trước khi nạp',
+  docxBroken: 'tệp DOCX bị hỏng hoặc không đọc được',
+  frontMatterYaml: (line: number | undefined, detail: string) =>
+    line ? `front matter YAML lỗi ở dòng ${line}: ${detail}` : `front matter YAML lỗi: ${detail}`,
+  frontMatterNotMap: 'front matter phải là các cặp "khóa: giá trị"',
+  frontMatterUnclosed: 'front matter mở bằng "---" nhưng không có dòng "---" đóng lại',
+  badKind: (value: string, allowed: readonly string[]) => `kind "${value}" không hợp lệ, dùng một trong: ${allowed.join(', ')}`,
+  badDate: (field: string, value: string) => `ngày ${field} "${value}" không hợp lệ, dùng dạng YYYY-MM-DD`,
+  badUrl: (value: string) => `địa chỉ nguồn "${value}" không phải URL http(s) đầy đủ`,
+  badField: (field: string) => `trường ${field} phải là chữ`,
+  csvError: (line: number | undefined, detail: string) =>
+    line ? `tệp CSV lỗi ở dòng ${line}: ${detail}` : `tệp CSV lỗi: ${detail}`,
+  yamlError: (line: number | undefined, detail: string) =>
+    line ? `tệp YAML lỗi ở dòng ${line}: ${detail}` : `tệp YAML lỗi: ${detail}`,
+  yamlNoRows: 'tệp YAML phải là một danh sách các dòng, hoặc có khóa "rows:" chứa danh sách đó',
+  tableRowNotMap: (n: number) => `dòng ${n} của bảng không phải các cặp "cột: giá trị"`,
+  tableNoRows: 'bảng không có dòng dữ liệu nào',
+  duplicateId: (other: string) => `trùng mã tài liệu với ${other} (cùng tên, khác phần mở rộng): hãy đổi tên một trong hai tệp`,
+  noSourceDir: (dir: string) => `không tìm thấy thư mục tài liệu ${dir}`,
+} as const;
+
+export const ingestCliTexts = {
+  usage: 'Cách dùng: npm run ingest [-- --source THƯ_MỤC] [--json]',
+  phase: { parse: 'Đọc tài liệu', embed: 'Tạo vector ', index: 'Ghi chỉ mục' },
+  error: (message: string) => `Lỗi: ${message}`,
+  summary(s: IngestSummary, source: string): string {
+    const took = s.seconds < 1 ? `${Math.round(s.seconds * 1000)} ms` : `${s.seconds.toLocaleString('vi-VN', { maximumFractionDigits: 1 })} giây`;
+    const lines = [
+      `Nạp tài liệu từ ${source} xong trong ${took}.`,
+      `  Thêm mới: ${s.added} · Thay đổi: ${s.changed} · Đã xóa: ${s.removed} · Không đổi: ${s.unchanged} · Lỗi: ${s.failed.length}`,
+      `  Số đoạn trong chỉ mục: ${s.chunks} (tạo vector mới: ${s.embedded})`,
+      s.swapped ? '  Chỉ mục đã được cập nhật.' : '  Không có gì thay đổi, chỉ mục giữ nguyên.',
+    ];
+    if (s.failed.length) {
+      lines.push(`Không nạp được ${s.failed.length} tệp:`);
+      for (const f of s.failed) lines.push(`  - ${f.path}: ${f.reason}`);
+    }
+    return lines.join('\n');
+  },
+};
