@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { BroadcastService } from '../src/broadcast/service.js';
 import { createTelegramSender } from '../src/channels/telegram/sender.js';
@@ -26,6 +27,8 @@ export interface BroadcastBenchRow {
   duplicates: number;
   losses: number;
   peakRssMb: number;
+  /** Share of the time this process's event loop was busy (sender, SQLite and the fake server together). */
+  eventLoopBusy: number;
 }
 
 interface RunOptions {
@@ -63,11 +66,13 @@ async function runOnce(o: RunOptions): Promise<BroadcastBenchRow> {
   }
 
   const service = new BroadcastService({ store, config, logger, senders: [createTelegramSender(config, logger)] });
+  const loop = performance.eventLoopUtilization();
   service.start();
   const a = service.create({ title: 'Thông báo thử tải', body: 'Nội dung thông báo gửi cho mọi người đăng ký.', author: 'bench' });
   service.sendNow(a.id);
   const final = await service.waitUntilFinished(a.id);
   await service.stop();
+  const eventLoopBusy = performance.eventLoopUtilization(loop).utilization;
   store.close();
 
   const perChat = tg.countByChat();
@@ -97,6 +102,7 @@ async function runOnce(o: RunOptions): Promise<BroadcastBenchRow> {
     duplicates,
     losses,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    eventLoopBusy,
   };
 }
 
@@ -119,6 +125,7 @@ export async function runBroadcastBench(options: { subscribers?: number; rate?: 
     duplicates: r.duplicates,
     losses: r.losses,
     'peak RSS MB': r.peakRssMb,
+    'loop busy': `${Math.round(r.eventLoopBusy * 100)} %`,
   }));
   console.table(table);
   const ok = rows[0].shareOfLimit >= 0.9 && rows.every((r) => r.duplicates === 0 && r.losses === 0);

@@ -4,9 +4,18 @@ import dotenv from 'dotenv';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { parseOnly, UsageError } from './server/parts.js';
-import { startService } from './server/service.js';
+import { startService, type RunningService } from './server/service.js';
 
 dotenv.config({ quiet: true });
+
+/** A mistake of the person starting the service: one clear message, exit code 1. */
+function refuse(err: unknown): boolean {
+  if (!(err instanceof ConfigError || err instanceof UsageError)) return false;
+  // exitCode rather than exit(): stderr to a pipe is written asynchronously and must flush.
+  process.stderr.write(`${err.message}\n`);
+  process.exitCode = 1;
+  return true;
+}
 
 async function main(): Promise<void> {
   let config;
@@ -15,19 +24,18 @@ async function main(): Promise<void> {
     only = parseOnly(process.argv.slice(2));
     config = loadConfig();
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
+    if (refuse(err)) return;
     throw err;
   }
 
   const logger = createLogger({ level: config.env.LOG_LEVEL, format: config.env.LOG_FORMAT });
-  let service;
+  let service: RunningService;
   try {
     service = await startService(config, { logger, only });
   } catch (err) {
-    if (err instanceof UsageError) process.stderr.write(`${err.message}\n`);
+    if (refuse(err)) return;
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      logger.fatal(`port ${config.env.PORT} on ${config.env.HOST} is already in use: stop the other program or set PORT`);
     else logger.fatal({ err }, 'could not start');
     process.exit(1);
   }

@@ -44,7 +44,7 @@ describe('parseAnnouncementFile', () => {
 
   it('refuses broken front matter, naming the line of the file', () => {
     const [problem] = problemsOf(() => parseAnnouncementFile(read('broken-front-matter.md'), { author: 'a' }));
-    expect(problem).toMatch(/^Phần đầu \(front matter\) lỗi ở dòng [34]: /);
+    expect(problem).toMatch(/^Phần đầu \(front matter\) lỗi ở dòng [34]: thụt lề sai, hoặc thiếu dấu đóng \] hay \} \(/);
     expect(problemsOf(() => parseAnnouncementFile(read('unclosed.md'), { author: 'a' }))[0]).toMatch(/không có dòng "---" đóng lại/);
     expect(problemsOf(() => parseAnnouncementFile('---\ntopic: [1, {a: b}]\nhan: x\n---\nT\nB', { author: 'a' }))).toEqual([
       'Phần đầu: "topic" phải là một danh sách hoặc một dòng chữ.',

@@ -79,7 +79,9 @@ function readFrontMatter(yamlText: string, problems: string[]): Record<string, u
     const e = doc.errors[0];
     // +1 for the opening "---" line: the number is the line of the file.
     const line = (e.linePos?.[0]?.line ?? 1) + 1;
-    throw new AnnouncementError([t.frontMatterBroken(line, e.message.split(' at line ')[0].split('\n')[0])]);
+    const detail = e.message.split(' at line ')[0].split('\n')[0];
+    const plain = t.yamlProblem[e.code];
+    throw new AnnouncementError([t.frontMatterBroken(line, plain ? `${plain} (${detail})` : detail)]);
   }
   const value = doc.toJS() as unknown;
   if (value === null || value === undefined) return {};

@@ -107,13 +107,15 @@ export class DeliveryWorker {
         await this.idle();
         continue;
       }
-      const readyAt = (this.lastSendToChat.get(claim.chatId) ?? -Infinity) + this.deps.sender.perChatIntervalMs;
+      const last = this.lastSendToChat.get(claim.chatId) ?? -Infinity;
+      const readyAt = last + this.deps.sender.perChatIntervalMs;
       if (readyAt > now) {
-        this.deps.announcements.postpone(claim.id, readyAt);
+        // A send to this chat still in flight (Infinity): look again one interval later.
+        this.deps.announcements.postpone(claim.id, Number.isFinite(readyAt) ? readyAt : now + this.deps.sender.perChatIntervalMs);
         this.bucket.refund();
         continue;
       }
-      this.rememberChat(claim.chatId, now);
+      this.rememberChat(claim.chatId, Infinity);
       const job: Promise<void> = this.deliver(claim)
         .catch((err) => this.deps.logger.error({ err, channel: this.channel, delivery: claim.id }, 'broadcast: could not record an outcome'))
         .finally(() => this.inFlight.delete(job));
@@ -135,6 +137,8 @@ export class DeliveryWorker {
         outcome = { kind: 'retry', error: String(err) };
       }
     }
+    // The gap counts from the answer: the messenger has surely seen the message by then.
+    this.rememberChat(claim.chatId, Date.now());
     switch (outcome.kind) {
       case 'sent':
         announcements.markSent(claim.id);
@@ -184,12 +188,13 @@ export class DeliveryWorker {
     if (this.recentOutcomes.length > 4096) prune(this.recentOutcomes, now - 1000);
   }
 
-  private rememberChat(chatId: string, now: number): void {
+  /** `at`: when the last message to the chat was answered; Infinity while one is in flight. */
+  private rememberChat(chatId: string, at: number): void {
     if (this.deps.sender.perChatIntervalMs <= 0) return;
-    this.lastSendToChat.set(chatId, now);
+    this.lastSendToChat.set(chatId, at);
     if (this.lastSendToChat.size > 10_000) {
-      const horizon = now - this.deps.sender.perChatIntervalMs;
-      for (const [chat, at] of this.lastSendToChat) if (at < horizon) this.lastSendToChat.delete(chat);
+      const horizon = Date.now() - this.deps.sender.perChatIntervalMs;
+      for (const [chat, when] of this.lastSendToChat) if (when < horizon) this.lastSendToChat.delete(chat);
     }
   }
 

@@ -206,7 +206,9 @@ async function main(): Promise<void> {
       const docs = await readJsonl<{ id: string; title: string; text: string }>(values.corpus);
       await buildIndex(indexDir, corpusChunks(docs), embeddings);
     } else {
-      await ingestSource(path.resolve(values.source!), indexDir, config, embeddings);
+      // The embedding cache goes to the throwaway directory too, not to the bot's data folder.
+      const throwaway = { ...config, paths: { ...config.paths, data: tempDir, index: indexDir } };
+      await ingestSource(path.resolve(values.source!), indexDir, throwaway, embeddings);
     }
   }
   try {

@@ -118,12 +118,26 @@ export async function writeIndex(
     chunkCount: chunks.length,
     documents: meta.documents,
   };
-  const lexical = LexicalIndex.build(chunks.map(searchableText));
+  // Texts are produced one at a time: 100,000 of them at once would double the memory peak.
+  const lexical = LexicalIndex.build((function* () {
+    for (const c of chunks) yield searchableText(c);
+  })());
   await writeLexical(dir, lexical.data);
   if (chunks.length) await VectorIndex.build(vectors, meta.embedding.dimensions).write(path.join(dir, VECTORS));
-  await fs.writeFile(path.join(dir, CHUNKS), chunks.map((c) => JSON.stringify(c)).join('\n') + (chunks.length ? '\n' : ''));
+  await writeChunks(path.join(dir, CHUNKS), chunks);
   // meta.json last: its presence marks a complete index.
   await fs.writeFile(path.join(dir, META), JSON.stringify(full, null, 2) + '\n');
+}
+
+async function writeChunks(file: string, chunks: Chunk[]): Promise<void> {
+  const handle = await fs.open(file, 'w');
+  try {
+    for (let i = 0; i < chunks.length; i += 1000) {
+      await handle.write(chunks.slice(i, i + 1000).map((c) => JSON.stringify(c) + '\n').join(''));
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 async function readMeta(dir: string): Promise<IndexMeta | undefined> {

@@ -30,19 +30,20 @@ export interface LexicalHit {
   coverage: number;
 }
 
-/** A Uint32Array that grows: postings for 100,000 passages do not fit comfortably in JS arrays. */
-class GrowableU32 {
-  data = new Uint32Array(1024);
+/** A typed array that grows: postings for 100,000 passages do not fit comfortably in JS arrays. */
+class Growable<T extends Uint32Array | Uint8Array> {
   length = 0;
+  constructor(public data: T) {}
   push(v: number): void {
     if (this.length === this.data.length) {
-      const next = new Uint32Array(this.data.length * 2);
+      const next = new (this.data.constructor as new (n: number) => T)(Math.ceil(this.data.length * 1.5));
       next.set(this.data);
       this.data = next;
     }
     this.data[this.length++] = v;
   }
 }
+const growableU32 = () => new Growable(new Uint32Array(1024));
 
 /** Indices of the k largest scores among candidates, best first. */
 function topK(scores: Float64Array, candidates: Uint32Array, count: number, k: number): number[] {
@@ -120,11 +121,11 @@ export class LexicalIndex {
   static build(texts: Iterable<string>): LexicalIndex {
     const termIds = new Map<string, number>();
     const terms: string[] = [];
-    const df = new GrowableU32();
-    const pairTerms = new GrowableU32();
-    const pairTfs = new GrowableU32();
-    const docLengths = new GrowableU32();
-    const pairsPerDoc = new GrowableU32();
+    const df = growableU32();
+    const pairTerms = growableU32();
+    const pairTfs = new Growable(new Uint8Array(1024));
+    const docLengths = growableU32();
+    const pairsPerDoc = growableU32();
     for (const text of texts) {
       const counts = new Map<number, number>();
       const list = indexTerms(text);
@@ -140,7 +141,7 @@ export class LexicalIndex {
       }
       for (const [id, tf] of counts) {
         pairTerms.push(id);
-        pairTfs.push(tf);
+        pairTfs.push(Math.min(255, tf));
         df.data[id]++;
       }
       docLengths.push(list.length);
@@ -159,7 +160,7 @@ export class LexicalIndex {
         const t = pairTerms.data[pair];
         const at = cursor[t]++;
         docs[at] = d;
-        tfs[at] = Math.min(255, pairTfs.data[pair]);
+        tfs[at] = pairTfs.data[pair];
       }
     }
     return new LexicalIndex({

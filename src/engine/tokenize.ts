@@ -32,15 +32,23 @@ function foldSyllable(s: string): string {
 }
 
 const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
-const wordCache = new Map<string, string>();
-/** normalizeVietnamese per distinct token: the same few thousand words make up every text. */
-function normalizeWord(w: string): string {
-  let n = wordCache.get(w);
-  if (n === undefined) {
-    n = normalizeVietnamese(w);
-    if (wordCache.size < 200_000) wordCache.set(w, n);
+const tokenCache = new Map<string, readonly Token[]>();
+
+/** The tokens of one raw match, normalized; cached: the same few thousand words make up every text. */
+function tokensOf(raw: string): readonly Token[] {
+  let tokens = tokenCache.get(raw);
+  if (tokens) return tokens;
+  const list: Token[] = [];
+  for (const piece of normalizeVietnamese(raw).split(SOFT_SPLIT)) {
+    if (!piece) continue;
+    const parts = HAS_DIGIT.test(piece) ? [piece] : piece.split(COMPOUND_PARTS);
+    for (const p of parts) {
+      if (p) list.push({ text: p.toLowerCase(), upper: p.length > 1 && p === p.toUpperCase() && p !== p.toLowerCase() });
+    }
   }
-  return n;
+  tokens = list;
+  if (tokenCache.size < 200_000) tokenCache.set(raw, tokens);
+  return tokens;
 }
 
 /** Runs of tokens not broken by punctuation or line breaks: bigrams never cross them. */
@@ -51,19 +59,18 @@ function segments(text: string): Token[][] {
   let current: Token[] = [];
   let last = 0;
   for (const m of normalized.matchAll(TOKEN)) {
-    const gap = normalized.slice(last, m.index);
-    if (current.length && /[^ \t]/.test(gap)) {
-      out.push(current);
-      current = [];
-    }
-    last = m.index + m[0].length;
-    for (const piece of normalizeWord(m[0]).split(SOFT_SPLIT)) {
-      if (!piece) continue;
-      const parts = HAS_DIGIT.test(piece) ? [piece] : piece.split(COMPOUND_PARTS);
-      for (const p of parts) {
-        if (p) current.push({ text: p.toLowerCase(), upper: p.length > 1 && p === p.toUpperCase() && p !== p.toLowerCase() });
+    if (current.length) {
+      for (let i = last; i < m.index; i++) {
+        const c = normalized.charCodeAt(i);
+        if (c !== 32 && c !== 9) {
+          out.push(current);
+          current = [];
+          break;
+        }
       }
     }
+    last = m.index + m[0].length;
+    for (const t of tokensOf(m[0])) current.push(t);
   }
   if (current.length) out.push(current);
   return out;
@@ -108,28 +115,41 @@ export function isStopword(syllable: string): boolean {
   return STOPWORDS.has(syllable);
 }
 
-/** Calls `emit(exact, folded)` for every unigram (stopwords left out) and bigram of a run. */
-function emitRun(words: string[], emit: (exact: string, folded: string) => void): void {
+/** Which forms a walk produces: building only the needed strings halves the work. */
+interface Emitter {
+  exact?: (term: string) => void;
+  folded?: (term: string) => void;
+}
+
+/** Emits every unigram (stopwords left out) and bigram of a run, in the forms asked for. */
+function emitRun(words: readonly string[], emit: Emitter): void {
+  const { exact, folded } = emit;
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     const stop = STOPWORDS.has(w);
     if (!stop) {
-      emit(w, foldSyllable(w));
+      exact?.(w);
+      folded?.(foldSyllable(w));
       // Parts of "2021-2025" or "18/30" also count alone, so "2025" finds the span.
       if (w.length > 2 && HAS_DIGIT.test(w) && COMPOUND_PARTS.test(w)) {
-        for (const p of w.split(COMPOUND_PARTS)) if (p) emit(p, foldSyllable(p));
+        for (const p of w.split(COMPOUND_PARTS)) {
+          if (!p) continue;
+          exact?.(p);
+          folded?.(foldSyllable(p));
+        }
       }
     }
     if (i + 1 < words.length) {
       const next = words[i + 1];
       if (stop && STOPWORDS.has(next)) continue;
-      emit(`${w} ${next}`, `${foldSyllable(w)} ${foldSyllable(next)}`);
+      exact?.(`${w} ${next}`);
+      folded?.(`${foldSyllable(w)} ${foldSyllable(next)}`);
     }
   }
 }
 
-/** The shared walk behind lexicalTerms and indexTerms. */
-function walkTerms(text: string, emit: (exact: string, folded: string) => void): void {
+/** The shared walk behind lexicalTerms, indexTerms and foldedTerms. */
+function walkTerms(text: string, emit: Emitter): void {
   for (const seg of segments(text)) {
     const words = seg.map((t) => t.text);
     emitRun(words, emit);
@@ -157,17 +177,21 @@ function walkTerms(text: string, emit: (exact: string, folded: string) => void):
 export function lexicalTerms(text: string): { exact: string[]; folded: string[] } {
   const exact: string[] = [];
   const folded: string[] = [];
-  walkTerms(text, (e, f) => {
-    exact.push(e);
-    folded.push(f);
-  });
+  walkTerms(text, { exact: (t) => exact.push(t), folded: (t) => folded.push(t) });
   return { exact, folded };
+}
+
+/** Folded-form terms only: what the local embedder hashes. */
+export function foldedTerms(text: string): string[] {
+  const folded: string[] = [];
+  walkTerms(text, { folded: (t) => folded.push(t) });
+  return folded;
 }
 
 /** Exact-form terms only: what the index stores (folded forms are derived from its vocabulary). */
 export function indexTerms(text: string): string[] {
   const exact: string[] = [];
-  walkTerms(text, (e) => exact.push(e));
+  walkTerms(text, { exact: (t) => exact.push(t) });
   return exact;
 }
 

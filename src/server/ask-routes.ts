@@ -15,6 +15,9 @@ export interface AskRouteDeps {
   knowledge: KnowledgeHandle;
 }
 
+/** A question and a few ids; anything bigger is refused before parsing. */
+export const ASK_BODY_LIMIT = 16 * 1024;
+
 const conversationId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
 
 const askBody = z.object({ question: z.string(), conversationId: conversationId.optional() });
@@ -30,8 +33,7 @@ const webChat = (id: string): ChatRef => ({ channel: 'web', chatId: id, userId: 
 
 export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promise<void> {
   const { config, residents, knowledge } = deps;
-  const perMinute = config.env.WEB_RATE_LIMIT_PER_MINUTE;
-  const rateLimit = { max: perMinute, timeWindow: 60_000 };
+  const limits = { bodyLimit: ASK_BODY_LIMIT, config: { rateLimit: { max: config.env.WEB_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 } } };
 
   app.get('/api/info', async () => {
     const documents = knowledge.documents().length;
@@ -44,7 +46,7 @@ export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promi
     };
   });
 
-  app.post('/api/ask', { config: { rateLimit } }, async (request) => {
+  app.post('/api/ask', limits, async (request) => {
     const parsed = askBody.safeParse(request.body);
     if (!parsed.success) throw new ApiError(400, 'invalid_request', webTexts.errors.invalidAsk);
     const { question } = parsed.data;
@@ -62,7 +64,7 @@ export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promi
     };
   });
 
-  app.post('/api/feedback', { config: { rateLimit } }, async (request) => {
+  app.post('/api/feedback', limits, async (request) => {
     const parsed = feedbackBody.safeParse(request.body);
     if (!parsed.success) throw new ApiError(400, 'invalid_request', webTexts.errors.invalidFeedback);
     const { questionId, conversationId: id, vote, comment } = parsed.data;

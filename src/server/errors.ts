@@ -36,9 +36,7 @@ function fromFastify(err: FastifyError, bodyLimit: number): ApiError | undefined
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new ApiError(400, 'invalid_json', t.invalidJson);
   }
-  // Fastify's JSON parser reports a syntax error as a plain SyntaxError marked 400.
-  if (err instanceof SyntaxError && err.statusCode === 400) return new ApiError(400, 'invalid_json', t.invalidJson);
-  if (err.statusCode === 429) return new ApiError(429, 'rate_limited', err.message);
+  // Other client errors (a broken multipart form, a bad Content-Length) keep their status.
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new ApiError(err.statusCode, 'bad_request', err.message);
   return undefined;
 }

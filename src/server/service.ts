@@ -105,14 +105,15 @@ export async function startService(config: Config, options: ServiceOptions): Pro
 
   await app.listen({ host: config.env.HOST, port: config.env.PORT });
   const url = listenUrl(app);
-  logger.info({ url, parts: [...parts] }, `listening on ${url}`);
+  logger.info({ parts: [...parts] }, `running: ${[...parts].join(', ')}`);
 
   const stopping = new AbortController();
   const indexed = answering ? bringIndexUpToDate(knowledge, logger) : Promise.resolve();
   const started = channels.map((c) => startChannel(c, logger, stopping.signal));
   if (parts.has('worker')) {
     broadcast.start();
-    logger.info({ channels: broadcast.channels }, 'broadcast workers and scheduler started');
+    const to = broadcast.channels;
+    logger.info({ channels: to }, `broadcast scheduler started; delivering to: ${to.length ? to.join(', ') : 'no channel configured'}`);
   }
   const reloader = watchIndex(knowledge, logger, options.reloadIntervalMs ?? 3000);
   if (parts.has('web')) logger.info({ url: `${url}/` }, `web chat: open ${url}/ in a browser`);
@@ -146,9 +147,9 @@ function configuredSenders(config: Config, logger: Logger): ChannelSender[] {
 
 async function bringIndexUpToDate(knowledge: KnowledgeBase, logger: Logger): Promise<void> {
   try {
-    const summary = await knowledge.refresh();
-    const status = knowledge.status();
-    logger.info({ summary, documents: status.documents, chunks: status.chunks }, 'knowledge index ready');
+    await knowledge.refresh();
+    const { documents, chunks } = knowledge.status();
+    logger.info({ documents, chunks }, `knowledge index ready: ${documents} documents, ${chunks} passages`);
   } catch (err) {
     // An index already on disk keeps serving; without one, /readyz reports the index as failing.
     logger.error({ err, ready: knowledge.status().ready }, 'knowledge index could not be built from the knowledge folder');

@@ -42,6 +42,16 @@ export const broadcastTexts = {
   emptyFile: 'Tệp thông báo trống.',
   frontMatterUnclosed: 'Phần đầu (front matter) mở bằng "---" nhưng không có dòng "---" đóng lại.',
   frontMatterBroken: (line: number, reason: string) => `Phần đầu (front matter) lỗi ở dòng ${line}: ${reason}`,
+  /** The YAML parser's error codes in plain words; its English message follows in brackets. */
+  yamlProblem: {
+    BAD_INDENT: 'thụt lề sai, hoặc thiếu dấu đóng ] hay }',
+    MISSING_CHAR: 'thiếu dấu đóng (ngoặc hoặc nháy)',
+    MULTILINE_IMPLICIT_KEY: 'mỗi dòng phải có dạng "khóa: giá trị"',
+    DUPLICATE_KEY: 'một khóa xuất hiện hai lần',
+    TAB_AS_INDENT: 'thụt lề bằng phím Tab (hãy dùng dấu cách)',
+    UNEXPECTED_TOKEN: 'có ký tự không đúng chỗ',
+    BLOCK_AS_IMPLICIT_KEY: 'mỗi dòng phải có dạng "khóa: giá trị"',
+  } as Record<string, string>,
   frontMatterNotMap: 'Phần đầu (front matter) phải là các dòng "khóa: giá trị".',
   frontMatterField: (field: string, expected: string) => `Phần đầu: "${field}" phải là ${expected}.`,
   frontMatterUnknown: (field: string, known: string[]) => `Phần đầu: không hiểu khóa "${field}" (dùng được: ${known.join(', ')}).`,

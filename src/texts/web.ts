@@ -17,7 +17,6 @@ export const webTexts = {
     unauthorized: 'Cần mã quản trị hợp lệ trong tiêu đề Authorization: Bearer <ADMIN_TOKEN>.',
     uploadMissing: 'Cần gửi một tệp: dạng multipart (trường "file") hoặc nội dung tệp với ?name=ten-tep.md.',
     documentRejected: (reason: string) => `Không nạp được tài liệu: ${reason}. Chưa có gì được lưu.`,
-    unavailable: 'Dịch vụ hỏi đáp không chạy trong tiến trình này.',
     internal: 'Đã có lỗi máy chủ. Bạn vui lòng thử lại sau ít phút.',
   },
 

@@ -2,7 +2,7 @@
 // syllables, syllable bigrams and character n-grams, so a question typed without diacritics
 // lands next to the accented passage, and near-miss spellings still share n-grams.
 import { Embeddings } from '@langchain/core/embeddings';
-import { lexicalTerms } from '../tokenize.js';
+import { foldedTerms } from '../tokenize.js';
 import type { EmbeddingProvider } from './index.js';
 
 // Character n-grams are many and each carries little: they refine, the terms lead.
@@ -19,6 +19,19 @@ function hash(text: string): number {
   return h >>> 0;
 }
 
+const featureCache = new Map<string, number[]>();
+/** Hashes of a syllable and of its character trigrams (with word boundaries), cached per syllable. */
+function syllableFeatures(term: string): number[] {
+  let features = featureCache.get(term);
+  if (!features) {
+    const padded = `#${term}#`;
+    features = [hash(term)];
+    for (let i = 0; i + 3 <= padded.length; i++) features.push(hash(padded.slice(i, i + 3)));
+    if (featureCache.size < 200_000) featureCache.set(term, features);
+  }
+  return features;
+}
+
 export class LocalEmbeddings extends Embeddings implements EmbeddingProvider {
   readonly id = 'local:v1';
 
@@ -29,15 +42,15 @@ export class LocalEmbeddings extends Embeddings implements EmbeddingProvider {
   /** One L2-normalized vector. */
   vector(text: string): Float32Array {
     const counts = new Map<number, number>();
-    const add = (feature: string, weight: number) => {
-      const h = hash(feature);
-      counts.set(h, (counts.get(h) ?? 0) + weight);
-    };
-    for (const term of lexicalTerms(text).folded) {
-      add(term, TERM_WEIGHT);
-      if (term.includes(' ')) continue;
-      const padded = `#${term}#`;
-      for (let i = 0; i + 3 <= padded.length; i++) add(padded.slice(i, i + 3), NGRAM_WEIGHT);
+    for (const term of foldedTerms(text)) {
+      if (term.includes(' ')) {
+        const h = hash(term);
+        counts.set(h, (counts.get(h) ?? 0) + TERM_WEIGHT);
+        continue;
+      }
+      const [h, ...ngrams] = syllableFeatures(term);
+      counts.set(h, (counts.get(h) ?? 0) + TERM_WEIGHT);
+      for (const g of ngrams) counts.set(g, (counts.get(g) ?? 0) + NGRAM_WEIGHT);
     }
     const v = new Float32Array(this.dimensions);
     for (const [h, weight] of counts) {
