@@ -12,6 +12,7 @@ import { LocalEmbeddings } from '../src/engine/embeddings/local.js';
 import { openIndex, searchableText, writeIndex } from '../src/engine/index-store.js';
 import { fold, normalizeText } from '../src/engine/normalize.js';
 import { syllables } from '../src/engine/tokenize.js';
+import { HNSW_EF_CONSTRUCTION, HNSW_M } from '../src/engine/vector-index.js';
 import type { Chunk } from '../src/engine/types.js';
 
 const DIMENSIONS = 512;
@@ -214,7 +215,7 @@ export async function runRetrievalBench(sizes = [10_000, 100_000]): Promise<Retr
     }
   }
   const f = (x: number, d = 1) => x.toFixed(d);
-  console.log('\nTruy xuất (bộ nhúng local:v1, 512 chiều, HNSW M=12 efC=64)');
+  console.log(`\nTruy xuất (bộ nhúng local:v1, ${DIMENSIONS} chiều, HNSW M=${HNSW_M} efConstruction=${HNSW_EF_CONSTRUCTION})`);
   console.table(
     rows.map((r) => ({
       chunks: r.chunks,
