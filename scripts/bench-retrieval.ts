@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { loadConfig } from '../src/config.js';
 import { LocalEmbeddings } from '../src/engine/embeddings/local.js';
 import { openIndex, searchableText, writeIndex } from '../src/engine/index-store.js';
 import { fold, normalizeText } from '../src/engine/normalize.js';
@@ -15,7 +16,8 @@ import { syllables } from '../src/engine/tokenize.js';
 import { HNSW_EF_CONSTRUCTION, HNSW_M } from '../src/engine/vector-index.js';
 import type { Chunk } from '../src/engine/types.js';
 
-const DIMENSIONS = 512;
+// The configured dimension (EMBEDDING_DIMENSIONS), so the figures are those of this deployment.
+const DIMENSIONS = loadConfig().env.EMBEDDING_DIMENSIONS;
 const QUERIES = 300;
 const EVAL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/eval');
 // Used when ../shared/eval is not there: frequent syllables of administrative Vietnamese.

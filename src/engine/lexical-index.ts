@@ -185,6 +185,7 @@ export class LexicalIndex {
   /**
    * Adds one field's BM25 contribution of one term (the union of the exact terms `ids`) to
    * every passage holding it, and `creditOf(idf)` to their coverage. Returns the term's idf.
+   * The loops are written out by hand: this is where a search spends its time.
    */
   private scoreTerm(
     ids: readonly number[],
@@ -193,36 +194,51 @@ export class LexicalIndex {
     touchedCount: { n: number },
   ): number {
     const { offsets, docs, tfs } = this.data;
-    const add = (d: number, tf: number, idf: number, credit: number) => {
-      if (!this.seen[d]) {
-        this.seen[d] = 1;
-        this.touched[touchedCount.n++] = d;
-      }
-      this.scores[d] += (weight * idf * tf * (K1 + 1)) / (tf + this.lengthNorm[d]);
-      this.coverage[d] += credit;
-    };
+    const { scores, coverage, seen, touched, lengthNorm, foldTf } = this;
+    let n = touchedCount.n;
+    let idf: number;
     if (ids.length === 1) {
       const t = ids[0];
-      const idf = this.idf(offsets[t + 1] - offsets[t]);
+      const from = offsets[t];
+      const to = offsets[t + 1];
+      idf = this.idf(to - from);
       const credit = creditOf(idf);
-      for (let p = offsets[t]; p < offsets[t + 1]; p++) add(docs[p], tfs[p], idf, credit);
-      return idf;
-    }
-    // Several exact terms fold to this one: sum their tf per doc, count the union as df.
-    const local: number[] = [];
-    for (const t of ids) {
-      for (let p = offsets[t]; p < offsets[t + 1]; p++) {
+      const w = weight * idf * (K1 + 1);
+      for (let p = from; p < to; p++) {
         const d = docs[p];
-        if (this.foldTf[d] === 0) local.push(d);
-        this.foldTf[d] += tfs[p];
+        const tf = tfs[p];
+        if (seen[d] === 0) {
+          seen[d] = 1;
+          touched[n++] = d;
+        }
+        scores[d] += (w * tf) / (tf + lengthNorm[d]);
+        coverage[d] += credit;
+      }
+    } else {
+      // Several exact terms fold to this one: sum their tf per doc, count the union as df.
+      const local: number[] = [];
+      for (const t of ids) {
+        for (let p = offsets[t]; p < offsets[t + 1]; p++) {
+          const d = docs[p];
+          if (foldTf[d] === 0) local.push(d);
+          foldTf[d] += tfs[p];
+        }
+      }
+      idf = this.idf(local.length);
+      const credit = creditOf(idf);
+      const w = weight * idf * (K1 + 1);
+      for (const d of local) {
+        const tf = foldTf[d];
+        foldTf[d] = 0;
+        if (seen[d] === 0) {
+          seen[d] = 1;
+          touched[n++] = d;
+        }
+        scores[d] += (w * tf) / (tf + lengthNorm[d]);
+        coverage[d] += credit;
       }
     }
-    const idf = this.idf(local.length);
-    const credit = creditOf(idf);
-    for (const d of local) {
-      add(d, this.foldTf[d], idf, credit);
-      this.foldTf[d] = 0;
-    }
+    touchedCount.n = n;
     return idf;
   }
 

@@ -116,6 +116,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     logger.info({ channels: to }, `broadcast scheduler started; delivering to: ${to.length ? to.join(', ') : 'no channel configured'}`);
   }
   const reloader = watchIndex(knowledge, logger, options.reloadIntervalMs ?? 3000);
+  const cleaner = keepTidy(store, config, logger);
   if (parts.has('web')) logger.info({ url: `${url}/` }, `web chat: open ${url}/ in a browser`);
 
   let stopped: Promise<void> | undefined;
@@ -124,6 +125,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       logger.info('shutting down: stopping intake');
       stopping.abort();
       clearInterval(reloader);
+      clearInterval(cleaner);
       await Promise.allSettled([app.close(), ...channels.map((c) => c.stop())]);
       await Promise.allSettled(started);
       logger.info('finishing deliveries in flight');
@@ -182,6 +184,23 @@ function watchIndex(knowledge: KnowledgeBase, logger: Logger, intervalMs: number
       .catch((err: unknown) => logger.error({ err }, 'knowledge index reload failed'))
       .finally(() => (busy = false));
   }, intervalMs);
+  timer.unref();
+  return timer;
+}
+
+// Webhook platforms redeliver within minutes; a week of "seen" markers is a wide margin.
+const SEEN_UPDATES_KEPT_MS = 7 * 24 * 3_600_000;
+
+/** Forgets what is no longer needed: conversation turns past the follow-up window, old update markers. */
+function keepTidy(store: Store, config: Config, logger: Logger): NodeJS.Timeout {
+  const tidy = () => {
+    if (!store.isOpen()) return;
+    const turns = store.conversations.pruneTurns(config.env.HISTORY_TTL_MINUTES * 60_000);
+    const seen = store.kv.pruneSeen(SEEN_UPDATES_KEPT_MS);
+    if (turns || seen) logger.debug({ turns, seen }, 'old conversation turns and update markers removed');
+  };
+  tidy();
+  const timer = setInterval(tidy, 3_600_000);
   timer.unref();
   return timer;
 }
