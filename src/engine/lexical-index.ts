@@ -30,20 +30,36 @@ export interface LexicalHit {
   coverage: number;
 }
 
-/** A typed array that grows: postings for 100,000 passages do not fit comfortably in JS arrays. */
-class Growable<T extends Uint32Array | Uint8Array> {
+const BLOCK_BITS = 20;
+const BLOCK = 1 << BLOCK_BITS;
+
+/**
+ * An append-only list of numbers in fixed typed-array blocks: postings for 100,000 passages do
+ * not fit comfortably in JS arrays, and a doubling typed array would briefly hold two copies.
+ */
+class BlockList<T extends Uint32Array | Uint8Array> {
+  private readonly blocks: T[] = [];
   length = 0;
-  constructor(public data: T) {}
+  constructor(private readonly make: (n: number) => T) {}
   push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new (this.data.constructor as new (n: number) => T)(Math.ceil(this.data.length * 1.5));
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
+    const offset = this.length & (BLOCK - 1);
+    if (offset === 0) this.blocks.push(this.make(BLOCK));
+    this.blocks[this.blocks.length - 1][offset] = v;
+    this.length++;
+  }
+  get(i: number): number {
+    return this.blocks[i >>> BLOCK_BITS][i & (BLOCK - 1)];
+  }
+  set(i: number, v: number): void {
+    this.blocks[i >>> BLOCK_BITS][i & (BLOCK - 1)] = v;
+  }
+  toArray(): T {
+    const out = this.make(this.length);
+    this.blocks.forEach((b, i) => out.set(b.subarray(0, Math.min(BLOCK, this.length - i * BLOCK)), i * BLOCK));
+    return out;
   }
 }
-const growableU32 = () => new Growable(new Uint32Array(1024));
+const u32List = () => new BlockList((n) => new Uint32Array(n));
 
 /** Indices of the k largest scores among candidates, best first. */
 function topK(scores: Float64Array, candidates: Uint32Array, count: number, k: number): number[] {
@@ -77,6 +93,64 @@ function topK(scores: Float64Array, candidates: Uint32Array, count: number, k: n
     }
   }
   return heap.sort((a, b) => (less(a, b) ? 1 : -1));
+}
+
+/**
+ * The postings of `texts` (passage i = doc i), in two passes without per-term JS arrays: pairs
+ * (term, tf) are appended doc by doc into typed arrays, then laid out per term.
+ */
+export function buildLexicalData(texts: Iterable<string>): LexicalData {
+  const termIds = new Map<string, number>();
+  const terms: string[] = [];
+  const df = u32List();
+  const pairTerms = u32List();
+  const pairTfs = new BlockList((n) => new Uint8Array(n));
+  const docLengths = u32List();
+  const pairsPerDoc = u32List();
+  for (const text of texts) {
+    const counts = new Map<number, number>();
+    const list = indexTerms(text);
+    for (const term of list) {
+      let id = termIds.get(term);
+      if (id === undefined) {
+        id = terms.length;
+        termIds.set(term, id);
+        terms.push(term);
+        df.push(0);
+      }
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    for (const [id, tf] of counts) {
+      pairTerms.push(id);
+      pairTfs.push(Math.min(255, tf));
+      df.set(id, df.get(id) + 1);
+    }
+    docLengths.push(list.length);
+    pairsPerDoc.push(counts.size);
+  }
+  const offsets = new Uint32Array(terms.length + 1);
+  for (let t = 0; t < terms.length; t++) offsets[t + 1] = offsets[t] + df.get(t);
+  const docs = new Uint32Array(pairTerms.length);
+  const tfs = new Uint8Array(pairTerms.length);
+  const cursor = offsets.slice(0, terms.length);
+  // Pairs were appended doc by doc, so filling in order leaves each term's docs ascending.
+  let pair = 0;
+  for (let d = 0; d < docLengths.length; d++) {
+    const end = pair + pairsPerDoc.get(d);
+    for (; pair < end; pair++) {
+      const at = cursor[pairTerms.get(pair)]++;
+      docs[at] = d;
+      tfs[at] = pairTfs.get(pair);
+    }
+  }
+  return {
+    docCount: docLengths.length,
+    terms,
+    offsets,
+    docs,
+    tfs,
+    docLengths: docLengths.toArray(),
+  };
 }
 
 export class LexicalIndex {
@@ -117,64 +191,9 @@ export class LexicalIndex {
     return new LexicalIndex(data);
   }
 
-  /** Builds the index of `texts` (passage i = doc i) in two passes, without per-term JS arrays. */
+  /** Builds the index of `texts` (passage i = doc i). */
   static build(texts: Iterable<string>): LexicalIndex {
-    const termIds = new Map<string, number>();
-    const terms: string[] = [];
-    const df = growableU32();
-    const pairTerms = growableU32();
-    const pairTfs = new Growable(new Uint8Array(1024));
-    const docLengths = growableU32();
-    const pairsPerDoc = growableU32();
-    for (const text of texts) {
-      const counts = new Map<number, number>();
-      const list = indexTerms(text);
-      for (const term of list) {
-        let id = termIds.get(term);
-        if (id === undefined) {
-          id = terms.length;
-          termIds.set(term, id);
-          terms.push(term);
-          df.push(0);
-        }
-        counts.set(id, (counts.get(id) ?? 0) + 1);
-      }
-      for (const [id, tf] of counts) {
-        pairTerms.push(id);
-        pairTfs.push(Math.min(255, tf));
-        df.data[id]++;
-      }
-      docLengths.push(list.length);
-      pairsPerDoc.push(counts.size);
-    }
-    const offsets = new Uint32Array(terms.length + 1);
-    for (let t = 0; t < terms.length; t++) offsets[t + 1] = offsets[t] + df.data[t];
-    const docs = new Uint32Array(pairTerms.length);
-    const tfs = new Uint8Array(pairTerms.length);
-    const cursor = offsets.slice(0, terms.length);
-    // Pairs were appended doc by doc, so filling in order leaves each term's docs ascending.
-    let pair = 0;
-    for (let d = 0; d < docLengths.length; d++) {
-      const end = pair + pairsPerDoc.data[d];
-      for (; pair < end; pair++) {
-        const t = pairTerms.data[pair];
-        const at = cursor[t]++;
-        docs[at] = d;
-        tfs[at] = pairTfs.data[pair];
-      }
-    }
-    return new LexicalIndex({
-      docCount: docLengths.length,
-      terms,
-      offsets,
-      docs,
-      tfs,
-      docLengths: docLengths.data.slice(0, docLengths.length),
-    });
-  }
-
-  get docCount(): number {
-    return this.data.docCount;
+    return new LexicalIndex(buildLexicalData(texts));
   }
 
   private idf(df: number): number {

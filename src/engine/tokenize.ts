@@ -89,8 +89,6 @@ interface Expansion {
   caseSensitive: boolean;
 }
 
-const syllablesOfPhrase = (phrase: string) => syllables(phrase);
-
 /** First folded syllable → expansions starting with it, both directions of every abbreviation. */
 const EXPANSIONS: ReadonlyMap<string, Expansion[]> = (() => {
   const map = new Map<string, Expansion[]>();
@@ -100,10 +98,10 @@ const EXPANSIONS: ReadonlyMap<string, Expansion[]> = (() => {
     map.set(e.match[0], list);
   };
   for (const a of abbreviationData.abbreviations) {
-    const short = syllablesOfPhrase(a.short);
+    const short = syllables(a.short);
     const caseSensitive = 'caseSensitive' in a && a.caseSensitive === true;
     for (const long of a.long) {
-      const longSyl = syllablesOfPhrase(long);
+      const longSyl = syllables(long);
       put({ match: short.map(foldSyllable), add: longSyl, caseSensitive });
       put({ match: longSyl.map(foldSyllable), add: short, caseSensitive: false });
     }
@@ -111,6 +109,7 @@ const EXPANSIONS: ReadonlyMap<string, Expansion[]> = (() => {
   return map;
 })();
 
+/** True for the function and question words left out of lexical terms. */
 export function isStopword(syllable: string): boolean {
   return STOPWORDS.has(syllable);
 }
