@@ -49,7 +49,7 @@ const schema = z.object({
 
   EMBEDDING_PROVIDER: z.enum(['local', 'openai']).default('local'),
   EMBEDDING_MODEL: z.string().trim().default('text-embedding-3-small'),
-  EMBEDDING_DIMENSIONS: int(16, 8192).default(512),
+  EMBEDDING_DIMENSIONS: int(16, 8192).default(256),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl,
   CHAT_MODEL: z.string().trim().default('gpt-4o-mini'),
