@@ -171,3 +171,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     llmEnabled: Boolean(env.OPENAI_API_KEY || env.OPENAI_BASE_URL),
   };
 }
+
+/**
+ * For command-line tools: the configuration, or undefined after the problems were written with
+ * `write` (stderr by default), so the caller can exit 1.
+ */
+export function loadConfigOrReport(
+  write: (message: string) => void = (m) => console.error(m),
+  source: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): Config | undefined {
+  try {
+    return loadConfig(source, cwd);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    write(err.message);
+    return undefined;
+  }
+}

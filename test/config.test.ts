@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, loadConfigOrReport } from '../src/config.js';
 
 describe('loadConfig', () => {
   it('works with no variables at all (fresh machine)', () => {
@@ -49,5 +49,13 @@ describe('loadConfig', () => {
     ]);
     expect(c.llmEnabled).toBe(true);
     expect(() => loadConfig({ CITY_TOPICS: 'Giao Thông=x' })).toThrow(/CITY_TOPICS/);
+  });
+
+  it('reports problems to the given writer for command-line tools', () => {
+    const lines: string[] = [];
+    expect(loadConfigOrReport((m) => lines.push(m), { PORT: '-1' })).toBeUndefined();
+    expect(lines.join('\n')).toMatch(/PORT/);
+    expect(loadConfigOrReport((m) => lines.push(m), {})?.env.PORT).toBe(3000);
+    expect(lines).toHaveLength(1);
   });
 });

@@ -4,7 +4,7 @@
 import 'dotenv/config';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfigOrReport } from '../config.js';
 import { KnowledgeBase } from '../engine/knowledge-base.js';
 import type { Answer } from '../engine/types.js';
 import { createLogger } from '../logger.js';
@@ -31,16 +31,8 @@ async function main(): Promise<number> {
     console.error(answerTexts.cli.usage);
     return 1;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 1;
-    }
-    throw err;
-  }
+  const config = loadConfigOrReport();
+  if (!config) return 1;
   // The answer goes to stdout; warnings (failed documents, LLM fallback) to stderr.
   const logger = createLogger({ level: 'warn', destination: pino.destination(2) });
   let kb: KnowledgeBase | undefined;

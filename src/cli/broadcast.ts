@@ -15,7 +15,7 @@ import { AnnouncementError, BroadcastService, type AnnouncementDraft } from '../
 import { BROADCAST_CHANNELS, type BroadcastChannel, type ChannelSender } from '../broadcast/types.js';
 import { createTelegramSender } from '../channels/telegram/sender.js';
 import { createZaloSender } from '../channels/zalo/sender.js';
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { loadConfigOrReport, type Config } from '../config.js';
 import { Store } from '../db/store.js';
 import { createLogger, type Logger } from '../logger.js';
 import { broadcastTexts as t, channelLabel } from '../texts/broadcast.js';
@@ -67,16 +67,8 @@ export async function runBroadcastCli(argv: string[], deps: CliDeps = {}): Promi
     return args.help ? 0 : 1;
   }
 
-  let config: Config;
-  try {
-    config = loadConfig(deps.env ?? process.env, deps.cwd ?? process.cwd());
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      io.err(err.message);
-      return 1;
-    }
-    throw err;
-  }
+  const config = loadConfigOrReport(io.err, deps.env ?? process.env, deps.cwd ?? process.cwd());
+  if (!config) return 1;
 
   let text: string;
   try {

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfig, type Config } from '../config.js';
+import { loadConfigOrReport, type Config } from '../config.js';
 import { createEmbeddings, type EmbeddingProvider } from '../engine/embeddings/index.js';
 import { openIndex, searchableText, writeIndex, type SearchIndex } from '../engine/index-store.js';
 import { normalizeText, normalizeVietnamese } from '../engine/normalize.js';
@@ -191,7 +191,11 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const config = loadConfig();
+  const config = loadConfigOrReport();
+  if (!config) {
+    process.exitCode = 1;
+    return;
+  }
   const embeddings = createEmbeddings(config);
   let questions = await readJsonl<EvalQuestion>(values.questions);
   if (values['out-of-domain']) questions = questions.map((q) => ({ ...q, answerable: false }));

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import pino from 'pino';
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfigOrReport } from '../config.js';
 import { createEmbeddings } from '../engine/embeddings/index.js';
 import { ingest } from '../engine/ingest.js';
 import type { IngestSummary } from '../engine/types.js';
@@ -25,16 +25,8 @@ async function main(): Promise<number> {
     console.error(texts.usage);
     return 1;
   }
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return 1;
-    }
-    throw err;
-  }
+  const config = loadConfigOrReport();
+  if (!config) return 1;
   const sourceDir = args.source ? path.resolve(args.source) : config.paths.knowledge;
   // Progress and the summary go to stdout; only warnings are logged, to stderr.
   const logger = createLogger({ level: 'warn', destination: pino.destination(2) });
