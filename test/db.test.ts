@@ -80,12 +80,17 @@ describe('database', () => {
       const q = s.conversations.logQuestion({ channel: 'zalo', chatId: chat, question: 'q', answer: 'a', status: 'answered', citations: [], confidence: 1, latencyMs: 1 });
       s.conversations.vote(q, 'zalo', chat, 'up');
       s.kv.set(`zalo:${chat}:flow`, { step: 1 });
+      s.access.audit('zalo', chat, 'announce', false);
+      s.kv.firstSeen('zalo', `${chat}:m1`);
     }
     expect(s.forgetChat('zalo', 'me')).toEqual({ turns: 1, questions: 1, subscriptions: 1 });
     expect(s.subscribers.get('zalo', 'me')).toBeUndefined();
     expect(s.kv.get('zalo:me:flow')).toBeUndefined();
     expect(s.conversations.feedbackForReview()).toHaveLength(1);
     expect(s.kv.get('zalo:you:flow')).toEqual({ step: 1 });
+    expect(s.access.auditTrail().map((a) => a.userId)).toEqual(['you']);
+    expect(s.kv.firstSeen('zalo', 'me:m1')).toBe(true);
+    expect(s.kv.firstSeen('zalo', 'you:m1')).toBe(false);
     expect(s.subscribers.get('zalo', 'you')?.status).toBe('active');
   });
 

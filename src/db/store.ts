@@ -31,6 +31,12 @@ export class Store {
       // Deliveries reference the subscriber; they go with it (ON DELETE CASCADE).
       const subscriptions = this.db.prepare('DELETE FROM subscribers WHERE channel = ? AND chat_id = ?').run(channel, chatId).changes;
       this.kv.deletePrefix(`${channel}:${chatId}:`);
+      // In a private chat the person's user id is the chat id: their audit entries and the
+      // markers of their messages (keyed "<chatId>:<message id>") go too.
+      this.db.prepare('DELETE FROM audit_log WHERE channel = ? AND user_id = ?').run(channel, chatId);
+      this.db
+        .prepare('DELETE FROM processed_updates WHERE channel = ? AND substr(update_key, 1, length(?)) = ?')
+        .run(channel, `${chatId}:`, `${chatId}:`);
       return { turns, questions, subscriptions };
     })();
   }
