@@ -1,8 +1,10 @@
-// Retrieval benchmark: ingest throughput (local embedding + index build + write), index load
-// time, search latency and peak memory, on synthetic Vietnamese-like corpora of 10,000 and
-// 100,000 chunks. Each phase runs in its own child process so that peak RSS is that phase's.
+// Retrieval benchmark: ingest throughput and peak memory of the real ingest (read and parse the
+// documents, chunk, embed with the local embedder, build and write the index), index load time,
+// search latency and serving memory, on synthetic Vietnamese-like corpora of 10,000 and 100,000
+// chunks. Each phase runs in its own child process so that peak RSS is that phase's alone: the
+// corpus is generated and written as documents first, so the ingest process holds only what
+// ingest itself needs.
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,11 +12,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { LocalEmbeddings } from '../src/engine/embeddings/local.js';
-import { openIndex, searchableText, writeIndex } from '../src/engine/index-store.js';
+import { openIndex } from '../src/engine/index-store.js';
+import { ingest } from '../src/engine/ingest.js';
 import { fold, normalizeText } from '../src/engine/normalize.js';
 import { syllables } from '../src/engine/tokenize.js';
 import { HNSW_EF_CONSTRUCTION, HNSW_M } from '../src/engine/vector-index.js';
-import type { Chunk } from '../src/engine/types.js';
 
 // The configured dimension (EMBEDDING_DIMENSIONS), so the figures are those of this deployment.
 const DIMENSIONS = loadConfig().env.EMBEDDING_DIMENSIONS;
@@ -69,11 +71,11 @@ async function syllableList(): Promise<string[]> {
 }
 
 /**
- * Chunks of ~150–250 syllables (the size ingest produces) made of "words": a lexicon of one- to
- * three-syllable words with Zipf-distributed syllables, itself drawn with Zipf frequencies, so
- * bigrams repeat the way they do in real text.
+ * Passages of ~150–250 syllables made of "words": a lexicon of one- to three-syllable words with
+ * Zipf-distributed syllables, itself drawn with Zipf frequencies, so bigrams repeat the way they
+ * do in real text.
  */
-export async function syntheticChunks(count: number, seed = 1): Promise<Chunk[]> {
+async function* syntheticPassages(count: number, seed = 1): AsyncGenerator<string> {
   const random = prng(seed);
   const syl = await syllableList();
   const drawSyllable = zipf(syl.length, 1.0, random);
@@ -82,27 +84,37 @@ export async function syntheticChunks(count: number, seed = 1): Promise<Chunk[]>
     return Array.from({ length: n }, () => syl[drawSyllable()]).join(' ');
   });
   const drawWord = zipf(lexicon.length, 1.05, random);
-  const chunks: Chunk[] = [];
   for (let i = 0; i < count; i++) {
     const words: string[] = [];
     const length = 90 + Math.floor(random() * 60);
     for (let w = 0; w < length; w++) {
       words.push(lexicon[drawWord()] + (random() < 0.07 ? '.' : random() < 0.08 ? ',' : ''));
     }
-    const text = normalizeText(words.join(' '));
-    const docId = `synthetic/doc-${Math.floor(i / 20)}`;
-    chunks.push({
-      id: `${docId}#${i % 20}`,
-      docId,
-      title: `Văn bản ${Math.floor(i / 20)}`,
-      kind: 'resolution',
-      section: [],
-      position: i % 20,
-      text,
-      hash: createHash('sha256').update(text).digest('hex'),
-    });
+    yield normalizeText(words.join(' '));
   }
-  return chunks;
+}
+
+const ARTICLES_PER_DOCUMENT = 20;
+/** Big enough that every article is one chunk, so the corpus has exactly the chunks asked for. */
+const BENCH_CHUNK_CHARS = '2000';
+
+/** Phase 0 (own process): writes `count` passages as resolutions of 20 articles ("Điều") under `dir`. */
+export async function writeSyntheticDocuments(count: number, dir: string): Promise<void> {
+  let articles: string[] = [];
+  let doc = 0;
+  const flush = async () => {
+    const front = `---\ntitle: Nghị quyết tổng hợp số ${doc}\nkind: resolution\n---\n\n`;
+    const folder = path.join(dir, `nhom-${Math.floor(doc / 1000)}`);
+    await fs.mkdir(folder, { recursive: true });
+    await fs.writeFile(path.join(folder, `nghi-quyet-${doc}.md`), front + articles.join('\n'));
+    articles = [];
+    doc++;
+  };
+  for await (const text of syntheticPassages(count)) {
+    articles.push(`Điều ${articles.length + 1}. Quy định thứ ${articles.length + 1}\n\n${text}\n`);
+    if (articles.length === ARTICLES_PER_DOCUMENT) await flush();
+  }
+  if (articles.length) await flush();
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -111,37 +123,47 @@ function percentile(sorted: number[], p: number): number {
 
 const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
 
+/** The configuration of the benchmark deployment rooted at `root` (documents, data, index). */
+function benchConfig(root: string) {
+  return loadConfig({ ...process.env, DATA_DIR: 'data', KNOWLEDGE_DIR: 'knowledge', CHUNK_TARGET_CHARS: BENCH_CHUNK_CHARS }, root);
+}
+
 export interface IngestResult {
   chunks: number;
   chunksPerSecond: number;
+  /** Reading, parsing and chunking the documents. */
+  parseSeconds: number;
   embedSeconds: number;
-  writeSeconds: number;
+  /** Building and writing the index files. */
+  indexSeconds: number;
   peakRssMb: number;
   indexMb: number;
 }
 
-/** Phase 1 (own process): generate, embed, build and write the index into `dir`. */
-export async function benchIngest(count: number, dir: string): Promise<IngestResult> {
-  const chunks = await syntheticChunks(count);
+/** Phase 1 (own process): the real ingest of `<root>/knowledge` into `<root>/data/index`. */
+export async function benchIngest(root: string): Promise<IngestResult> {
+  const config = benchConfig(root);
   const embeddings = new LocalEmbeddings(DIMENSIONS);
   const started = performance.now();
-  const vectors: Float32Array[] = [];
-  for (let i = 0; i < chunks.length; i += 512) {
-    vectors.push(...(await embeddings.embedVectors(chunks.slice(i, i + 512).map(searchableText))));
-  }
-  const embedded = performance.now();
-  await writeIndex(dir, chunks, vectors, {
-    embedding: { id: embeddings.id, dimensions: DIMENSIONS },
-    documents: [],
+  const phaseStart: Record<string, number> = {};
+  const summary = await ingest({
+    sourceDir: config.paths.knowledge,
+    indexDir: config.paths.index,
+    config,
+    embeddings,
+    onProgress: (_done, _total, phase) => void (phaseStart[phase] ??= performance.now()),
   });
   const done = performance.now();
+  const seconds = (done - started) / 1000;
+  if (summary.failed.length) throw new Error(`bench ingest: ${summary.failed.length} documents failed`);
   let bytes = 0;
-  for (const f of await fs.readdir(dir)) bytes += (await fs.stat(path.join(dir, f))).size;
+  for (const f of await fs.readdir(config.paths.index)) bytes += (await fs.stat(path.join(config.paths.index, f))).size;
   return {
-    chunks: count,
-    chunksPerSecond: count / ((done - started) / 1000),
-    embedSeconds: (embedded - started) / 1000,
-    writeSeconds: (done - embedded) / 1000,
+    chunks: summary.chunks,
+    chunksPerSecond: summary.chunks / seconds,
+    parseSeconds: (phaseStart.embed - started) / 1000,
+    embedSeconds: (phaseStart.index - phaseStart.embed) / 1000,
+    indexSeconds: (done - phaseStart.index) / 1000,
     peakRssMb: maxRssMb(),
     indexMb: bytes / 2 ** 20,
   };
@@ -157,9 +179,9 @@ export interface SearchResult {
 }
 
 /** Phase 2 (own process): open the index and time queries made of a chunk's own words. */
-export async function benchSearch(dir: string): Promise<SearchResult> {
+export async function benchSearch(root: string): Promise<SearchResult> {
   const started = performance.now();
-  const index = await openIndex(dir, new LocalEmbeddings(DIMENSIONS));
+  const index = await openIndex(benchConfig(root).paths.index, new LocalEmbeddings(DIMENSIONS));
   const loadSeconds = (performance.now() - started) / 1000;
   const random = prng(7);
   const latencies: number[] = [];
@@ -200,17 +222,16 @@ export interface RetrievalBenchRow {
   search: SearchResult;
 }
 
-/** Runs both phases for each size and prints a table; returns the figures. */
+/** Runs the phases for each size and prints a table; returns the figures. */
 export async function runRetrievalBench(sizes = [10_000, 100_000]): Promise<RetrievalBenchRow[]> {
   const rows: RetrievalBenchRow[] = [];
   for (const size of sizes) {
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'civicbot-bench-'));
     try {
-      const dir = path.join(root, 'index');
-      await fs.mkdir(dir);
-      const ingest = await inChild<IngestResult>(['ingest', String(size), dir]);
-      const search = await inChild<SearchResult>(['search', dir]);
-      rows.push({ chunks: size, ingest, search });
+      await inChild(['generate', String(size), root]);
+      const ingest = await inChild<IngestResult>(['ingest', root]);
+      const search = await inChild<SearchResult>(['search', root]);
+      rows.push({ chunks: ingest.chunks, ingest, search });
       console.error(`  ${size} chunks done`);
     } finally {
       await fs.rm(root, { recursive: true, force: true });
@@ -222,8 +243,9 @@ export async function runRetrievalBench(sizes = [10_000, 100_000]): Promise<Retr
     rows.map((r) => ({
       chunks: r.chunks,
       'ingest chunks/s': f(r.ingest.chunksPerSecond, 0),
+      'parse s': f(r.ingest.parseSeconds),
       'embed s': f(r.ingest.embedSeconds),
-      'index+write s': f(r.ingest.writeSeconds),
+      'index+write s': f(r.ingest.indexSeconds),
       'ingest peak RSS MB': f(r.ingest.peakRssMb, 0),
       'index MB': f(r.ingest.indexMb, 0),
       'load s': f(r.search.loadSeconds, 2),
@@ -236,10 +258,14 @@ export async function runRetrievalBench(sizes = [10_000, 100_000]): Promise<Retr
   return rows;
 }
 
-// Child-process entry: `ingest COUNT DIR` or `search DIR`, one JSON line on stdout.
+// Child-process entry: `generate COUNT ROOT`, `ingest ROOT` or `search ROOT`, one JSON line on
+// stdout; with no phase, or sizes ("100000" or "10000,100000"), the whole benchmark.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [phase, a, b] = process.argv.slice(2);
-  const result = phase === 'ingest' ? await benchIngest(Number(a), b) : phase === 'search' ? await benchSearch(a) : undefined;
-  if (result) console.log(JSON.stringify(result));
-  else await runRetrievalBench(a ? a.split(',').map(Number) : undefined);
+  if (phase === 'generate') {
+    await writeSyntheticDocuments(Number(a), benchConfig(b).paths.knowledge);
+    console.log('{}');
+  } else if (phase === 'ingest') console.log(JSON.stringify(await benchIngest(a)));
+  else if (phase === 'search') console.log(JSON.stringify(await benchSearch(a)));
+  else await runRetrievalBench(phase ? phase.split(',').map(Number) : undefined);
 }

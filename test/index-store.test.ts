@@ -9,6 +9,7 @@ import {
   IndexMissingError,
   openIndex,
   readIndexFiles,
+  readIndexMeta,
   searchableText,
   writeIndex,
 } from '../src/engine/index-store.js';
@@ -62,6 +63,11 @@ describe('index store', () => {
 
   it('reads nothing from a directory without an index', async () => {
     expect(await readIndexFiles(path.join(root, 'nowhere'))).toBeUndefined();
+    expect(await readIndexMeta(path.join(root, 'nowhere'))).toBeUndefined();
+  });
+
+  it('reads the meta alone, as the full read does', async () => {
+    expect(await readIndexMeta(dir())).toEqual((await readIndexFiles(dir()))?.meta);
   });
 
   it('opens for searching and finds the passage, accented or not', async () => {

@@ -10,11 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfigOrReport, type Config } from '../config.js';
+import { loadConfigOrReport } from '../config.js';
 import { createEmbeddings, type EmbeddingProvider } from '../engine/embeddings/index.js';
 import { openIndex, searchableText, writeIndex, type SearchIndex } from '../engine/index-store.js';
+import { ingest } from '../engine/ingest.js';
 import { normalizeText, normalizeVietnamese } from '../engine/normalize.js';
-import type { Chunk, IngestSummary } from '../engine/types.js';
+import type { Chunk } from '../engine/types.js';
 
 export interface EvalQuestion {
   id: string;
@@ -84,19 +85,6 @@ export async function buildIndex(dir: string, chunks: Chunk[], embeddings: Embed
   await writeIndex(dir, chunks, vectors, { embedding: { id: embeddings.id, dimensions: embeddings.dimensions }, documents });
 }
 
-type Ingest = (opts: {
-  sourceDir: string;
-  indexDir: string;
-  config: Config;
-  embeddings: EmbeddingProvider;
-}) => Promise<IngestSummary>;
-
-async function ingestSource(sourceDir: string, indexDir: string, config: Config, embeddings: EmbeddingProvider) {
-  // Loaded at run time: ingest lives in its own module and only --source needs it.
-  const modulePath = '../engine/ingest.js';
-  const { ingest } = (await import(modulePath)) as { ingest: Ingest };
-  await ingest({ sourceDir, indexDir, config, embeddings });
-}
 
 function isRelevant(q: EvalQuestion, chunk: Chunk): boolean {
   if (q.relevant_docs) return q.relevant_docs.includes(chunk.docId);
@@ -212,7 +200,7 @@ async function main(): Promise<void> {
     } else {
       // The embedding cache goes to the throwaway directory too, not to the bot's data folder.
       const throwaway = { ...config, paths: { ...config.paths, data: tempDir, index: indexDir } };
-      await ingestSource(path.resolve(values.source!), indexDir, throwaway, embeddings);
+      await ingest({ sourceDir: path.resolve(values.source!), indexDir, config: throwaway, embeddings });
     }
   }
   try {

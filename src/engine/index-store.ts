@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { engineTexts } from '../texts/engine.js';
 import type { EmbeddingProvider } from './embeddings/index.js';
 import { HybridSearcher } from './hybrid-search.js';
 import { buildLexicalData, LexicalIndex, type LexicalData } from './lexical-index.js';
@@ -41,19 +42,14 @@ export class IndexMismatchError extends Error {
     readonly built: { id: string; dimensions: number },
     readonly configured: { id: string; dimensions: number },
   ) {
-    super(
-      `Chỉ mục tri thức được xây bằng bộ nhúng "${built.id}" (${built.dimensions} chiều), ` +
-        `nhưng cấu hình hiện tại dùng "${configured.id}" (${configured.dimensions} chiều). ` +
-        `Hai loại vector không dùng chung được: hãy chạy lại npm run ingest để xây lại chỉ mục ` +
-        `(hoặc trả EMBEDDING_PROVIDER/EMBEDDING_MODEL/EMBEDDING_DIMENSIONS về như cũ).`,
-    );
+    super(engineTexts.indexMismatch(built, configured));
     this.name = 'IndexMismatchError';
   }
 }
 
 export class IndexMissingError extends Error {
   constructor(readonly dir: string) {
-    super(`Chưa có chỉ mục tri thức tại ${dir}. Hãy chạy npm run ingest để xây chỉ mục từ thư mục tài liệu.`);
+    super(engineTexts.indexMissing(dir));
     this.name = 'IndexMissingError';
   }
 }
@@ -143,7 +139,8 @@ async function writeChunks(file: string, chunks: Chunk[]): Promise<void> {
   }
 }
 
-async function readMeta(dir: string): Promise<IndexMeta | undefined> {
+/** The meta.json of the index in `dir`; undefined when there is none (never built, or mid-swap). */
+export async function readIndexMeta(dir: string): Promise<IndexMeta | undefined> {
   try {
     return JSON.parse(await fs.readFile(path.join(dir, META), 'utf8')) as IndexMeta;
   } catch (err) {
@@ -161,14 +158,14 @@ async function readChunks(dir: string): Promise<Chunk[]> {
 
 /** Reads meta and chunks (no search structures). Returns undefined when `dir` holds no index. */
 export async function readIndexFiles(dir: string): Promise<{ meta: IndexMeta; chunks: Chunk[] } | undefined> {
-  const meta = await readMeta(dir);
+  const meta = await readIndexMeta(dir);
   if (!meta) return undefined;
   return { meta, chunks: await readChunks(dir) };
 }
 
 /** Loads an index for searching; throws IndexMismatchError if the embedder differs from the builder. */
 export async function openIndex(dir: string, embeddings: EmbeddingProvider): Promise<SearchIndex> {
-  const meta = await readMeta(dir);
+  const meta = await readIndexMeta(dir);
   if (!meta) throw new IndexMissingError(dir);
   const configured = { id: embeddings.id, dimensions: embeddings.dimensions };
   if (meta.embedding.id !== configured.id || meta.embedding.dimensions !== configured.dimensions) {

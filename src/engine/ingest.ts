@@ -186,19 +186,23 @@ async function embedAll(
   progress: (done: number, total: number) => void,
 ): Promise<{ vectors: Float32Array[]; embedded: number }> {
   const cache = await EmbeddingCache.open(dataDir, embeddings);
-  const texts = chunks.map(searchableText);
-  const keys = texts.map(embeddingKey);
-  const missing = new Map<string, string>();
-  keys.forEach((k, i) => {
-    if (!cache.get(k)) missing.set(k, texts[i]);
+  // Keys only: the searchable texts of 100,000 chunks, held all at once, would double the heap.
+  // The few texts to embed are rebuilt batch by batch.
+  const keys = chunks.map((c) => embeddingKey(searchableText(c)));
+  const queued = new Set<string>();
+  const todo: number[] = [];
+  keys.forEach((key, i) => {
+    if (cache.get(key) || queued.has(key)) return;
+    queued.add(key);
+    todo.push(i);
   });
-  const todo = [...missing];
+  queued.clear();
   progress(0, todo.length);
   for (let at = 0; at < todo.length; at += EMBED_BATCH) {
     const batch = todo.slice(at, at + EMBED_BATCH);
-    const vectors = await embeddings.embedVectors(batch.map(([, text]) => text));
+    const vectors = await embeddings.embedVectors(batch.map((i) => searchableText(chunks[i])));
     // Stored batch by batch, so an interrupted run keeps what it already paid for.
-    await cache.add(batch.map(([key], i) => [key, vectors[i]]));
+    await cache.add(batch.map((i, j) => [keys[i], vectors[j]]));
     progress(Math.min(at + EMBED_BATCH, todo.length), todo.length);
   }
   const vectors = keys.map((k) => cache.get(k)!);

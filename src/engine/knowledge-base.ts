@@ -9,15 +9,13 @@ import type { Logger } from '../logger.js';
 import { createOpenAiChat } from './answer/llm.js';
 import { createAsk, type Ask, type AskOptions } from './ask.js';
 import { createEmbeddings, type EmbeddingProvider } from './embeddings/index.js';
-import { IndexMismatchError, IndexMissingError, openIndex, type SearchIndex } from './index-store.js';
+import { IndexMismatchError, IndexMissingError, openIndex, readIndexMeta, type SearchIndex } from './index-store.js';
 import { ingest } from './ingest.js';
 import { DocumentParseError, parseDocumentFile, SUPPORTED_EXTENSIONS } from './loaders/index.js';
 import { reasons } from './loaders/errors.js';
 import { normalizeVietnamese } from './normalize.js';
 import type { Answer, DocumentInfo, IngestSummary, KnowledgeService } from './types.js';
 
-// Written by index-store last, so its presence and content mark a complete index.
-const INDEX_META_FILE = 'meta.json';
 const MAX_NAME_CHARS = 120;
 
 class IndexNotReadyError extends Error {
@@ -162,10 +160,9 @@ export class KnowledgeBase implements KnowledgeService {
 
   private async builtAtOnDisk(): Promise<string | undefined> {
     try {
-      const meta = JSON.parse(await fs.readFile(path.join(this.config.paths.index, INDEX_META_FILE), 'utf8')) as { builtAt?: string };
-      return meta.builtAt;
+      return (await readIndexMeta(this.config.paths.index))?.builtAt;
     } catch {
-      // Missing (mid-swap, never built) or half-visible: nothing newer to load yet.
+      // Half-visible (being replaced by another process): nothing newer to load yet.
       return undefined;
     }
   }

@@ -107,8 +107,11 @@ export function buildLexicalData(texts: Iterable<string>): LexicalData {
   const pairTfs = new BlockList((n) => new Uint8Array(n));
   const docLengths = u32List();
   const pairsPerDoc = u32List();
+  // The document's term frequencies by term id, and which ids it holds: a Map per document
+  // costs more time than the tokenizing.
+  let tf = new Uint32Array(1 << 16);
+  const held: number[] = [];
   for (const text of texts) {
-    const counts = new Map<number, number>();
     const list = indexTerms(text);
     for (const term of list) {
       let id = termIds.get(term);
@@ -117,16 +120,23 @@ export function buildLexicalData(texts: Iterable<string>): LexicalData {
         termIds.set(term, id);
         terms.push(term);
         df.push(0);
+        if (id === tf.length) {
+          const grown = new Uint32Array(tf.length * 2);
+          grown.set(tf);
+          tf = grown;
+        }
       }
-      counts.set(id, (counts.get(id) ?? 0) + 1);
+      if (tf[id]++ === 0) held.push(id);
     }
-    for (const [id, tf] of counts) {
+    for (const id of held) {
       pairTerms.push(id);
-      pairTfs.push(Math.min(255, tf));
+      pairTfs.push(Math.min(255, tf[id]));
       df.set(id, df.get(id) + 1);
+      tf[id] = 0;
     }
     docLengths.push(list.length);
-    pairsPerDoc.push(counts.size);
+    pairsPerDoc.push(held.length);
+    held.length = 0;
   }
   const offsets = new Uint32Array(terms.length + 1);
   for (let t = 0; t < terms.length; t++) offsets[t + 1] = offsets[t] + df.get(t);

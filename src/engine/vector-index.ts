@@ -44,9 +44,13 @@ export class VectorIndex {
   static build(vectors: readonly Float32Array[], dimensions: number): VectorIndex {
     const hnsw = new HierarchicalNSW('cosine', dimensions);
     hnsw.initIndex({ maxElements: Math.max(1, vectors.length), m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION, randomSeed: RANDOM_SEED });
+    // One array refilled for every point: hnswlib takes a plain array and copies it (normalizing,
+    // as the space is cosine), and 100,000 fresh arrays would be garbage of the size of the index.
+    const point = new Array<number>(dimensions);
     vectors.forEach((v, i) => {
       if (v.length !== dimensions) throw new Error(`vector ${i} has ${v.length} dimensions, expected ${dimensions}`);
-      hnsw.addPoint(l2normalize(v), i);
+      for (let d = 0; d < dimensions; d++) point[d] = v[d];
+      hnsw.addPoint(point, i);
     });
     return new VectorIndex(hnsw, dimensions);
   }

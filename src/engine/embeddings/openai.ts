@@ -3,6 +3,7 @@
 // backoff and enforces the timeout; here we batch and check the dimension.
 import { Embeddings } from '@langchain/core/embeddings';
 import OpenAI from 'openai';
+import { engineTexts } from '../../texts/engine.js';
 import type { EmbeddingProvider } from './index.js';
 
 export interface OpenAIEmbeddingOptions {
@@ -52,14 +53,11 @@ export class OpenAIEmbeddingProvider extends Embeddings implements EmbeddingProv
       });
       const ordered = [...res.data].sort((a, b) => a.index - b.index);
       if (ordered.length !== batch.length) {
-        throw new Error(`Máy chủ embeddings trả về ${ordered.length} vector cho ${batch.length} đoạn văn.`);
+        throw new Error(engineTexts.embeddingCountMismatch(ordered.length, batch.length));
       }
       for (const item of ordered) {
         if (item.embedding.length !== this.dimensions) {
-          throw new EmbeddingDimensionError(
-            `Mô hình ${this.model} trả về vector ${item.embedding.length} chiều, nhưng EMBEDDING_DIMENSIONS=${this.dimensions}. ` +
-              `Hãy đặt EMBEDDING_DIMENSIONS=${item.embedding.length} rồi chạy lại npm run ingest.`,
-          );
+          throw new EmbeddingDimensionError(engineTexts.embeddingDimensionMismatch(this.model, item.embedding.length, this.dimensions));
         }
         out.push(Float32Array.from(item.embedding));
       }
