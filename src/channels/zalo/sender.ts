@@ -52,7 +52,7 @@ export function outcomeOf(err: unknown): SendOutcome {
   if (err instanceof ZaloNetworkError) return { kind: 'retry', error };
   if (!(err instanceof ZaloApiError)) return { kind: 'failed', error };
   const code = err.error_code;
-  if (code === 429) return { kind: 'retry', retryAfterMs: err.retryAfter ? err.retryAfter * 1000 : undefined, error };
+  if (code === 429) return { kind: 'retry', rateLimited: true, retryAfterMs: err.retryAfter ? err.retryAfter * 1000 : undefined, error };
   if (code >= 500 || code === 401 || code === 403 || code === 408) return { kind: 'retry', error };
   return { kind: 'failed', error };
 }
