@@ -1,7 +1,10 @@
 // Configuration: read once from the environment (and .env), validated with zod, and turned into
 // one clear message per bad variable. Every variable here is documented in .env.example.
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { registerSecret } from './logger.js';
+import { configTexts as texts } from './texts/config.js';
 
 // zod's own Vietnamese messages, so a bad variable is explained in the admin's language.
 z.config(z.locales.vi());
@@ -20,7 +23,7 @@ const optionalUrl = z
   .string()
   .trim()
   .transform((v) => (v === '' ? undefined : v))
-  .pipe(z.string().url({ message: 'phải là một URL đầy đủ, ví dụ https://example.org' }).optional())
+  .pipe(z.string().url({ message: texts.badUrl }).optional())
   .optional();
 /** "1,2, 3" → ["1","2","3"]; ids are kept as strings (Telegram ids exceed 2^31, Zalo ids are text). */
 const idList = z
@@ -65,6 +68,7 @@ const schema = z.object({
   ADMIN_TOKEN: optionalString,
   STAFF_TOKEN: optionalString,
   WEB_RATE_LIMIT_PER_MINUTE: int(1, 100_000).default(30),
+  TRUST_PROXY: z.string().trim().default('false'),
 
   TELEGRAM_BOT_TOKEN: optionalString,
   TELEGRAM_API_ROOT: z.string().trim().url().default('https://api.telegram.org'),
@@ -94,8 +98,13 @@ export interface Topic {
   label: string;
 }
 
+/** Fastify's `trustProxy`: off, on (any proxy), a number of proxy hops, or the proxies' addresses. */
+export type TrustProxy = boolean | number | string[];
+
 export interface Config {
   env: Env;
+  /** From TRUST_PROXY: whose X-Forwarded-For to believe for the client's address (rate limits). */
+  trustProxy: TrustProxy;
   paths: { data: string; knowledge: string; prompts: string; index: string; database: string };
   city: { name: string; wards: string[]; topics: Topic[] };
   /** LLM answering and OpenAI embeddings are possible only when an endpoint is configured. */
@@ -104,7 +113,7 @@ export interface Config {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Cấu hình không hợp lệ:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(`${texts.header}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
 }
@@ -120,42 +129,84 @@ function parseTopics(raw: string): Topic[] {
     });
 }
 
-/** Validates `source` (process.env by default); throws ConfigError naming every bad variable. */
+const SECRET_VARIABLES = [
+  'ADMIN_TOKEN',
+  'STAFF_TOKEN',
+  'OPENAI_API_KEY',
+  'TELEGRAM_BOT_TOKEN',
+  'TELEGRAM_WEBHOOK_SECRET',
+  'ZALO_BOT_TOKEN',
+  'ZALO_WEBHOOK_SECRET',
+] as const;
+
+/** Every configured token and key is masked by redact() (logs, printed errors) from now on. */
+function registerSecretsFrom(env: Env): void {
+  for (const name of SECRET_VARIABLES) registerSecret(env[name]);
+}
+
+// Names proxy-addr (Fastify's trustProxy) knows for address ranges.
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(value: string): boolean {
+  if (PROXY_RANGE_NAMES.has(value)) return true;
+  const [address, bits, ...rest] = value.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * TRUST_PROXY → Fastify's trustProxy: "false"/"" off, "true" on, "2" hops, or "10.0.0.1, 10.1.0.0/16"
+ * (addresses, CIDR ranges, loopback/linklocal/uniquelocal). A string result is the bad entry.
+ */
+function parseTrustProxy(raw: string): TrustProxy | string {
+  const value = raw.toLowerCase();
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value) > 0 ? Number(value) : false;
+  const proxies = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!proxies.length) return false;
+  return proxies.find((p) => !isProxyAddress(p)) ?? proxies;
+}
+
+/**
+ * Validates `source` (process.env by default); throws ConfigError naming every bad variable.
+ * The secrets of a valid configuration are registered for redaction, so every program that reads
+ * its configuration here (service, CLIs) masks them in logs and printed errors.
+ */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const result = schema.safeParse(source);
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => {
-        const name = issue.path.join('.') || '(môi trường)';
+        const name = issue.path.join('.') || texts.environment;
         const got = source[name];
         // Values of secret-looking variables are never echoed back.
-        const shown = got === undefined || /TOKEN|KEY|SECRET/.test(name) ? '' : ` (đang là "${got}")`;
+        const shown = got === undefined || /TOKEN|KEY|SECRET/.test(name) ? '' : texts.currentValue(got);
         return `${name}: ${issue.message}${shown}`;
       }),
     );
   }
   const env = result.data;
   const problems: string[] = [];
-  if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET)
-    problems.push('TELEGRAM_WEBHOOK_SECRET: bắt buộc khi đặt TELEGRAM_WEBHOOK_URL (chuỗi bí mật 1–256 ký tự A-Z a-z 0-9 _ -)');
-  if (env.TELEGRAM_WEBHOOK_SECRET && !/^[A-Za-z0-9_-]{1,256}$/.test(env.TELEGRAM_WEBHOOK_SECRET))
-    problems.push('TELEGRAM_WEBHOOK_SECRET: chỉ gồm A-Z a-z 0-9 _ - và dài 1–256 ký tự');
-  if (env.ZALO_WEBHOOK_URL && !env.ZALO_WEBHOOK_SECRET)
-    problems.push('ZALO_WEBHOOK_SECRET: bắt buộc khi đặt ZALO_WEBHOOK_URL (chuỗi bí mật 8–256 ký tự)');
+  if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) problems.push(texts.telegramSecretRequired);
+  if (env.TELEGRAM_WEBHOOK_SECRET && !/^[A-Za-z0-9_-]{1,256}$/.test(env.TELEGRAM_WEBHOOK_SECRET)) problems.push(texts.telegramSecretFormat);
+  if (env.ZALO_WEBHOOK_URL && !env.ZALO_WEBHOOK_SECRET) problems.push(texts.zaloSecretRequired);
   if (env.ZALO_WEBHOOK_SECRET && (env.ZALO_WEBHOOK_SECRET.length < 8 || env.ZALO_WEBHOOK_SECRET.length > 256))
-    problems.push('ZALO_WEBHOOK_SECRET: phải dài 8–256 ký tự');
-  if (env.EMBEDDING_PROVIDER === 'openai' && !env.OPENAI_API_KEY && !env.OPENAI_BASE_URL)
-    problems.push('EMBEDDING_PROVIDER: "openai" cần OPENAI_API_KEY hoặc OPENAI_BASE_URL');
-  if (env.CHUNK_OVERLAP_CHARS >= env.CHUNK_TARGET_CHARS)
-    problems.push('CHUNK_OVERLAP_CHARS: phải nhỏ hơn CHUNK_TARGET_CHARS');
+    problems.push(texts.zaloSecretLength);
+  if (env.EMBEDDING_PROVIDER === 'openai' && !env.OPENAI_API_KEY && !env.OPENAI_BASE_URL) problems.push(texts.openAiEmbeddingsNeedEndpoint);
+  if (env.CHUNK_OVERLAP_CHARS >= env.CHUNK_TARGET_CHARS) problems.push(texts.overlapTooLarge);
   const topics = parseTopics(env.CITY_TOPICS);
-  if (topics.some((t) => !/^[a-z0-9-]+$/.test(t.slug)))
-    problems.push('CITY_TOPICS: mỗi chủ đề có dạng "ma-chu-de=Tên hiển thị", mã chỉ gồm a-z 0-9 -');
-  if (problems.length) throw new ConfigError(problems);
+  if (topics.some((t) => !/^[a-z0-9-]+$/.test(t.slug))) problems.push(texts.topicsFormat);
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  if (typeof trustProxy === 'string') problems.push(texts.trustProxy(trustProxy));
+  if (problems.length || typeof trustProxy === 'string') throw new ConfigError(problems);
 
+  registerSecretsFrom(env);
   const data = path.resolve(cwd, env.DATA_DIR);
   return {
     env,
+    trustProxy,
     paths: {
       data,
       knowledge: path.resolve(cwd, env.KNOWLEDGE_DIR),

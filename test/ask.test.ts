@@ -1,14 +1,19 @@
 // The answering pipeline over a fake retriever: in-memory passages scored by shared folded
 // terms, so these tests exercise guard, floor, scope, follow-up and the extractive answer alone.
+import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { carriedTerms, looksLikeFollowUp } from '../src/engine/answer/follow-up.js';
-import { checkInput } from '../src/engine/answer/input-guard.js';
+import { checkInput, isTooLong } from '../src/engine/answer/input-guard.js';
+import { placeTerms } from '../src/engine/answer/places.js';
 import { createAsk, type Retrieve } from '../src/engine/ask.js';
+import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import { fold, normalizeText } from '../src/engine/normalize.js';
 import { lexicalTerms } from '../src/engine/tokenize.js';
 import type { Chunk, SearchHit } from '../src/engine/types.js';
+import { createLogger } from '../src/logger.js';
 import { answerTexts } from '../src/texts/answers.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -180,6 +185,13 @@ describe('bad input', () => {
     expect(a.status).toBe('invalid');
   });
 
+  it('counts characters as people do: an emoji is one, surrounding spaces none', () => {
+    expect(isTooLong('🙂'.repeat(10), 10)).toBe(false);
+    expect(isTooLong(`  ${'ạ'.repeat(10)}\n`, 10)).toBe(false);
+    expect(isTooLong('ạ'.repeat(11), 10)).toBe(true);
+    expect(checkInput(`Cầu Đội Kỳ ${'🙂'.repeat(5)}`, 16)).not.toEqual({ ok: false, reason: 'too_long' });
+  });
+
   it('accepts ordinary questions, with numbers, a foreign name or a stray byte', () => {
     expect(checkInput('Có 18/30 chỉ tiêu đạt?', 1000)).toEqual({ ok: true, question: 'Có 18/30 chỉ tiêu đạt?' });
     expect(checkInput('Dự án của tập đoàn 三星 ở Bắc Kạn?', 1000).ok).toBe(true);
@@ -227,5 +239,66 @@ describe('follow-up questions offline', () => {
     const ask = createAsk({ retrieve: fakeRetrieve(PASSAGES), config: noHistory });
     const a = await ask('còn sân vận động thì sao?', { history: [{ role: 'user', text: 'Cầu Đội Kỳ xong chưa?' }] });
     expect(a.searchedQuestion).toBe('còn sân vận động thì sao?');
+  });
+});
+
+const OFF_TOPIC = 'Thủ tục làm căn cước công dân ở phường Đức Xuân?';
+const WARDS = 'Đức Xuân,Nguyễn Thị Minh Khai,Sông Cầu,Phùng Chí Kiên';
+
+describe('a passage sharing only place names with the question does not answer it', () => {
+  // The seed sentence naming the ward: it says nothing about identity cards.
+  const works = chunk(
+    'tin#9',
+    'Nhiều công trình trọng điểm được xây dựng và hoàn thiện như: Công trình cầu Đội Kỳ, đường tổ 11B Đức Xuân đi tổ 11 phường Phùng Chí Kiên, Khu dân cư Thương mại và Chợ Nguyễn Thị Minh Khai.',
+  );
+  const withWards = loadConfig({ NODE_ENV: 'test', CITY_NAME: 'Bắc Kạn', CITY_WARDS: WARDS }, root);
+
+  it.each([
+    ['as typed, wards configured', OFF_TOPIC, withWards],
+    ['as typed, no wards configured', OFF_TOPIC, config],
+    ['without diacritics, in lower case, wards configured', 'thu tuc lam can cuoc cong dan o phuong duc xuan', withWards],
+  ])('%s → not found', async (_name, question, cfg) => {
+    const retrieve = fakeRetrieve([works]);
+    const [hit] = await retrieve(question, 1);
+    // Over the floor on the ward's name and stray syllables ("công", "dân"): retrieval alone would answer.
+    expect(hit.relevance).toBeGreaterThanOrEqual(cfg.env.RELEVANCE_FLOOR);
+    const a = await createAsk({ retrieve, config: cfg })(question);
+    expect(a.status).toBe('not_found');
+    expect(a.citations).toEqual([]);
+  });
+
+  it('still answers a question about that place’s own works, or about the place alone', async () => {
+    const ask = createAsk({ retrieve: fakeRetrieve([works]), config: withWards });
+    expect((await ask('Đường tổ 11B ở phường Đức Xuân đã làm xong chưa?')).status).toBe('answered');
+    expect((await ask('Phường Đức Xuân có gì?')).status).toBe('answered');
+    expect((await ask('Chợ Nguyễn Thị Minh Khai xong chưa?')).status).toBe('answered');
+  });
+
+  it('recognises configured places and "unit + Name" mentions, not the words around them', () => {
+    const terms = placeTerms(OFF_TOPIC, []);
+    expect([...terms].sort()).toEqual(['duc', 'duc xuan', 'phuong', 'phuong duc', 'xuan']);
+    expect(placeTerms('thu tuc o phuong duc xuan', ['Đức Xuân']).has('duc xuan')).toBe(true);
+    expect(placeTerms('Dự án ở thành phố Bắc Kạn', []).has('bac kan')).toBe(true);
+    expect(placeTerms('Dự án ở thành phố có gì mới', []).has('thanh pho')).toBe(true);
+    expect(placeTerms('Cầu Đội Kỳ đã xong chưa?', ['Sông Cầu']).size).toBe(0);
+  });
+});
+
+describe('over the real knowledge folder', () => {
+  let kb: KnowledgeBase;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'civicbot-ask-'));
+    const cfg = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, KNOWLEDGE_DIR: path.join(root, 'knowledge'), CITY_WARDS: WARDS }, root);
+    kb = await KnowledgeBase.open(cfg, createLogger({ level: 'silent' }));
+  });
+  afterAll(async () => {
+    await kb?.close();
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('does not answer the identity-card question from the ward’s name', async () => {
+    for (const q of [OFF_TOPIC, fold(OFF_TOPIC)]) expect((await kb.ask(q)).status, q).toBe('not_found');
+    expect((await kb.ask('Đường tổ 11B Đức Xuân đã xong chưa?')).status).toBe('answered');
   });
 });

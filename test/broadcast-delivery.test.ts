@@ -29,7 +29,7 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function start(env: Record<string, string> = {}, subscribers = 20): { service: BroadcastService; config: Config } {
+function start(env: Record<string, string> = {}, subscribers = 20, worker: { maxRateLimited?: number } = {}): { service: BroadcastService; config: Config } {
   const config = testConfig(dir, { TELEGRAM_API_ROOT: tg.apiRoot, ...env });
   store = Store.open(config.paths.database);
   seedSubscribers(store, subscribers);
@@ -39,7 +39,7 @@ function start(env: Record<string, string> = {}, subscribers = 20): { service: B
     config,
     logger,
     senders: [createTelegramSender(config, logger)],
-    options: { tickMs: 50, progressIntervalMs: 20, worker: { retryBaseMs: 20, idlePollMs: 50 } },
+    options: { tickMs: 50, progressIntervalMs: 20, worker: { retryBaseMs: 20, idlePollMs: 50, ...worker } },
   });
   service.start();
   return { service, config };
@@ -70,6 +70,25 @@ describe('Telegram delivery outcomes', () => {
     expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(1000);
     expect(delivery(id, '7')).toMatchObject({ status: 'sent', attempts: 2 });
     expect(Math.max(...tg.countByChat().values())).toBe(1);
+  });
+
+  it('429 does not use up the retry budget: five in a row with BROADCAST_MAX_ATTEMPTS=3 still end sent', async () => {
+    const { service } = start({ BROADCAST_MAX_ATTEMPTS: '3' }, 5);
+    tg.failFor('2', { code: 429, retryAfter: 0 }, 5);
+    tg.failFor('3', { code: 502 }, 2); // 5xx still counts: two failures, then fine on the third try
+    const { id, final } = await broadcast(service);
+    expect(final).toMatchObject({ status: 'done', sent: 5, failed: 0 });
+    expect(tg.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === '2').map((c) => c.ok)).toEqual([false, false, false, false, false, true]);
+    expect(delivery(id, '2')).toMatchObject({ status: 'sent', attempts: 6 });
+    expect(tg.sent('2')).toHaveLength(1);
+  });
+
+  it('429 without end fails the delivery at its own, larger bound', async () => {
+    const { service } = start({ BROADCAST_MAX_ATTEMPTS: '2' }, 2, { maxRateLimited: 4 });
+    tg.failFor('1', { code: 429, retryAfter: 0 });
+    const { id, final } = await broadcast(service);
+    expect(final).toMatchObject({ status: 'done', sent: 1, failed: 1 });
+    expect(delivery(id, '1')).toMatchObject({ status: 'failed', attempts: 4, last_error: expect.stringMatching(/^429 /) });
   });
 
   it('403: marks the subscriber blocked and never retries', async () => {

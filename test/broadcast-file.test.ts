@@ -6,11 +6,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseAnnouncementFile } from '../src/broadcast/announcement-file.js';
 import { parseCityDateEnd, parseCityTime } from '../src/broadcast/city-time.js';
-import { AnnouncementError } from '../src/broadcast/service.js';
+import { AnnouncementError, BroadcastService } from '../src/broadcast/service.js';
+import { createTelegramSender } from '../src/channels/telegram/sender.js';
 import { runBroadcastCli } from '../src/cli/broadcast.js';
 import { Store } from '../src/db/store.js';
 import { startFakeTelegram, type FakeTelegram } from './fakes/telegram-api.js';
-import { TEST_TOKEN, WARDS, seedSubscribers } from './helpers/broadcast-child.js';
+import { TEST_TOKEN, WARDS, seedSubscribers, silentLogger, testConfig } from './helpers/broadcast-child.js';
 
 const fixture = (name: string) => path.join(import.meta.dirname, 'fixtures/broadcast', name);
 const read = (name: string) => fs.readFileSync(fixture(name), 'utf8');
@@ -100,7 +101,7 @@ describe('npm run broadcast', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const run = (...argv: string[]) => runBroadcastCli(argv, { env, cwd: dir, io: { out: (l) => out.push(l), err: (l) => err.push(l) } });
+  const run = (...argv: string[]) => runBroadcastCli(argv, { env, cwd: dir, io: { out: (l) => out.push(l), err: (l) => err.push(l) }, progressIntervalMs: 20 });
   const stored = () => {
     const store = Store.open(path.join(dir, 'civicbot.db'));
     try {
@@ -154,6 +155,80 @@ describe('npm run broadcast', () => {
     expect(await run('--file', fixture('heading-only.md'), '--at', 'ngày mai')).toBe(1);
     expect(err.join('\n')).toMatch(/Quá dài cho một tin Telegram: 5\.009 ký tự, tối đa 4\.096[\s\S]*Không có chủ đề "thoi-tiet"[\s\S]*Không có phường\/xã "Hà Nội"[\s\S]*--at: không đọc được "ngày mai"/);
     expect(stored()).toEqual({ announcements: 0, deliveries: 0 });
+  });
+
+  it('--progress and --cancel: where an announcement stands, and stopping it', async () => {
+    expect(await run('--file', fixture('heading-only.md'), '--at', '2099-12-01 07:00')).toBe(0);
+    out.length = 0;
+    expect(await run('--progress', '1')).toBe(0);
+    expect(out).toEqual(['Thông báo số 1 «Lịch tiêm chủng tháng 12»: đã hẹn giờ.', 'Đã hẹn gửi thông báo số 1 lúc 01/12/2099 07:00 (giờ Việt Nam).']);
+    out.length = 0;
+    expect(await run('--cancel', '1')).toBe(0);
+    expect(out[0]).toBe('Đã hủy thông báo số 1; những tin chưa gửi sẽ không gửi nữa.');
+    expect(out[1]).toMatch(/^Thông báo số 1 «Lịch tiêm chủng tháng 12» đã hủy\.\nĐã gửi: 0\/0/);
+    expect(await run('--cancel', '1')).toBe(1);
+    expect(err.at(-1)).toBe('Thông báo số 1 đã hủy, không hủy được.');
+    expect(await run('--progress', '7')).toBe(1);
+    expect(err.at(-1)).toBe('Không có thông báo số 7.');
+    expect(await run('--cancel', 'abc')).toBe(1);
+    expect(err.at(-1)).toBe('--cancel: "abc" không phải số thông báo.');
+    expect(tg.sent()).toHaveLength(0);
+  });
+
+  it('--progress prints the final report of a finished announcement', async () => {
+    expect(await run('--file', fixture('heading-only.md'))).toBe(0);
+    out.length = 0;
+    expect(await run('--progress', '1')).toBe(0);
+    expect(out).toEqual(['Thông báo số 1 «Lịch tiêm chủng tháng 12» đã gửi xong.\nĐã gửi: 11/11\nLỗi: 0\nĐã chặn bot (ngừng gửi cho họ): 0']);
+  });
+
+  it('--cancel stops a running announcement that another process is sending', async () => {
+    const store = Store.open(path.join(dir, 'civicbot.db'));
+    seedSubscribers(store, 300, 'telegram', 1000);
+    const config = testConfig(dir, { TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_RATE_PER_SECOND: '100' });
+    const service = new BroadcastService({ store, config, logger: silentLogger(), senders: [createTelegramSender(config, silentLogger())], options: { tickMs: 20 } });
+    service.start();
+    try {
+      const a = service.sendNow(service.create({ title: 'Dài', body: 'Nội dung', author: 't' }).id);
+      await tg.waitFor(() => tg.sent().length >= 20);
+      expect(await run('--progress', String(a.id))).toBe(0);
+      expect(out.at(-1)).toMatch(/^Đã gửi \d+\/311 · lỗi 0 · chờ \d+/);
+      expect(await run('--cancel', String(a.id))).toBe(0);
+      const final = await service.waitUntilFinished(a.id);
+      expect(final.status).toBe('cancelled');
+      expect(final.skipped).toBeGreaterThan(100);
+      expect(tg.sent().length).toBe(final.sent);
+    } finally {
+      await service.stop();
+      store.close();
+    }
+  });
+
+  it('only queues when a running service delivers the channel, and that service sends it', async () => {
+    const store = Store.open(path.join(dir, 'civicbot.db'));
+    const serviceToken = '999999:SERVICE-token-of-the-running-service';
+    const config = testConfig(dir, { TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_BOT_TOKEN: serviceToken, TELEGRAM_RATE_PER_SECOND: '500' });
+    const service = new BroadcastService({
+      store,
+      config,
+      logger: silentLogger(),
+      senders: [createTelegramSender(config, silentLogger())],
+      options: { tickMs: 20, worker: { idlePollMs: 20 } },
+    });
+    service.start();
+    try {
+      while (!service.announcements.leaseHolder('telegram')) await new Promise((r) => setTimeout(r, 10));
+      expect(await run('--file', fixture('heading-only.md'))).toBe(0);
+      expect(out.at(-1)).toBe(
+        'Dịch vụ đang chạy sẽ gửi thông báo số 1 (nó đang đảm nhận việc gửi trên các kênh này). Xem tiến độ: npm run broadcast -- --progress 1',
+      );
+      expect(await service.waitUntilFinished(1)).toMatchObject({ status: 'done', sent: 11 });
+      expect(tg.sent().every((c) => c.token === serviceToken)).toBe(true);
+      expect(tg.countByChat().size).toBe(11);
+    } finally {
+      await service.stop();
+      store.close();
+    }
   });
 
   it('reports a bad configuration and exits 1', async () => {

@@ -72,7 +72,7 @@ describe('staff announcements API', () => {
     expect(created.statusCode).toBe(201);
     const { announcement, preview } = created.json();
     expect(announcement).toMatchObject({ status: 'draft', author: 'api:Lan' });
-    expect(preview).toEqual({ text: 'Cúp nước\n\nSáng mai cúp nước.', recipients: { telegram: 12, zalo: 0 }, total: 12 });
+    expect(preview).toEqual({ text: 'Cúp nước\n\nSáng mai cúp nước.', recipients: { telegram: 12, zalo: 0 }, total: 12, warnings: [] });
 
     const id = announcement.id;
     expect((await app.inject({ method: 'GET', url: `${API}/${id}/preview`, headers: auth })).json().total).toBe(12);

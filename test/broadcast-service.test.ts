@@ -107,6 +107,22 @@ describe('audience', () => {
     expect(tg.sent('2')[0].params).toMatchObject({ text: 'Tiêu đề\n\nNội dung', entities: [{ type: 'bold', offset: 0, length: 7 }] });
   });
 
+  it('warns in the preview that Zalo recipients get only the text of an attachment given as a server file', () => {
+    const service = makeService([createTelegramSender(config, silentLogger()), recordingZalo()]);
+    const photo = path.join(dir, 'so-do.jpg');
+    fs.writeFileSync(photo, 'jpeg');
+    const withFile = { ...draft, attachment: { kind: 'photo' as const, path: photo } };
+    expect(service.previewDraft(withFile).warnings).toEqual([
+      'Người nhận qua Zalo sẽ chỉ nhận phần chữ (Zalo không gửi được tệp đính kèm từ máy chủ).',
+    ]);
+    const stored = service.create(withFile);
+    expect(service.preview(stored.id).warnings).toHaveLength(1);
+    // Telegram uploads the file; Zalo fetches an attachment given by URL itself.
+    expect(service.previewDraft({ ...withFile, channels: ['telegram'] }).warnings).toEqual([]);
+    expect(service.previewDraft({ ...draft, attachment: { kind: 'photo', url: 'https://example.org/a.jpg' } }).warnings).toEqual([]);
+    expect(service.previewDraft(draft).warnings).toEqual([]);
+  });
+
   it('only counts channels this process can send to', () => {
     const service = makeService();
     expect(service.previewDraft(draft)).toMatchObject({ recipients: { telegram: 3, zalo: 0 }, total: 3 });
@@ -191,6 +207,52 @@ describe('sending', () => {
     expect(tg.sent().length).toBe(p.sent);
     expect(seen.some((n) => n > 0 && n < 300)).toBe(true);
     expect(() => service.cancel(a.id)).toThrow(AnnouncementError);
+  });
+
+  it('watch() follows a run from the database, also when another process sends it, and ends with done', async () => {
+    seedSubscribers(store, 120);
+    config = testConfig(dir, { TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_RATE_PER_SECOND: '200' });
+    const sending = makeService();
+    sending.start();
+    // The author's side: its own connection and no sender, as in a process that only follows.
+    const other = Store.open(config.paths.database);
+    const following = makeService([], other);
+    const a = sending.create({ title: 'Theo dõi', body: 'Nội dung', author: 't' });
+    const updates: { sent: number; status: string; done: boolean }[] = [];
+    let finished!: () => void;
+    const over = new Promise<void>((resolve) => (finished = resolve));
+    following.watch(a.id, (p, done) => (updates.push({ sent: p.sent, status: p.status, done }), done && finished()), 20);
+    await new Promise((r) => setTimeout(r, 50));
+    sending.sendNow(a.id);
+    await over;
+    const last = updates.at(-1)!;
+    expect(last).toEqual({ sent: 120, status: 'done', done: true });
+    expect(updates.filter((u) => u.done)).toHaveLength(1);
+    expect(updates[0]).toMatchObject({ status: 'draft', sent: 0, done: false });
+    expect(updates.some((u) => u.status === 'sending' && u.sent > 0 && u.sent < 120)).toBe(true);
+    // Only changes are reported: no two updates in a row are the same.
+    for (let i = 1; i < updates.length - 1; i++) expect(updates[i]).not.toEqual(updates[i - 1]);
+    // Stopped after done: nothing more arrives.
+    const count = updates.length;
+    await new Promise((r) => setTimeout(r, 80));
+    expect(updates).toHaveLength(count);
+    expect(following.report(a.id)).toMatch(/đã gửi xong\.\nĐã gửi: 120\/120/);
+    await following.stop();
+    other.close();
+  });
+
+  it('watch() reports a cancelled announcement as done, and can be stopped early', async () => {
+    const service = makeService();
+    const a = service.create({ title: 'Hủy', body: 'B', author: 't' });
+    const b = service.create({ title: 'Dừng sớm', body: 'B', author: 't' });
+    const seen: [string, boolean][] = [];
+    const stopB = service.watch(b.id, (p, done) => seen.push([`b:${p.status}`, done]), 10);
+    stopB();
+    const final = new Promise<[string, boolean]>((resolve) => service.watch(a.id, (p, done) => done && resolve([p.status, done]), 10));
+    service.cancel(a.id);
+    expect(await final).toEqual(['cancelled', true]);
+    expect(seen).toEqual([]);
+    expect(() => service.watch(999, () => {})).toThrow(expect.objectContaining({ code: 'not_found' }));
   });
 
   it('sends a scheduled announcement at its time, also when created before a restart', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toCitation, validateCitations } from '../src/engine/answer/citations.js';
 import { splitSentences } from '../src/engine/answer/extractive.js';
 import type { Chunk } from '../src/engine/types.js';
-import { answerTexts } from '../src/texts/answers.js';
+import { citationLine } from '../src/bot/format.js';
 
 const chunk = (id: string, extra: Partial<Chunk> = {}): Chunk => ({
   id,
@@ -58,15 +58,13 @@ describe('toCitation and its label', () => {
       issued: '2021-03-05',
       quote: 'Nội dung nq-07#3.',
     });
-    expect(answerTexts.citationLabel(c)).toBe(
-      '[2] Tài liệu nq-07#3 (số 07-NQ/TU) · Chương II › Điều 5 · trang 3 · ngày 05/03/2021 · https://x.example/nq07',
-    );
+    expect(citationLine(c)).toBe('[2] Tài liệu nq-07#3, số 07-NQ/TU, 05/03/2021, Chương II › Điều 5, trang 3 — https://x.example/nq07');
   });
 
   it('omits what the passage does not have', () => {
     const c = toCitation(1, chunk('tin#0'));
     expect(c.section).toBeUndefined();
-    expect(answerTexts.citationLabel(c)).toBe('[1] Tài liệu tin#0');
+    expect(citationLine(c)).toBe('[1] Tài liệu tin#0');
   });
 });
 

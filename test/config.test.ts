@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, loadConfigOrReport } from '../src/config.js';
+import { configTexts } from '../src/texts/config.js';
 
 describe('loadConfig', () => {
   it('works with no variables at all (fresh machine)', () => {
@@ -49,6 +50,26 @@ describe('loadConfig', () => {
     ]);
     expect(c.llmEnabled).toBe(true);
     expect(() => loadConfig({ CITY_TOPICS: 'Giao Thông=x' })).toThrow(/CITY_TOPICS/);
+  });
+
+  it('TRUST_PROXY: off by default; true, a number of hops, or a list of proxy addresses', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.5, 192.168.0.0/16 ,::1,loopback' }).trustProxy).toEqual(['10.0.0.5', '192.168.0.0/16', '::1', 'loopback']);
+    for (const bad of ['portal.example.org', '10.0.0.1/40', '10.0.0', 'yes please']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+    }
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.1,portal' })).toThrow('"portal"');
+  });
+
+  it('words its messages from src/texts/config.ts', () => {
+    expect(() => loadConfig({ CHUNK_TARGET_CHARS: '300', CHUNK_OVERLAP_CHARS: '300' })).toThrow(
+      `${configTexts.header}\n  - ${configTexts.overlapTooLarge}`,
+    );
+    expect(() => loadConfig({ OPENAI_BASE_URL: 'not a url' })).toThrow(configTexts.badUrl);
   });
 
   it('reports problems to the given writer for command-line tools', () => {

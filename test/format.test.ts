@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatAnswerPlain, splitMessage } from '../src/bot/format.js';
+import { formatAnswerPlain, formatSources, splitMessage } from '../src/bot/format.js';
+import { splitTitleBody } from '../src/broadcast/announcement-text.js';
 import type { Answer } from '../src/engine/types.js';
+import { botTexts } from '../src/texts/bot.js';
 
 describe('splitMessage', () => {
   it('keeps short text whole', () => {
@@ -48,5 +50,27 @@ describe('formatAnswerPlain', () => {
       'Cầu Đội Kỳ đã được xây dựng và hoàn thiện [1].\n\nNguồn:\n[1] Bài viết, số 07/NQ, 02/05/2023, Chương II › Điều 5, trang 3 — https://x.vn/a',
     );
     expect(formatAnswerPlain({ ...answer, citations: [] })).toBe(answer.text);
+  });
+});
+
+describe('formatSources', () => {
+  it('lists the documents with number and date, or says there are none', () => {
+    const docs = [
+      { id: 'a', title: 'Nghị quyết Đại hội', kind: 'resolution' as const, number: '04-NQ/TU', issued: '2020-10-15', chunks: 3 },
+      { id: 'b', title: 'Bài viết', kind: 'news' as const, chunks: 1 },
+    ];
+    expect(formatSources(docs)).toBe(
+      `${botTexts.sourcesHeader(2)}\n1. Nghị quyết Đại hội (số 04-NQ/TU), ngày 15/10/2020\n2. Bài viết, chưa rõ ngày ban hành`,
+    );
+    expect(formatSources([])).toBe(botTexts.sourcesHeader(0));
+  });
+});
+
+describe('splitTitleBody', () => {
+  it('takes the first line as the title and the rest as the body', () => {
+    expect(splitTitleBody('  Cắt điện \r\nThứ Bảy cắt điện.\n\nTổ 1, tổ 2. ')).toEqual({ title: 'Cắt điện', body: 'Thứ Bảy cắt điện.\n\nTổ 1, tổ 2.' });
+    expect(splitTitleBody('# Họp dân\nTối thứ Sáu.')).toEqual({ title: 'Họp dân', body: 'Tối thứ Sáu.' });
+    expect(splitTitleBody('Chỉ tiêu đề')).toEqual({ title: 'Chỉ tiêu đề', body: '' });
+    expect(splitTitleBody('')).toEqual({ title: '', body: '' });
   });
 });

@@ -200,3 +200,22 @@ describe('follow-up rewrite', () => {
     expect(a).toMatchObject({ status: 'answered', mode: 'llm' });
   });
 });
+
+describe('LLM_TIMEOUT_MS is the whole wait', () => {
+  // Production settings: the real client with its default retries. Rewrite and answer share one
+  // deadline and a timed-out call is not retried, so a follow-up to a hanging endpoint falls back
+  // after about LLM_TIMEOUT_MS, not two calls × two attempts of it.
+  it('a follow-up to a hanging endpoint falls back offline within one deadline', async () => {
+    const timeoutMs = 800;
+    const hanging = loadConfig({ NODE_ENV: 'test', OPENAI_BASE_URL: server.url, LLM_TIMEOUT_MS: String(timeoutMs), CHAT_MODEL: 'fake-chat' }, root);
+    server.setChat({ kind: 'delay', ms: 30_000 });
+    const ask = createAsk({ retrieve: retrieveAll(), config: hanging, llm: createOpenAiChat(hanging) });
+    const a = await ask('còn dự án sân vận động thì sao?', { history: [{ role: 'user', text: 'Cầu Đội Kỳ đã xây xong chưa?' }] });
+    expect(a).toMatchObject({ status: 'answered', mode: 'offline', llmFallback: true });
+    // A behaviour bound, loose on purpose: without the shared deadline this takes ~4× the timeout.
+    expect(a.timings.totalMs).toBeGreaterThanOrEqual(timeoutMs * 0.9);
+    expect(a.timings.totalMs).toBeLessThan(timeoutMs * 2);
+    // The rewrite was sent once and not retried; the answer call found no time left.
+    expect(server.chatRequests()).toHaveLength(1);
+  });
+});

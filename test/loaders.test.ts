@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DocumentParseError, SUPPORTED_EXTENSIONS, parseDocumentFile } from '../src/engine/loaders/index.js';
+import { loadMarkdown } from '../src/engine/loaders/markdown.js';
+import { metaFromRecord } from '../src/engine/loaders/meta.js';
 import { makeDocx } from './fixtures/make-docx.js';
 import { makePdf } from './fixtures/make-pdf.js';
 
@@ -68,6 +70,32 @@ describe('parseDocumentFile', () => {
       const doc = await parseDocumentFile('a.md', utf8(`---\ntitle: A\n${key}: https://example.org/a\n---\nNội dung.`));
       expect(doc.meta.sourceUrl).toBe('https://example.org/a');
     }
+  });
+
+  it('keeps a source given in words as provenance; source_url and url must be addresses', async () => {
+    const front = (yaml: string) => loadMarkdown(utf8(`---\n${yaml}\n---\nNội dung.`)).meta;
+    expect(front('title: A\nsource: Bài viết của tác giả Minh Cường (nguồn chưa rõ)')).toEqual({
+      title: 'A',
+      source: 'Bài viết của tác giả Minh Cường (nguồn chưa rõ)',
+    });
+    expect(front('title: B\nsource: Cổng thông tin thành phố\nsource_url: https://example.org/b')).toEqual({
+      title: 'B',
+      source: 'Cổng thông tin thành phố',
+      sourceUrl: 'https://example.org/b',
+    });
+    expect(metaFromRecord({ source: 'https://example.org/c' })).toEqual({ sourceUrl: 'https://example.org/c' });
+    for (const key of ['source_url', 'url']) {
+      expect(await parseError('c.md', utf8(`---\n${key}: Cổng thông tin\n---\nX.`))).toContain('không phải URL');
+    }
+  });
+
+  it('the seed article names its author as its source and invents no address or date', () => {
+    const file = new URL('../knowledge/bac-kan-chuong-trinh-trong-tam-dai-hoi.md', import.meta.url);
+    const { meta } = loadMarkdown(readFileSync(file));
+    expect(meta.kind).toBe('news');
+    expect(meta.source).toBe('Bài viết của tác giả Minh Cường (nguồn gốc trang đăng chưa rõ)');
+    expect(meta.sourceUrl).toBeUndefined();
+    expect(meta.issued).toBeUndefined();
   });
 
   it('reports the line of a front matter YAML error', async () => {
@@ -200,6 +228,7 @@ describe('parseDocumentFile', () => {
       id: 'bac-kan-chuong-trinh-trong-tam-dai-hoi',
       title: 'Thực hiện chương trình trọng tâm Đại hội Đảng bộ thành phố Bắc Kạn',
       kind: 'news',
+      source: 'Bài viết của tác giả Minh Cường (nguồn gốc trang đăng chưa rõ)',
     });
     const table = await parseDocumentFile(
       'bac-kan-cong-trinh-trong-diem.csv',

@@ -3,6 +3,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerTexts } from '../src/texts/answers.js';
 import { captureLogs, makeTestEnv, type TestEnv } from './helpers/test-env.js';
 import { getJson, postJson, startWebServer, type TestServer } from './helpers/web-server.js';
 
@@ -149,6 +150,18 @@ describe('web server', () => {
       expect(r.status).toBe(400);
       expect(r.body.error.code).toBe('question_too_long');
       expect(r.body.error.message).toContain('tối đa 200 ký tự');
+    });
+
+    it('counts the question in characters, as the engine does: an emoji is one, not two', async () => {
+      // 200 characters, 380 UTF-16 units: within ASK_MAX_CHARS for both the API and the engine.
+      const question = `Cầu Đội Kỳ đã xong chưa? ${'🙂'.repeat(175)}`;
+      expect([...question].length).toBe(200);
+      const r = await postJson(`${server.url}/api/ask`, { question });
+      expect(r.status).toBe(200);
+      expect(r.body.answer).not.toBe(answerTexts.invalid('too_long', 200));
+      const over = await postJson(`${server.url}/api/ask`, { question: `${question}🙂` });
+      expect(over.status).toBe(400);
+      expect(over.body.error.code).toBe('question_too_long');
     });
 
     it('answers unknown routes with 404 JSON', async () => {
@@ -309,6 +322,42 @@ describe('web server limits and switches', () => {
 
   it('health stays reachable whatever the rate limit', async () => {
     expect((await getJson(`${server.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('TRUST_PROXY: residents behind the city portal’s reverse proxy', () => {
+  // The test client plays the proxy: every request comes from 127.0.0.1 and names the resident
+  // in X-Forwarded-For.
+  const servers: { env: TestEnv; server: TestServer }[] = [];
+  const start = async (vars: Record<string, string>) => {
+    const env = await makeTestEnv({ WEB_RATE_LIMIT_PER_MINUTE: '2', ...vars });
+    const server = await startWebServer(env, captureLogs().logger, { buildIndex: false });
+    servers.push({ env, server });
+    return server;
+  };
+  afterAll(async () => {
+    for (const { env, server } of servers) {
+      await server.close();
+      await env.cleanup();
+    }
+  });
+  const askAs = async (server: TestServer, resident: string) =>
+    (await postJson(`${server.url}/api/ask`, { question: 'Cầu Đội Kỳ đã xong chưa?' }, { headers: { 'x-forwarded-for': resident } })).status;
+
+  it.each([['127.0.0.1'], ['loopback'], ['1'], ['true']])('with TRUST_PROXY=%s each resident has a limit of their own', async (trust) => {
+    const server = await start({ TRUST_PROXY: trust });
+    expect([await askAs(server, '203.0.113.7'), await askAs(server, '203.0.113.7'), await askAs(server, '203.0.113.7')]).toEqual([200, 200, 429]);
+    expect([await askAs(server, '198.51.100.23'), await askAs(server, '198.51.100.23')]).toEqual([200, 200]);
+  });
+
+  it('without TRUST_PROXY the whole city behind the proxy shares one limit, and the header cannot dodge it', async () => {
+    const server = await start({});
+    expect([await askAs(server, '203.0.113.7'), await askAs(server, '198.51.100.23'), await askAs(server, '192.0.2.99')]).toEqual([200, 200, 429]);
+  });
+
+  it('a proxy that is not trusted cannot speak for residents', async () => {
+    const server = await start({ TRUST_PROXY: '10.0.0.1' });
+    expect([await askAs(server, '203.0.113.7'), await askAs(server, '198.51.100.23'), await askAs(server, '192.0.2.99')]).toEqual([200, 200, 429]);
   });
 });
 

@@ -16,6 +16,7 @@ import { createTelegramSender } from '../src/channels/telegram/sender.js';
 import { createTelegramChannel } from '../src/channels/telegram/index.js';
 import type { MessagingChannel } from '../src/channels/types.js';
 import { botTexts } from '../src/texts/bot.js';
+import { broadcastTexts } from '../src/texts/broadcast.js';
 import { telegramTexts } from '../src/texts/telegram.js';
 import { callbackUpdate, messageUpdate, startFakeTelegram, textUpdate, type FakeTelegram, type RecordedCall } from './fakes/telegram-api.js';
 
@@ -91,7 +92,7 @@ beforeAll(async () => {
   const residents = new ResidentService({ store, knowledge: knowledgeService, config, logger });
   broadcast = new BroadcastService({ store, config, logger, senders: [createTelegramSender(config, logger)], options: { tickMs: 100 } });
   broadcast.start();
-  channel = createTelegramChannel({ config, logger, store, residents, broadcast }, { pollTimeoutSeconds: 1, rateLimit: { limit: 5, windowMs: 60_000 } });
+  channel = createTelegramChannel({ config, logger, store, residents, broadcast }, { pollTimeoutSeconds: 1, rateLimit: { limit: 5, windowMs: 60_000 }, progressIntervalMs: 50 });
   await channel.start();
 });
 
@@ -213,12 +214,16 @@ describe('Telegram channel: residents', () => {
     expect(off.params.text).toBe(botTexts.unsubscribed);
   });
 
-  it('answers a sticker, a photo and a location politely, once each', async () => {
+  it('answers a sticker, a photo, a voice message and a location politely, once each', async () => {
     const sticker = await send(108, messageUpdate(108, user(108), { sticker: { file_id: 's1', file_unique_id: 's1', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } }));
     expect(sticker.params.text).toBe(botTexts.nonText);
+    const photo = await send(108, messageUpdate(108, user(108), { photo: [{ file_id: 'ph1', file_unique_id: 'ph1', width: 90, height: 90 }] }));
+    expect(photo.params.text).toBe(botTexts.nonText);
+    const voice = await send(108, messageUpdate(108, user(108), { voice: { file_id: 'vo1', file_unique_id: 'vo1', duration: 3 } }));
+    expect(voice.params.text).toBe(botTexts.nonText);
     const location = await send(108, messageUpdate(108, user(108), { location: { latitude: 22.15, longitude: 105.83 } }));
     expect(location.params.text).toBe(botTexts.nonText);
-    expect(tg.sent(108)).toHaveLength(2);
+    expect(tg.sent(108)).toHaveLength(4);
   });
 
   it('in a group answers only when mentioned or replied to, and ignores everything else', async () => {
@@ -257,6 +262,23 @@ describe('Telegram channel: residents', () => {
     expect(sent.filter((c) => c.params.text === botTexts.rateLimited)).toHaveLength(1);
     expect(sent.filter((c) => c.params.text !== botTexts.rateLimited).length).toBeLessThanOrEqual(5);
   });
+
+  it('limits repeated mentions in a group by chat, with one notice, and never counts talk not meant for the bot', async () => {
+    const group = -600;
+    const mark = tg.calls.length;
+    // Talk among members is not for the bot: it neither answers it nor counts it towards the limit.
+    for (let i = 0; i < 10; i++) tg.pushUpdate(textUpdate(group, user(150 + i), `mọi người ơi, tin số ${i}`));
+    const first = await say(group, `/help@${tg.bot.username}`, 150);
+    expect(first.params.text).toBe(botTexts.help({ subscribe: '/dangky', unsubscribe: '/huy', sources: '/nguon', forget: '/xoadulieu', help: '/help' }));
+    // Different members, one group: the group is what gets limited.
+    for (let i = 0; i < 8; i++) tg.pushUpdate(textUpdate(group, user(160 + i), `@${tg.bot.username} Cầu Đội Kỳ đã xong chưa? (${i})`));
+    await tg.waitFor((c) => c.seq >= mark && String(c.params.chat_id) === String(group) && c.params.text === botTexts.rateLimited, 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    const sent = tg.sent(group).filter((c) => c.seq >= mark);
+    expect(sent.filter((c) => c.params.text === botTexts.rateLimited)).toHaveLength(1);
+    // The /help above and four answers: five in the window.
+    expect(sent.filter((c) => c.params.text !== botTexts.rateLimited).length).toBeLessThanOrEqual(5);
+  });
 });
 
 describe('Telegram channel: API failures', () => {
@@ -292,7 +314,8 @@ describe('Telegram channel: staff and admins', () => {
     expect(reply.params.text).toBe(botTexts.notAllowed);
     const refused = await say(130, '/capnhat');
     expect(refused.params.text).toBe(botTexts.notAllowed);
-    expect(store.access.auditTrail(10).find((a) => a.userId === '130' && a.action === 'telegram:/thongbao')).toMatchObject({ allowed: false });
+    const trail = store.access.auditTrail(10).filter((a) => a.userId === '130');
+    expect(trail.map((a) => [a.action, a.allowed])).toEqual([['refresh', false], ['announce', false]]);
     tg.setFile('doc-130', Buffer.from('# Tài liệu'), 'documents/x.md');
     const file = await send(130, messageUpdate(130, user(130), { document: { file_id: 'doc-130', file_unique_id: 'u130', file_name: 'x.md' } }));
     expect(file.params.text).toBe(botTexts.nonText);
@@ -319,10 +342,21 @@ describe('Telegram channel: staff and admins', () => {
     expect(preview.params.text).toBe('Cắt điện <khu> A & B\n\nThứ Bảy cắt điện từ 7 giờ đến 11 giờ tại tổ 1 *_[.');
     expect(recipients.params.text).toMatch(/Sẽ gửi tới [1-9]/);
 
+    // The subscriber's first delivery meets a 429: the run lasts long enough to show live progress.
+    tg.failFor(subscriber, { code: 429, retryAfter: 1 }, 1);
     const started = await press(STAFF, recipients, telegramTexts.sendNow);
-    expect(started.params.text).toMatch(/Đang gửi thông báo số \d+/);
+    const id = broadcast.recent(1)[0].id;
+    expect(started.params.text).toBe(telegramTexts.announceStarted(id));
+    const status = await tg.waitFor((c) => c.seq > started.seq && c.method === 'sendMessage' && c.params.chat_id === STAFF, 5000);
+    expect(status.params.text).toMatch(new RegExp(`^Thông báo số ${id}: đang gửi\nĐã gửi 0/1`));
     const delivered = await tg.waitFor((c) => c.ok && c.params.chat_id === String(subscriber) && String(c.params.text).startsWith('Cắt điện <khu> A & B'), 10_000);
     expect(delivered.params.text).toBe(preview.params.text);
+    // Then the same status message is edited to the outcome, and the final report follows.
+    const report = await tg.waitFor((c) => c.seq > status.seq && c.method === 'sendMessage' && c.params.chat_id === STAFF, 10_000);
+    expect(report.params.text).toBe(broadcast.report(id));
+    expect(report.params.text).toContain('đã gửi xong');
+    const edits = tg.callsOf('editMessageText').filter((c) => c.params.chat_id === STAFF && Number(c.params.message_id) === status.result.message_id);
+    expect(edits.at(-1)?.params.text).toMatch(new RegExp(`^Thông báo số ${id}: đã gửi xong\nĐã gửi 1/1`));
 
     const progress = await say(STAFF, '/tiendo');
     expect(progress.params.text).toContain('Cắt điện <khu> A & B');
@@ -352,6 +386,53 @@ describe('Telegram channel: staff and admins', () => {
     expect(ok.params.text).toContain(`01/12/${year} 07:00`);
     const latest = broadcast.recent(1)[0];
     expect(latest).toMatchObject({ title: 'Họp dân', status: 'scheduled', wards: ['Đức Xuân'] });
+  });
+
+  it('stops a scheduled announcement from the "Dừng gửi" button under /tiendo; a resident may not', async () => {
+    const scheduled = broadcast.recent(5).find((a) => a.status === 'scheduled')!;
+    const progress = await say(STAFF, '/tiendo');
+    expect(progress.params.text).toContain(`Số ${scheduled.id} «${scheduled.title}» (đã hẹn giờ)`);
+    const buttons = progress.params.reply_markup.inline_keyboard.flat();
+    // Only what can still be stopped has a button: the announcement sent earlier is done.
+    expect(buttons.map((b: any) => b.text)).toEqual([botTexts.stopSending(scheduled.id)]);
+
+    // The same button pressed by a resident (say, under a /tiendo a staff member ran in a group): refused and audited.
+    const forwarded = { ...progress, result: { ...progress.result, chat: { id: 130, type: 'private', first_name: 'Cư dân' } } };
+    const refused = await press(130, forwarded, botTexts.stopSending(scheduled.id), 130);
+    expect(refused.params.text).toBe(botTexts.notAllowed);
+    expect(broadcast.get(scheduled.id)?.status).toBe('scheduled');
+    expect(store.access.auditTrail(5).find((a) => a.userId === '130')).toMatchObject({ action: 'cancel', allowed: false });
+
+    const stopped = await press(STAFF, progress, botTexts.stopSending(scheduled.id));
+    expect(stopped.params.text).toBe(botTexts.stopped(scheduled.id));
+    expect(broadcast.get(scheduled.id)?.status).toBe('cancelled');
+    const again = await press(STAFF, progress, botTexts.stopSending(scheduled.id));
+    expect(again.params.text).toBe(botTexts.stopRefused([broadcastTexts.cannotCancel(scheduled.id, 'cancelled')]));
+  });
+
+  it('tells staff in Vietnamese when the photo of an announcement cannot be had, and carries on', async () => {
+    await say(STAFF, '/thongbao');
+    const big = [{ file_id: 'photo-huge', file_unique_id: 'ph', width: 8000, height: 6000, file_size: 25 * 1024 * 1024 }];
+    const tooBig = await send(STAFF, messageUpdate(STAFF, user(STAFF), { photo: big, caption: 'Ảnh lớn\nNội dung.' }));
+    expect(tooBig.params.text).toBe(telegramTexts.announceAttachmentFailed(telegramTexts.fileTooBig));
+    // Not asked for at all: the size in the message was enough.
+    expect(tg.callsOf('getFile').some((c) => c.params.file_id === 'photo-huge')).toBe(false);
+    const gone = [{ file_id: 'photo-missing', file_unique_id: 'pm', width: 800, height: 600 }];
+    const missing = await send(STAFF, messageUpdate(STAFF, user(STAFF), { photo: gone, caption: 'Ảnh mất\nNội dung.' }));
+    expect(missing.params.text).toBe(telegramTexts.announceAttachmentFailed(telegramTexts.fileUnavailable));
+    const topics = await say(STAFF, 'Chỉ chữ thôi\nNội dung không kèm ảnh.');
+    expect(topics.params.text).toBe(telegramTexts.announceChooseTopic);
+    const cancelled = await press(STAFF, topics, botTexts.cancel);
+    expect(cancelled.params.text).toBe(botTexts.cancelled);
+  });
+
+  it('explains a failed upload in Vietnamese, never with the library\'s English', async () => {
+    const upload = messageUpdate(ADMIN, user(ADMIN), { document: { file_id: 'not-there', file_unique_id: 'nt', file_name: 'mat-tich.md', file_size: 100 } });
+    const rejected = await send(ADMIN, upload, (c) => String(c.params.text).startsWith('Không thêm được tệp'));
+    expect(rejected.params.text).toBe(botTexts.uploadRejected('mat-tich.md', telegramTexts.fileUnavailable));
+    const huge = messageUpdate(ADMIN, user(ADMIN), { document: { file_id: 'huge', file_unique_id: 'hg', file_name: 'lon.pdf', file_size: 30 * 1024 * 1024 } });
+    const refused = await send(ADMIN, huge);
+    expect(refused.params.text).toBe(botTexts.uploadRejected('lon.pdf', telegramTexts.fileTooBig));
   });
 
   it('previews an announcement with a photo exactly as residents get it, then cancels it', async () => {

@@ -15,7 +15,7 @@ import type { Answer, KnowledgeService } from '../src/engine/types.js';
 import { ResidentService } from '../src/bot/resident-service.js';
 import { BroadcastService } from '../src/broadcast/service.js';
 import { createTelegramChannel, sendAnswer } from '../src/channels/telegram/index.js';
-import { sameSecret, webhookPath } from '../src/channels/telegram/webhook.js';
+import { registerWebhookRoute, secretMatches, webhookPath } from '../src/channels/webhook.js';
 import type { MessagingChannel } from '../src/channels/types.js';
 import { botTexts } from '../src/texts/bot.js';
 import { startFakeTelegram, textUpdate, type FakeTelegram } from './fakes/telegram-api.js';
@@ -115,6 +115,17 @@ describe('Telegram webhook', () => {
     expect(tg.sent(202).map((c) => c.params.text.slice(0, 8))).toEqual(['Xin chào', 'Tôi có t']);
   });
 
+  it('checks the secret before the body, requires JSON and caps the body size', async () => {
+    const headers = { 'x-telegram-bot-api-secret-token': SECRET };
+    const text = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: 'hello' });
+    expect(text.status).toBe(415);
+    const noSecret = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    expect(noSecret.status).toBe(401);
+    const huge = await post({ update_id: 9, ...textUpdate(205, { id: 205 }, 'x'.repeat(300 * 1024)) }, SECRET);
+    expect(huge.status).toBe(413);
+    expect(tg.sent(205)).toHaveLength(0);
+  });
+
   it('answers 200 before a slow answer is ready, and stop() waits for it', async () => {
     let open!: () => void;
     gate = new Promise((r) => (open = r));
@@ -130,12 +141,24 @@ describe('Telegram webhook', () => {
     expect(tg.sent(203)[0].params.text).toMatch(/Đội Kỳ/);
   });
 
+  it('refuses at start a webhook path that would clash with the application\'s own routes', async () => {
+    const other = Fastify();
+    other.get('/healthz', async () => ({ status: 'ok' }));
+    const options = { header: 'x-test', secret: SECRET, logger, accepting: () => true, onUpdate: () => undefined };
+    for (const path of ['/', '/healthz', '/api/ask', '/api']) expect(() => registerWebhookRoute(other, { ...options, path })).toThrow(/clashes with a route/);
+    registerWebhookRoute(other, { ...options, path: '/hooks/a' });
+    // Two channels on one path is a clash too.
+    expect(() => registerWebhookRoute(other, { ...options, path: '/hooks/a' })).toThrow(/clashes/);
+    await other.close();
+  });
+
   it('derives the route from the webhook URL and compares secrets exactly', () => {
     expect(webhookPath('https://x.org/hooks/telegram/')).toBe('/hooks/telegram');
-    expect(webhookPath('https://x.org')).toBe('/telegram/webhook');
-    expect(sameSecret(SECRET, SECRET)).toBe(true);
-    expect(sameSecret(undefined, SECRET)).toBe(false);
-    expect(sameSecret(['a'], SECRET)).toBe(false);
+    expect(webhookPath('https://x.org')).toBe('/');
+    expect(secretMatches(SECRET, SECRET)).toBe(true);
+    expect(secretMatches(undefined, SECRET)).toBe(false);
+    expect(secretMatches('', '')).toBe(true);
+    expect(secretMatches(['a'], SECRET)).toBe(false);
   });
 });
 

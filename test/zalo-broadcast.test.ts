@@ -55,7 +55,9 @@ describe('Zalo sender', () => {
 
   it('maps failures: 429 and 5xx retry, 403 (Zalo "internal error") retries and is never "blocked", 400/404 fail', async () => {
     zalo.failNext({ code: 429, retryAfter: 3 });
-    expect(await sender.send('c4', message)).toMatchObject({ kind: 'retry', retryAfterMs: 3000 });
+    expect(await sender.send('c4', message)).toMatchObject({ kind: 'retry', retryAfterMs: 3000, rateLimited: true });
+    zalo.failNext({ code: 429 }); // without retry_after it is still a rate signal, not a spent attempt
+    expect(await sender.send('c4', message)).toMatchObject({ kind: 'retry', rateLimited: true });
     zalo.failNext({ code: 503 });
     expect(await sender.send('c4', message)).toMatchObject({ kind: 'retry' });
     zalo.failNext({ code: 403 });
@@ -65,7 +67,7 @@ describe('Zalo sender', () => {
     zalo.failNext({ code: 404 });
     expect(await sender.send('c4', message)).toMatchObject({ kind: 'failed' });
     // One attempt per send: retries are the broadcast service's.
-    expect(zalo.calls.filter((c) => c.params.chat_id === 'c4')).toHaveLength(5);
+    expect(zalo.calls.filter((c) => c.params.chat_id === 'c4')).toHaveLength(6);
   });
 
   it('retries after a network error, with no token in the error', async () => {
@@ -114,7 +116,7 @@ describe('a staff announcement from Zalo', () => {
       options: { tickMs: 50, worker: { retryBaseMs: 20, idlePollMs: 20 } },
     });
     broadcast.start();
-    channel = createZaloChannel({ config, logger, store, residents, broadcast }, { pollTimeoutSeconds: 1, retryBackoffMs: 5 });
+    channel = createZaloChannel({ config, logger, store, residents, broadcast }, { pollTimeoutSeconds: 1, retryBackoffMs: 5, progressIntervalMs: 20 });
     await channel.start();
   });
   afterAll(async () => {
@@ -153,8 +155,11 @@ describe('a staff announcement from Zalo', () => {
     zalo.failNext({ code: 429 }, { method: 'sendMessage', chatId: 'z1' }); // retried by the broadcast service
     const [{ id }] = broadcast.recent(1);
     expect(await say('s1', 'gửi', 'staff-1')).toBe(zaloTexts.announceSending(id, 3));
+    const afterStart = zalo.sent('s1').length;
     const done = await broadcast.waitUntilFinished(id);
     expect(done).toMatchObject({ status: 'done', sent: 3, failed: 0, blocked: 0 });
+    // The author is told when it is over, without asking.
+    expect((await zalo.waitForSent('s1', afterStart + 1)).slice(afterStart)).toEqual([broadcast.report(id)]);
 
     const text = renderAnnouncement({ title, body });
     expect(zalo.sent('z1').at(-1)?.params.text).toBe(text);
@@ -164,7 +169,7 @@ describe('a staff announcement from Zalo', () => {
     expect(tg.sent('1001').map((c) => c.params.text)).toEqual([text]);
 
     const progress = await say('s1', 'tiến độ', 'staff-1');
-    expect(progress).toContain(`#${id} ${title}`);
-    expect(progress).toContain('đã gửi 3/3');
+    expect(progress).toContain(`Số ${id} «${title}» (đã gửi xong)`);
+    expect(progress).toContain('Đã gửi 3/3');
   });
 });

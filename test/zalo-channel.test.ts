@@ -14,7 +14,9 @@ import { loadConfig, type Config } from '../src/config.js';
 import { Store } from '../src/db/store.js';
 import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import { createLogger } from '../src/logger.js';
+import { FLOOD_LIMIT } from '../src/bot/flood-guard.js';
 import { botTexts } from '../src/texts/bot.js';
+import { broadcastTexts } from '../src/texts/broadcast.js';
 import { zaloActions, zaloTexts } from '../src/texts/zalo.js';
 import { imageUpdate, startFakeZalo, stickerUpdate, textUpdate, type FakeZalo } from './fakes/zalo-api.js';
 import { startFakeOpenAi, type FakeOpenAi } from './fakes/openai-server.js';
@@ -199,6 +201,52 @@ describe('Zalo channel (polling)', () => {
     const [started, done] = await say(h.fake, 'a1', 'cap nhat', 2, 'admin-1');
     expect(started).toBe(botTexts.refreshStarted);
     expect(done).toMatch(/^Đã cập nhật kho dữ liệu/);
+  });
+
+  it('answers a flood of 20 quick messages with one friendly notice, then silence', async () => {
+    const delivered = () => h.fake.calls.filter((c) => c.method === 'getUpdates' && c.ok).length;
+    const before = delivered();
+    for (let i = 0; i < 20; i++) h.fake.pushUpdate(textUpdate('r20', 'hướng dẫn'));
+    const deadline = Date.now() + 5_000;
+    while (delivered() < before + 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await h.fake.waitForSent('r20', FLOOD_LIMIT.limit + 1);
+    await new Promise((r) => setTimeout(r, 100));
+    const texts = h.fake.sent('r20').map((c) => c.params.text);
+    expect(texts.filter((t) => t === botTexts.rateLimited)).toHaveLength(1);
+    expect(texts.filter((t) => t === botTexts.busy)).toHaveLength(0);
+    expect(texts.filter((t) => t === botTexts.help(zaloActions))).toHaveLength(FLOOD_LIMIT.limit);
+    expect(texts).toHaveLength(FLOOD_LIMIT.limit + 1);
+  });
+
+  it('in a group answers only messages that name the bot, and never stickers or images', async () => {
+    const group = { group: true };
+    h.fake.pushUpdate(textUpdate('g1', 'Cầu Đội Kỳ đã xong chưa?', { userId: 'm1', ...group }));
+    h.fake.pushUpdate(stickerUpdate('g1', { userId: 'm1', ...group }));
+    h.fake.pushUpdate(imageUpdate('g1', { userId: 'm2', ...group }));
+    h.fake.pushUpdate(textUpdate('g1', 'hướng dẫn', { userId: 'm2', ...group }));
+    h.fake.pushUpdate(textUpdate('g1', '@bot.civic cau doi ky da xong chua', { userId: 'm3', ...group }));
+    const [answer] = await h.fake.waitForSent('g1', 1);
+    expect(answer).toContain('Đội Kỳ');
+    expect(answer).toContain(`${botTexts.sourcesLabel}\n[1]`);
+    // Named without "@", in another case: still the bot; the name is taken out of the message.
+    h.fake.pushUpdate(textUpdate('g1', 'Bot.Civic hướng dẫn', { userId: 'm4', ...group }));
+    expect((await h.fake.waitForSent('g1', 2))[1]).toBe(botTexts.help(zaloActions));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(h.fake.sent('g1')).toHaveLength(2);
+  });
+
+  it('lets staff stop a scheduled announcement with "dừng gửi <số>"; residents may not', async () => {
+    const a = h.broadcast.create({ title: 'Họp tổ dân phố', body: 'Tối thứ Sáu họp tổ 5.', author: 'test', scheduledAt: new Date(Date.now() + 86_400_000) });
+    expect(await say(h.fake, 'r13', `dừng gửi ${a.id}`)).toEqual([botTexts.notAllowed]);
+    expect(h.store.access.auditTrail(5).find((e) => e.userId === 'r13')).toMatchObject({ action: 'cancel', allowed: false });
+    expect(h.broadcast.get(a.id)?.status).toBe('scheduled');
+
+    const [progress] = await say(h.fake, 's3', 'tiến độ', 1, 'staff-1');
+    expect(progress).toContain(`Số ${a.id} «Họp tổ dân phố» (đã hẹn giờ)`);
+    expect(progress.endsWith(zaloTexts.stopHint)).toBe(true);
+    expect(await say(h.fake, 's3', `dung gui ${a.id}`, 1, 'staff-1')).toEqual([botTexts.stopped(a.id)]);
+    expect(h.broadcast.get(a.id)?.status).toBe('cancelled');
+    expect(await say(h.fake, 's3', `Dừng gửi số ${a.id}`, 1, 'staff-1')).toEqual([botTexts.stopRefused([broadcastTexts.cannotCancel(a.id, 'cancelled')])]);
   });
 
   it('lets staff compose an announcement, preview it exactly as sent, and cancel it', async () => {

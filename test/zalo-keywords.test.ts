@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { commandOf, numbersOf, replyOf } from '../src/channels/zalo/keywords.js';
+import { commandOf, numbersOf, replyOf, stopRequestOf } from '../src/channels/zalo/keywords.js';
+import { withoutMention } from '../src/channels/zalo/mention.js';
 import { pick } from '../src/channels/zalo/staff.js';
 import { textOf, updatesOf } from '../src/channels/zalo/updates.js';
 import { DialogueStore } from '../src/channels/zalo/dialogue.js';
@@ -103,5 +104,32 @@ describe('zalo dialogue state', () => {
     expect(live.get('c2')).toBeUndefined();
     expect(live.lastAnswer('c2')).toBeUndefined();
     store.close();
+  });
+});
+
+describe('zalo staff stop request', () => {
+  it('reads "dừng gửi <số>" with and without diacritics, "số" or "#"', () => {
+    expect(stopRequestOf('dừng gửi 12')).toBe(12);
+    expect(stopRequestOf('dung gui 12')).toBe(12);
+    expect(stopRequestOf('Dừng gửi số 7.')).toBe(7);
+    expect(stopRequestOf('dừng gửi #3')).toBe(3);
+    expect(stopRequestOf('dừng gửi')).toBeUndefined();
+    expect(stopRequestOf('khi nào dừng gửi 12 thông báo')).toBeUndefined();
+  });
+});
+
+describe('zalo group mentions', () => {
+  const names = ['bot.civic'];
+  it('finds the bot named with or without "@", in any case, and takes the name out', () => {
+    expect(withoutMention('@bot.civic Cầu Đội Kỳ xong chưa?', names)).toBe('Cầu Đội Kỳ xong chưa?');
+    expect(withoutMention('BOT.CIVIC, hướng dẫn', names)).toBe('hướng dẫn');
+    expect(withoutMention('cho hỏi @bot.civic', names)).toBe('cho hỏi');
+    expect(withoutMention('Cầu Đội Kỳ xong chưa?', names)).toBeUndefined();
+  });
+
+  it('matches a display name with diacritics typed without them', () => {
+    expect(withoutMention('tro ly thanh pho oi, cau doi ky xong chua', ['Trợ lý Thành phố'])).toBe('oi, cau doi ky xong chua');
+    expect(withoutMention('Trợ lý thành phố ơi', ['Trợ lý Thành phố'])).toBe('ơi');
+    expect(withoutMention('anything', [])).toBeUndefined();
   });
 });

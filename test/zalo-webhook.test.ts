@@ -157,4 +157,14 @@ describe('Zalo channel (polling through failures)', () => {
     expect(h.lines.join('\n')).not.toContain(TOKEN.split(':')[1]);
     expect(h.channel.isConnected()).toBe(true);
   });
+
+  it('waits out the retry_after of a 429 before polling again', async () => {
+    const before = h.lines.length;
+    h.fake.failNext({ code: 429, retryAfter: 2 }, { method: 'getUpdates' });
+    const warning = () => h.lines.slice(before).find((l) => l.includes('zalo poll failed'));
+    const deadline = Date.now() + 5_000;
+    while (!warning() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    // The backoff alone would be 20 ms here.
+    expect(JSON.parse(warning()!)).toMatchObject({ retryInMs: 2000 });
+  });
 });

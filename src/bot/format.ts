@@ -1,15 +1,22 @@
 // Plain-text rendering shared by the messaging channels. Telegram adds entities on top of the same
 // text; Zalo sends it as is.
-import type { Answer, Citation } from '../engine/types.js';
+import type { AnnouncementStatus, BroadcastProgress } from '../broadcast/types.js';
+import type { Answer, Citation, DocumentInfo } from '../engine/types.js';
 import { botTexts, formatDate } from '../texts/bot.js';
+import { broadcastTexts, statusLabel } from '../texts/broadcast.js';
 
 export function citationLine(c: Citation): string {
   const parts = [c.title];
-  if (c.number) parts.push(`số ${c.number}`);
+  if (c.number) parts.push(botTexts.citationNumber(c.number));
   if (c.issued) parts.push(formatDate(c.issued));
   if (c.section) parts.push(c.section);
-  if (c.page) parts.push(`trang ${c.page}`);
+  if (c.page) parts.push(botTexts.citationPage(c.page));
   return `[${c.n}] ${parts.join(', ')}${c.sourceUrl ? ` — ${c.sourceUrl}` : ''}`;
+}
+
+/** The documents the bot answers from, one numbered line each (the "nguồn" / /nguon reply). */
+export function formatSources(documents: DocumentInfo[]): string {
+  return [botTexts.sourcesHeader(documents.length), ...documents.map(botTexts.sourceLine)].join('\n');
 }
 
 /** The answer followed by its numbered sources, as plain text. */
@@ -17,6 +24,16 @@ export function formatAnswerPlain(answer: Answer): string {
   if (!answer.citations.length) return answer.text;
   return `${answer.text}\n\n${botTexts.sourcesLabel}\n${answer.citations.map(citationLine).join('\n')}`;
 }
+
+/** Recent announcements with their delivery progress, for staff ("tiến độ" / /tiendo). */
+export function formatRecentAnnouncements(recent: { id: number; title: string; status: AnnouncementStatus; progress: BroadcastProgress }[]): string {
+  if (!recent.length) return botTexts.progressNone;
+  const lines = recent.map((a) => botTexts.progressLine(a.id, a.title, statusLabel[a.status], broadcastTexts.progress(a.progress)));
+  return [botTexts.progressHeader, ...lines].join('\n\n');
+}
+
+/** Whether staff can still stop an announcement from chat. */
+export const isStoppable = (a: { status: AnnouncementStatus }) => a.status === 'sending' || a.status === 'scheduled';
 
 /**
  * Splits a message under a channel's length limit, preferring paragraph breaks, then line breaks,

@@ -13,6 +13,7 @@
 import { parseDocument } from 'yaml';
 import { broadcastTexts as t } from '../texts/broadcast.js';
 import { parseCityDateEnd, parseCityTime } from './city-time.js';
+import { splitTitleBody } from './announcement-text.js';
 import { AnnouncementError } from './errors.js';
 import { DEFAULT_LIMITS, renderAnnouncement } from './render.js';
 import type { AnnouncementDraft } from './service.js';
@@ -42,13 +43,8 @@ export function parseAnnouncementFile(text: string, defaults: AnnouncementFileDe
   }
 
   const fields = fieldsOf(front, problems);
-  let title = fields.title ?? '';
-  let body = content.trim();
-  if (!title && body) {
-    const [first, ...rest] = body.split('\n');
-    title = first.replace(/^#{1,6}\s+/, '').trim();
-    body = rest.join('\n').trim();
-  }
+  // A title in the front matter leaves the whole text as the body; otherwise the first line is the title.
+  const { title, body } = fields.title ? { title: fields.title, body: content.trim() } : splitTitleBody(content);
   if (!title) problems.push(t.emptyTitle);
   if (!body) problems.push(t.emptyBody);
 

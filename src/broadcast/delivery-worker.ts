@@ -1,15 +1,22 @@
 // Drains one channel's outbox at that channel's limits. Each message: wait for a rate token and a
 // free slot, claim one delivery (committed as 'sending'), send, record the outcome. A crash can
 // therefore repeat only the few deliveries that were between claim and record.
+//
+// Only one worker per channel drains, across every process on the database (the service, a CLI
+// run, a second instance): the one holding the channel's lease, renewed by a heartbeat. The others
+// stand by and take over when the holder stops, dies (same host) or lets its lease expire.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../logger.js';
 import type { AnnouncementStore, ClaimedDelivery } from '../db/announcements.js';
 import { TokenBucket } from './token-bucket.js';
 import type { ChannelSender, OutgoingAnnouncement, SendOutcome } from './types.js';
+import { newWorkerId, workerIsGone } from './worker-identity.js';
 
 export interface DeliveryWorkerOptions {
-  /** Attempts per delivery before it is failed for good (BROADCAST_MAX_ATTEMPTS). */
+  /** Attempts per delivery before it is failed for good (BROADCAST_MAX_ATTEMPTS); 429s do not count. */
   maxAttempts: number;
+  /** Flood-control answers (429) per delivery before it is failed for good. */
+  maxRateLimited?: number;
   /** First backoff after a 5xx / network error; doubles per attempt. */
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -17,6 +24,10 @@ export interface DeliveryWorkerOptions {
   concurrency?: number;
   /** How often an idle worker looks for work written by another process. */
   idlePollMs?: number;
+  /** How long the lease outlives its last heartbeat: a standby on another host waits this long. */
+  leaseTtlMs?: number;
+  /** Heartbeat of the lease holder, and how often a standby worker asks for the lease. */
+  leaseRenewMs?: number;
 }
 
 export interface DeliveryWorkerDeps {
@@ -33,7 +44,12 @@ export interface DeliveryWorkerDeps {
 export const defaultConcurrency = (ratePerSecond: number) => Math.min(32, Math.max(2, Math.ceil(ratePerSecond / 5)));
 
 export class DeliveryWorker {
+  /** This worker's name in the lease table and in `deliveries.claimed_by`. */
+  readonly id = newWorkerId();
   private readonly bucket: TokenBucket;
+  /** Holds the channel's lease: drains the outbox. */
+  private holding = false;
+  private standbyNoted = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly lastSendToChat = new Map<string, number>();
   private readonly messages = new Map<number, OutgoingAnnouncement | undefined>();
@@ -53,6 +69,9 @@ export class DeliveryWorker {
       retryMaxMs: 60_000,
       concurrency: defaultConcurrency(deps.sender.ratePerSecond),
       idlePollMs: 1000,
+      maxRateLimited: 100,
+      leaseTtlMs: 15_000,
+      leaseRenewMs: Math.round((options.leaseTtlMs ?? 15_000) / 5),
       ...options,
     };
     this.bucket = new TokenBucket(deps.sender.ratePerSecond);
@@ -64,9 +83,6 @@ export class DeliveryWorker {
 
   start(): void {
     if (this.loop) return;
-    // Every 'sending' row older than this worker was claimed by a process that is gone.
-    const reset = this.deps.announcements.resetStaleClaims(this.channel, Date.now() + 1);
-    if (reset) this.deps.logger.warn({ channel: this.channel, reset }, 'broadcast: unfinished claims from before the restart are retried (possible duplicates)');
     this.abort = new AbortController();
     this.loop = this.run().catch((err) => {
       if (!this.abort.signal.aborted) this.deps.logger.error({ err, channel: this.channel }, 'broadcast worker stopped');
@@ -78,13 +94,15 @@ export class DeliveryWorker {
     this.wakeIdle?.();
   }
 
-  /** Stops claiming, waits for the sends in flight to be recorded. */
+  /** Stops claiming, waits for the sends in flight to be recorded, and hands the lease back. */
   async stop(): Promise<void> {
     this.abort.abort();
     this.wake();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
     this.loop = undefined;
+    if (this.holding) this.deps.announcements.releaseLease(this.channel, this.id);
+    this.holding = false;
   }
 
   /** Forgets cached message text (the announcement changed or finished). */
@@ -92,16 +110,69 @@ export class DeliveryWorker {
     this.messages.delete(announcementId);
   }
 
+  /** Stand by until the lease is ours, drain while it stays ours, stand by again if it is lost. */
   private async run(): Promise<void> {
     const signal = this.abort.signal;
     while (!signal.aborted) {
+      if (!this.takeLease()) {
+        await sleep(this.opts.leaseRenewMs, undefined, { signal }).catch(() => undefined);
+        continue;
+      }
+      const heartbeat = setInterval(() => this.renewLease(), this.opts.leaseRenewMs);
+      try {
+        await this.drain();
+      } finally {
+        clearInterval(heartbeat);
+      }
+    }
+  }
+
+  private takeLease(): boolean {
+    const { announcements, logger } = this.deps;
+    let taken: { reset: number } | undefined;
+    try {
+      taken = announcements.takeLease(this.channel, this.id, this.opts.leaseTtlMs, workerIsGone);
+    } catch (err) {
+      // SQLITE_BUSY beyond the busy timeout: another process is writing hard; ask again later.
+      logger.warn({ err, channel: this.channel }, 'broadcast: could not ask for the worker lease');
+      return false;
+    }
+    if (!taken) {
+      if (!this.standbyNoted) logger.info({ channel: this.channel, holder: announcements.leaseHolder(this.channel) }, 'broadcast: another process delivers this channel; standing by');
+      this.standbyNoted = true;
+      return false;
+    }
+    this.holding = true;
+    this.standbyNoted = false;
+    if (taken.reset) logger.warn({ channel: this.channel, reset: taken.reset }, 'broadcast: claims left by a stopped worker are retried (possible duplicates)');
+    logger.info({ channel: this.channel, worker: this.id, reset: taken.reset }, 'broadcast: worker lease taken, delivering this channel');
+    return true;
+  }
+
+  private renewLease(): void {
+    try {
+      if (this.deps.announcements.renewLease(this.channel, this.id, this.opts.leaseTtlMs)) return;
+    } catch (err) {
+      // Keep the lease for now: it only lapses after leaseTtlMs without a heartbeat.
+      this.deps.logger.warn({ err, channel: this.channel }, 'broadcast: could not renew the worker lease');
+      return;
+    }
+    // Our heartbeats stalled long enough for another worker to take over: stop claiming.
+    this.holding = false;
+    this.deps.logger.warn({ channel: this.channel }, 'broadcast: worker lease lost to another process; standing by');
+    this.wake();
+  }
+
+  private async drain(): Promise<void> {
+    const signal = this.abort.signal;
+    while (!signal.aborted && this.holding) {
       if (this.inFlight.size >= this.opts.concurrency) {
         await Promise.race(this.inFlight);
         continue;
       }
       await this.bucket.take(signal);
       const now = Date.now();
-      const claim = this.deps.announcements.claimNext(this.channel, now);
+      const claim = this.deps.announcements.claimNext(this.channel, this.id, now);
       if (!claim) {
         this.bucket.refund();
         await this.idle();
@@ -150,8 +221,10 @@ export class DeliveryWorker {
         announcements.markFailed(claim.id, outcome.error);
         break;
       case 'retry': {
-        const delay = outcome.retryAfterMs ?? this.backoff(claim.attempts);
-        const status = announcements.markRetry(claim.id, outcome.error, Date.now() + delay, this.opts.maxAttempts);
+        const rateLimited = outcome.rateLimited ?? outcome.retryAfterMs !== undefined;
+        const delay = outcome.retryAfterMs ?? this.backoff(rateLimited ? claim.rateLimited + 1 : claim.attempts - claim.rateLimited);
+        const budget = { maxAttempts: this.opts.maxAttempts, maxRateLimited: this.opts.maxRateLimited };
+        const status = announcements.markRetry(claim.id, outcome.error, Date.now() + delay, budget, rateLimited);
         if (outcome.retryAfterMs !== undefined) this.note429(outcome.retryAfterMs);
         if (status === 'failed') logger.warn({ channel: this.channel, delivery: claim.id, error: outcome.error }, 'broadcast: delivery failed after retries');
         break;

@@ -12,6 +12,7 @@ import { KnowledgePublisher } from './knowledge-publisher.js';
 import { DEFAULT_LIMITS, renderAnnouncement } from './render.js';
 import { BROADCAST_CHANNELS, type Attachment, type BroadcastChannel, type BroadcastProgress, type ChannelSender } from './types.js';
 import { validateDraft } from './validate.js';
+import { workerIsGone } from './worker-identity.js';
 
 export { AnnouncementError };
 export type { Announcement, BroadcastProgress };
@@ -32,6 +33,8 @@ export interface Preview {
   text: string;
   recipients: Record<BroadcastChannel, number>;
   total: number;
+  /** What some recipients will get differently from the preview (Vietnamese, for the author). */
+  warnings: string[];
 }
 
 export interface BroadcastServiceOptions {
@@ -60,6 +63,7 @@ export class BroadcastService {
   private readonly workers: DeliveryWorker[] = [];
   private readonly listeners = new Set<(p: BroadcastProgress) => void>();
   private readonly progressTimers = new Map<number, NodeJS.Timeout>();
+  private readonly watchers = new Set<() => void>();
   private readonly publisher: KnowledgePublisher;
   private readonly logger: Logger;
   private readonly opts: Required<Omit<BroadcastServiceOptions, 'worker'>>;
@@ -157,22 +161,81 @@ export class BroadcastService {
     return () => this.listeners.delete(listener);
   }
 
-  /** Resolves with the final progress once the announcement is done or cancelled. */
+  /**
+   * Resolves with the final progress once the announcement is done or cancelled — at once when
+   * this process records it, within one scheduler period when another process does.
+   */
   waitUntilFinished(id: number): Promise<BroadcastProgress> {
     return new Promise((resolve) => {
       const settle = (p: BroadcastProgress) => {
         if (p.id !== id || (p.status !== 'done' && p.status !== 'cancelled')) return;
         off();
+        stopWatching();
         resolve(p);
       };
       const off = this.onProgress(settle);
-      settle(this.progress(id));
+      const stopWatching = this.watch(id, (p, done) => done && settle(p), this.opts.tickMs);
     });
+  }
+
+  /**
+   * Follows an announcement for its author by reading the database, so it works wherever the
+   * delivery worker runs (this process or another). Calls `onUpdate` when the counts or status
+   * change, and a last time with `done` once it is done or cancelled; then stops. Returns a
+   * function that stops watching earlier.
+   */
+  watch(id: number, onUpdate: (p: BroadcastProgress, done: boolean) => void, intervalMs = 3000): () => void {
+    this.mustGet(id);
+    let timer: NodeJS.Timeout | undefined;
+    let last = '';
+    const stop = () => {
+      clearTimeout(timer);
+      this.watchers.delete(stop);
+    };
+    const notify = (p: BroadcastProgress, done: boolean) => {
+      try {
+        onUpdate(p, done);
+      } catch (err) {
+        this.logger.error({ err, id }, 'broadcast watcher failed');
+      }
+    };
+    const poll = () => {
+      let p: BroadcastProgress;
+      try {
+        p = this.progress(id);
+      } catch (err) {
+        this.logger.error({ err, id }, 'broadcast watcher stopped');
+        return stop();
+      }
+      if (p.status === 'done' || p.status === 'cancelled') {
+        stop();
+        return notify(p, true);
+      }
+      const key = [p.status, p.total, p.sent, p.failed, p.blocked, p.pending, p.skipped].join();
+      if (key !== last) notify(p, false);
+      last = key;
+      timer = setTimeout(poll, intervalMs);
+    };
+    this.watchers.add(stop);
+    timer = setTimeout(poll, 0);
+    return stop;
   }
 
   /** The final lines shown to the author. */
   report(id: number): string {
     return t.finalReport(this.progress(id), this.mustGet(id).title);
+  }
+
+  /**
+   * Channels whose outbox a worker of another process (a running service, another CLI run) is
+   * draining now: an announcement sent from here is delivered there.
+   */
+  deliveredElsewhere(): BroadcastChannel[] {
+    const mine = new Set(this.workers.map((w) => w.id));
+    return this.channels.filter((c) => {
+      const holder = this.announcements.leaseHolder(c);
+      return holder !== undefined && !mine.has(holder) && !workerIsGone(holder);
+    });
   }
 
   start(): void {
@@ -201,6 +264,7 @@ export class BroadcastService {
 
   /** Stops claiming new deliveries and waits until those in flight are recorded. */
   async stop(): Promise<void> {
+    for (const stopWatching of [...this.watchers]) stopWatching();
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = undefined;
     await Promise.all(this.workers.map((w) => w.stop()));
@@ -245,10 +309,13 @@ export class BroadcastService {
     return valid;
   }
 
-  private previewOf(a: Pick<Announcement, 'title' | 'body' | 'channels' | 'topics' | 'wards'>): Preview {
+  private previewOf(a: Pick<Announcement, 'title' | 'body' | 'attachment' | 'channels' | 'topics' | 'wards'>): Preview {
     const recipients: Record<BroadcastChannel, number> = { telegram: 0, zalo: 0 };
     for (const s of this.announcements.audience(a, this.channels)) recipients[s.channel as BroadcastChannel]++;
-    return { text: renderAnnouncement(a), recipients, total: recipients.telegram + recipients.zalo };
+    const warnings: string[] = [];
+    // The Zalo Bot API takes attachments by URL only: a file on this server cannot reach Zalo.
+    if (recipients.zalo > 0 && a.attachment && !a.attachment.url) warnings.push(t.zaloAttachmentDropped);
+    return { text: renderAnnouncement(a), recipients, total: recipients.telegram + recipients.zalo, warnings };
   }
 
   private mustGet(id: number): Announcement {

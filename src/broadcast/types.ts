@@ -23,8 +23,11 @@ export interface OutgoingAnnouncement {
 
 export type SendOutcome =
   | { kind: 'sent' }
-  /** 429 (retryAfterMs from retry_after), 5xx, network errors. */
-  | { kind: 'retry'; retryAfterMs?: number; error: string }
+  /**
+   * 429 (retryAfterMs from retry_after), 5xx, network errors. A 429 is flood control: it does not
+   * use up the retry budget. It is recognised by `rateLimited`, or by `retryAfterMs` being set.
+   */
+  | { kind: 'retry'; retryAfterMs?: number; rateLimited?: boolean; error: string }
   /** 403 blocked / deactivated / kicked: the subscriber is marked blocked, never retried. */
   | { kind: 'blocked'; error: string }
   /** 400 chat not found and other permanent errors. */

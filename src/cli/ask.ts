@@ -4,19 +4,11 @@
 import 'dotenv/config';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { formatAnswerPlain } from '../bot/format.js';
 import { loadConfigOrReport } from '../config.js';
 import { KnowledgeBase } from '../engine/knowledge-base.js';
-import type { Answer } from '../engine/types.js';
-import { createLogger } from '../logger.js';
+import { createLogger, redact } from '../logger.js';
 import { answerTexts } from '../texts/answers.js';
-
-function render(answer: Answer): string {
-  const lines = [answer.text];
-  if (answer.citations.length) {
-    lines.push('', answerTexts.sourcesHeading, ...answer.citations.map((c) => answerTexts.citationLabel(c)));
-  }
-  return lines.join('\n');
-}
 
 async function main(): Promise<number> {
   let args;
@@ -39,10 +31,12 @@ async function main(): Promise<number> {
   try {
     kb = await KnowledgeBase.open(config, logger);
     const answer = await kb.ask(question);
-    console.log(args.values.json ? JSON.stringify(answer, null, 2) : render(answer));
+    // The answer is rendered as the chat channels render it: one citation format everywhere.
+    console.log(args.values.json ? JSON.stringify(answer, null, 2) : formatAnswerPlain(answer));
     return 0;
   } catch (err) {
-    console.error(answerTexts.cli.error((err as Error).message));
+    // An endpoint may echo the key it was sent ("Incorrect API key provided: sk-...").
+    console.error(redact(answerTexts.cli.error((err as Error).message)));
     return 1;
   } finally {
     await kb?.close();

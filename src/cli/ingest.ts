@@ -10,12 +10,11 @@ import { loadConfigOrReport } from '../config.js';
 import { createEmbeddings } from '../engine/embeddings/index.js';
 import { ingest } from '../engine/ingest.js';
 import type { IngestSummary } from '../engine/types.js';
-import { createLogger } from '../logger.js';
+import { createLogger, redact } from '../logger.js';
 import { ingestCliTexts as texts } from '../texts/ingest.js';
 
 // Long runs only: a bar that flashes for a second is noise.
 const PROGRESS_MIN_ITEMS = 200;
-
 
 async function main(): Promise<number> {
   let args;
@@ -59,7 +58,8 @@ async function main(): Promise<number> {
     return summary.failed.length ? 1 : 0;
   } catch (err) {
     bar?.stop();
-    console.error(texts.error((err as Error).message));
+    // An endpoint may echo the key it was sent ("Incorrect API key provided: sk-...").
+    console.error(redact(texts.error((err as Error).message)));
     return 1;
   }
 }

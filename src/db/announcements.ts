@@ -1,6 +1,7 @@
 // Announcements and their outbox (one delivery row per announcement × subscriber). Workers claim
 // one row at a time ('sending', committed before the message leaves), so after a crash only the
-// rows still 'sending' can have reached the chat without being recorded.
+// rows still 'sending' can have reached the chat without being recorded. Only the holder of a
+// channel's worker lease may claim that channel's rows, so two processes never drain one outbox.
 import type { AnnouncementStatus, Attachment, BroadcastChannel } from '../broadcast/types.js';
 import { json, type Sqlite } from './database.js';
 import type { SubscriberStore } from './subscribers.js';
@@ -41,6 +42,15 @@ export interface ClaimedDelivery {
   chatId: string;
   /** Including this one. */
   attempts: number;
+  /** Earlier tries answered by flood control (429); they do not count against the retry budget. */
+  rateLimited: number;
+}
+
+export interface RetryBudget {
+  /** Tries other than flood-control answers before the delivery fails for good. */
+  maxAttempts: number;
+  /** Flood-control answers (429) before the delivery fails for good. */
+  maxRateLimited: number;
 }
 
 export interface DeliveryCounts {
@@ -212,19 +222,72 @@ export class AnnouncementStore {
     ).map((r) => ({ id: r.id, knowledgeFile: r.knowledge_file }));
   }
 
+  // --- worker leases: one draining worker per channel, whichever process it runs in ----------------
+
+  /**
+   * Takes the channel's lease for `holder` when it is free, expired, already its own, or held by a
+   * worker `isGone` knows to be dead. In the same transaction, deliveries still claimed by anyone
+   * else go back to pending: their holder can no longer be sending them. Returns how many were
+   * reset (the possible duplicates), or undefined when another live worker holds the lease.
+   */
+  takeLease(channel: BroadcastChannel, holder: string, ttlMs: number, isGone: (holder: string) => boolean, now = Date.now()): { reset: number } | undefined {
+    return this.db.transaction(() => {
+      const current = this.db.prepare('SELECT holder, expires_at FROM worker_leases WHERE channel = ?').get(channel) as
+        | { holder: string; expires_at: number }
+        | undefined;
+      if (current && current.holder !== holder && current.expires_at > now && !isGone(current.holder)) return undefined;
+      this.db
+        .prepare(
+          `INSERT INTO worker_leases (channel, holder, acquired_at, expires_at) VALUES (@channel, @holder, @now, @expires)
+           ON CONFLICT (channel) DO UPDATE SET holder = excluded.holder, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`,
+        )
+        .run({ channel, holder, now, expires: now + ttlMs });
+      const reset = this.db
+        .prepare(
+          `UPDATE deliveries SET status = 'pending', next_attempt_at = 0
+           WHERE channel = ? AND status = 'sending' AND (claimed_by IS NULL OR claimed_by <> ?)`,
+        )
+        .run(channel, holder).changes;
+      return { reset };
+    }).immediate();
+  }
+
+  /** The holder's heartbeat; false when another worker has taken the lease meanwhile. */
+  renewLease(channel: BroadcastChannel, holder: string, ttlMs: number, now = Date.now()): boolean {
+    return this.db.prepare('UPDATE worker_leases SET expires_at = ? WHERE channel = ? AND holder = ?').run(now + ttlMs, channel, holder).changes > 0;
+  }
+
+  releaseLease(channel: BroadcastChannel, holder: string): void {
+    this.db.prepare('DELETE FROM worker_leases WHERE channel = ? AND holder = ?').run(channel, holder);
+  }
+
+  /** Who holds the channel's lease now (unexpired), if anyone. */
+  leaseHolder(channel: BroadcastChannel, now = Date.now()): string | undefined {
+    const r = this.db.prepare('SELECT holder FROM worker_leases WHERE channel = ? AND expires_at > ?').get(channel, now) as { holder: string } | undefined;
+    return r?.holder;
+  }
+
   // --- the outbox -------------------------------------------------------------------------------
 
-  /** Claims the next due delivery of a channel (status 'sending', attempts + 1) in one statement. */
-  claimNext(channel: BroadcastChannel, now = Date.now()): ClaimedDelivery | undefined {
+  /**
+   * Claims the next due delivery of a channel for `holder` (status 'sending', attempts + 1) in one
+   * statement — only while `holder` holds the channel's lease, so a worker that lost it claims nothing.
+   */
+  claimNext(channel: BroadcastChannel, holder: string, now = Date.now()): ClaimedDelivery | undefined {
     const r = this.db
       .prepare(
-        `UPDATE deliveries SET status = 'sending', claimed_at = @now, attempts = attempts + 1
+        `UPDATE deliveries SET status = 'sending', claimed_at = @now, claimed_by = @holder, attempts = attempts + 1
          WHERE id = (SELECT id FROM deliveries WHERE channel = @channel AND status = 'pending' AND next_attempt_at <= @now
                      ORDER BY next_attempt_at, id LIMIT 1)
-         RETURNING id, announcement_id, subscriber_id, chat_id, attempts`,
+           AND EXISTS (SELECT 1 FROM worker_leases WHERE channel = @channel AND holder = @holder)
+         RETURNING id, announcement_id, subscriber_id, chat_id, attempts, rate_limited`,
       )
-      .get({ channel, now }) as { id: number; announcement_id: number; subscriber_id: number; chat_id: string; attempts: number } | undefined;
-    return r && { id: r.id, announcementId: r.announcement_id, subscriberId: r.subscriber_id, chatId: r.chat_id, attempts: r.attempts };
+      .get({ channel, holder, now }) as
+      | { id: number; announcement_id: number; subscriber_id: number; chat_id: string; attempts: number; rate_limited: number }
+      | undefined;
+    return (
+      r && { id: r.id, announcementId: r.announcement_id, subscriberId: r.subscriber_id, chatId: r.chat_id, attempts: r.attempts, rateLimited: r.rate_limited }
+    );
   }
 
   /** When the next pending delivery of a channel is due (epoch ms), if any. */
@@ -252,21 +315,26 @@ export class AnnouncementStore {
   }
 
   /**
-   * A temporary failure: back to pending until `nextAttemptAt`, or failed for good once
-   * `maxAttempts` were made. A delivery of a cancelled announcement is skipped instead.
-   * Returns the status written.
+   * A temporary failure: back to pending until `nextAttemptAt`, or failed for good once the budget
+   * is spent. Flood control (`rateLimited`, a 429) is the messenger pacing us, not a sign the
+   * message cannot go: it counts against its own, much larger bound. A delivery of a cancelled
+   * announcement is skipped instead. Returns the status written.
    */
-  markRetry(deliveryId: number, error: string, nextAttemptAt: number, maxAttempts: number): 'pending' | 'failed' | 'skipped' {
+  markRetry(deliveryId: number, error: string, nextAttemptAt: number, budget: RetryBudget, rateLimited = false): 'pending' | 'failed' | 'skipped' {
+    // SET expressions read the row as it was before this update.
     const r = this.db
       .prepare(
-        `UPDATE deliveries SET last_error = @error, next_attempt_at = @next,
+        `UPDATE deliveries SET last_error = @error, next_attempt_at = @next, rate_limited = rate_limited + @limited,
            status = CASE
              WHEN (SELECT status FROM announcements WHERE id = announcement_id) = 'cancelled' THEN 'skipped'
-             WHEN attempts >= @max THEN 'failed'
+             WHEN @limited = 1 AND rate_limited + 1 >= @maxLimited THEN 'failed'
+             WHEN @limited = 0 AND attempts - rate_limited >= @max THEN 'failed'
              ELSE 'pending' END
          WHERE id = @id RETURNING status`,
       )
-      .get({ id: deliveryId, error, next: nextAttemptAt, max: maxAttempts }) as { status: 'pending' | 'failed' | 'skipped' } | undefined;
+      .get({ id: deliveryId, error, next: nextAttemptAt, limited: rateLimited ? 1 : 0, max: budget.maxAttempts, maxLimited: budget.maxRateLimited }) as
+      | { status: 'pending' | 'failed' | 'skipped' }
+      | undefined;
     return r?.status ?? 'failed';
   }
 
@@ -279,16 +347,6 @@ export class AnnouncementStore {
          WHERE id = ?`,
       )
       .run(until, deliveryId);
-  }
-
-  /**
-   * Claims left by a process that died (claimed before `before`, outcome never recorded) go back
-   * to pending. They are the only deliveries that can reach a chat twice.
-   */
-  resetStaleClaims(channel: BroadcastChannel, before: number): number {
-    return this.db
-      .prepare(`UPDATE deliveries SET status = 'pending', next_attempt_at = 0 WHERE channel = ? AND status = 'sending' AND claimed_at < ?`)
-      .run(channel, before).changes;
   }
 
   counts(announcementId: number, since = 0): DeliveryCounts {

@@ -130,4 +130,17 @@ export const migrations: readonly string[] = [
   DROP INDEX deliveries_announcement;
   CREATE INDEX deliveries_progress ON deliveries (announcement_id, status, blocked, sent_at);
   `,
+  // 3: one delivery worker per channel across processes — the lease a worker must hold to drain a
+  // channel's outbox, who claimed each delivery (so a takeover resets only a dead holder's claims),
+  // and how many tries were flood-control answers (429), which do not use up the retry budget
+  `
+  CREATE TABLE worker_leases (
+    channel TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,                    -- host/pid/nonce of the worker
+    acquired_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL              -- renewed by the holder's heartbeat
+  );
+  ALTER TABLE deliveries ADD COLUMN claimed_by TEXT;
+  ALTER TABLE deliveries ADD COLUMN rate_limited INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

@@ -8,6 +8,7 @@ import { validateCitations } from './answer/citations.js';
 import { extractiveAnswer } from './answer/extractive.js';
 import { carriedTerms, looksLikeFollowUp } from './answer/follow-up.js';
 import { checkInput } from './answer/input-guard.js';
+import { placeTerms } from './answer/places.js';
 import { LlmError, type ChatLlm } from './answer/llm.js';
 import { answerMessages, loadPrompts, rewriteMessages, type Prompts } from './answer/prompts.js';
 import { detectOutOfScope, passagesIgnore } from './answer/scope.js';
@@ -53,12 +54,17 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
   const notFound = (): Draft => ({ status: 'not_found', text: answerTexts.notFound(topics) });
 
   /** A standalone question for retrieval, plus the carried terms when the heuristic made it. */
-  async function standalone(question: string, history: Turn[]): Promise<{ searched: string; carried?: string; llmFailed: boolean }> {
+  async function standalone(
+    question: string,
+    history: Turn[],
+    deadline: AbortSignal | undefined,
+  ): Promise<{ searched: string; carried?: string; llmFailed: boolean }> {
     // A question that stands alone is searched as typed: no model round-trip for it.
     if (!history.length || !looksLikeFollowUp(question)) return { searched: question, llmFailed: false };
     if (llm) {
       try {
-        const rewritten = cleanRewrite(await llm.complete(await rewriteMessages(await getPrompts(), { question, history })), question);
+        const messages = await rewriteMessages(await getPrompts(), { question, history });
+        const rewritten = cleanRewrite(await llm.complete(messages, { signal: deadline }), question);
         if (rewritten) return { searched: rewritten, llmFailed: false };
       } catch (err) {
         logger?.warn({ err: describe(err) }, 'follow-up rewrite failed; using the offline heuristic');
@@ -69,10 +75,10 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
     return { searched: carried ? `${question} ${carried}` : question, carried, llmFailed: Boolean(llm) };
   }
 
-  async function llmAnswer(question: string, history: Turn[], hits: SearchHit[]): Promise<Draft> {
+  async function llmAnswer(question: string, history: Turn[], hits: SearchHit[], deadline: AbortSignal | undefined): Promise<Draft> {
     const passages = hits.slice(0, LLM_PASSAGES).map((h) => h.chunk);
     const p = await getPrompts();
-    const reply = await llm!.complete(await answerMessages(p, { question, passages, history }));
+    const reply = await llm!.complete(await answerMessages(p, { question, passages, history }), { signal: deadline });
     if (fold(reply).includes(fold(p.refusal))) return { ...notFound(), mode: 'llm' };
     const cited = validateCitations(reply, passages);
     // A reply that cites nothing it was given is not grounded: treat it like a broken reply.
@@ -116,8 +122,11 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
     // HISTORY_TURNS=0 turns history off (slice(-0) would keep all of it).
     const history = config.env.HISTORY_TURNS > 0 ? (options.history ?? []).slice(-config.env.HISTORY_TURNS) : [];
 
+    // One deadline for all the model calls of this question (rewrite and answer, retries
+    // included): LLM_TIMEOUT_MS is the most a resident waits before the offline answer.
+    const deadline = llm ? AbortSignal.timeout(config.env.LLM_TIMEOUT_MS) : undefined;
     const genStart = performance.now();
-    const rewrite = await standalone(q, history);
+    const rewrite = await standalone(q, history, deadline);
     llmFailed ||= rewrite.llmFailed;
     searchedQuestion = rewrite.searched;
     timings.generationMs += performance.now() - genStart;
@@ -140,13 +149,17 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
     answerStart = performance.now();
     if (llm) {
       try {
-        return finish(await llmAnswer(q, history, passing));
+        return finish(await llmAnswer(q, history, passing, deadline));
       } catch (err) {
         llmFailed = true;
         logger?.warn({ err: describe(err) }, 'LLM answer failed; answering offline');
       }
     }
-    const offline = extractiveAnswer(rewrite.carried ? { question: q, carried: rewrite.carried } : { question: searchedQuestion }, passing);
+    // A heuristic follow-up quotes for the resident's own words (carried terms count less); a
+    // model-rewritten one for the standalone question.
+    const quotedFor = rewrite.carried ? q : searchedQuestion;
+    const places = placeTerms(quotedFor, ownPlaces);
+    const offline = extractiveAnswer({ question: quotedFor, carried: rewrite.carried, places }, passing);
     return finish(offline ? { status: 'answered', ...offline } : notFound());
   };
 }

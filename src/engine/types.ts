@@ -15,6 +15,8 @@ export interface DocumentMeta {
   issued?: string;
   issuer?: string;
   sourceUrl?: string;
+  /** Provenance in words when there is no address (front matter `source` that is not a URL). */
+  source?: string;
   /** ISO date after which the document leaves the index (announcements). */
   expires?: string;
 }

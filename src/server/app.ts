@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
-import type { Config } from '../config.js';
+import type { Config, TrustProxy } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { ResidentService } from '../bot/resident-service.js';
@@ -32,6 +32,15 @@ export interface ServerDeps {
   web?: { residents: ResidentService; knowledge: KnowledgeHandle };
 }
 
+/**
+ * Fastify 5 ignores a bare hop count (it cannot check the nearest peer), so "the last n hops are
+ * proxies" is written out as a trust function; like `true`, it is for a server reachable only
+ * through its proxies.
+ */
+function fastifyTrustProxy(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
+
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { config, logger, metrics, checks, knowledge, web } = deps;
   const app = Fastify({
@@ -42,6 +51,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     // Answers in flight finish on shutdown; idle keep-alive sockets are closed so close() returns.
     forceCloseConnections: 'idle',
+    // Behind the city portal's reverse proxy every request comes from the proxy's address; trusting
+    // it (TRUST_PROXY) makes request.ip, and so the per-IP rate limit, the resident's own address.
+    trustProxy: fastifyTrustProxy(config.trustProxy),
   });
   installErrorHandlers(app);
   // The API speaks JSON only; plain text gets 415 instead of reaching a route as a string.

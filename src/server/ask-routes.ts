@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import type { ResidentService, ChatRef } from '../bot/resident-service.js';
+import { isTooLong } from '../engine/answer/input-guard.js';
 import { uiTexts, webTexts } from '../texts/web.js';
 import { ApiError } from './errors.js';
 import type { KnowledgeHandle } from './knowledge-handle.js';
@@ -50,7 +51,7 @@ export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promi
     const parsed = askBody.safeParse(request.body);
     if (!parsed.success) throw new ApiError(400, 'invalid_request', webTexts.errors.invalidAsk);
     const { question } = parsed.data;
-    if (question.length > config.env.ASK_MAX_CHARS)
+    if (isTooLong(question, config.env.ASK_MAX_CHARS))
       throw new ApiError(400, 'question_too_long', webTexts.errors.questionTooLong(config.env.ASK_MAX_CHARS));
     const id = parsed.data.conversationId ?? randomBytes(16).toString('hex');
     const { answer, questionId } = await residents.ask(webChat(id), question);

@@ -5,18 +5,16 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import { registerSecret, type Logger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { Store } from '../db/store.js';
 import { KnowledgeBase } from '../engine/knowledge-base.js';
 import { ResidentService } from '../bot/resident-service.js';
 import { BroadcastService } from '../broadcast/service.js';
 import { broadcastRoutes } from '../broadcast/http-routes.js';
-import type { ChannelSender } from '../broadcast/types.js';
+import { configuredSenders } from '../channels/senders.js';
 import { createTelegramChannel } from '../channels/telegram/index.js';
-import { createTelegramSender } from '../channels/telegram/sender.js';
 import { createZaloChannel } from '../channels/zalo/index.js';
-import { createZaloSender } from '../channels/zalo/sender.js';
 import type { ChannelDeps, MessagingChannel } from '../channels/types.js';
 import { buildServer } from './app.js';
 import type { ReadinessCheck } from './health-routes.js';
@@ -47,23 +45,8 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-const SECRET_VARIABLES = [
-  'ADMIN_TOKEN',
-  'STAFF_TOKEN',
-  'OPENAI_API_KEY',
-  'TELEGRAM_BOT_TOKEN',
-  'TELEGRAM_WEBHOOK_SECRET',
-  'ZALO_BOT_TOKEN',
-  'ZALO_WEBHOOK_SECRET',
-] as const;
-
-export function registerConfigSecrets(config: Config): void {
-  for (const name of SECRET_VARIABLES) registerSecret(config.env[name]);
-}
-
 export async function startService(config: Config, options: ServiceOptions): Promise<RunningService> {
   const { logger } = options;
-  registerConfigSecrets(config);
   const { parts, off } = planParts(config, options.only);
   for (const [part, reason] of Object.entries(off)) logger.info({ part, reason }, `${part}: off (${reason})`);
   const answering = parts.has('web') || parts.has('telegram') || parts.has('zalo');
@@ -137,14 +120,6 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     })());
 
   return { app, url, parts, store, knowledge, broadcast, channels, indexed, stop };
-}
-
-/** Senders for every channel with a token: a worker delivers even where the channel's bot runs elsewhere. */
-function configuredSenders(config: Config, logger: Logger): ChannelSender[] {
-  const senders: ChannelSender[] = [];
-  if (config.env.TELEGRAM_BOT_TOKEN) senders.push(createTelegramSender(config, logger));
-  if (config.env.ZALO_BOT_TOKEN) senders.push(createZaloSender(config, logger));
-  return senders;
 }
 
 async function bringIndexUpToDate(knowledge: KnowledgeBase, logger: Logger): Promise<void> {

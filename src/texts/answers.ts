@@ -45,16 +45,15 @@ export const answerTexts = {
     return why[reason];
   },
 
-  sourcesHeading: 'Nguồn:',
-
   /** "[1] Nghị quyết số 07 · Chương II › Điều 5 · trang 3 · https://..." */
-  citationLabel(c: Citation): string {
-    const parts = [c.number && !c.title.includes(c.number) ? `${c.title} (số ${c.number})` : c.title];
-    if (c.section) parts.push(c.section);
-    if (c.page !== undefined) parts.push(`trang ${c.page}`);
-    if (c.issued) parts.push(`ngày ${c.issued.split('-').reverse().join('/')}`);
-    if (c.sourceUrl) parts.push(c.sourceUrl);
-    return `[${c.n}] ${parts.join(' · ')}`;
+
+
+  /** Labels inside the LLM prompt: who said what in the history, and where a passage is from. */
+  prompt: {
+    resident: 'Người dân',
+    assistant: 'Trợ lý',
+    noHistory: '(chưa có)',
+    page: (page: number) => `trang ${page}`,
   },
 
   /** `npm run ask` */

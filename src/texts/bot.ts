@@ -34,6 +34,8 @@ export const botTexts = {
   sourceLine: (d: DocumentInfo, i: number) =>
     `${i + 1}. ${d.title}${d.number ? ` (số ${d.number})` : ''}${d.issued ? `, ngày ${formatDate(d.issued)}` : ', chưa rõ ngày ban hành'}`,
   sourcesLabel: 'Nguồn:',
+  citationNumber: (number: string) => `số ${number}`,
+  citationPage: (page: number) => `trang ${page}`,
   nonText: 'Xin lỗi, tôi chỉ đọc được tin nhắn chữ. Bạn hãy gõ câu hỏi về nghị quyết, chương trình hoặc dự án của thành phố, tôi sẽ trả lời kèm nguồn.',
   rateLimited: 'Bạn gửi hơi nhanh, xin chờ vài giây rồi hỏi tiếp nhé.',
   busy: 'Tôi đang xử lý câu hỏi trước của bạn, xin chờ giây lát.',
@@ -68,6 +70,17 @@ export const botTexts = {
   refreshFailed: (reason: string) => `Không cập nhật được kho dữ liệu: ${reason}. Kho dữ liệu cũ vẫn đang được dùng.`,
   uploadRejected: (name: string, reason: string) => `Không thêm được tệp "${name}": ${reason}. Kho dữ liệu cũ vẫn đang được dùng.`,
   uploadUnsupported: (name: string) => `Tệp "${name}" không được hỗ trợ. Hãy gửi PDF, DOCX, MD, TXT, HTML, CSV hoặc YAML.`,
+  /** In place of a library or system error, which stays in the server log. */
+  internalReason: 'lỗi hệ thống, chi tiết đã được ghi vào nhật ký máy chủ',
+
+  progressHeader: 'Tiến độ các thông báo gần đây:',
+  progressNone: 'Chưa có thông báo nào.',
+  progressLine: (id: number, title: string, status: string, line: string) => `Số ${id} «${title}» (${status})\n${line}`,
+  /** The author's live status of an announcement being sent (edited in place on Telegram). */
+  sendingStatus: (id: number, status: string, line: string) => `Thông báo số ${id}: ${status}\n${line}`,
+  stopSending: (id: number) => `Dừng gửi số ${id}`,
+  stopped: (id: number) => `Đã dừng gửi thông báo số ${id}. Những người chưa nhận sẽ không nhận nữa.`,
+  stopRefused: (problems: string[]) => `Không dừng được:\n${problems.map((p) => `• ${p}`).join('\n')}`,
 } as const;
 
 /** "2025-03-07" → "07/03/2025"; anything else is shown as given. */

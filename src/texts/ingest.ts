@@ -22,6 +22,12 @@ export const parseReasons = {
   badField: (field: string) => `trường ${field} phải là chữ`,
   csvError: (line: number | undefined, detail: string) =>
     line ? `tệp CSV lỗi ở dòng ${line}: ${detail}` : `tệp CSV lỗi: ${detail}`,
+  /** csv-parse error codes in words; other codes keep the library's English message. */
+  csvProblems: {
+    CSV_QUOTE_NOT_CLOSED: 'dấu ngoặc kép mở nhưng không đóng',
+    CSV_INVALID_CLOSING_QUOTE: 'sau dấu ngoặc kép đóng phải là dấu phân cách',
+    INVALID_OPENING_QUOTE: 'dấu ngoặc kép nằm giữa ô',
+  } as Partial<Record<string, string>>,
   yamlError: (line: number | undefined, detail: string) =>
     line ? `tệp YAML lỗi ở dòng ${line}: ${detail}` : `tệp YAML lỗi: ${detail}`,
   yamlNoRows: 'tệp YAML phải là một danh sách các dòng, hoặc có khóa "rows:" chứa danh sách đó',

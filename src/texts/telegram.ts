@@ -38,16 +38,17 @@ export const telegramTexts = {
   announceChooseWard: 'Gửi cho phường/xã nào?',
   announceProblems: (problems: string[]) => ['Thông báo chưa hợp lệ, chưa lưu:', ...problems.map((p) => `• ${p}`), 'Gõ /thongbao để soạn lại.'].join('\n'),
   announcePreviewHeader: 'Xem trước, đúng như người dân sẽ nhận:',
-  announceAttachment: (kind: 'photo' | 'document', name?: string) => `Kèm ${kind === 'photo' ? 'ảnh' : 'tệp'}${name ? ` «${name}»` : ''}.`,
   sendNow: 'Gửi ngay',
   schedule: 'Hẹn giờ gửi',
   announceAskTime: 'Nhập giờ gửi theo giờ Việt Nam, dạng dd/mm/yyyy hh:mm (ví dụ 01/12/2026 07:00):',
   announceBadTime: 'Không đọc được giờ này. Hãy nhập dạng dd/mm/yyyy hh:mm, ví dụ 01/12/2026 07:00:',
-  announceStarted: (id: number) => `Đang gửi thông báo số ${id}. Xem tiến độ bằng /tiendo.`,
+  announceStarted: (id: number) =>
+    `Đang gửi thông báo số ${id}. Tiến độ hiện ngay bên dưới và tự cập nhật; khi xong tôi sẽ gửi báo cáo. Muốn dừng: /tiendo.`,
   announceFailed: (reason: string) => `Không thực hiện được: ${reason}`,
-  progressHeader: 'Tiến độ các thông báo gần đây:',
-  progressNone: 'Chưa có thông báo nào.',
-  progressLine: (id: number, title: string, status: string, line: string) => `Số ${id} «${title}» (${status})\n${line}`,
+  announceAttachmentFailed: (reason: string) =>
+    `Không nhận được ảnh/tệp: ${reason}. Hãy gửi lại (ảnh hoặc tệp dưới 20 MB), hoặc chỉ gửi chữ. Gõ /huy để thôi.`,
   fileTooBig: 'tệp lớn hơn 20 MB, Telegram không cho bot tải về',
+  fileUnavailable: 'không tải được tệp từ Telegram (lỗi mạng, hoặc tệp không còn)',
+  fileTimeout: 'tải tệp từ Telegram quá lâu nên đã dừng',
   uploadReceived: (name: string) => `Đã nhận tệp «${name}», đang thêm vào kho dữ liệu…`,
 } as const;

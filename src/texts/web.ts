@@ -1,5 +1,6 @@
 // What the web chat and the HTTP API say to people: JSON error messages, and the strings the chat
 // page shows (sent to the page by GET /api/info so no sentence lives in the page's script).
+import { botTexts } from './bot.js';
 
 export const webTexts = {
   errors: {
@@ -31,7 +32,7 @@ export const webTexts = {
     send: 'Gửi',
     newConversation: 'Cuộc trò chuyện mới',
     thinking: 'Đang tìm trong tài liệu…',
-    sources: 'Nguồn:',
+    sources: botTexts.sourcesLabel,
     openSource: 'Mở văn bản gốc',
     number: 'số',
     page: 'trang',

@@ -16,7 +16,7 @@
  * - `failNext(rule, { method?, chatId?, times })` fails the next matching calls: `{ code: 429, retryAfter? }`,
  *   `{ code: 500 }`, `{ code: 403 }`, ... Errors go with HTTP status = error_code, or 200 when
  *   `errorsWithHttp200` (which status accompanies ok:false is undocumented).
- * - `textUpdate`, `stickerUpdate`, `imageUpdate` build updates.
+ * - `textUpdate`, `stickerUpdate`, `imageUpdate` build updates (private chat; `{ group: true }` for a group).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -266,6 +266,8 @@ interface UpdateOptions {
   displayName?: string;
   messageId?: string;
   isBot?: boolean;
+  /** Sent in a group chat (chat_type "GROUP") rather than a private one. */
+  group?: boolean;
 }
 
 function envelope(event: string, chatId: string, fields: object, o: UpdateOptions = {}) {
@@ -275,7 +277,7 @@ function envelope(event: string, chatId: string, fields: object, o: UpdateOption
       message_id: o.messageId ?? `u${nextMessage++}`,
       date: Date.now(),
       from: { id: o.userId ?? chatId, display_name: o.displayName ?? 'Người dân', is_bot: o.isBot ?? false },
-      chat: { id: chatId, chat_type: 'PRIVATE' },
+      chat: { id: chatId, chat_type: o.group ? 'GROUP' : 'PRIVATE' },
       ...fields,
     },
   };

@@ -1,9 +1,15 @@
 // Shared set-up for the broadcast tests, and (run with tsx) a child process that runs the broadcast
-// service against a database file until its announcement is done — the parent kills it with
-// SIGKILL mid-run and starts it again.
-//   tsx test/helpers/broadcast-child.ts <dataDir> <apiRoot> <rate> start|resume
-// Prints one JSON line per event: {"event":"sending","id":1} … {"event":"done","progress":{…}}.
+// service against a database file — the parent kills it with SIGKILL mid-run and starts it again,
+// or runs two of them on one database to see that only one delivers.
+//   tsx test/helpers/broadcast-child.ts <dataDir> <apiRoot> <rate> start|resume|serve [botToken]
+// start: creates and sends an announcement, exits when it is done; resume: waits for the latest
+// announcement to finish; serve: runs the service (scheduler and workers) until killed.
+// Prints one JSON line per event: {"event":"sending","id":1} … {"event":"done","progress":{…}},
+// and the service's log as JSON lines (e.g. {"msg":"broadcast: worker lease taken…","reset":3}).
+import { spawn, type ChildProcess } from 'node:child_process';
+import readline from 'node:readline';
 import { pathToFileURL } from 'node:url';
+import pino from 'pino';
 import { BroadcastService } from '../../src/broadcast/service.js';
 import { createTelegramSender } from '../../src/channels/telegram/sender.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -39,13 +45,58 @@ export function seedSubscribers(store: Store, n: number, channel: 'telegram' | '
   })();
 }
 
+/** A JSON line the child printed: an event, or a log line of the service. */
+export type ChildLine = { event?: string; msg?: string; [key: string]: any };
+
+export interface RunningChild {
+  child: ChildProcess;
+  lines: ChildLine[];
+  exited: Promise<number | null>;
+  /** Resolves with the first line matching, already printed or to come. */
+  waitForLine(match: (line: ChildLine) => boolean, timeoutMs?: number): Promise<ChildLine>;
+}
+
+/** Starts this file as a child (node + tsx loader in one process, so SIGKILL hits the process that sends). */
+export function spawnBroadcastChild(args: { dataDir: string; apiRoot: string; rate: string; mode: 'start' | 'resume' | 'serve'; token?: string }): RunningChild {
+  const argv = [args.dataDir, args.apiRoot, args.rate, args.mode, ...(args.token ? [args.token] : [])];
+  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines: ChildLine[] = [];
+  const waiters = new Set<{ match: (l: ChildLine) => boolean; resolve: (l: ChildLine) => void }>();
+  readline.createInterface({ input: child.stdout! }).on('line', (text) => {
+    const line = JSON.parse(text) as ChildLine;
+    lines.push(line);
+    for (const w of waiters) if (w.match(line)) (waiters.delete(w), w.resolve(line));
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const waitForLine = (match: (l: ChildLine) => boolean, timeoutMs = 10_000) => {
+    const found = lines.find(match);
+    if (found) return Promise.resolve(found);
+    return new Promise<ChildLine>((resolve, reject) => {
+      const timer = setTimeout(() => (waiters.delete(w), reject(new Error('child: no matching line'))), timeoutMs);
+      const w = { match, resolve: (l: ChildLine) => (clearTimeout(timer), resolve(l)) };
+      waiters.add(w);
+    });
+  };
+  return { child, lines, exited, waitForLine };
+}
+
 async function child(): Promise<void> {
-  const [dataDir, apiRoot, rate, mode] = process.argv.slice(2);
-  const config = testConfig(dataDir, { TELEGRAM_API_ROOT: apiRoot, TELEGRAM_RATE_PER_SECOND: rate });
-  const logger = silentLogger();
+  const [dataDir, apiRoot, rate, mode, token] = process.argv.slice(2);
+  const config = testConfig(dataDir, { TELEGRAM_API_ROOT: apiRoot, TELEGRAM_RATE_PER_SECOND: rate, ...(token ? { TELEGRAM_BOT_TOKEN: token } : {}) });
+  const logger = createLogger({ level: 'info', destination: pino.destination({ fd: 1, sync: true }) });
   const store = Store.open(config.paths.database);
-  const service = new BroadcastService({ store, config, logger, senders: [createTelegramSender(config, logger)], options: { tickMs: 100 } });
+  const service = new BroadcastService({
+    store,
+    config,
+    logger,
+    senders: [createTelegramSender(config, logger)],
+    options: { tickMs: 100, worker: { idlePollMs: 100, leaseRenewMs: 100 } },
+  });
   service.start();
+  if (mode === 'serve') {
+    console.log(JSON.stringify({ event: 'ready' }));
+    return;
+  }
   const id = mode === 'start' ? service.sendNow(service.create({ title: 'Thông báo thử', body: 'Nội dung', author: 'test' }).id).id : service.recent(1)[0].id;
   console.log(JSON.stringify({ event: 'sending', id }));
   const progress = await service.waitUntilFinished(id);

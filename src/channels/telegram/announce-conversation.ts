@@ -6,32 +6,25 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { InlineKeyboard, InputFile, type Api, type Context } from 'grammy';
 import type { Conversation } from '@grammyjs/conversations';
-import type { MessageEntity } from 'grammy/types';
+import type { Message, MessageEntity } from 'grammy/types';
 import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
+import type { ResidentService } from '../../bot/resident-service.js';
 import type { BroadcastService } from '../../broadcast/service.js';
 import type { Attachment } from '../../broadcast/types.js';
+import { splitTitleBody } from '../../broadcast/announcement-text.js';
 import { formatCityTime, parseCityTime } from '../../broadcast/city-time.js';
+import { AUDIT } from '../../bot/audit-actions.js';
+import { attempt } from '../../bot/broadcast-attempt.js';
+import { reasonFor } from '../../bot/error-reason.js';
 import { botTexts } from '../../texts/bot.js';
 import { broadcastTexts } from '../../texts/broadcast.js';
 import { telegramTexts as t } from '../../texts/telegram.js';
-import type { BotContext } from './context.js';
-import { downloadFile } from './files.js';
+import { chatRef, type BotContext } from './context.js';
+import { checkFileSize, downloadFile } from './files.js';
 
 export const ANNOUNCE = 'announce';
 const CANCEL = 'ann:x';
-
-type Outcome<T> = { ok: true; value: T } | { ok: false; problems: string[] };
-
-/** Runs a broadcast call, turning its refusals (AnnouncementError) into problem lines. */
-function attempt<T>(fn: () => T): Outcome<T> {
-  try {
-    return { ok: true, value: fn() };
-  } catch (err) {
-    const problems = (err as { problems?: unknown }).problems;
-    if (Array.isArray(problems)) return { ok: false, problems: problems.map(String) };
-    throw err;
-  }
-}
 
 /** "01/12/2026 07:00" in city time → the instant; undefined when it is not a real date and time. */
 export function parseStaffTime(text: string): Date | undefined {
@@ -43,13 +36,35 @@ export function parseStaffTime(text: string): Date | undefined {
 
 export interface AnnounceDeps {
   config: Config;
+  logger: Logger;
+  residents: ResidentService;
   broadcast: BroadcastService;
   /** The bot's own Api (outside the conversation's replay log) for file downloads. */
   api: Api;
+  /** Starts pushing the progress of a sent announcement to its author's chat. */
+  follow: (chatId: number, id: number) => void;
 }
 
-export function announceConversation({ config, broadcast, api }: AnnounceDeps) {
+type Saved = { ok: true; path: string } | { ok: false; reason: string };
+
+export function announceConversation({ config, logger, residents, broadcast, api, follow }: AnnounceDeps) {
   const { topics, wards } = config.city;
+
+  /** Downloads the photo or file of the message into the data folder; a failure comes back as a Vietnamese reason. */
+  const saveAttachment = async (fileId: string, size: number | undefined, fileName: string): Promise<Saved> => {
+    try {
+      checkFileSize(size);
+      const bytes = await downloadFile(api, fileId);
+      const dir = path.join(config.paths.data, 'announcement-files');
+      await fs.mkdir(dir, { recursive: true });
+      const target = path.join(dir, `${Date.now()}-${path.basename(fileName).replace(/[^\p{L}\p{N}._-]+/gu, '_')}`);
+      await fs.writeFile(target, bytes);
+      return { ok: true, path: target };
+    } catch (err) {
+      logger.warn({ err, detail: (err as { detail?: string }).detail, file: fileName }, 'announcement attachment not saved');
+      return { ok: false, reason: reasonFor(err) };
+    }
+  };
 
   return async function announce(conversation: Conversation<BotContext, Context>, ctx: Context): Promise<void> {
     const author = `telegram:${ctx.from?.id}`;
@@ -66,34 +81,31 @@ export function announceConversation({ config, broadcast, api }: AnnounceDeps) {
       }
     };
     const cancelled = () => ctx.reply(botTexts.cancelled);
+    const waitForContent = () =>
+      conversation.waitFor(['message:text', 'message:photo', 'message:document'], { otherwise: (c) => c.reply(t.announceNeedText) });
 
     await ctx.reply(t.announceAskText);
-    const first = await conversation.waitFor(['message:text', 'message:photo', 'message:document'], {
-      otherwise: (c) => c.reply(t.announceNeedText),
-    });
-    const message = first.message;
+    // The text, with its photo or file saved; asked again while the attachment cannot be had.
+    let message: Message;
+    let attachment: Attachment | undefined;
+    for (;;) {
+      message = (await waitForContent()).message;
+      const photo = message.photo?.at(-1);
+      const doc = message.document;
+      if (!photo && !doc) break;
+      if ((message.caption ?? '').trim() === '/huy') break;
+      const file = (photo ?? doc)!;
+      const fileName = doc?.file_name ?? `${file.file_unique_id}.jpg`;
+      const saved = await conversation.external(() => saveAttachment(file.file_id, file.file_size, fileName));
+      if (saved.ok) {
+        attachment = { kind: photo ? 'photo' : 'document', path: saved.path, fileName };
+        break;
+      }
+      await ctx.reply(t.announceAttachmentFailed(saved.reason));
+    }
     const raw = (message.text ?? message.caption ?? '').trim();
     if (raw === '/huy') return void (await cancelled());
-    const [titleLine, ...rest] = raw.split('\n');
-    const title = titleLine.trim();
-    const body = rest.join('\n').trim();
-
-    let attachment: Attachment | undefined;
-    const photo = message.photo?.at(-1);
-    const doc = message.document;
-    if (photo || doc) {
-      const fileId = (photo ?? doc)!.file_id;
-      const fileName = doc?.file_name ?? `${(photo ?? doc)!.file_unique_id}.jpg`;
-      const saved = await conversation.external(async () => {
-        const bytes = await downloadFile(api, fileId);
-        const dir = path.join(config.paths.data, 'announcement-files');
-        await fs.mkdir(dir, { recursive: true });
-        const target = path.join(dir, `${Date.now()}-${path.basename(fileName).replace(/[^\p{L}\p{N}._-]+/gu, '_')}`);
-        await fs.writeFile(target, bytes);
-        return target;
-      });
-      attachment = { kind: photo ? 'photo' : 'document', path: saved, fileName };
-    }
+    const { title, body } = splitTitleBody(raw);
 
     const topicKeyboard = new InlineKeyboard().text(botTexts.allTopics, 'ann:t:*').row();
     for (const tp of topics) topicKeyboard.text(tp.label, `ann:t:${tp.slug}`).row();
@@ -145,8 +157,14 @@ export function announceConversation({ config, broadcast, api }: AnnounceDeps) {
 
     const action = await choose('ann:do:', broadcastTexts.recipients(preview.recipients, preview.total));
     if (action === 'send') {
-      const sent = await conversation.external(() => attempt(() => broadcast.sendNow(id).id));
-      await ctx.reply(sent.ok ? t.announceStarted(id) : t.announceFailed(sent.problems.join(' ')));
+      const sent = await conversation.external(() => {
+        // Checked again: the draft may have waited a long time, and roles can change meanwhile.
+        if (!residents.authorize(chatRef(ctx), 'staff', AUDIT.send)) return { ok: false as const, problems: [botTexts.notAllowed] };
+        return attempt(() => broadcast.sendNow(id).id);
+      });
+      if (!sent.ok) return void (await ctx.reply(t.announceFailed(sent.problems.join(' '))));
+      await ctx.reply(t.announceStarted(id));
+      await conversation.external(() => follow(ctx.chat!.id, id));
       return;
     }
     if (action === 'schedule') {

@@ -8,7 +8,7 @@ import type { Logger } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
 import { telegramTexts } from '../../texts/telegram.js';
 import { formatAnswer, splitFormatted } from './answer-format.js';
-import { chatRef, isPrivate, type BotContext } from './context.js';
+import { chatRef, groupQuestion, isPrivate, type BotContext } from './context.js';
 
 const VOTE = /^v:(up|down):(\d+)$/;
 
@@ -31,15 +31,6 @@ export async function sendAnswer(api: Api, chatId: number | string, answer: Answ
     );
   }
   return sent;
-}
-
-/** The question inside a group message, or undefined when the bot is neither mentioned nor replied to. */
-function groupQuestion(ctx: BotContext, text: string): string | undefined {
-  const mention = `@${ctx.me.username}`;
-  const mentioned = text.toLowerCase().includes(mention.toLowerCase());
-  const repliedTo = ctx.msg?.reply_to_message?.from?.id === ctx.me.id;
-  if (!mentioned && !repliedTo) return undefined;
-  return text.replace(new RegExp(mention.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), ' ').trim();
 }
 
 export function answers(residents: ResidentService, logger: Logger): Composer<BotContext> {

@@ -20,3 +20,20 @@ export function chatRef(ctx: Context): ChatRef {
 }
 
 export const isPrivate = (ctx: Context) => ctx.chat?.type === 'private';
+
+const mentionOf = (ctx: Context) => new RegExp(`@${ctx.me.username.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'gi');
+
+/**
+ * A group message meant for the bot: it mentions the bot, replies to one of its messages, or is a
+ * command. Everything else in a group is people talking among themselves.
+ */
+export function addressedToBot(ctx: Context): boolean {
+  const text = ctx.msg?.text ?? ctx.msg?.caption ?? '';
+  return text.startsWith('/') || mentionOf(ctx).test(text) || ctx.msg?.reply_to_message?.from?.id === ctx.me.id;
+}
+
+/** The question in a group message meant for the bot, without the mention; undefined for any other. */
+export function groupQuestion(ctx: Context, text: string): string | undefined {
+  if (!addressedToBot(ctx)) return undefined;
+  return text.replace(mentionOf(ctx), ' ').trim() || undefined;
+}

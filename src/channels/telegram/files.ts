@@ -1,14 +1,37 @@
-// Downloads a file someone sent to the bot: getFile, then the file URL under the API root.
-import type { Api } from 'grammy';
+// Downloads a file someone sent to the bot: getFile, then the file URL under the API root. Every
+// failure becomes an ExplainedError in Vietnamese, since staff and admins read it in the chat.
+import { GrammyError, type Api } from 'grammy';
+import { ExplainedError } from '../../bot/error-reason.js';
+import { telegramTexts as t } from '../../texts/telegram.js';
 
-/** The Bot API serves files up to 20 MB to bots. */
+/** The Bot API serves files up to 20 MB to bots (getFile). */
 export const MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024;
+/** 20 MB over a slow link takes well under this; a stalled download must not hold a chat forever. */
+const DOWNLOAD_TIMEOUT_MS = 120_000;
 
-export async function downloadFile(api: Api, fileId: string): Promise<Uint8Array> {
-  const file = await api.getFile(fileId);
-  if (!file.file_path) throw new Error('Telegram returned no file path');
+/** Refuses a file Telegram would not hand over, before asking for it (the size is in the message). */
+export function checkFileSize(size: number | undefined): void {
+  if ((size ?? 0) > MAX_DOWNLOAD_BYTES) throw new ExplainedError(t.fileTooBig);
+}
+
+export async function downloadFile(api: Api, fileId: string, timeoutMs = DOWNLOAD_TIMEOUT_MS): Promise<Uint8Array> {
+  let file;
+  try {
+    file = await api.getFile(fileId);
+  } catch (err) {
+    // "file is too big" is the Bot API's answer for files over the limit.
+    if (err instanceof GrammyError && /too big/i.test(err.description)) throw new ExplainedError(t.fileTooBig);
+    throw new ExplainedError(t.fileUnavailable, err);
+  }
+  checkFileSize(file.file_size);
+  if (!file.file_path) throw new ExplainedError(t.fileUnavailable);
   const root = api.options?.apiRoot ?? 'https://api.telegram.org';
-  const res = await fetch(`${root}/file/bot${api.token}/${file.file_path}`);
-  if (!res.ok) throw new Error(`file download failed: HTTP ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
+  try {
+    const res = await fetch(`${root}/file/bot${api.token}/${file.file_path}`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!res.ok) throw new ExplainedError(t.fileUnavailable, `HTTP ${res.status}`);
+    return new Uint8Array(await res.arrayBuffer());
+  } catch (err) {
+    if (err instanceof ExplainedError) throw err;
+    throw new ExplainedError((err as Error)?.name === 'TimeoutError' ? t.fileTimeout : t.fileUnavailable, err);
+  }
 }

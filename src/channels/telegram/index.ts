@@ -11,17 +11,22 @@ import { CommandGroup } from '@grammyjs/commands';
 import { autoChatAction } from '@grammyjs/auto-chat-action';
 import type { FastifyInstance } from 'fastify';
 import type { ChannelDeps, MessagingChannel } from '../types.js';
+import { registerWebhookRoute, webhookPath } from '../webhook.js';
+import { AuthorProgress } from '../../bot/author-progress.js';
+import { FLOOD_LIMIT } from '../../bot/flood-guard.js';
 import { registerSecret } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
 import { telegramActions } from '../../texts/telegram.js';
 import { announceConversation, ANNOUNCE } from './announce-conversation.js';
 import { answers } from './answers.js';
-import { isPrivate, type BotContext, type TelegramSession } from './context.js';
+import { followOnTelegram } from './author-status.js';
+import { addressedToBot, isPrivate, type BotContext, type TelegramSession } from './context.js';
 import { KvStorage, stateKey } from './kv-storage.js';
 import { residentCommands } from './resident-commands.js';
 import { staffCommands } from './staff-commands.js';
 import { subscribeMenu } from './subscribe-menu.js';
-import { registerWebhookRoute, webhookPath } from './webhook.js';
+
+export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 
 export { sendAnswer } from './answers.js';
 
@@ -30,14 +35,29 @@ export interface TelegramChannelOptions {
   botInfo?: UserFromGetMe;
   /** getUpdates long-poll timeout in seconds (default 30). */
   pollTimeoutSeconds?: number;
-  /** Messages one person may send per window before the friendly notice (default 6 per 10 s). */
+  /** Messages one person (or group) may send per window before the friendly notice (default FLOOD_LIMIT). */
   rateLimit?: { limit: number; windowMs: number };
+  /** How often an author's announcement status is refreshed (default every 3 s). */
+  progressIntervalMs?: number;
   retry?: Partial<AutoRetryOptions>;
   /** How long the staff announcement flow waits for the next step (default 30 minutes). */
   flowTimeoutMs?: number;
 }
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+/**
+ * Whose flood a message counts towards: the person in a private chat, the whole group in a group
+ * (only messages meant for the bot: the rest of a group's talk is never answered anyway). Staff
+ * are not limited in their own chats: the announcement flow is many quick steps.
+ */
+function floodKeyFor(roleOf: (userId: string) => string) {
+  return (ctx: BotContext): string | undefined => {
+    if (!ctx.message || !ctx.from) return undefined;
+    if (!isPrivate(ctx)) return addressedToBot(ctx) ? `chat:${ctx.chat!.id}` : undefined;
+    return roleOf(String(ctx.from.id)) === 'resident' ? `user:${ctx.from.id}` : undefined;
+  };
+}
 
 export function createTelegramChannel(deps: ChannelDeps, options: TelegramChannelOptions = {}): MessagingChannel {
   const { config, store, residents, broadcast } = deps;
@@ -49,6 +69,7 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
   const log = deps.logger.child({ module: 'telegram' });
   const mode = env.TELEGRAM_WEBHOOK_URL ? 'webhook' : 'polling';
   const retry: Partial<AutoRetryOptions> = { maxRetryAttempts: 3, maxDelaySeconds: 10, ...options.retry };
+  const floodKey = floodKeyFor((userId) => residents.roleOf('telegram', userId));
 
   const bot = new Bot<BotContext>(token, { botInfo: options.botInfo, client: { apiRoot: env.TELEGRAM_API_ROOT } });
   bot.api.config.use(autoRetry(retry));
@@ -82,18 +103,19 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
   };
 
   bot.use((ctx, next) => track(next()));
-  bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
-  const flood = options.rateLimit ?? { limit: 6, windowMs: 10_000 };
+  // Before sequentialize: a flood is counted as it arrives and the notice goes out at once, not
+  // after the chat's queued answers.
+  const flood = options.rateLimit ?? FLOOD_LIMIT;
   bot.use(
     limit<BotContext, never>({
       timeFrame: flood.windowMs,
       limit: flood.limit,
-      // Residents' private messages only: staff walk through multi-step flows and are not a flood risk.
-      keyGenerator: (ctx) =>
-        ctx.message && ctx.from && isPrivate(ctx) && residents.roleOf('telegram', String(ctx.from.id)) === 'resident' ? String(ctx.from.id) : undefined,
-      onLimitExceeded: (ctx) => void ctx.reply(botTexts.rateLimited).catch(onError),
+      // One notice per window (the plugin calls this once, on the first message over the limit), then silence.
+      onLimitExceeded: (ctx) => ctx.reply(botTexts.rateLimited).then(() => undefined, onError),
+      keyGenerator: floodKey,
     }),
   );
+  bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
   bot.use(
     session<TelegramSession | undefined, BotContext>({
       storage: new KvStorage<TelegramSession | undefined>(store.kv),
@@ -117,8 +139,10 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
       ],
     }),
   );
+  const authors = new AuthorProgress(broadcast, log, options.progressIntervalMs);
+  const follow = followOnTelegram(bot.api, authors);
   bot.use(
-    createConversation(announceConversation({ config, broadcast, api: bot.api }), {
+    createConversation(announceConversation({ config, logger: log, residents, broadcast, api: bot.api, follow }), {
       id: ANNOUNCE,
       maxMillisecondsToWait: options.flowTimeoutMs ?? 30 * 60_000,
     }),
@@ -179,6 +203,7 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
       if (runner?.isRunning()) await runner.stop();
       runner = undefined;
       await Promise.allSettled([...inflight]);
+      authors.stopAll();
     },
     isConnected: () => connected,
   };
@@ -187,10 +212,15 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
     channel.registerWebhook = (app: FastifyInstance) =>
       registerWebhookRoute(app, {
         path: webhookPath(env.TELEGRAM_WEBHOOK_URL!),
+        header: SECRET_HEADER,
         secret: env.TELEGRAM_WEBHOOK_SECRET!,
-        kv: store.kv,
+        logger: log,
         accepting: () => accepting,
-        process: (update: Update) => {
+        onUpdate: (body) => {
+          const update = body as Update | undefined;
+          if (typeof update?.update_id !== 'number') return log.warn('telegram webhook: body without an update');
+          // Telegram redelivers an update it got no 200 for in time: each update_id is handled once.
+          if (!store.kv.firstSeen('telegram', String(update.update_id))) return;
           track(
             (async () => {
               if (!bot.isInited()) await bot.init();

@@ -5,7 +5,7 @@ import type { Menu } from '@grammyjs/menu';
 import type { Composer } from 'grammy';
 import type { Config } from '../../config.js';
 import type { ResidentService } from '../../bot/resident-service.js';
-import { splitMessage } from '../../bot/format.js';
+import { formatSources, splitMessage } from '../../bot/format.js';
 import { botTexts } from '../../texts/bot.js';
 import { commandDescriptions as d, telegramActions, telegramTexts } from '../../texts/telegram.js';
 import { TELEGRAM_TEXT_LIMIT } from './answer-format.js';
@@ -29,9 +29,7 @@ export function residentCommands(
   commands.command('huy', d.huy, (ctx) => ctx.reply(residents.unsubscribe(chatRef(ctx)) ? botTexts.unsubscribed : botTexts.notSubscribed));
 
   commands.command('nguon', d.nguon, async (ctx) => {
-    const docs = residents.sources();
-    const text = [botTexts.sourcesHeader(docs.length), ...docs.map(botTexts.sourceLine)].join('\n');
-    for (const part of splitMessage(text, TELEGRAM_TEXT_LIMIT)) await ctx.reply(part, { link_preview_options: { is_disabled: true } });
+    for (const part of splitMessage(formatSources(residents.sources()), TELEGRAM_TEXT_LIMIT)) await ctx.reply(part, { link_preview_options: { is_disabled: true } });
   });
 
   commands.command('xoadulieu', d.xoadulieu, (ctx) =>

@@ -1,24 +1,33 @@
 // The Zalo conversation: turns one update into ResidentService calls and plain-text replies. Updates
 // of one chat are handled one at a time, in order, so a dialogue step never races the next message.
+// In a group the bot speaks only when a message names it, like on Telegram; a flood from one
+// person (or one group) gets one notice and then silence.
 import type { ChatRef, ResidentService } from '../../bot/resident-service.js';
+import type { AuthorProgress } from '../../bot/author-progress.js';
 import type { BroadcastService } from '../../broadcast/service.js';
-import { formatAnswerPlain, splitMessage } from '../../bot/format.js';
+import { FLOOD_LIMIT, FloodGuard } from '../../bot/flood-guard.js';
+import { formatAnswerPlain, formatSources, splitMessage } from '../../bot/format.js';
 import type { Config } from '../../config.js';
 import type { Store } from '../../db/store.js';
 import type { Logger } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
 import { zaloActions, zaloTexts } from '../../texts/zalo.js';
-import type { ZaloClient, ZaloUpdate } from './client.js';
+import type { ZaloBotInfo, ZaloClient, ZaloUpdate } from './client.js';
 import { DialogueStore, type DialogueState } from './dialogue.js';
-import { commandOf, replyOf, type Command } from './keywords.js';
+import { commandOf, replyOf, stopRequestOf, type Command } from './keywords.js';
+import { withoutMention } from './mention.js';
 import { pick, StaffActions } from './staff.js';
 import { textOf } from './updates.js';
 
 /** Zalo's limit for one text message. */
 export const ZALO_MAX_TEXT = 2000;
 const TYPING_REPEAT_MS = 4_000;
-/** Messages waiting per chat beyond which new ones get "busy" instead of queueing. */
-const MAX_QUEUED_PER_CHAT = 3;
+/**
+ * Messages waiting per chat beyond which new ones get "busy" instead of queueing: as many as the
+ * flood limit lets through, so a resident within it is always answered. Staff (not flood-limited)
+ * and bursts across windows still meet this bound.
+ */
+const MAX_QUEUED_PER_CHAT = FLOOD_LIMIT.limit;
 
 export interface ZaloBotDeps {
   config: Config;
@@ -27,34 +36,52 @@ export interface ZaloBotDeps {
   residents: ResidentService;
   broadcast: BroadcastService;
   client: ZaloClient;
-  /** The bot's own user id (from getMe), to ignore its own messages. */
-  botId: () => string | undefined;
+  /** The bot's own account (getMe): its id to ignore its own messages, its names to spot mentions. */
+  me: () => ZaloBotInfo | undefined;
+  authors: AuthorProgress;
   dialogueTtlMs?: number;
+  floodLimit?: { limit: number; windowMs: number };
 }
 
 export class ZaloBot {
   private readonly dialogues: DialogueStore;
   private readonly staff: StaffActions;
   private readonly chains = new Map<string, { tail: Promise<void>; queued: number }>();
+  private readonly flood: FloodGuard;
 
   constructor(private readonly deps: ZaloBotDeps) {
     this.dialogues = new DialogueStore(deps.store.kv, deps.dialogueTtlMs);
+    this.flood = new FloodGuard(deps.floodLimit);
     this.staff = new StaffActions({ ...deps, dialogues: this.dialogues, reply: (chatId, text) => this.reply(chatId, text) });
   }
 
-  /** Filters duplicates and the bot's own messages, then queues the update behind its chat's earlier ones. */
+  /**
+   * Filters duplicates, the bot's own messages and group talk not meant for it, applies the flood
+   * limit, then queues the update behind its chat's earlier ones.
+   */
   handle(update: ZaloUpdate): Promise<void> {
     const m = update.message;
     if (!m?.chat) return Promise.resolve();
     const chatId = String(m.chat.id);
-    const botId = this.deps.botId();
-    if (m.from?.is_bot || (botId && String(m.from?.id) === botId)) return Promise.resolve();
+    const me = this.deps.me();
+    if (m.from?.is_bot || (me && String(m.from?.id) === String(me.id))) return Promise.resolve();
     // Durable: a redelivery after a restart is still recognised.
     if (m.message_id !== undefined && !this.deps.store.kv.firstSeen('zalo', `${chatId}:${m.message_id}`)) {
       this.deps.logger.debug({ chatId }, 'duplicate zalo update ignored');
       return Promise.resolve();
     }
-    return this.enqueue(chatId, () => this.process(update, chatId));
+    const userId = String(m.from?.id ?? chatId);
+    const group = m.chat.chat_type?.toUpperCase() === 'GROUP';
+    let text = textOf(update);
+    // In a group: only text that names the bot, never stickers or images.
+    if (group) text = text === undefined ? undefined : withoutMention(text, botNames(me));
+    if (group && !text) return Promise.resolve();
+    // Staff compose announcements in many quick steps in their own chat: not limited there.
+    const limited = group || this.deps.residents.roleOf('zalo', userId) === 'resident';
+    const verdict = limited ? this.flood.check(group ? `chat:${chatId}` : `user:${userId}`) : 'ok';
+    if (verdict === 'silent') return Promise.resolve();
+    if (verdict === 'notice') return this.reply(chatId, botTexts.rateLimited);
+    return this.enqueue(chatId, () => this.process(update, chatId, userId, text));
   }
 
   /** Resolves once every queued update has been handled. */
@@ -78,11 +105,12 @@ export class ZaloBot {
     return tail;
   }
 
-  private async process(update: ZaloUpdate, chatId: string): Promise<void> {
+  private async process(update: ZaloUpdate, chatId: string, userId: string, text: string | undefined): Promise<void> {
     const from = update.message!.from;
-    const ref: ChatRef = { channel: 'zalo', chatId, userId: String(from?.id ?? chatId), displayName: from?.display_name ?? from?.first_name };
-    const text = textOf(update);
+    const ref: ChatRef = { channel: 'zalo', chatId, userId, displayName: from?.display_name ?? from?.first_name };
     if (text === undefined) return this.reply(chatId, botTexts.nonText);
+    const stopId = stopRequestOf(text);
+    if (stopId !== undefined) return this.staff.stop(ref, stopId);
     const state = this.dialogues.get(chatId);
     if (state && (await this.continueDialogue(ref, state, text))) return;
     const command = commandOf(text);
@@ -103,10 +131,8 @@ export class ZaloBot {
         return this.reply(chatId, zaloTexts.subscribeTopics(config.city.topics.map((t) => t.label)));
       case 'unsubscribe':
         return this.reply(chatId, residents.unsubscribe(ref) ? botTexts.unsubscribed : botTexts.notSubscribed);
-      case 'sources': {
-        const docs = residents.sources();
-        return this.reply(chatId, [botTexts.sourcesHeader(docs.length), ...docs.map(botTexts.sourceLine)].join('\n'));
-      }
+      case 'sources':
+        return this.reply(chatId, formatSources(residents.sources()));
       case 'forget':
         this.dialogues.set(chatId, { step: 'forget' });
         return this.reply(chatId, zaloTexts.forgetConfirm);
@@ -232,6 +258,11 @@ export class ZaloBot {
       this.deps.logger.error({ err, chatId }, 'zalo reply failed');
     }
   }
+}
+
+/** The names a group message may call the bot by. */
+function botNames(me: ZaloBotInfo | undefined): string[] {
+  return [me?.display_name, me?.account_name].filter((n): n is string => Boolean(n));
 }
 
 /** Digits and separators only: the person is answering the numbered list (maybe with a wrong number). */

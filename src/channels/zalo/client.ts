@@ -9,6 +9,8 @@ import { updatesOf } from './updates.js';
 export interface ZaloBotInfo {
   id: string;
   account_name?: string;
+  /** Not in every source's getMe; used to spot mentions when present. */
+  display_name?: string;
   account_type?: string;
   can_join_groups?: boolean;
 }

@@ -1,11 +1,15 @@
 // The Zalo channel: connects with getMe, then takes updates by long polling or, when
-// ZALO_WEBHOOK_URL is set, through the webhook route; every update goes to ZaloBot.
+// ZALO_WEBHOOK_URL is set, through the shared webhook route; every update goes to ZaloBot.
 import type { ChannelDeps, MessagingChannel } from '../types.js';
+import { registerWebhookRoute, webhookPath } from '../webhook.js';
+import { AuthorProgress } from '../../bot/author-progress.js';
 import { registerSecret } from '../../logger.js';
 import { ZaloBot } from './bot.js';
-import { ZaloClient, type ZaloUpdate } from './client.js';
+import { ZaloClient, type ZaloBotInfo, type ZaloUpdate } from './client.js';
 import { ZaloPoller } from './poller.js';
-import { registerZaloWebhook } from './webhook.js';
+import { updatesOf } from './updates.js';
+
+export const SECRET_HEADER = 'x-bot-api-secret-token';
 
 export interface ZaloChannelOptions {
   /** How long the API holds one poll open (seconds); tests use 1. */
@@ -15,6 +19,10 @@ export interface ZaloChannelOptions {
   /** First retry delay of a failed call. */
   retryBackoffMs?: number;
   dialogueTtlMs?: number;
+  /** Messages one person (or group) may send per window before the notice (default FLOOD_LIMIT). */
+  floodLimit?: { limit: number; windowMs: number };
+  /** How often a sent announcement is checked for its author's final report (default every 3 s). */
+  progressIntervalMs?: number;
 }
 
 export function createZaloChannel(deps: ChannelDeps, options: ZaloChannelOptions = {}): MessagingChannel {
@@ -24,9 +32,10 @@ export function createZaloChannel(deps: ChannelDeps, options: ZaloChannelOptions
   registerSecret(env.ZALO_WEBHOOK_SECRET);
   const logger = parent.child({ channel: 'zalo' });
   const client = new ZaloClient({ token: env.ZALO_BOT_TOKEN, apiRoot: env.ZALO_API_ROOT, logger, backoffMs: options.retryBackoffMs });
-  let botId: string | undefined;
+  let me: ZaloBotInfo | undefined;
   let running = false;
-  const bot = new ZaloBot({ ...deps, logger, client, botId: () => botId, dialogueTtlMs: options.dialogueTtlMs });
+  const authors = new AuthorProgress(deps.broadcast, logger, options.progressIntervalMs);
+  const bot = new ZaloBot({ ...deps, logger, client, me: () => me, authors, dialogueTtlMs: options.dialogueTtlMs, floodLimit: options.floodLimit });
   const onUpdate = (update: ZaloUpdate) => void bot.handle(update);
   const webhookUrl = env.ZALO_WEBHOOK_URL;
   const poller = webhookUrl
@@ -38,11 +47,21 @@ export function createZaloChannel(deps: ChannelDeps, options: ZaloChannelOptions
     mode: webhookUrl ? 'webhook' : 'polling',
     registerWebhook: webhookUrl
       ? (app) =>
-          registerZaloWebhook(app, { path: new URL(webhookUrl).pathname, secret: env.ZALO_WEBHOOK_SECRET!, logger, onUpdate, accepting: () => running })
+          registerWebhookRoute(app, {
+            path: webhookPath(webhookUrl),
+            header: SECRET_HEADER,
+            secret: env.ZALO_WEBHOOK_SECRET!,
+            logger,
+            accepting: () => running,
+            onUpdate: (body) => {
+              const updates = updatesOf(body);
+              if (!updates.length) logger.warn('zalo webhook: body without an update');
+              for (const update of updates) onUpdate(update);
+            },
+          })
       : undefined,
     async start() {
-      const me = await client.getMe();
-      botId = String(me.id);
+      me = await client.getMe();
       if (webhookUrl) {
         await client.setWebhook(webhookUrl, env.ZALO_WEBHOOK_SECRET!);
       } else {
@@ -57,6 +76,7 @@ export function createZaloChannel(deps: ChannelDeps, options: ZaloChannelOptions
       running = false;
       await poller?.stop();
       await bot.idle();
+      authors.stopAll();
     },
     isConnected: () => client.connected,
   };

@@ -42,3 +42,12 @@ export function numbersOf(text: string): number[] | undefined {
   if (!/^\d{1,3}([\s,;.]+\d{1,3})*$/.test(t)) return undefined;
   return [...new Set(t.split(/[\s,;.]+/).map(Number))];
 }
+
+/**
+ * "dừng gửi 12", "dung gui so 12", "Dừng gửi #12" → 12: staff stopping an announcement. Not in
+ * keywords.json, whose phrases are whole messages; this one carries a number.
+ */
+export function stopRequestOf(text: string): number | undefined {
+  const m = /^dung gui (?:so )?#?(\d{1,9})$/.exec(keyOf(text));
+  return m ? Number(m[1]) : undefined;
+}

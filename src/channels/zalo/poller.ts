@@ -1,7 +1,8 @@
 // Long polling: one getUpdates at a time, each held open by the API for `timeoutSeconds`. An empty
-// poll (408) simply starts the next one; any other failure backs off, doubling up to a ceiling.
+// poll (408) simply starts the next one; any other failure backs off, doubling up to a ceiling,
+// and never sooner than a 429's retry_after.
 import type { Logger } from '../../logger.js';
-import { sleep, type ZaloClient, type ZaloUpdate } from './client.js';
+import { sleep, ZaloApiError, type ZaloClient, type ZaloUpdate } from './client.js';
 
 export interface PollerOptions {
   timeoutSeconds: number;
@@ -45,8 +46,9 @@ export class ZaloPoller {
         for (const update of updates) this.onUpdate(update);
       } catch (err) {
         if (signal.aborted) break;
-        this.logger.warn({ err, retryInMs: delay }, 'zalo poll failed');
-        await sleep(delay, signal);
+        const wait = err instanceof ZaloApiError && err.retryAfter ? Math.max(delay, err.retryAfter * 1000) : delay;
+        this.logger.warn({ err, retryInMs: wait }, 'zalo poll failed');
+        await sleep(wait, signal);
         delay = Math.min(max, delay * 2);
       }
     }

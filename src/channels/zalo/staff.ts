@@ -1,10 +1,16 @@
 // Staff and admin actions from Zalo, by keyword: compose an announcement step by step (text, topics
 // and wards by number, a preview exactly as residents will see it, an explicit "gửi"), follow the
-// progress of recent ones, and refresh the knowledge base.
+// progress of recent ones and stop one ("dừng gửi <số>"), and refresh the knowledge base.
 import type { ChatRef, ResidentService } from '../../bot/resident-service.js';
-import { AnnouncementError, type BroadcastService } from '../../broadcast/service.js';
+import type { AuthorProgress } from '../../bot/author-progress.js';
+import { AUDIT } from '../../bot/audit-actions.js';
+import { attempt } from '../../bot/broadcast-attempt.js';
+import { reasonFor } from '../../bot/error-reason.js';
+import { formatRecentAnnouncements, isStoppable } from '../../bot/format.js';
+import { splitTitleBody } from '../../broadcast/announcement-text.js';
+import type { BroadcastService } from '../../broadcast/service.js';
 import type { Config } from '../../config.js';
-import { redact, type Logger } from '../../logger.js';
+import type { Logger } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
 import { zaloTexts } from '../../texts/zalo.js';
 import type { DialogueState, DialogueStore } from './dialogue.js';
@@ -14,6 +20,9 @@ export type SendReply = (chatId: string, text: string) => Promise<void>;
 
 type AnnounceState = Extract<DialogueState, { step: `announce-${string}` }>;
 
+/** How many announcements "tiến độ" lists. */
+const RECENT = 5;
+
 export class StaffActions {
   constructor(
     private readonly deps: {
@@ -22,12 +31,13 @@ export class StaffActions {
       residents: ResidentService;
       broadcast: BroadcastService;
       dialogues: DialogueStore;
+      authors: AuthorProgress;
       reply: SendReply;
     },
   ) {}
 
   async announce(ref: ChatRef): Promise<void> {
-    if (!this.deps.residents.authorize(ref, 'staff', 'announce')) return this.deps.reply(ref.chatId, botTexts.notAllowed);
+    if (!this.deps.residents.authorize(ref, 'staff', AUDIT.announce)) return this.deps.reply(ref.chatId, botTexts.notAllowed);
     this.deps.dialogues.set(ref.chatId, { step: 'announce-text' });
     return this.deps.reply(ref.chatId, zaloTexts.announceAskText);
   }
@@ -39,15 +49,13 @@ export class StaffActions {
     if (replyOf(text) === 'cancel') {
       dialogues.clear(chatId);
       // A draft is normally still a draft here; if it was sent meanwhile (CLI, web), say so instead.
-      const refused = state.step === 'announce-confirm' ? problemsOf(() => broadcast.cancel(state.id)) : undefined;
-      return reply(chatId, refused ? zaloTexts.announceRefused(refused) : zaloTexts.announceCancelled);
+      const cancelled = state.step === 'announce-confirm' ? attempt(() => broadcast.cancel(state.id)) : undefined;
+      return reply(chatId, cancelled?.ok === false ? zaloTexts.announceRefused(cancelled.problems) : zaloTexts.announceCancelled);
     }
     const { topics, wards } = this.deps.config.city;
     switch (state.step) {
       case 'announce-text': {
-        const [first, ...rest] = text.trim().split('\n');
-        const title = first.trim();
-        const body = rest.join('\n').trim();
+        const { title, body } = splitTitleBody(text);
         if (!body) return reply(chatId, zaloTexts.announceNeedsBody);
         dialogues.set(chatId, { step: 'announce-topics', title, body });
         return reply(chatId, zaloTexts.announceTopics(topics.map((t) => t.label)));
@@ -68,58 +76,55 @@ export class StaffActions {
       case 'announce-confirm': {
         if (replyOf(text) !== 'send') return reply(chatId, zaloTexts.announceConfirm);
         dialogues.clear(chatId);
-        if (!this.deps.residents.authorize(ref, 'staff', 'announce.send')) return reply(chatId, botTexts.notAllowed);
-        const refused = problemsOf(() => broadcast.sendNow(state.id));
-        if (refused) return reply(chatId, zaloTexts.announceRefused(refused));
-        return reply(chatId, zaloTexts.announceSending(state.id, broadcast.progress(state.id).total));
+        // Checked again: the draft may have waited, and roles can change meanwhile.
+        if (!this.deps.residents.authorize(ref, 'staff', AUDIT.send)) return reply(chatId, botTexts.notAllowed);
+        const sent = attempt(() => broadcast.sendNow(state.id));
+        if (!sent.ok) return reply(chatId, zaloTexts.announceRefused(sent.problems));
+        await reply(chatId, zaloTexts.announceSending(state.id, broadcast.progress(state.id).total));
+        this.deps.authors.follow(state.id, { done: (_p, report) => reply(chatId, report) });
+        return;
       }
     }
   }
 
   async progress(ref: ChatRef): Promise<void> {
-    if (!this.deps.residents.authorize(ref, 'staff', 'progress')) return this.deps.reply(ref.chatId, botTexts.notAllowed);
-    const { broadcast } = this.deps;
-    const recent = broadcast.recent(5);
-    if (!recent.length) return this.deps.reply(ref.chatId, zaloTexts.progressEmpty);
-    const lines = recent.map((a) => zaloTexts.progressLine({ ...a.progress, title: a.title }));
-    return this.deps.reply(ref.chatId, [zaloTexts.progressHeader, ...lines].join('\n'));
+    if (!this.deps.residents.authorize(ref, 'staff', AUDIT.progress)) return this.deps.reply(ref.chatId, botTexts.notAllowed);
+    const recent = this.deps.broadcast.recent(RECENT);
+    const list = formatRecentAnnouncements(recent);
+    return this.deps.reply(ref.chatId, recent.some(isStoppable) ? `${list}\n\n${zaloTexts.stopHint}` : list);
+  }
+
+  /** "dừng gửi <số>": stops an announcement that is sending or scheduled. */
+  async stop(ref: ChatRef, id: number): Promise<void> {
+    if (!this.deps.residents.authorize(ref, 'staff', AUDIT.cancel)) return this.deps.reply(ref.chatId, botTexts.notAllowed);
+    const stopped = attempt(() => this.deps.broadcast.cancel(id));
+    return this.deps.reply(ref.chatId, stopped.ok ? botTexts.stopped(id) : botTexts.stopRefused(stopped.problems));
   }
 
   async refresh(ref: ChatRef): Promise<void> {
     const { residents, reply, logger } = this.deps;
-    if (!residents.authorize(ref, 'admin', 'refresh')) return reply(ref.chatId, botTexts.notAllowed);
+    if (!residents.authorize(ref, 'admin', AUDIT.refresh)) return reply(ref.chatId, botTexts.notAllowed);
     await reply(ref.chatId, botTexts.refreshStarted);
     try {
       return await reply(ref.chatId, botTexts.refreshDone(await residents.refreshKnowledge()));
     } catch (err) {
       logger.error({ err }, 'knowledge refresh from zalo failed');
-      return reply(ref.chatId, botTexts.refreshFailed(redact((err as Error).message)));
+      return reply(ref.chatId, botTexts.refreshFailed(reasonFor(err)));
     }
   }
 
   /** Stores the draft and shows it as residents will see it, with the number of recipients. */
   private async preview(ref: ChatRef, title: string, body: string, topics: string[], wards: string[]): Promise<void> {
     const { broadcast, dialogues, reply } = this.deps;
-    let id = 0;
-    const refused = problemsOf(() => (id = broadcast.create({ title, body, topics, wards, author: `zalo:${ref.userId}` }).id));
-    if (refused) {
+    const created = attempt(() => broadcast.create({ title, body, topics, wards, author: `zalo:${ref.userId}` }).id);
+    if (!created.ok) {
       dialogues.clear(ref.chatId);
-      return reply(ref.chatId, zaloTexts.announceRejected(refused));
+      return reply(ref.chatId, zaloTexts.announceRejected(created.problems));
     }
+    const id = created.value;
     const p = broadcast.preview(id);
     dialogues.set(ref.chatId, { step: 'announce-confirm', id });
     return reply(ref.chatId, `${zaloTexts.announcePreview(p.text, p.recipients, p.total)}\n\n${zaloTexts.announceConfirm}`);
-  }
-}
-
-/** Runs a broadcast action; the reasons when it refused (AnnouncementError), undefined when it went through. */
-function problemsOf(action: () => unknown): string[] | undefined {
-  try {
-    action();
-    return undefined;
-  } catch (err) {
-    if (err instanceof AnnouncementError) return err.problems;
-    throw err;
   }
 }
 

@@ -1,6 +1,7 @@
 // The offline answer: the sentences of the retrieved passages that best match the question,
 // quoted as they are and numbered by the passage they come from. No model, no network.
 import { answerTexts } from '../../texts/answers.js';
+import { splitSentences as chunkSentences } from '../chunker.js';
 import { fold } from '../normalize.js';
 import { lexicalTerms } from '../tokenize.js';
 import type { Citation, SearchHit } from '../types.js';
@@ -11,6 +12,8 @@ export interface ExtractiveQuestion {
   question: string;
   /** Terms carried over from the previous question for a follow-up; they count for less. */
   carried?: string;
+  /** Folded terms of the places the question names (placeTerms): they are not its subject. */
+  places?: ReadonlySet<string>;
 }
 
 export interface ExtractiveAnswer {
@@ -47,22 +50,16 @@ const MIN_SENTENCE_CHARS = 12;
 /** A quoted sentence longer than this is cut to its best-matching run of clauses. */
 const MAX_QUOTE_CHARS = 320;
 
-const segmenter = new Intl.Segmenter('vi', { granularity: 'sentence' });
-
-/** Sentences of a passage; "TP. Bắc Kạn" and similar short abbreviations do not end one. */
+/**
+ * Quotable sentences of a passage: the chunker's sentences (so "TP. Bắc Kạn" ends nothing here
+ * either), line by line, long ones cut into clauses at ";", fragments too short to quote left out.
+ */
 export function splitSentences(text: string): string[] {
-  const out: string[] = [];
-  for (const line of text.split(/\n+/)) {
-    let pending = '';
-    for (const { segment } of segmenter.segment(line)) {
-      pending += segment;
-      if (/(?:^|[\s(])\p{Lu}{1,3}\.\s*$/u.test(pending) || /\b(?:v\.v|tr|Tp|St|Q|P|Th|TS|ThS|PGS|GS)\.\s*$/u.test(pending)) continue;
-      out.push(...clauses(pending.trim()));
-      pending = '';
-    }
-    if (pending.trim()) out.push(...clauses(pending.trim()));
-  }
-  return out.filter((s) => s.length >= MIN_SENTENCE_CHARS);
+  return text
+    .split(/\n+/)
+    .flatMap(chunkSentences)
+    .flatMap(clauses)
+    .filter((s) => s.length >= MIN_SENTENCE_CHARS);
 }
 
 function clauses(sentence: string): string[] {
@@ -132,6 +129,9 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
     chars += c.s.text.length;
   }
 
+  const quoted = [...new Set(chosen.map(({ s }) => s.hit))].map((i) => hits[i].chunk.text);
+  if (!aboutSubject(terms, q.places ?? new Set(), quoted)) return undefined;
+
   const numberOf = new Map<number, number>();
   const citations: Citation[] = [];
   const numbers = chosen.map(({ s }) => {
@@ -147,6 +147,33 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
   const parts = chosen.map(({ s }, i) => withMarker(excerpt(s.text, terms), numbers[i] === numbers[i + 1] ? undefined : numbers[i]));
   const confidence = Math.min(1, best.coverage * (0.5 + 0.5 * hits[0].relevance));
   return { text: `${answerTexts.leadIn} ${parts.join(' ')}`, citations, confidence: Math.round(confidence * 100) / 100 };
+}
+
+/** Share of the subject's syllables (by weight: rare ones count more) that grounds an answer without any of its words. */
+const SUBJECT_SYLLABLES_SHARE = 0.5;
+
+/**
+ * Whether the quoted passages speak of the question's subject, not only of the places it names:
+ * one of its two-syllable words ("căn cước") is in them, or most of its syllables (weighted) are.
+ * A few syllables of those words are weak evidence: "công" and "dân" of "công dân" are also in
+ * "công trình" and "dân cư". A subject without two-syllable words needs one of its syllables; a
+ * question naming a place and nothing else is about that place.
+ */
+function aboutSubject(terms: readonly QueryTerm[], places: ReadonlySet<string>, passages: readonly string[]): boolean {
+  const syllables = terms.filter((t) => !t.folded.includes(' ') && !places.has(t.folded));
+  if (!syllables.length) return true;
+  const own = new Set(syllables.map((t) => t.folded));
+  // A bigram with a function word ("dân ở") or a place in it ("phường đức") is not a subject word.
+  const words = terms.filter((t) => t.folded.includes(' ') && t.folded.split(' ').every((s) => own.has(s)));
+  const found = passages.map((p) => {
+    const t = lexicalTerms(p);
+    return { exact: new Set(t.exact), folded: new Set(t.folded) };
+  });
+  const present = (t: QueryTerm) => found.some((f) => match(t, f) === 1);
+  // Scattered one-syllable words ("Chợ ... xong chưa?"): any of them will do.
+  if (!words.length) return syllables.some(present);
+  const weight = (list: QueryTerm[]) => list.reduce((sum, t) => sum + t.weight, 0);
+  return words.some(present) || weight(syllables.filter(present)) >= SUBJECT_SYLLABLES_SHARE * weight(syllables);
 }
 
 /**

@@ -21,11 +21,19 @@ const MIN_LATIN_SHARE = 0.6;
 
 const count = (text: string, re: RegExp) => text.match(re)?.length ?? 0;
 
+/**
+ * The one length rule (the engine and the HTTP API share it): characters as people count them
+ * (code points, so an emoji is one, not two UTF-16 units), without surrounding spaces.
+ */
+export function isTooLong(question: string, maxChars: number): boolean {
+  return [...question.trim()].length > maxChars;
+}
+
 export function checkInput(raw: string, maxChars: number): GuardResult {
   const text = typeof raw === 'string' ? raw : '';
   const trimmed = text.trim();
   if (!trimmed) return { ok: false, reason: 'empty' };
-  if ([...trimmed].length > maxChars) return { ok: false, reason: 'too_long' };
+  if (isTooLong(trimmed, maxChars)) return { ok: false, reason: 'too_long' };
 
   const stray = count(trimmed, BINARY);
   if (stray > MAX_STRAY_BYTES) return { ok: false, reason: 'garbage' };

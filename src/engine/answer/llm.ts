@@ -2,17 +2,24 @@
 // LlmError so the caller can fall back to the offline answer.
 import OpenAI from 'openai';
 import type { Config } from '../../config.js';
-import { registerSecret } from '../../logger.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
 }
 
+export interface CompleteOptions {
+  /** The question's deadline: when it fires the request, and any retry of it, is abandoned. */
+  signal?: AbortSignal;
+}
+
 export interface ChatLlm {
   readonly model: string;
-  /** The reply's text; rejects with LlmError on timeout, HTTP error or an empty/malformed reply. */
-  complete(messages: ChatMessage[]): Promise<string>;
+  /**
+   * The reply's text; rejects with LlmError on timeout, HTTP error or an empty/malformed reply.
+   * Without a signal the call gets LLM_TIMEOUT_MS in all, retries included.
+   */
+  complete(messages: ChatMessage[], options?: CompleteOptions): Promise<string>;
 }
 
 export class LlmError extends Error {
@@ -27,7 +34,7 @@ export class LlmError extends Error {
 }
 
 export interface OpenAiChatOptions {
-  /** Retries inside the client for 429/5xx/timeouts; kept small so a resident is not kept waiting. */
+  /** Retries inside the client for 429/5xx, within the deadline; kept small so a resident is not kept waiting. */
   maxRetries?: number;
 }
 
@@ -35,7 +42,6 @@ export interface OpenAiChatOptions {
 const KEYLESS = 'not-needed';
 
 export function createOpenAiChat(config: Config, options: OpenAiChatOptions = {}): ChatLlm {
-  registerSecret(config.env.OPENAI_API_KEY);
   const client = new OpenAI({
     apiKey: config.env.OPENAI_API_KEY ?? KEYLESS,
     baseURL: config.env.OPENAI_BASE_URL,
@@ -45,10 +51,13 @@ export function createOpenAiChat(config: Config, options: OpenAiChatOptions = {}
   const model = config.env.CHAT_MODEL;
   return {
     model,
-    async complete(messages) {
+    async complete(messages, { signal: deadline } = {}) {
+      // The client's own timeout is per attempt; the deadline bounds the whole call, so a timed-out
+      // attempt is never retried past it.
+      const signal = deadline ?? AbortSignal.timeout(config.env.LLM_TIMEOUT_MS);
       let completion: OpenAI.Chat.Completions.ChatCompletion;
       try {
-        completion = await client.chat.completions.create({ model, messages, temperature: 0 });
+        completion = await completeBefore(signal, () => client.chat.completions.create({ model, messages, temperature: 0 }, { signal }));
       } catch (err) {
         throw toLlmError(err);
       }
@@ -59,8 +68,28 @@ export function createOpenAiChat(config: Config, options: OpenAiChatOptions = {}
   };
 }
 
+const timeUp = () => new LlmError('the model did not answer in time', 'timeout');
+
+/**
+ * The call's result, or a timeout LlmError as soon as the deadline passes: the client waits out its
+ * retry back-off without looking at the signal, the resident should not.
+ */
+function completeBefore<T>(deadline: AbortSignal, call: () => Promise<T>): Promise<T> {
+  if (deadline.aborted) return Promise.reject(timeUp());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(timeUp());
+    deadline.addEventListener('abort', onAbort, { once: true });
+    call()
+      .then(resolve, reject)
+      .finally(() => deadline.removeEventListener('abort', onAbort));
+  });
+}
+
 function toLlmError(err: unknown): LlmError {
-  if (err instanceof OpenAI.APIConnectionTimeoutError) return new LlmError('the model did not answer in time', 'timeout', { cause: err });
+  if (err instanceof LlmError) return err;
+  // Our deadline is the only abort there is.
+  if (err instanceof OpenAI.APIConnectionTimeoutError || err instanceof OpenAI.APIUserAbortError)
+    return new LlmError('the model did not answer in time', 'timeout', { cause: err });
   if (err instanceof OpenAI.RateLimitError) return new LlmError('the model endpoint is rate limiting', 'rate_limit', { cause: err });
   if (err instanceof OpenAI.APIError && err.status !== undefined)
     return new LlmError(`the model endpoint answered HTTP ${err.status}`, 'http', { cause: err });

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ChatPromptTemplate, PromptTemplate } from '@langchain/core/prompts';
+import { answerTexts } from '../../texts/answers.js';
 import type { Chunk, Turn } from '../types.js';
 import type { ChatMessage } from './llm.js';
 
@@ -43,18 +44,20 @@ export function asData(text: string): string {
 
 const HISTORY_TURN_CHARS = 500;
 
+const labels = answerTexts.prompt;
+
 export function formatHistory(history: readonly Turn[]): string {
-  if (!history.length) return '(chưa có)';
+  if (!history.length) return labels.noHistory;
   return history
     // Earlier answers' [n] point to earlier passages; left in, the model could copy them.
-    .map((t) => `${t.role === 'user' ? 'Người dân' : 'Trợ lý'}: ${asData(t.text.replace(/\s*\[\d+\]/g, '').slice(0, HISTORY_TURN_CHARS))}`)
+    .map((t) => `${t.role === 'user' ? labels.resident : labels.assistant}: ${asData(t.text.replace(/\s*\[\d+\]/g, '').slice(0, HISTORY_TURN_CHARS))}`)
     .join('\n');
 }
 
 export function formatPassages(passages: readonly Chunk[]): string {
   return passages
     .map((c, i) => {
-      const source = [c.title, c.number, c.section.join(' › '), c.page !== undefined ? `trang ${c.page}` : '']
+      const source = [c.title, c.number, c.section.join(' › '), c.page !== undefined ? labels.page(c.page) : '']
         .filter(Boolean)
         .join(' · ');
       return `[${i + 1}] (${asData(source)})\n${asData(c.text)}`;

@@ -63,6 +63,7 @@ export async function parseDocumentFile(relPath: string, bytes: Uint8Array): Pro
     issued: explicit.issued ?? guessed.issued,
     issuer: explicit.issuer,
     sourceUrl: explicit.sourceUrl,
+    source: explicit.source,
     expires: explicit.expires,
   };
   for (const key of Object.keys(meta) as (keyof DocumentMeta)[]) if (meta[key] === undefined) delete meta[key];

@@ -43,11 +43,16 @@ export function metaFromRecord(data: Record<string, unknown>): MetaFields {
   if (issued) meta.issued = issued;
   const issuer = text(data, 'issuer');
   if (issuer) meta.issuer = issuer;
-  const source = text(data, 'source_url') ?? text(data, 'source') ?? text(data, 'url');
-  if (source) {
-    if (!isHttpUrl(source)) throw new DocumentParseError(reasons.badUrl(source));
-    meta.sourceUrl = source;
+  const address = text(data, 'source_url') ?? text(data, 'url');
+  if (address) {
+    if (!isHttpUrl(address)) throw new DocumentParseError(reasons.badUrl(address));
+    meta.sourceUrl = address;
   }
+  // `source` is either the address or, when the address is unknown, where the text came from in
+  // words ("Bài viết của tác giả ..., nguồn chưa rõ").
+  const source = text(data, 'source');
+  if (source && isHttpUrl(source)) meta.sourceUrl ??= source;
+  else if (source) meta.source = source;
   const expires = date(data, 'expires');
   if (expires) meta.expires = expires;
   return meta;

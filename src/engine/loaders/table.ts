@@ -44,7 +44,7 @@ export function loadCsv(bytes: Uint8Array): LoadedDocument {
   } catch (err) {
     if (err instanceof CsvError) {
       const line = typeof err.lines === 'number' ? err.lines + skip : undefined;
-      throw new DocumentParseError(reasons.csvError(line, CSV_PROBLEMS[err.code] ?? err.message));
+      throw new DocumentParseError(reasons.csvError(line, reasons.csvProblems[err.code] ?? err.message));
     }
     throw err;
   }
@@ -52,12 +52,6 @@ export function loadCsv(bytes: Uint8Array): LoadedDocument {
   if (!header || !data.length) throw new DocumentParseError(reasons.tableNoRows);
   return { meta, blocks: data.map((row) => record(header.map((h, i) => [h, row[i] ?? '']))) };
 }
-
-const CSV_PROBLEMS: Partial<Record<string, string>> = {
-  CSV_QUOTE_NOT_CLOSED: 'dấu ngoặc kép mở nhưng không đóng',
-  CSV_INVALID_CLOSING_QUOTE: 'sau dấu ngoặc kép đóng phải là dấu phân cách',
-  INVALID_OPENING_QUOTE: 'dấu ngoặc kép nằm giữa ô',
-};
 
 // Vietnamese spreadsheets are often exported with ";" (comma is the decimal separator).
 function guessDelimiter(headerLine: string): string {

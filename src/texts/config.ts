@@ -1,0 +1,19 @@
+// What the configuration check says to the administrator starting the service or a command:
+// one line per bad variable, naming it and what is expected.
+
+export const configTexts = {
+  header: 'Cấu hình không hợp lệ:',
+  /** The problem of a variable zod could not name (the whole environment). */
+  environment: '(môi trường)',
+  currentValue: (value: string) => ` (đang là "${value}")`,
+  badUrl: 'phải là một URL đầy đủ, ví dụ https://example.org',
+  telegramSecretRequired: 'TELEGRAM_WEBHOOK_SECRET: bắt buộc khi đặt TELEGRAM_WEBHOOK_URL (chuỗi bí mật 1–256 ký tự A-Z a-z 0-9 _ -)',
+  telegramSecretFormat: 'TELEGRAM_WEBHOOK_SECRET: chỉ gồm A-Z a-z 0-9 _ - và dài 1–256 ký tự',
+  zaloSecretRequired: 'ZALO_WEBHOOK_SECRET: bắt buộc khi đặt ZALO_WEBHOOK_URL (chuỗi bí mật 8–256 ký tự)',
+  zaloSecretLength: 'ZALO_WEBHOOK_SECRET: phải dài 8–256 ký tự',
+  openAiEmbeddingsNeedEndpoint: 'EMBEDDING_PROVIDER: "openai" cần OPENAI_API_KEY hoặc OPENAI_BASE_URL',
+  overlapTooLarge: 'CHUNK_OVERLAP_CHARS: phải nhỏ hơn CHUNK_TARGET_CHARS',
+  topicsFormat: 'CITY_TOPICS: mỗi chủ đề có dạng "ma-chu-de=Tên hiển thị", mã chỉ gồm a-z 0-9 -',
+  trustProxy: (bad: string) =>
+    `TRUST_PROXY: "${bad}" không hợp lệ; dùng false, true, số lớp proxy (ví dụ 1) hoặc danh sách địa chỉ IP/CIDR của proxy cách nhau bởi dấu phẩy (ví dụ 10.0.0.1,192.168.0.0/16)`,
+} as const;
