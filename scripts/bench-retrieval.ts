@@ -1,6 +1,7 @@
 // Retrieval benchmark: ingest throughput and peak memory of the real ingest (read and parse the
 // documents, chunk, embed with the local embedder, build and write the index), index load time,
-// search latency and serving memory, on synthetic Vietnamese-like corpora of 10,000 and 100,000
+// search latency and serving memory, and a hot refresh (one document changed while the index is
+// served: old and new index held at once), on synthetic Vietnamese-like corpora of 10,000 and 100,000
 // chunks. Each phase runs in its own child process so that peak RSS is that phase's alone: the
 // corpus is generated and written as documents first, so the ingest process holds only what
 // ingest itself needs.
@@ -14,7 +15,10 @@ import { loadConfig } from '../src/config.js';
 import { LocalEmbeddings } from '../src/engine/embeddings/local.js';
 import { openIndex } from '../src/engine/index-store.js';
 import { ingest } from '../src/engine/ingest.js';
+import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import { fold, normalizeText } from '../src/engine/normalize.js';
+import { createLogger } from '../src/logger.js';
+import { percentile } from '../src/engine/stats.js';
 import { syllables } from '../src/engine/tokenize.js';
 import { HNSW_EF_CONSTRUCTION, HNSW_M } from '../src/engine/vector-index.js';
 
@@ -117,10 +121,6 @@ export async function writeSyntheticDocuments(count: number, dir: string): Promi
   if (articles.length) await flush();
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
 
 /** The configuration of the benchmark deployment rooted at `root` (documents, data, index). */
@@ -208,6 +208,36 @@ export async function benchSearch(root: string): Promise<SearchResult> {
   };
 }
 
+export interface ReloadResult {
+  /** Peak while serving the index, before the refresh. */
+  servingPeakRssMb: number;
+  /** Incremental ingest of one changed document and loading the new index beside the old one. */
+  refreshSeconds: number;
+  embedded: number;
+  peakRssMb: number;
+}
+
+/**
+ * Phase 3 (own process): a hot refresh as the service does it (KnowledgeBase.refresh): the index
+ * is being served, one document changes, the incremental ingest runs and the new index is loaded
+ * while the old one is still held (questions in flight keep it).
+ */
+export async function benchReload(root: string): Promise<ReloadResult> {
+  const config = benchConfig(root);
+  const kb = await KnowledgeBase.open(config, createLogger({ level: 'silent' }), { buildIfMissing: false });
+  await kb.ask('Nghị quyết tổng hợp số 0 quy định gì?');
+  const servingPeakRssMb = maxRssMb();
+  const before = kb.status().chunks;
+  const changed = path.join(config.paths.knowledge, 'nhom-0', 'nghi-quyet-0.md');
+  await fs.appendFile(changed, '\nĐiều 99. Sửa đổi\n\nNghị quyết này được sửa đổi, bổ sung một điều khoản mới về đô thị.\n');
+  const started = performance.now();
+  const summary = await kb.refresh();
+  const refreshSeconds = (performance.now() - started) / 1000;
+  if (!summary.swapped || kb.status().chunks <= before) throw new Error('bench reload: the refresh did not swap in the change');
+  await kb.close();
+  return { servingPeakRssMb, refreshSeconds, embedded: summary.embedded, peakRssMb: maxRssMb() };
+}
+
 const run = promisify(execFile);
 const SELF = fileURLToPath(import.meta.url);
 
@@ -220,6 +250,7 @@ export interface RetrievalBenchRow {
   chunks: number;
   ingest: IngestResult;
   search: SearchResult;
+  reload: ReloadResult;
 }
 
 /** Runs the phases for each size and prints a table; returns the figures. */
@@ -231,7 +262,8 @@ export async function runRetrievalBench(sizes = [10_000, 100_000]): Promise<Retr
       await inChild(['generate', String(size), root]);
       const ingest = await inChild<IngestResult>(['ingest', root]);
       const search = await inChild<SearchResult>(['search', root]);
-      rows.push({ chunks: ingest.chunks, ingest, search });
+      const reload = await inChild<ReloadResult>(['reload', root]);
+      rows.push({ chunks: ingest.chunks, ingest, search, reload });
       console.error(`  ${size} chunks done`);
     } finally {
       await fs.rm(root, { recursive: true, force: true });
@@ -253,12 +285,14 @@ export async function runRetrievalBench(sizes = [10_000, 100_000]): Promise<Retr
       'search p95 ms': f(r.search.p95Ms, 2),
       'self R@5': f(r.search.selfRecallAt5, 3),
       'serve peak RSS MB': f(r.search.peakRssMb, 0),
+      'refresh s': f(r.reload.refreshSeconds),
+      'refresh peak RSS MB': f(r.reload.peakRssMb, 0),
     })),
   );
   return rows;
 }
 
-// Child-process entry: `generate COUNT ROOT`, `ingest ROOT` or `search ROOT`, one JSON line on
+// Child-process entry: `generate COUNT ROOT`, `ingest ROOT`, `search ROOT` or `reload ROOT`, one JSON line on
 // stdout; with no phase, or sizes ("100000" or "10000,100000"), the whole benchmark.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [phase, a, b] = process.argv.slice(2);
@@ -267,5 +301,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     console.log('{}');
   } else if (phase === 'ingest') console.log(JSON.stringify(await benchIngest(a)));
   else if (phase === 'search') console.log(JSON.stringify(await benchSearch(a)));
+  else if (phase === 'reload') console.log(JSON.stringify(await benchReload(a)));
   else await runRetrievalBench(phase ? phase.split(',').map(Number) : undefined);
 }

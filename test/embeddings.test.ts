@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { createEmbeddings, LocalEmbeddings } from '../src/engine/embeddings/index.js';
 import { EmbeddingDimensionError, OpenAIEmbeddingProvider } from '../src/engine/embeddings/openai.js';
+import { startFakeOpenAi, type FakeOpenAi } from './fakes/openai-server.js';
 
 const cosine = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
 
@@ -101,13 +102,22 @@ describe('OpenAIEmbeddingProvider against a fake OpenAI-compatible server', () =
     expect(vectors[0]).toHaveLength(8);
   });
 
-  it('retries after a server error', async () => {
+  it('retries document batches after a server error', async () => {
     requests.length = 0;
     failNext = 1;
-    const v = await provider().embedQuery('đô thị');
+    const [v] = await provider().embedDocuments(['đô thị']);
     expect(v[0]).toBe(6);
     expect(failNext).toBe(0);
     expect(requests).toHaveLength(1);
+  });
+
+  it('does not retry a question: the search falls back to lexical instead', async () => {
+    requests.length = 0;
+    failNext = 1;
+    await expect(provider().embedQuery('đô thị')).rejects.toThrow();
+    expect(failNext).toBe(0);
+    expect(requests).toHaveLength(0);
+    expect((await provider().embedQuery('đô thị'))[0]).toBe(6);
   });
 
   it('refuses vectors of another dimension with a clear message', async () => {
@@ -118,5 +128,43 @@ describe('OpenAIEmbeddingProvider against a fake OpenAI-compatible server', () =
     } finally {
       wrongDimension = false;
     }
+  });
+});
+
+describe('the dimensions parameter', () => {
+  let fake: FakeOpenAi;
+  beforeAll(async () => {
+    fake = await startFakeOpenAi();
+  });
+  afterAll(() => fake.close());
+  const lastBody = () => fake.requests.at(-1)!.body as Record<string, unknown>;
+
+  it('is sent to text-embedding-3 models, which return the length asked for', async () => {
+    const e = createEmbeddings(loadConfig({ EMBEDDING_PROVIDER: 'openai', OPENAI_BASE_URL: fake.url, EMBEDDING_DIMENSIONS: '32' }));
+    expect(e.dimensions).toBe(32);
+    const [v] = await e.embedVectors(['đô thị văn minh']);
+    expect(lastBody().dimensions).toBe(32);
+    expect(v).toHaveLength(32);
+  });
+
+  it('is not sent to other models: their length comes from the first response', async () => {
+    const e = createEmbeddings(
+      loadConfig({ EMBEDDING_PROVIDER: 'openai', OPENAI_BASE_URL: fake.url, EMBEDDING_MODEL: 'nomic-embed-text', EMBEDDING_DIMENSIONS: '32' }),
+    );
+    expect(e.dimensions).toBeUndefined();
+    expect(await e.resolveDimensions()).toBe(64); // the fake server's own length
+    expect(lastBody()).not.toHaveProperty('dimensions');
+    expect(e.dimensions).toBe(64);
+    expect(await e.embedVectors(['a', 'b'])).toHaveLength(2);
+  });
+
+  it('takes the length an index built by the same model recorded, without asking', async () => {
+    const e = new OpenAIEmbeddingProvider({ model: 'bge-m3', dimensions: 32, baseURL: fake.url, timeoutMs: 5000 });
+    const asked = fake.requests.length;
+    expect(await e.resolveDimensions({ id: 'openai:bge-m3', dimensions: 64 })).toBe(64);
+    expect(fake.requests.length).toBe(asked);
+    const other = new OpenAIEmbeddingProvider({ model: 'bge-m3', dimensions: 32, baseURL: fake.url, timeoutMs: 5000 });
+    await other.resolveDimensions({ id: 'openai:bge-m3', dimensions: 48 }); // a model changed under the same name
+    await expect(other.embedQuery('đô thị')).rejects.toThrow(EmbeddingDimensionError);
   });
 });

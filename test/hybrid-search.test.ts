@@ -1,9 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { createEmbeddings } from '../src/engine/embeddings/index.js';
+import { openIndex, readIndexMeta } from '../src/engine/index-store.js';
+import { ingest } from '../src/engine/ingest.js';
 import { LocalEmbeddings } from '../src/engine/embeddings/local.js';
 import { fuseScores, HybridSearcher, relevanceOf, vectorWeightFor } from '../src/engine/hybrid-search.js';
 import { LexicalIndex } from '../src/engine/lexical-index.js';
 import type { Chunk } from '../src/engine/types.js';
 import { VectorIndex } from '../src/engine/vector-index.js';
+import { startFakeOpenAi, type FakeOpenAi } from './fakes/openai-server.js';
+import { captureLogs } from './helpers/test-env.js';
 
 describe('fuseScores', () => {
   const lexical = [
@@ -52,6 +63,11 @@ describe('relevanceOf', () => {
     expect(relevanceOf(0.6, 0.3)).toBeGreaterThan(relevanceOf(0.3, 0.3));
     expect(relevanceOf(0.3, 0.6)).toBeGreaterThan(relevanceOf(0.3, 0.3));
   });
+
+  it('is the coverage alone when there is no similarity (lexical-only search)', () => {
+    expect(relevanceOf(0.3)).toBe(0.3);
+    expect(relevanceOf(1.2)).toBe(1);
+  });
 });
 
 describe('HybridSearcher', () => {
@@ -91,4 +107,85 @@ describe('HybridSearcher', () => {
     for (let i = 1; i < hits.length; i++) expect(hits[i - 1].score).toBeGreaterThanOrEqual(hits[i].score);
     expect(await searcher.search('', 3)).toEqual([]);
   });
+});
+
+describe('search over an index embedded by an OpenAI-compatible server', () => {
+  let fake: FakeOpenAi;
+  let root: string;
+  /** Servers that fail every embeddings request: with a 500, or by never answering. */
+  const broken: http.Server[] = [];
+  let brokenRequests = 0;
+
+  const configFor = (baseURL: string) =>
+    loadConfig(
+      {
+        DATA_DIR: path.join(root, 'data'),
+        EMBEDDING_PROVIDER: 'openai',
+        OPENAI_BASE_URL: baseURL,
+        // Takes no `dimensions` parameter: the index records the server's own length.
+        EMBEDDING_MODEL: 'nomic-embed-text',
+        EMBEDDING_DIMENSIONS: '32',
+        LLM_TIMEOUT_MS: '500',
+      },
+      root,
+    );
+
+  async function brokenServer(respond: boolean): Promise<string> {
+    const server = http.createServer((req, res) => {
+      brokenRequests++;
+      if (respond) res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"down"}}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    broken.push(server);
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  }
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi();
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'civicbot-hybrid-'));
+    await fs.mkdir(path.join(root, 'knowledge'));
+    await fs.writeFile(path.join(root, 'knowledge', 'cau.md'), '# Công trình\n\nCầu Đội Kỳ đã được xây dựng và hoàn thiện.');
+    await fs.writeFile(path.join(root, 'knowledge', 'cho.md'), '# Chợ phiên\n\nChợ phiên nông sản họp vào sáng thứ Bảy hằng tuần.');
+    const config = configFor(fake.url);
+    await ingest({ sourceDir: path.join(root, 'knowledge'), indexDir: config.paths.index, config, embeddings: createEmbeddings(config) });
+  });
+  afterAll(async () => {
+    await fake.close();
+    for (const server of broken) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    await fs.rm(root, { recursive: true, force: true });
+  });
+
+  it('records the length the model chose and uses it to search', async () => {
+    const config = configFor(fake.url);
+    expect((await readIndexMeta(config.paths.index))?.embedding).toEqual({ id: 'openai:nomic-embed-text', dimensions: 64 });
+    const index = await openIndex(config.paths.index, createEmbeddings(config));
+    const [hit] = await index.search('Cầu Đội Kỳ đã xong chưa?', 3);
+    expect(hit.chunk.docId).toBe('cau');
+    expect(hit.vectorRank).toBeDefined();
+  });
+
+  for (const [failure, respond] of [
+    ['answers 500', true],
+    ['never answers', false],
+  ] as const) {
+    it(`searches lexical-only when the server ${failure}, and stops asking it for a while`, async () => {
+      const config = configFor(await brokenServer(respond));
+      const logs = captureLogs();
+      const index = await openIndex(config.paths.index, createEmbeddings(config), { logger: logs.logger });
+      brokenRequests = 0;
+      const [hit] = await index.search('Chợ phiên họp hôm nào?', 3);
+      expect(hit.chunk.docId).toBe('cho');
+      expect(hit.vectorRank).toBeUndefined();
+      expect(hit.relevance).toBeGreaterThan(config.env.RELEVANCE_FLOOR);
+      expect(brokenRequests).toBe(1); // no retries
+      expect(logs.text()).toContain('searching lexical-only');
+
+      const [again] = await index.search('Cầu Đội Kỳ', 3);
+      expect(again.chunk.docId).toBe('cau');
+      expect(brokenRequests).toBe(1);
+    });
+  }
 });

@@ -49,6 +49,25 @@ describe('index store', () => {
 
   afterAll(() => fs.rm(root, { recursive: true, force: true }));
 
+  it('opens through a symlink to a version, reading every file from the version it resolved', async () => {
+    const link = path.join(root, 'current');
+    await fs.symlink('index', link);
+    const index = await openIndex(link, embeddings);
+    expect(index.chunks).toEqual(chunks);
+    expect((await readIndexFiles(link))?.dir).toBe(await fs.realpath(dir()));
+    await fs.symlink('nowhere', path.join(root, 'dangling'));
+    await expect(openIndex(path.join(root, 'dangling'), embeddings)).rejects.toThrow(IndexMissingError);
+  });
+
+  it('shares the unchanged chunks of the index being served', async () => {
+    const served = chunks.map((c, i) => (i === 1 ? { ...c, title: 'Tiêu đề cũ' } : { ...c }));
+    const index = await openIndex(dir(), embeddings, { reuseChunks: served });
+    expect(index.chunks).toEqual(chunks);
+    expect(index.chunks[0]).toBe(served[0]);
+    expect(index.chunks[1]).not.toBe(served[1]);
+    expect((await readIndexFiles(dir(), served))?.chunks[2]).toBe(served[2]);
+  });
+
   it('reads back the meta and chunks it wrote', async () => {
     const files = await readIndexFiles(dir());
     expect(files?.chunks).toEqual(chunks);

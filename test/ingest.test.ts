@@ -153,32 +153,77 @@ describe('ingest', () => {
     expect(summary.chunks).toBeGreaterThan(first.chunks);
   });
 
-  it('leaves the old index intact when the run dies between build and swap, and cleans up next time', async () => {
+  it('swaps versions with one rename of the index symlink, keeping the version before for readers', async () => {
     await seed();
     const embeddings = new LocalEmbeddings(64);
+    const data = path.dirname(indexDir);
+    const versions = async () => (await fs.readdir(data)).filter((n) => n.startsWith('index.')).sort();
     await run(embeddings);
-    const before = await readIndexFiles(indexDir);
-    await write('lich-tiep-dan.txt', 'Lịch tiếp dân\n\nĐổi sang thứ Hai.');
-    await expect(run(embeddings, { beforeSwap: () => Promise.reject(new Error('mất điện')) })).rejects.toThrow('mất điện');
-    expect(await readIndexFiles(indexDir)).toEqual(before);
-    expect((await fs.readdir(path.dirname(indexDir))).filter((n) => n.startsWith('index.'))).toEqual([]);
+    const first = await fs.readlink(indexDir);
+    expect(await versions()).toEqual([first]);
+    expect(first).toMatch(/^index\.v-\d+-\d+$/); // relative: the data folder can be moved
 
-    // Leftovers of a run that died for real (its pid is gone) are removed by the next run.
-    await fs.mkdir(`${indexDir}.tmp-999999999-1`);
-    const summary = await run(embeddings);
-    expect(summary).toMatchObject({ changed: 1, swapped: true });
-    expect(await fs.readdir(path.dirname(indexDir))).not.toContain('index.tmp-999999999-1');
+    await write('lich-tiep-dan.txt', 'Lịch tiếp dân\n\nĐổi sang thứ Hai.');
+    await run(embeddings);
+    const second = await fs.readlink(indexDir);
+    expect(await versions()).toEqual([first, second].sort());
+
+    await write('lich-tiep-dan.txt', 'Lịch tiếp dân\n\nĐổi sang thứ Ba.');
+    await run(embeddings);
+    const third = await fs.readlink(indexDir);
+    expect(await versions()).toEqual([second, third].sort());
+    expect((await readIndexFiles(indexDir))?.chunks.some((c) => c.text.includes('thứ Ba'))).toBe(true);
   });
 
-  it('restores the old index when a run died after moving it aside', async () => {
+  it('removes a build that failed before the swap; the old index stays in place', async () => {
     await seed();
     const embeddings = new LocalEmbeddings(64);
     await run(embeddings);
     const before = await readIndexFiles(indexDir);
-    await fs.rename(indexDir, `${indexDir}.old-999999999-1`);
+    const listing = await fs.readdir(path.dirname(indexDir));
+    await write('lich-tiep-dan.txt', 'Lịch tiếp dân\n\nĐổi sang thứ Hai.');
+    await expect(run(embeddings, { beforeSwap: () => Promise.reject(new Error('hết chỗ trên đĩa')) })).rejects.toThrow('hết chỗ trên đĩa');
+    expect(await readIndexFiles(indexDir)).toEqual(before);
+    expect(await fs.readdir(path.dirname(indexDir))).toEqual(listing);
+
+    // Leftovers of runs that died (temporary builds of the layout before versions, links) go.
+    await fs.mkdir(`${indexDir}.tmp-999999999-1`);
+    await fs.symlink('nowhere', `${indexDir}.link-999999999-2`);
+    const summary = await run(embeddings);
+    expect(summary).toMatchObject({ changed: 1, swapped: true });
+    expect((await fs.readdir(path.dirname(indexDir))).filter((n) => /\.(tmp|link)-/.test(n))).toEqual([]);
+  });
+
+  it('moves an index of the layout before versions (a plain directory) to a version', async () => {
+    await seed();
+    const embeddings = new LocalEmbeddings(64);
+    await run(embeddings);
+    // Make it a plain directory, as the previous releases left it.
+    const target = path.join(path.dirname(indexDir), await fs.readlink(indexDir));
+    await fs.rm(indexDir);
+    await fs.rename(target, indexDir);
+    const before = await readIndexFiles(indexDir);
+
+    expect(await run(embeddings)).toMatchObject({ unchanged: 3, swapped: false });
+    await write('moi.md', '# Tin mới\n\nPhường A tổ chức ngày hội.');
+    expect(await run(embeddings)).toMatchObject({ added: 1, swapped: true });
+    expect((await fs.lstat(indexDir)).isSymbolicLink()).toBe(true);
+    const after = await readIndexFiles(indexDir);
+    expect(after?.chunks.filter((c) => c.docId !== 'moi')).toEqual(before?.chunks);
+    expect((await fs.readdir(path.dirname(indexDir))).filter((n) => n.startsWith('index.old-'))).toEqual([]);
+  });
+
+  it('puts back a plain-directory index that a run moved aside before dying', async () => {
+    await seed();
+    const embeddings = new LocalEmbeddings(64);
+    await run(embeddings);
+    const before = await readIndexFiles(indexDir);
+    const target = path.join(path.dirname(indexDir), await fs.readlink(indexDir));
+    await fs.rm(indexDir);
+    await fs.rename(target, `${indexDir}.old-999999999-1`);
     const summary = await run(embeddings);
     expect(summary).toMatchObject({ unchanged: 3, swapped: false });
-    expect(await readIndexFiles(indexDir)).toEqual(before);
+    expect((await readIndexFiles(indexDir))?.chunks).toEqual(before?.chunks);
   });
 
   it('leaves out expired documents and drops them once they expire', async () => {
@@ -229,5 +274,21 @@ describe('EmbeddingCache', () => {
     const compacted = await EmbeddingCache.open(dataDir, embedder);
     expect(compacted.size).toBe(1);
     expect(Array.from(compacted.get(embeddingKey('a'))!)).toEqual([1, 2, 3]);
+  });
+
+  it('compacts records written twice (by ingests that once ran at the same time)', async () => {
+    const dataDir = path.join(tmp, 'data');
+    const cache = await EmbeddingCache.open(dataDir, embedder);
+    const entries = Array.from({ length: 600 }, (_, i) => [embeddingKey(`x${i}`), vec(i, 1, 2)] as [string, Float32Array]);
+    await cache.add(entries);
+    await cache.add(entries);
+    const [dir] = await fs.readdir(path.join(dataDir, 'embedding-cache'));
+    const file = path.join(dataDir, 'embedding-cache', dir, 'vectors.bin');
+    const record = 32 + 3 * 4;
+    expect((await fs.stat(file)).size).toBe(1200 * record);
+    const reopened = await EmbeddingCache.open(dataDir, embedder);
+    expect(reopened.size).toBe(600);
+    await reopened.compact(new Set(entries.slice(0, 50).map(([key]) => key)));
+    expect((await fs.stat(file)).size).toBe(50 * record);
   });
 });

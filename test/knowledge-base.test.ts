@@ -11,6 +11,7 @@ import { DocumentParseError } from '../src/engine/loaders/index.js';
 import { createLogger } from '../src/logger.js';
 import { answerTexts } from '../src/texts/answers.js';
 import { startFakeOpenAi } from './fakes/openai-server.js';
+import { captureLogs } from './helpers/test-env.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const logger = createLogger({ level: 'silent' });
@@ -124,6 +125,19 @@ describe('KnowledgeBase', () => {
     expect(kb.status().documents).toBe(4);
   });
 
+  it('does not save a file whose content is already in the knowledge folder under another name', async () => {
+    const before = await fs.readdir(config.paths.knowledge);
+    const builtAt = kb.status().builtAt;
+    const summary = await kb.addDocument('ban-sao cong trinh.md', Buffer.from(BRIDGE));
+    expect(summary).toMatchObject({ added: 0, changed: 0, removed: 0, unchanged: 4, swapped: false, duplicateOf: 'cong-trinh.md' });
+    expect(summary.savedAs).toBeUndefined();
+    expect(await fs.readdir(config.paths.knowledge)).toEqual(before);
+    expect(kb.status().builtAt).toBe(builtAt);
+    expect((await kb.addDocument('khac.md', Buffer.from(MARKET.replace('mật ong', 'măng khô'))))).toMatchObject({ added: 1, savedAs: 'khac.md' });
+    await fs.rm(path.join(config.paths.knowledge, 'khac.md'));
+    await kb.refresh();
+  });
+
   it('makes safe file names', () => {
     expect(safeFileName('../../etc/passwd.md')).toBe('passwd.md');
     expect(safeFileName('C:\\tai lieu\\NQ 07/2021.PDF'.replace('/', '_'))).toBe('NQ 07_2021.pdf');
@@ -175,7 +189,12 @@ describe('KnowledgeBase without an index', () => {
   it('is not ready and answers politely instead of failing', async () => {
     const { dir, config } = await makeWorkspace({});
     dirs.push(dir);
-    const kb = await KnowledgeBase.open(config, logger, { buildIfMissing: false });
+    const logs = captureLogs('info');
+    const kb = await KnowledgeBase.open(config, logs.logger, { buildIfMissing: false });
+    // The service builds the index right after: no warning asking the admin to run an ingest.
+    expect(logs.lines().filter((l) => Number(l.level) >= 40)).toEqual([]);
+    expect(logs.text()).toContain('it is built from the knowledge folder next');
+    expect(logs.text()).not.toContain('npm run ingest');
     expect(kb.status()).toMatchObject({ ready: false, chunks: 0, documents: 0 });
     expect(kb.documents()).toEqual([]);
     const a = await kb.ask('Cầu Đội Kỳ đã xây xong chưa?');

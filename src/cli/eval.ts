@@ -1,6 +1,7 @@
 // Retrieval evaluation: Recall@1/5/10, MRR@10, refusals of unanswerable questions and latency,
-// over a question set (see ../shared/eval/README.md), against a throwaway index of a corpus,
-// of a source folder, or against the knowledge index built by `npm run ingest`.
+// over a question set (see ../shared/eval/README.md), against a throwaway index of a corpus or
+// of a source folder, or else against the knowledge index (brought up to date with knowledge/
+// first, as `npm run ingest` would).
 //   npm run eval -- --questions FILE.jsonl [--corpus CORPUS.jsonl | --source DIR] [--json]
 //                   [--strip-diacritics] [--out-of-domain]
 import 'dotenv/config';
@@ -10,11 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfigOrReport } from '../config.js';
+import { loadConfigOrReport, type Config } from '../config.js';
+import { createAsk } from '../engine/ask.js';
 import { createEmbeddings, type EmbeddingProvider } from '../engine/embeddings/index.js';
 import { openIndex, searchableText, writeIndex, type SearchIndex } from '../engine/index-store.js';
 import { ingest } from '../engine/ingest.js';
-import { normalizeText, normalizeVietnamese } from '../engine/normalize.js';
+import { fold, normalizeText, normalizeVietnamese } from '../engine/normalize.js';
+import { percentile } from '../engine/stats.js';
 import type { Chunk } from '../engine/types.js';
 
 export interface EvalQuestion {
@@ -32,17 +35,19 @@ export interface EvalReport {
   recallAt5: number;
   recallAt10: number;
   mrrAt10: number;
-  /** Share of unanswerable questions whose best hit falls below the relevance floor. */
+  /** Share of unanswerable questions that ask() (offline) refuses: status not_found or refused. */
   refusedUnanswerable: number | null;
-  /** Share of answerable questions wrongly refused (best hit below the floor). */
+  /** Same, judged only by the best hit falling below the relevance floor. */
+  refusedUnanswerableByFloor: number | null;
+  /** Share of answerable questions that ask() wrongly refuses. */
   refusedAnswerable: number;
+  /** Same, judged only by the relevance floor. */
+  refusedAnswerableByFloor: number;
   relevanceFloor: number;
+  /** Retrieval alone (one search of 30 passages). */
   latencyMs: { p50: number; p95: number };
-}
-
-/** Removes tone and vowel marks but keeps letter case: what a bare keyboard produces. */
-export function stripDiacritics(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').normalize('NFC');
+  /** The whole offline ask(): search, floor, scope check, extractive answer. */
+  askLatencyMs: { p50: number; p95: number };
 }
 
 async function readJsonl<T>(file: string): Promise<T[]> {
@@ -51,11 +56,6 @@ async function readJsonl<T>(file: string): Promise<T[]> {
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as T);
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
 /** One chunk per corpus document: Recall is counted per document id anyway. */
@@ -82,9 +82,9 @@ export async function buildIndex(dir: string, chunks: Chunk[], embeddings: Embed
     vectors.push(...(await embeddings.embedVectors(chunks.slice(i, i + 256).map(searchableText))));
   }
   const documents = chunks.map((c) => ({ id: c.docId, title: c.title, kind: c.kind, chunks: 1 }));
-  await writeIndex(dir, chunks, vectors, { embedding: { id: embeddings.id, dimensions: embeddings.dimensions }, documents });
+  const dimensions = await embeddings.resolveDimensions();
+  await writeIndex(dir, chunks, vectors, { embedding: { id: embeddings.id, dimensions }, documents });
 }
-
 
 function isRelevant(q: EvalQuestion, chunk: Chunk): boolean {
   if (q.relevant_docs) return q.relevant_docs.includes(chunk.docId);
@@ -92,25 +92,40 @@ function isRelevant(q: EvalQuestion, chunk: Chunk): boolean {
   return (q.relevant_text ?? []).some((quote) => text.includes(normalizeVietnamese(quote).toLowerCase()));
 }
 
+/**
+ * Runs every question against `index`: ranks for the recall figures, and the offline ask() over
+ * the same index for refusals, as a resident would get them.
+ */
 export async function evaluate(
   index: SearchIndex,
   questions: EvalQuestion[],
-  options: { relevanceFloor: number; stripDiacritics?: boolean },
+  options: { config: Config; stripDiacritics?: boolean },
 ): Promise<EvalReport> {
+  const floor = options.config.env.RELEVANCE_FLOOR;
+  const ask = createAsk({ retrieve: (q, k) => index.search(q, k), config: options.config });
   const latencies: number[] = [];
-  let r1 = 0, r5 = 0, r10 = 0, mrr = 0, answerable = 0, refusedUnanswerable = 0, refusedAnswerable = 0;
+  const askLatencies: number[] = [];
+  let r1 = 0, r5 = 0, r10 = 0, mrr = 0, answerable = 0;
+  const refusals = { unanswerable: 0, unanswerableByFloor: 0, answerable: 0, answerableByFloor: 0 };
   for (const q of questions) {
-    const text = options.stripDiacritics ? stripDiacritics(q.question) : q.question;
+    // What a bare keyboard produces: no marks, and typed lower-case more often than not.
+    const text = options.stripDiacritics ? fold(q.question) : q.question;
     const started = performance.now();
     const hits = await index.search(text, 30);
     latencies.push(performance.now() - started);
-    const refused = !hits.length || hits[0].relevance < options.relevanceFloor;
+    const askStarted = performance.now();
+    const { status } = await ask(text);
+    askLatencies.push(performance.now() - askStarted);
+    const refused = status === 'not_found' || status === 'refused';
+    const belowFloor = !hits.length || hits[0].relevance < floor;
     if (!q.answerable) {
-      if (refused) refusedUnanswerable++;
+      if (refused) refusals.unanswerable++;
+      if (belowFloor) refusals.unanswerableByFloor++;
       continue;
     }
     answerable++;
-    if (refused) refusedAnswerable++;
+    if (refused) refusals.answerable++;
+    if (belowFloor) refusals.answerableByFloor++;
     // Rank passages for quote questions, documents for document questions.
     const ranked: Chunk[] = [];
     const seenDocs = new Set<string>();
@@ -130,8 +145,10 @@ export async function evaluate(
     }
   }
   latencies.sort((a, b) => a - b);
+  askLatencies.sort((a, b) => a - b);
   const share = (n: number) => (answerable ? n / answerable : 0);
   const unanswerable = questions.length - answerable;
+  const ofUnanswerable = (n: number) => (unanswerable ? n / unanswerable : null);
   return {
     questions: questions.length,
     answerable,
@@ -139,15 +156,70 @@ export async function evaluate(
     recallAt5: share(r5),
     recallAt10: share(r10),
     mrrAt10: share(mrr),
-    refusedUnanswerable: unanswerable ? refusedUnanswerable / unanswerable : null,
-    refusedAnswerable: share(refusedAnswerable),
-    relevanceFloor: options.relevanceFloor,
+    refusedUnanswerable: ofUnanswerable(refusals.unanswerable),
+    refusedUnanswerableByFloor: ofUnanswerable(refusals.unanswerableByFloor),
+    refusedAnswerable: share(refusals.answerable),
+    refusedAnswerableByFloor: share(refusals.answerableByFloor),
+    relevanceFloor: floor,
     latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95) },
+    askLatencyMs: { p50: percentile(askLatencies, 50), p95: percentile(askLatencies, 95) },
   };
+}
+
+export interface EvalOptions {
+  config: Config;
+  questionsFile: string;
+  /** A corpus.jsonl to index in a throwaway directory. */
+  corpus?: string;
+  /** A documents folder to ingest in a throwaway directory. */
+  source?: string;
+  stripDiacritics?: boolean;
+  /** Every question counts as unanswerable (one set's questions against another set's corpus). */
+  outOfDomain?: boolean;
+}
+
+/**
+ * Evaluates a question set. Without a corpus or a source, the configured knowledge index is
+ * first brought up to date with the knowledge folder (an incremental ingest, under the ingest
+ * lock), so the figures are those of the documents as they are now.
+ */
+export async function runEval(options: EvalOptions): Promise<{ label: string; report: EvalReport }> {
+  const { config } = options;
+  const embeddings = createEmbeddings(config);
+  let questions = await readJsonl<EvalQuestion>(options.questionsFile);
+  if (options.outOfDomain) questions = questions.map((q) => ({ ...q, answerable: false }));
+
+  let indexDir = config.paths.index;
+  let tempDir: string | undefined;
+  try {
+    if (options.corpus || options.source) {
+      tempDir = await fs.mkdtemp(path.join(os.tmpdir(), 'civicbot-eval-'));
+      indexDir = path.join(tempDir, 'index');
+      if (options.corpus) {
+        await fs.mkdir(indexDir);
+        const docs = await readJsonl<{ id: string; title: string; text: string }>(options.corpus);
+        await buildIndex(indexDir, corpusChunks(docs), embeddings);
+      } else {
+        // The embedding cache goes to the throwaway directory too, not to the bot's data folder.
+        const throwaway = { ...config, paths: { ...config.paths, data: tempDir, index: indexDir } };
+        await ingest({ sourceDir: path.resolve(options.source!), indexDir, config: throwaway, embeddings });
+      }
+    } else {
+      await ingest({ sourceDir: config.paths.knowledge, indexDir, config, embeddings });
+    }
+    const index = await openIndex(indexDir, embeddings);
+    const report = await evaluate(index, questions, { config, stripDiacritics: options.stripDiacritics });
+    const label = `${path.basename(options.questionsFile)}${options.stripDiacritics ? ' (bỏ dấu)' : ''}, ${embeddings.id}`;
+    return { label, report };
+  } finally {
+    if (tempDir) await fs.rm(tempDir, { recursive: true, force: true });
+  }
 }
 
 function formatReport(r: EvalReport, label: string): string {
   const f = (x: number) => x.toFixed(3);
+  const share = (x: number | null) => (x === null ? '—' : f(x));
+  const ms = (l: { p50: number; p95: number }) => `p50 ${l.p50.toFixed(2)} ms, p95 ${l.p95.toFixed(2)} ms`;
   return [
     `Đánh giá truy xuất: ${label}`,
     `  câu hỏi: ${r.questions} (có đáp án: ${r.answerable})`,
@@ -155,27 +227,33 @@ function formatReport(r: EvalReport, label: string): string {
     `  Recall@5  ${f(r.recallAt5)}`,
     `  Recall@10 ${f(r.recallAt10)}`,
     `  MRR@10    ${f(r.mrrAt10)}`,
-    `  từ chối đúng câu ngoài phạm vi: ${r.refusedUnanswerable === null ? '—' : f(r.refusedUnanswerable)} (ngưỡng ${r.relevanceFloor})`,
-    `  từ chối nhầm câu có đáp án:     ${f(r.refusedAnswerable)}`,
-    `  độ trễ p50 ${r.latencyMs.p50.toFixed(2)} ms, p95 ${r.latencyMs.p95.toFixed(2)} ms`,
+    `  từ chối đúng câu ngoài phạm vi: ${share(r.refusedUnanswerable)} (theo ask()), ${share(r.refusedUnanswerableByFloor)} (chỉ theo ngưỡng ${r.relevanceFloor})`,
+    `  từ chối nhầm câu có đáp án:     ${f(r.refusedAnswerable)} (theo ask()), ${f(r.refusedAnswerableByFloor)} (chỉ theo ngưỡng)`,
+    `  độ trễ truy xuất ${ms(r.latencyMs)}; cả ask() ${ms(r.askLatencyMs)}`,
   ].join('\n');
 }
 
+const USAGE =
+  'Cách dùng: npm run eval -- --questions FILE.jsonl [--corpus CORPUS.jsonl | --source DIR] [--json] [--strip-diacritics] [--out-of-domain]';
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      questions: { type: 'string' },
-      corpus: { type: 'string' },
-      source: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      'strip-diacritics': { type: 'boolean', default: false },
-      // Treat every question as unanswerable: questions of one set against another set's
-      // corpus measure how often off-topic questions are refused.
-      'out-of-domain': { type: 'boolean', default: false },
-    },
-  });
-  if (!values.questions) {
-    console.error('Cách dùng: npm run eval -- --questions FILE.jsonl [--corpus CORPUS.jsonl | --source DIR] [--json] [--strip-diacritics]');
+  let values;
+  try {
+    values = parseArgs({
+      options: {
+        questions: { type: 'string' },
+        corpus: { type: 'string' },
+        source: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        'strip-diacritics': { type: 'boolean', default: false },
+        'out-of-domain': { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch {
+    values = undefined;
+  }
+  if (!values?.questions) {
+    console.error(USAGE);
     process.exitCode = 2;
     return;
   }
@@ -184,36 +262,15 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  const embeddings = createEmbeddings(config);
-  let questions = await readJsonl<EvalQuestion>(values.questions);
-  if (values['out-of-domain']) questions = questions.map((q) => ({ ...q, answerable: false }));
-
-  let indexDir = config.paths.index;
-  let tempDir: string | undefined;
-  if (values.corpus || values.source) {
-    tempDir = await fs.mkdtemp(path.join(os.tmpdir(), 'civicbot-eval-'));
-    indexDir = path.join(tempDir, 'index');
-    if (values.corpus) {
-      await fs.mkdir(indexDir);
-      const docs = await readJsonl<{ id: string; title: string; text: string }>(values.corpus);
-      await buildIndex(indexDir, corpusChunks(docs), embeddings);
-    } else {
-      // The embedding cache goes to the throwaway directory too, not to the bot's data folder.
-      const throwaway = { ...config, paths: { ...config.paths, data: tempDir, index: indexDir } };
-      await ingest({ sourceDir: path.resolve(values.source!), indexDir, config: throwaway, embeddings });
-    }
-  }
-  try {
-    const index = await openIndex(indexDir, embeddings);
-    const report = await evaluate(index, questions, {
-      relevanceFloor: config.env.RELEVANCE_FLOOR,
-      stripDiacritics: values['strip-diacritics'],
-    });
-    const label = `${path.basename(values.questions)}${values['strip-diacritics'] ? ' (bỏ dấu)' : ''}, ${embeddings.id}`;
-    console.log(values.json ? JSON.stringify({ label, ...report }) : formatReport(report, label));
-  } finally {
-    if (tempDir) await fs.rm(tempDir, { recursive: true, force: true });
-  }
+  const { label, report } = await runEval({
+    config,
+    questionsFile: values.questions,
+    corpus: values.corpus,
+    source: values.source,
+    stripDiacritics: values['strip-diacritics'],
+    outOfDomain: values['out-of-domain'],
+  });
+  console.log(values.json ? JSON.stringify({ label, ...report }) : formatReport(report, label));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

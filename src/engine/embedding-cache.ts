@@ -18,6 +18,8 @@ export class EmbeddingCache {
     private readonly file: string,
     private readonly dimensions: number,
     private readonly vectors: Map<string, Float32Array>,
+    /** Records in the file: more than `vectors` holds when a key was written twice. */
+    private records: number,
   ) {}
 
   /** Opens (or creates) the cache of one embedder under `<dataDir>/embedding-cache/`. */
@@ -42,7 +44,7 @@ export class EmbeddingCache {
       const key = buf.toString('hex', at, at + KEY_BYTES);
       vectors.set(key, new Float32Array(buf.buffer, buf.byteOffset + at + KEY_BYTES, embedder.dimensions));
     }
-    return new EmbeddingCache(file, embedder.dimensions, vectors);
+    return new EmbeddingCache(file, embedder.dimensions, vectors, whole / recordBytes);
   }
 
   get size(): number {
@@ -60,20 +62,23 @@ export class EmbeddingCache {
       this.vectors.set(key, vector);
     }
     await fs.appendFile(this.file, this.encode(entries));
+    this.records += entries.length;
   }
 
   /**
-   * Rewrites the file with only the given keys once it holds mostly text no longer indexed, so
-   * the cache does not grow without bound as documents are edited.
+   * Rewrites the file with only the given keys once it holds mostly text no longer indexed (or
+   * records written twice, by ingests that once ran at the same time), so the cache does not
+   * grow without bound as documents are edited.
    */
   async compact(keep: Set<string>): Promise<void> {
-    if (this.vectors.size <= 2 * keep.size + 1000) return;
+    if (this.records <= 2 * keep.size + 1000) return;
     const entries = [...this.vectors].filter(([key]) => keep.has(key));
     const tmp = `${this.file}.tmp-${process.pid}`;
     await fs.writeFile(tmp, this.encode(entries));
     await fs.rename(tmp, this.file);
     this.vectors.clear();
     for (const [key, vector] of entries) this.vectors.set(key, vector);
+    this.records = entries.length;
   }
 
   private encode(entries: [string, Float32Array][]): Buffer {

@@ -1,6 +1,7 @@
 // Hybrid retrieval: BM25 (exact + folded Vietnamese terms) and dense vectors, fused by a convex
 // combination of normalized scores; plus the absolute relevance that the answering side compares
 // with the relevance floor (scores say which passage is best, not whether any is good enough).
+import type { Logger } from '../logger.js';
 import type { Chunk, SearchHit } from './types.js';
 import type { EmbeddingProvider } from './embeddings/index.js';
 import type { LexicalHit, LexicalIndex } from './lexical-index.js';
@@ -8,6 +9,12 @@ import type { VectorHit, VectorIndex } from './vector-index.js';
 
 /** Candidates taken from each list before fusing. */
 const CANDIDATES = 50;
+
+/**
+ * After a question's embedding failed (endpoint down, timeout), questions are searched
+ * lexical-only for this long, rather than each waiting for the same failure.
+ */
+export const VECTOR_PAUSE_MS = 30_000;
 
 /**
  * Share of the vector similarity in the fused score. Measured on ../shared/eval: with the local
@@ -69,21 +76,25 @@ const SIMILARITY_FLOOR = 0.1;
 /**
  * How well a passage answers, in [0, 1]: mostly the idf-weighted share of the question's
  * terms it contains (an unrelated question shares only a place name or two), lifted by the
- * vector similarity when the wording differs.
+ * vector similarity when the wording differs. Without a similarity (the question could not be
+ * embedded), coverage stands for both: a lexical-only search must not refuse what it found.
  */
-export function relevanceOf(coverage: number, similarity: number): number {
+export function relevanceOf(coverage: number, similarity?: number): number {
+  if (similarity === undefined) return Math.min(1, Math.max(0, coverage));
   const sim = Math.min(1, Math.max(0, (similarity - SIMILARITY_FLOOR) / (1 - SIMILARITY_FLOOR)));
   return Math.min(1, Math.max(0, COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * sim));
 }
 
 export class HybridSearcher {
   private readonly vectorWeight: number;
+  private vectorPausedUntil = 0;
 
   constructor(
     private readonly chunks: readonly Chunk[],
     private readonly lexical: LexicalIndex,
     private readonly vector: VectorIndex | undefined,
     private readonly embeddings: EmbeddingProvider,
+    private readonly logger?: Logger,
   ) {
     this.vectorWeight = vectorWeightFor(embeddings.id);
   }
@@ -93,21 +104,32 @@ export class HybridSearcher {
     const depth = Math.max(CANDIDATES, k);
     const lexicalHits = this.lexical.search(query, depth);
     const vector = this.vector;
-    let fused: Candidate[];
-    if (vector) {
-      const queryVector = (await this.embeddings.embedVectors([query]))[0];
-      fused = fuseScores(lexicalHits, vector.search(queryVector, depth), this.vectorWeight, (doc) =>
-        vector.similarity(queryVector, doc),
-      );
-    } else {
-      fused = fuseScores(lexicalHits, [], 0, () => 0);
-    }
+    const queryVector = vector && (await this.queryVector(query));
+    const fused =
+      vector && queryVector
+        ? fuseScores(lexicalHits, vector.search(queryVector, depth), this.vectorWeight, (doc) => vector.similarity(queryVector, doc))
+        : fuseScores(lexicalHits, [], 0, () => 0);
     return fused.slice(0, k).map((c) => ({
       chunk: this.chunks[c.doc],
       score: c.score,
-      relevance: relevanceOf(c.coverage, c.similarity),
+      relevance: relevanceOf(c.coverage, queryVector && c.similarity),
       lexicalRank: c.lexicalRank,
       vectorRank: c.vectorRank,
     }));
+  }
+
+  /** The question's vector; undefined (lexical-only search) when the embedder fails or is paused. */
+  private async queryVector(query: string): Promise<Float32Array | undefined> {
+    if (Date.now() < this.vectorPausedUntil) return undefined;
+    try {
+      return await this.embeddings.embedQueryVector(query);
+    } catch (err) {
+      this.vectorPausedUntil = Date.now() + VECTOR_PAUSE_MS;
+      this.logger?.warn(
+        { err: err instanceof Error ? `${err.name}: ${err.message}` : String(err), pauseSeconds: VECTOR_PAUSE_MS / 1000 },
+        'search: question embedding failed; searching lexical-only',
+      );
+      return undefined;
+    }
   }
 }

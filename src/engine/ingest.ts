@@ -1,9 +1,12 @@
 // Builds the knowledge index from the documents folder, incrementally and atomically:
+// - one ingest at a time per data folder, across processes (ingest-lock.ts);
 // - only new or changed files (by content hash) are parsed and chunked; the chunks of unchanged
 //   files are taken from the previous index, and vectors come from the embedding cache, so a
 //   re-run embeds only text it has never seen;
-// - the new index is written to a sibling temporary directory and renamed into place, so a
-//   crash at any point leaves a complete index (the old or the new one) behind.
+// - each build goes into its own version directory beside the index ("index.v-<pid>-<ms>"),
+//   and `index` is a symlink to the current version. The swap is one rename of a new symlink
+//   over it (rename(2) replaces atomically): a reader sees the old version or the new one, and
+//   a crash at any point leaves `index` pointing at a complete version.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -12,7 +15,8 @@ import type { Logger } from '../logger.js';
 import { CHUNKER_VERSION, chunkDocument, type ChunkOptions } from './chunker.js';
 import { EmbeddingCache, embeddingKey } from './embedding-cache.js';
 import type { EmbeddingProvider } from './embeddings/index.js';
-import { readIndexFiles, searchableText, writeIndex } from './index-store.js';
+import { readIndexFiles, readIndexMeta, searchableText, writeIndex } from './index-store.js';
+import { withIngestLock } from './ingest-lock.js';
 import { DocumentParseError, documentId, parseDocumentFile } from './loaders/index.js';
 import { reasons } from './loaders/errors.js';
 import { readManifest, writeManifest, type Manifest, type ManifestEntry } from './manifest.js';
@@ -27,9 +31,14 @@ export interface IngestOptions {
   onProgress?: (done: number, total: number, phase: 'parse' | 'embed' | 'index') => void;
   /** test hook: called after the new index is written and before the swap */
   beforeSwap?: () => Promise<void> | void;
+  /** How long to wait for another process's ingest of the same data folder; default 2 minutes. */
+  lockTimeoutMs?: number;
+  /** The chunks of the index being served, if any: shared with the previous index read here. */
+  reuseChunks?: readonly Chunk[];
 }
 
 const EMBED_BATCH = 128;
+const LOCK_TIMEOUT_MS = 120_000;
 
 interface DocState {
   entry: ManifestEntry;
@@ -37,18 +46,29 @@ interface DocState {
   info: DocumentInfo;
 }
 
-export async function ingest(options: IngestOptions): Promise<IngestSummary> {
+/**
+ * Brings the index in `indexDir` up to date with `sourceDir`, holding the ingest lock of
+ * config.paths.data (which also holds the embedding cache) for the whole run.
+ */
+export function ingest(options: IngestOptions): Promise<IngestSummary> {
+  return withIngestLock(options.config.paths.data, () => ingestLocked(options), {
+    timeoutMs: options.lockTimeoutMs ?? LOCK_TIMEOUT_MS,
+    logger: options.logger,
+  });
+}
+
+async function ingestLocked(options: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
   const { sourceDir, indexDir, config, embeddings, logger, onProgress } = options;
   const chunkOptions: ChunkOptions = { targetChars: config.env.CHUNK_TARGET_CHARS, overlapChars: config.env.CHUNK_OVERLAP_CHARS };
-  const embedding = { id: embeddings.id, dimensions: embeddings.dimensions };
   const chunker = { version: CHUNKER_VERSION, ...chunkOptions };
 
   await recoverAndCleanStale(indexDir, logger);
   const files = await listFiles(sourceDir);
 
-  const previous = await readIndexFiles(indexDir);
-  const manifest = previous ? await readManifest(indexDir) : undefined;
+  const previous = await readIndexFiles(indexDir, options.reuseChunks);
+  const manifest = previous ? await readManifest(previous.dir) : undefined;
+  const embedding = { id: embeddings.id, dimensions: await embeddings.resolveDimensions(previous?.meta.embedding) };
   const previousChunks = groupByDoc(previous?.chunks ?? []);
   const previousInfo = new Map(previous?.meta.documents.map((d) => [d.id, d]) ?? []);
   const sameEmbedder = previous && previous.meta.embedding.id === embedding.id && previous.meta.embedding.dimensions === embedding.dimensions;
@@ -120,7 +140,9 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   }
 
   const chunks = states.flatMap((s) => s.chunks);
-  const { vectors, embedded } = await embedAll(chunks, embeddings, config.paths.data, (done, total) => onProgress?.(done, total, 'embed'));
+  const { vectors, embedded } = await embedAll(chunks, embeddings, embedding, config.paths.data, (done, total) =>
+    onProgress?.(done, total, 'embed'),
+  );
   summary.embedded = embedded;
 
   onProgress?.(0, 1, 'index');
@@ -128,7 +150,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
   await buildAndSwap(indexDir, async (tmp) => {
     await writeIndex(tmp, chunks, vectors, { embedding, documents: states.map((s) => s.info) });
     await writeManifest(tmp, newManifest);
-  }, options.beforeSwap);
+  }, options.beforeSwap, logger);
   onProgress?.(1, 1, 'index');
   summary.swapped = true;
   summary.seconds = (performance.now() - started) / 1000;
@@ -182,10 +204,11 @@ async function listFiles(dir: string): Promise<string[]> {
 async function embedAll(
   chunks: Chunk[],
   embeddings: EmbeddingProvider,
+  embedder: { id: string; dimensions: number },
   dataDir: string,
   progress: (done: number, total: number) => void,
 ): Promise<{ vectors: Float32Array[]; embedded: number }> {
-  const cache = await EmbeddingCache.open(dataDir, embeddings);
+  const cache = await EmbeddingCache.open(dataDir, embedder);
   // Keys only: the searchable texts of 100,000 chunks, held all at once, would double the heap.
   // The few texts to embed are rebuilt batch by batch.
   const keys = chunks.map((c) => embeddingKey(searchableText(c)));
@@ -210,71 +233,110 @@ async function embedAll(
   return { vectors, embedded: todo.length };
 }
 
-const TMP_INFIX = '.tmp-';
+// Names beside the index `<base>`: versions `<base>.v-<pid>-<ms>`, the link being placed
+// `<base>.link-<pid>-<ms>`; from the layout before versions (a plain directory): temporary
+// builds `<base>.tmp-*` and the directory moved aside `<base>.old-*`.
+const VERSION_INFIX = '.v-';
+const LINK_INFIX = '.link-';
+const LEGACY_TMP_INFIX = '.tmp-';
 const OLD_INFIX = '.old-';
 
 /**
- * Writes the index into `<indexDir>.tmp-<pid>-<time>` and renames it into place. The old index
- * is moved aside first and deleted last; if the process dies in between, the next run puts it back.
+ * Builds a new version beside `indexDir` and swaps it in by renaming a new symlink over
+ * `indexDir`. The version replaced stays until the next swap: a process that resolved the link
+ * just before this swap can finish reading it. Runs under the ingest lock.
  */
-async function buildAndSwap(indexDir: string, build: (tmp: string) => Promise<void>, beforeSwap?: () => Promise<void> | void): Promise<void> {
-  const stamp = `${process.pid}-${Date.now()}`;
-  const tmp = `${indexDir}${TMP_INFIX}${stamp}`;
-  await fs.mkdir(tmp, { recursive: true });
-  try {
-    await build(tmp);
-    await beforeSwap?.();
-  } catch (err) {
-    await fs.rm(tmp, { recursive: true, force: true });
-    throw err;
-  }
-  const old = `${indexDir}${OLD_INFIX}${stamp}`;
-  const hadOld = await exists(indexDir);
-  if (hadOld) await fs.rename(indexDir, old);
-  try {
-    await fs.rename(tmp, indexDir);
-  } catch (err) {
-    if (hadOld) await fs.rename(old, indexDir);
-    throw err;
-  }
-  if (hadOld) await fs.rm(old, { recursive: true, force: true });
-}
-
-/** Removes temporary and old directories left by runs that died; restores an old index if the swap was cut short. */
-async function recoverAndCleanStale(indexDir: string, logger?: Logger): Promise<void> {
+async function buildAndSwap(
+  indexDir: string,
+  build: (dir: string) => Promise<void>,
+  beforeSwap: (() => Promise<void> | void) | undefined,
+  logger?: Logger,
+): Promise<void> {
   const parent = path.dirname(indexDir);
   const base = path.basename(indexDir);
-  const names = await fs.readdir(parent).catch(() => [] as string[]);
-  const stale = names
-    .filter((n) => n.startsWith(base + TMP_INFIX) || n.startsWith(base + OLD_INFIX))
-    .filter((n) => !isAlive(Number(/-(\d+)-\d+$/.exec(n)?.[1])))
-    .sort();
-  const olds = stale.filter((n) => n.startsWith(base + OLD_INFIX));
-  if (olds.length && !(await exists(indexDir))) {
+  const stamp = `${process.pid}-${Date.now()}`;
+  const version = `${base}${VERSION_INFIX}${stamp}`;
+  await fs.mkdir(path.join(parent, version), { recursive: true });
+  try {
+    await build(path.join(parent, version));
+    await beforeSwap?.();
+  } catch (err) {
+    await fs.rm(path.join(parent, version), { recursive: true, force: true });
+    throw err;
+  }
+  const replaced = await linkTarget(indexDir);
+  // Once, from the layout before versions: a directory cannot be replaced by a symlink in one
+  // rename, so it is moved aside first; if the process dies before the link is in, the next
+  // run moves it back.
+  const legacy = (await fs.lstat(indexDir).catch(() => undefined))?.isDirectory() ? path.join(parent, `${base}${OLD_INFIX}${stamp}`) : undefined;
+  if (legacy) await fs.rename(indexDir, legacy);
+  const link = path.join(parent, `${base}${LINK_INFIX}${stamp}`);
+  try {
+    await fs.symlink(version, link);
+    await fs.rename(link, indexDir);
+  } catch (err) {
+    await fs.rm(link, { force: true });
+    if (legacy) await fs.rename(legacy, indexDir);
+    throw err;
+  }
+  if (legacy) await fs.rm(legacy, { recursive: true, force: true });
+  for (const name of await siblings(indexDir, VERSION_INFIX)) {
+    if (name === version || name === replaced) continue;
+    await fs.rm(path.join(parent, name), { recursive: true, force: true });
+    logger?.debug({ removed: name }, 'ingest: removed an old index version');
+  }
+}
+
+/**
+ * Before a run (under the lock, so nothing here is in use by another ingest): puts back a
+ * directory moved aside by a run that died mid-migration, and removes what dead runs left:
+ * links, temporary builds, and versions other than the current one and the one before it.
+ */
+async function recoverAndCleanStale(indexDir: string, logger?: Logger): Promise<void> {
+  const parent = path.dirname(indexDir);
+  const olds = await siblings(indexDir, OLD_INFIX);
+  if (olds.length && !(await fs.lstat(indexDir).catch(() => undefined))) {
     const newest = olds.pop()!;
     await fs.rename(path.join(parent, newest), indexDir);
     logger?.warn({ restored: newest }, 'ingest: restored the previous index after an interrupted swap');
   }
+  const current = await linkTarget(indexDir);
+  const versions = (await siblings(indexDir, VERSION_INFIX)).filter((n) => n !== current);
+  // Only while `index` points at a version is there a previous one worth keeping.
+  const older = current ? versions.filter((n) => stampOf(n) < stampOf(current)) : [];
+  const keep = await newestComplete(parent, older);
+  const stale = [...olds, ...(await siblings(indexDir, LEGACY_TMP_INFIX)), ...(await siblings(indexDir, LINK_INFIX)), ...versions.filter((n) => n !== keep)];
   for (const name of stale) {
-    if (!(await exists(path.join(parent, name)))) continue;
     await fs.rm(path.join(parent, name), { recursive: true, force: true });
-    logger?.info({ removed: name }, 'ingest: removed a leftover directory');
+    logger?.info({ removed: name }, 'ingest: removed a leftover of an interrupted run');
   }
 }
 
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
+/** Names in the index's folder starting with `<base><infix>`, oldest first. */
+async function siblings(indexDir: string, infix: string): Promise<string[]> {
+  const prefix = path.basename(indexDir) + infix;
+  const names = await fs.readdir(path.dirname(indexDir)).catch(() => [] as string[]);
+  return names.filter((n) => n.startsWith(prefix)).sort((a, b) => stampOf(a) - stampOf(b) || a.localeCompare(b));
+}
+
+/** The time in "<base>.<kind>-<pid>-<ms>". */
+function stampOf(name: string): number {
+  return Number(name.split('-').pop());
+}
+
+/** The version the index symlink points at; undefined for no index or a plain directory. */
+async function linkTarget(indexDir: string): Promise<string | undefined> {
   try {
-    process.kill(pid, 0);
-    return true;
+    return path.basename(await fs.readlink(indexDir));
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EINVAL') return undefined;
+    throw err;
   }
 }
 
-async function exists(p: string): Promise<boolean> {
-  return fs.access(p).then(
-    () => true,
-    () => false,
-  );
+/** The newest of `versions` (oldest first) holding a complete index (meta.json is written last). */
+async function newestComplete(parent: string, versions: string[]): Promise<string | undefined> {
+  for (const name of [...versions].reverse()) if (await readIndexMeta(path.join(parent, name)).catch(() => undefined)) return name;
+  return undefined;
 }

@@ -1,7 +1,7 @@
 // The engine facade the channels and the server use: one open index, questions answered
 // against it, and updates (refresh, upload, another process's ingest) swapped in without
 // disturbing questions in flight: a question keeps the index it started with.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.js';
@@ -13,10 +13,20 @@ import { IndexMismatchError, IndexMissingError, openIndex, readIndexMeta, type S
 import { ingest } from './ingest.js';
 import { DocumentParseError, parseDocumentFile, SUPPORTED_EXTENSIONS } from './loaders/index.js';
 import { reasons } from './loaders/errors.js';
+import { readManifest } from './manifest.js';
 import { normalizeVietnamese } from './normalize.js';
+import { engineTexts } from '../texts/engine.js';
 import type { Answer, DocumentInfo, IngestSummary, KnowledgeService } from './types.js';
 
 const MAX_NAME_CHARS = 120;
+
+/** What an upload did: the ingest summary, the name it was saved under, or the file it duplicates. */
+export interface UploadSummary extends IngestSummary {
+  /** The file name in the knowledge folder; absent when nothing was saved. */
+  savedAs?: string;
+  /** The file in the knowledge folder with the same content; nothing was saved. */
+  duplicateOf?: string;
+}
 
 class IndexNotReadyError extends Error {
   constructor() {
@@ -55,10 +65,19 @@ export class KnowledgeBase implements KnowledgeService {
         // A failed rebuild (embedding endpoint down, unreadable folder) must not take down an
         // index that still works: serve the one on disk if there is one.
         logger.error({ err }, 'knowledge base: ingest failed at start');
-        if (!(await kb.tryLoad())) throw err;
+        const unusable = await kb.tryLoad();
+        if (unusable) {
+          logger.warn({ reason: unusable.message }, 'knowledge base: no usable index, not ready');
+          throw err;
+        }
       }
     } else {
-      await kb.tryLoad();
+      const unusable = await kb.tryLoad();
+      // The caller (the service) ingests right after starting: nothing for the admin to do.
+      if (unusable) {
+        const reason = unusable instanceof IndexMissingError ? engineTexts.indexBuildingSoon(config.paths.index) : unusable.message;
+        logger.info({ reason }, 'knowledge base: no usable index yet; it is built from the knowledge folder next');
+      }
     }
     return kb;
   }
@@ -87,17 +106,23 @@ export class KnowledgeBase implements KnowledgeService {
   }
 
   /**
-   * Parses the file first: a DocumentParseError rejects it with nothing saved. Then saves it under
-   * a safe name (never overwriting: a different file with the same name gets "-2", "-3", ...)
-   * and refreshes.
+   * Parses the file first: a DocumentParseError rejects it with nothing saved. Content already in
+   * the knowledge folder (under any name) is not saved again: the summary says nothing changed
+   * and names the file it duplicates. Otherwise saves it under a safe name (never overwriting: a
+   * different file with the same name gets "-2", "-3", ...) and refreshes.
    */
-  async addDocument(fileName: string, bytes: Uint8Array): Promise<IngestSummary> {
+  async addDocument(fileName: string, bytes: Uint8Array): Promise<UploadSummary> {
     const name = safeFileName(fileName);
     await parseDocumentFile(name, bytes);
     return this.serialized(async () => {
-      const saved = await this.save(name, bytes);
-      this.logger.info({ file: saved, bytes: bytes.length }, 'knowledge base: document added');
-      return this.ingestAndSwap();
+      const duplicateOf = await this.indexedCopyOf(bytes);
+      if (duplicateOf) {
+        this.logger.info({ file: name, duplicateOf }, 'knowledge base: upload already in the knowledge folder; nothing saved');
+        return { ...this.unchangedSummary(), duplicateOf };
+      }
+      const savedAs = await this.save(name, bytes);
+      this.logger.info({ file: savedAs, bytes: bytes.length }, 'knowledge base: document added');
+      return { ...(await this.ingestAndSwap()), savedAs };
     });
   }
 
@@ -135,6 +160,7 @@ export class KnowledgeBase implements KnowledgeService {
       config: this.config,
       embeddings: this.embeddings,
       logger: this.logger,
+      reuseChunks: this.index?.chunks,
     });
     this.lastIngest = summary;
     if (summary.swapped || !this.index || (await this.builtAtOnDisk()) !== this.index.meta.builtAt) await this.load();
@@ -143,19 +169,36 @@ export class KnowledgeBase implements KnowledgeService {
 
   /** Replaces the in-memory index; questions already searching keep the previous object. */
   private async load(): Promise<void> {
-    this.index = await openIndex(this.config.paths.index, this.embeddings);
+    this.index = await openIndex(this.config.paths.index, this.embeddings, { logger: this.logger, reuseChunks: this.index?.chunks });
   }
 
-  /** Loads the index on disk if it is usable; false (with the reason logged) when it is not. */
-  private async tryLoad(): Promise<boolean> {
+  /** Loads the index on disk if it is usable; else the reason it is not (missing, or another embedder's). */
+  private async tryLoad(): Promise<IndexMissingError | IndexMismatchError | undefined> {
     try {
       await this.load();
-      return true;
+      return undefined;
     } catch (err) {
-      if (!(err instanceof IndexMissingError || err instanceof IndexMismatchError)) throw err;
-      this.logger.warn({ reason: err.message }, 'knowledge base: no usable index, not ready');
-      return false;
+      if (err instanceof IndexMissingError || err instanceof IndexMismatchError) return err;
+      throw err;
     }
+  }
+
+  /** The file of the knowledge folder, indexed with exactly these bytes, if there is one. */
+  private async indexedCopyOf(bytes: Uint8Array): Promise<string | undefined> {
+    const manifest = await readManifest(this.config.paths.index);
+    if (!manifest) return undefined;
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    for (const [rel, entry] of Object.entries(manifest.files)) {
+      // The manifest is as of the last ingest: the file must still be there, with these bytes.
+      if (entry.hash === hash && (await sameBytes(path.join(this.config.paths.knowledge, rel), bytes))) return rel;
+    }
+    return undefined;
+  }
+
+  /** A summary of an ingest that found nothing to do, from the index being served. */
+  private unchangedSummary(): IngestSummary {
+    const meta = this.index?.meta;
+    return { added: 0, changed: 0, removed: 0, unchanged: meta?.documents.length ?? 0, failed: [], chunks: meta?.chunkCount ?? 0, embedded: 0, seconds: 0, swapped: false };
   }
 
   private async builtAtOnDisk(): Promise<string | undefined> {

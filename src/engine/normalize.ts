@@ -5,7 +5,8 @@
 // tones and stay with their vowel.
 const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/;
 const TONE_MARKS_G = /[\u0300\u0301\u0303\u0309\u0323]/g;
-const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
+/** Soft hyphen, zero-width characters and BOM: invisible in print, yet they split or glue words. */
+export const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
 const SPACES = /[\t\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g;
 
 /**

@@ -1,7 +1,7 @@
 // Vietnamese tokenization for the lexical index and the local embedder. Vietnamese words are
 // one or more space-separated syllables, so syllables plus syllable bigrams stand in for words
 // ("văn minh", "đô thị") without a word segmenter.
-import { fold, normalizeVietnamese } from './normalize.js';
+import { fold, INVISIBLE, normalizeVietnamese } from './normalize.js';
 import abbreviationData from './abbreviations.json' with { type: 'json' };
 import stopwordData from './stopwords.json' with { type: 'json' };
 
@@ -31,7 +31,6 @@ function foldSyllable(s: string): string {
   return f;
 }
 
-const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
 const tokenCache = new Map<string, readonly Token[]>();
 
 /** The tokens of one raw match, normalized; cached: the same few thousand words make up every text. */

@@ -1,5 +1,5 @@
 // Which embedder the engine uses, chosen by configuration. Both produce vectors of a fixed
-// dimension under a stable id; the index records that id and refuses to mix.
+// dimension under a stable id; the index records that id and dimension and refuses to mix.
 import type { Embeddings } from '@langchain/core/embeddings';
 import type { Config } from '../../config.js';
 import { LocalEmbeddings } from './local.js';
@@ -8,9 +8,17 @@ import { OpenAIEmbeddingProvider } from './openai.js';
 export interface EmbeddingProvider extends Embeddings {
   /** e.g. "local:v1" or "openai:text-embedding-3-small". */
   readonly id: string;
-  readonly dimensions: number;
+  /** The vectors' length; undefined until known for a model that chooses it itself. */
+  readonly dimensions: number | undefined;
+  /**
+   * The vectors' length. For a model that chooses it: the one recorded by an index this same
+   * embedder built (`built`), else asked of the server once.
+   */
+  resolveDimensions(built?: { id: string; dimensions: number }): Promise<number>;
   /** Same as embedDocuments, as Float32Array: what the index stores, at a quarter of the memory. */
   embedVectors(texts: string[]): Promise<Float32Array[]>;
+  /** One question's vector. A resident is waiting: a remote embedder gives up quickly. */
+  embedQueryVector(text: string): Promise<Float32Array>;
 }
 
 export function createEmbeddings(config: Config): EmbeddingProvider {

@@ -65,8 +65,16 @@ export class LocalEmbeddings extends Embeddings implements EmbeddingProvider {
     return v;
   }
 
+  async resolveDimensions(): Promise<number> {
+    return this.dimensions;
+  }
+
   async embedVectors(texts: string[]): Promise<Float32Array[]> {
     return texts.map((t) => this.vector(t));
+  }
+
+  async embedQueryVector(text: string): Promise<Float32Array> {
+    return this.vector(text);
   }
 
   async embedDocuments(texts: string[]): Promise<number[][]> {
