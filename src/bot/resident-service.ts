@@ -114,6 +114,27 @@ export class ResidentService {
     return allowed;
   }
 
+  /** Roles granted at run time, beside those listed in the environment (which always win). */
+  storedRoles() {
+    return this.deps.store.access.list();
+  }
+
+  grantRole(channel: ChannelName, userId: string, role: 'admin' | 'staff'): void {
+    this.deps.store.access.grant(channel, userId, role);
+    this.deps.logger.info({ channel, userId, role }, 'role granted');
+  }
+
+  revokeRole(channel: ChannelName, userId: string): boolean {
+    const removed = this.deps.store.access.revoke(channel, userId);
+    if (removed) this.deps.logger.info({ channel, userId }, 'role revoked');
+    return removed;
+  }
+
+  /** Votes with their question, answer and sources, newest first: what staff review. */
+  feedbackForReview(options: { vote?: Vote; limit?: number } = {}) {
+    return this.deps.store.conversations.feedbackForReview(options.limit ?? 50, options.vote);
+  }
+
   refreshKnowledge(): Promise<IngestSummary> {
     return this.deps.knowledge.refresh();
   }

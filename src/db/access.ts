@@ -18,8 +18,16 @@ export class AccessStore {
       .run(channel, userId, role, Date.now());
   }
 
-  revoke(channel: ChannelName, userId: string): void {
-    this.db.prepare('DELETE FROM roles WHERE channel = ? AND user_id = ?').run(channel, userId);
+  /** False when the person had no stored role. */
+  revoke(channel: ChannelName, userId: string): boolean {
+    return this.db.prepare('DELETE FROM roles WHERE channel = ? AND user_id = ?').run(channel, userId).changes > 0;
+  }
+
+  /** Roles granted at run time (not those from the environment), newest first. */
+  list(): { channel: ChannelName; userId: string; role: 'admin' | 'staff'; createdAt: number }[] {
+    return (this.db.prepare('SELECT * FROM roles ORDER BY created_at DESC').all() as Record<string, any>[]).map((r) => ({
+      channel: r.channel, userId: r.user_id, role: r.role, createdAt: r.created_at,
+    }));
   }
 
   audit(channel: ChannelName, userId: string, action: string, allowed: boolean): void {

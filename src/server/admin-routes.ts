@@ -19,13 +19,7 @@ export const MAX_UPLOAD_BYTES = 30 * 1024 * 1024;
 export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): Promise<void> {
   const { adminToken, knowledge } = deps;
 
-  app.addHook('onRequest', async (request) => {
-    if (!adminToken) throw new ApiError(404, 'admin_api_off', webTexts.errors.adminOff);
-    if (!tokenMatches(bearerToken(request), adminToken)) {
-      request.log.warn({ url: request.url, ip: request.ip }, 'admin request refused: missing or wrong token');
-      throw new ApiError(401, 'unauthorized', webTexts.errors.unauthorized);
-    }
-  });
+  app.addHook('onRequest', adminGuard(adminToken));
 
   // Uploads come as multipart (a form) or as the raw file with ?name=; nothing else is parsed here.
   app.removeAllContentTypeParsers();
@@ -51,6 +45,17 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
       throw err;
     }
   });
+}
+
+/** The admin API's door: off (404) without ADMIN_TOKEN, 401 without the right bearer token. */
+export function adminGuard(adminToken: string | undefined) {
+  return async (request: FastifyRequest): Promise<void> => {
+    if (!adminToken) throw new ApiError(404, 'admin_api_off', webTexts.errors.adminOff);
+    if (!tokenMatches(bearerToken(request), adminToken)) {
+      request.log.warn({ url: request.url, ip: request.ip }, 'admin request refused: missing or wrong token');
+      throw new ApiError(401, 'unauthorized', webTexts.errors.unauthorized);
+    }
+  };
 }
 
 async function readUpload(request: FastifyRequest): Promise<{ name: string; bytes: Buffer }> {

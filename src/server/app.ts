@@ -13,6 +13,7 @@ import { adminRoutes } from './admin-routes.js';
 import { askRoutes } from './ask-routes.js';
 import { ApiError, installErrorHandlers } from './errors.js';
 import { healthRoutes, type ReadinessCheck } from './health-routes.js';
+import { reviewRoutes } from './review-routes.js';
 import type { KnowledgeHandle } from './knowledge-handle.js';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../channels/web/public/', import.meta.url));
@@ -83,6 +84,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     });
     await app.register(askRoutes, { config, residents: web.residents, knowledge: web.knowledge });
     await app.register(adminRoutes, { prefix: '/api/admin', adminToken: config.env.ADMIN_TOKEN, knowledge: web.knowledge });
+    await app.register(reviewRoutes, { prefix: '/api/admin', adminToken: config.env.ADMIN_TOKEN, residents: web.residents });
     await app.register(fastifyStatic, {
       root: PUBLIC_DIR,
       setHeaders: (reply) => {
