@@ -103,6 +103,16 @@ describe('index store', () => {
     }
   });
 
+  it('lets a search in flight finish after the index is released, and refuses later ones', async () => {
+    const index = await openIndex(dir(), embeddings);
+    const question = 'Cầu Đội Kỳ đã được xây xong chưa?';
+    const expected = await index.search(question, 3);
+    const inFlight = index.search(question, 3);
+    index.release();
+    expect(await inFlight).toEqual(expected);
+    await expect(index.search(question, 3)).rejects.toThrow(/released/);
+  });
+
   it('scores an unrelated question below the default relevance floor', async () => {
     const index = await openIndex(dir(), embeddings);
     const [top] = await index.search('Giá vé xe buýt ở Hà Nội là bao nhiêu?', 3);

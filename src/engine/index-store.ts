@@ -16,7 +16,7 @@ import type { Logger } from '../logger.js';
 import { engineTexts } from '../texts/engine.js';
 import type { EmbeddingProvider } from './embeddings/index.js';
 import { HybridSearcher } from './hybrid-search.js';
-import { buildLexicalData, LexicalIndex, type LexicalData } from './lexical-index.js';
+import { buildLexicalData, LexicalIndex, type LexicalData, type PackedLexicalData } from './lexical-index.js';
 import type { Chunk, DocumentInfo, SearchHit } from './types.js';
 import { VectorIndex } from './vector-index.js';
 
@@ -32,6 +32,12 @@ export interface SearchIndex {
   readonly meta: IndexMeta;
   readonly chunks: readonly Chunk[];
   search(query: string, k: number): Promise<SearchHit[]>;
+  /**
+   * Frees the vector graph as soon as no search is running on it (its native memory, unseen by
+   * the garbage collector, could otherwise stay long after a refresh replaced this index).
+   * Searches started afterwards are refused.
+   */
+  release(): void;
 }
 
 const META = 'meta.json';
@@ -82,7 +88,7 @@ async function writeLexical(dir: string, data: LexicalData): Promise<void> {
   await fs.writeFile(path.join(dir, TERMS), data.terms.join('\n'));
 }
 
-async function readLexical(dir: string): Promise<LexicalData> {
+async function readLexical(dir: string): Promise<PackedLexicalData> {
   const raw = await fs.readFile(path.join(dir, LEXICAL));
   // Typed-array views need 4-byte alignment; small files may come from Node's shared pool.
   const buf = raw.byteOffset % 4 === 0 ? raw : Buffer.from(raw);
@@ -97,11 +103,16 @@ async function readLexical(dir: string): Promise<LexicalData> {
   const tfs = new Uint8Array(buf.buffer, buf.byteOffset + at, postings);
   at += postings + ((4 - (postings % 4)) % 4);
   const docLengths = u32(at, docCount);
-  const termText = await fs.readFile(path.join(dir, TERMS), 'utf8');
-  return { docCount, terms: terms ? termText.split('\n') : [], offsets, docs, tfs, docLengths };
+  // Kept as UTF-8 bytes: the index looks terms up in them without a string per term.
+  const termText = await fs.readFile(path.join(dir, TERMS));
+  return { docCount, termCount: terms, termText, offsets, docs, tfs, docLengths };
 }
 
-/** Writes a complete index into `dir` (a new, empty directory created by the caller). */
+/**
+ * Writes a complete index into `dir` (a new, empty directory created by the caller). `vectors`
+ * is emptied once the graph is built: they are not needed after it (at 100,000 chunks, ~100 MB
+ * that would otherwise stay through the lexical build).
+ */
 export async function writeIndex(
   dir: string,
   chunks: Chunk[],
@@ -118,10 +129,16 @@ export async function writeIndex(
     chunkCount: chunks.length,
     documents: meta.documents,
   };
-  // Lexical first, and only its files kept: its build-time vocabulary map is garbage before the
-  // vector graph is built, which keeps the peak of a 100,000-chunk ingest down.
+  // The graph first, then the vectors let go, then the lexical postings: the peak is either step
+  // alone. A refresh runs this beside the index being served, whose memory is already taken.
+  if (chunks.length) {
+    const graph = VectorIndex.build(vectors, meta.embedding.dimensions);
+    await graph.write(path.join(dir, VECTORS));
+    graph.free();
+  }
+  vectors.length = 0;
+  // Only the lexical files are kept: the build-time vocabulary map is garbage once they are written.
   await writeLexical(dir, buildLexicalData(texts(chunks)));
-  if (chunks.length) await VectorIndex.build(vectors, meta.embedding.dimensions).write(path.join(dir, VECTORS));
   await writeChunks(path.join(dir, CHUNKS), chunks);
   // meta.json last: its presence marks a complete index.
   await fs.writeFile(path.join(dir, META), JSON.stringify(full, null, 2) + '\n');
@@ -215,5 +232,28 @@ export async function openIndex(
   const [chunks, lexicalData] = await Promise.all([readChunks(dir, options.reuseChunks), readLexical(dir)]);
   const vector = chunks.length ? await VectorIndex.read(path.join(dir, VECTORS), meta.embedding.dimensions) : undefined;
   const searcher = new HybridSearcher(chunks, LexicalIndex.fromData(lexicalData), vector, embeddings, options.logger);
-  return { meta, chunks, search: (query, k) => searcher.search(query, k) };
+  let searching = 0;
+  let released = false;
+  const freeIfIdle = () => {
+    if (released && searching === 0) vector?.free();
+  };
+  return {
+    meta,
+    chunks,
+    async search(query, k) {
+      if (released) throw new Error('search on a released index');
+      searching++;
+      try {
+        return await searcher.search(query, k);
+      } finally {
+        searching--;
+        freeIfIdle();
+      }
+    },
+    release() {
+      if (released) return;
+      released = true;
+      freeIfIdle();
+    },
+  };
 }

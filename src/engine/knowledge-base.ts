@@ -167,9 +167,15 @@ export class KnowledgeBase implements KnowledgeService {
     return summary;
   }
 
-  /** Replaces the in-memory index; questions already searching keep the previous object. */
+  /**
+   * Replaces the in-memory index; questions already searching keep the previous one, whose graph
+   * is freed when the last of them is done (a question takes the index at each search, so no
+   * later search starts on it).
+   */
   private async load(): Promise<void> {
-    this.index = await openIndex(this.config.paths.index, this.embeddings, { logger: this.logger, reuseChunks: this.index?.chunks });
+    const previous = this.index;
+    this.index = await openIndex(this.config.paths.index, this.embeddings, { logger: this.logger, reuseChunks: previous?.chunks });
+    previous?.release();
   }
 
   /** Loads the index on disk if it is usable; else the reason it is not (missing, or another embedder's). */

@@ -163,10 +163,111 @@ export function buildLexicalData(texts: Iterable<string>): LexicalData {
   };
 }
 
+/** As stored on disk: the vocabulary as UTF-8 text, term t on line t, instead of strings. */
+export type PackedLexicalData = Omit<LexicalData, 'terms'> & { termCount: number; termText: Uint8Array };
+
+/** 32-bit FNV-1a of a string's UTF-16 code units. */
+function hashOf(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * The vocabulary and its folded groups in a few typed arrays: at 100,000 passages there are
+ * ~650,000 terms, and as JS strings in two Maps (with an array per folded term) they took
+ * ~130 MB of heap per loaded index, twice over while a refresh holds the old index and the new.
+ * Open addressing (linear probing) keyed by term hash; terms are decoded from the UTF-8 text
+ * only to confirm a match.
+ */
+class TermTable {
+  private readonly text: Buffer;
+  private readonly starts: Uint32Array;
+  private readonly mask: number;
+  /** Slot → term id + 1 (0: empty). */
+  private readonly exact: Int32Array;
+  /** Slot → the first term id of a folded group + 1, and the folded term's hash. */
+  private readonly folded: Int32Array;
+  private readonly foldedHash: Uint32Array;
+  /** Term id → the next term id of its folded group, or -1. */
+  private readonly nextInGroup: Int32Array;
+
+  constructor(count: number, text: Uint8Array) {
+    this.text = Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+    this.starts = new Uint32Array(count + 1);
+    let at = 0;
+    for (let t = 0; t < count; t++) {
+      this.starts[t] = at;
+      const end = this.text.indexOf(0x0a, at);
+      at = end === -1 ? this.text.length + 1 : end + 1;
+    }
+    this.starts[count] = at;
+    let size = 16;
+    while (size < count * 2) size *= 2;
+    this.mask = size - 1;
+    this.exact = new Int32Array(size);
+    this.folded = new Int32Array(size);
+    this.foldedHash = new Uint32Array(size);
+    this.nextInGroup = new Int32Array(count).fill(-1);
+    const groupTail = new Int32Array(count);
+    for (let t = 0; t < count; t++) {
+      const term = this.term(t);
+      let i = hashOf(term) & this.mask;
+      while (this.exact[i] !== 0) i = (i + 1) & this.mask;
+      this.exact[i] = t + 1;
+      const f = foldTerm(term);
+      const slot = this.foldedSlot(f);
+      const head = this.folded[slot] - 1;
+      if (head < 0) {
+        this.folded[slot] = t + 1;
+        this.foldedHash[slot] = hashOf(f);
+        groupTail[t] = t;
+      } else {
+        // Appended at the tail: a group lists its terms in ascending id order.
+        this.nextInGroup[groupTail[head]] = t;
+        groupTail[head] = t;
+      }
+    }
+  }
+
+  get size(): number {
+    return this.starts.length - 1;
+  }
+
+  term(t: number): string {
+    return this.text.toString('utf8', this.starts[t], this.starts[t + 1] - 1);
+  }
+
+  /** The id of the exact term, if indexed. */
+  id(term: string): number | undefined {
+    for (let i = hashOf(term) & this.mask; this.exact[i] !== 0; i = (i + 1) & this.mask) {
+      if (this.term(this.exact[i] - 1) === term) return this.exact[i] - 1;
+    }
+    return undefined;
+  }
+
+  /** The exact term ids that fold to `folded`, ascending; undefined if none. */
+  group(folded: string): number[] | undefined {
+    const head = this.folded[this.foldedSlot(folded)] - 1;
+    if (head < 0) return undefined;
+    const ids: number[] = [];
+    for (let t = head; t !== -1; t = this.nextInGroup[t]) ids.push(t);
+    return ids;
+  }
+
+  /** The slot of the folded group `folded`: its own, or the empty one where it would go. */
+  private foldedSlot(folded: string): number {
+    const h = hashOf(folded);
+    let i = h & this.mask;
+    for (; this.folded[i] !== 0; i = (i + 1) & this.mask) {
+      if (this.foldedHash[i] === h && foldTerm(this.term(this.folded[i] - 1)) === folded) return i;
+    }
+    return i;
+  }
+}
+
 export class LexicalIndex {
-  private readonly termIds = new Map<string, number>();
-  /** Folded term → exact term ids that fold to it. */
-  private readonly foldGroups = new Map<string, number[]>();
+  private readonly vocabulary: TermTable;
   private readonly avgLength: number;
   private readonly lengthNorm: Float32Array;
   // Scratch space reused by every query (searches are synchronous, so never shared).
@@ -175,16 +276,16 @@ export class LexicalIndex {
   private readonly foldTf: Float64Array;
   private readonly touched: Uint32Array;
   private readonly seen: Uint8Array;
+  readonly data: PackedLexicalData;
 
-  private constructor(readonly data: LexicalData) {
+  private constructor(data: LexicalData | PackedLexicalData) {
+    if ('terms' in data) {
+      const { terms, ...rest } = data;
+      data = { ...rest, termCount: terms.length, termText: Buffer.from(terms.join('\n'), 'utf8') };
+    }
+    this.data = data;
     const n = data.docCount;
-    data.terms.forEach((term, id) => {
-      this.termIds.set(term, id);
-      const f = foldTerm(term);
-      const group = this.foldGroups.get(f);
-      if (group) group.push(id);
-      else this.foldGroups.set(f, [id]);
-    });
+    this.vocabulary = new TermTable(data.termCount, data.termText);
     let total = 0;
     for (let d = 0; d < n; d++) total += data.docLengths[d];
     this.avgLength = n ? Math.max(1, total / n) : 1;
@@ -197,7 +298,7 @@ export class LexicalIndex {
     this.seen = new Uint8Array(n);
   }
 
-  static fromData(data: LexicalData): LexicalIndex {
+  static fromData(data: LexicalData | PackedLexicalData): LexicalIndex {
     return new LexicalIndex(data);
   }
 
@@ -286,14 +387,14 @@ export class LexicalIndex {
     for (const [e, f] of pairs) {
       let idfF = foldedIdf.get(f);
       if (idfF === undefined) {
-        const group = this.foldGroups.get(f);
+        const group = this.vocabulary.group(f);
         idfF = group
           ? this.scoreTerm(group, accented ? FOLD_WEIGHT : 1, (idf) => idf * foldCredit, touchedCount)
           : this.idf(0);
         foldedIdf.set(f, idfF);
       }
       if (!accented) continue;
-      const id = this.termIds.get(e);
+      const id = this.vocabulary.id(e);
       if (id === undefined) continue;
       const rest = idfF * (1 - FOLD_CREDIT);
       this.scoreTerm([id], 1, () => rest, touchedCount);
