@@ -3,7 +3,7 @@
 // starts, runs one delivery worker per channel and a scheduler, and reports progress.
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { AnnouncementStore, type Announcement } from '../db/announcements.js';
+import type { Announcement, AnnouncementStore } from '../db/announcements.js';
 import type { Store } from '../db/store.js';
 import { broadcastTexts as t } from '../texts/broadcast.js';
 import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker.js';
@@ -71,7 +71,7 @@ export class BroadcastService {
 
   constructor(private readonly deps: BroadcastServiceDeps) {
     // A stateless wrapper over the shared connection; Store may carry the same one later.
-    this.announcements = new AnnouncementStore(deps.store.db, deps.store.subscribers);
+    this.announcements = deps.store.announcements;
     for (const s of deps.senders) this.senders.set(s.channel, s);
     this.logger = deps.logger.child({ module: 'broadcast' });
     this.publisher = new KnowledgePublisher(deps.config.paths.knowledge, this.logger, deps.refreshKnowledge);

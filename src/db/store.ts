@@ -1,6 +1,7 @@
 // One handle over the database and its stores; open it once per process and pass it down.
 import { openDatabase, type Sqlite } from './database.js';
 import { AccessStore } from './access.js';
+import { AnnouncementStore } from './announcements.js';
 import { ConversationStore } from './conversations.js';
 import { KeyValueStore } from './kv.js';
 import { SubscriberStore, type ChannelName } from './subscribers.js';
@@ -10,12 +11,14 @@ export class Store {
   readonly conversations: ConversationStore;
   readonly access: AccessStore;
   readonly kv: KeyValueStore;
+  readonly announcements: AnnouncementStore;
 
   constructor(readonly db: Sqlite) {
     this.subscribers = new SubscriberStore(db);
     this.conversations = new ConversationStore(db);
     this.access = new AccessStore(db);
     this.kv = new KeyValueStore(db);
+    this.announcements = new AnnouncementStore(db, this.subscribers);
   }
 
   static open(file: string): Store {
