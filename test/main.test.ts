@@ -24,9 +24,13 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-/** Runs main.ts with only the given variables (no inherited configuration), in `cwd`. */
-function runMain(vars: Record<string, string>, args: string[] = [], cwd = REPO_ROOT): Child {
-  const child = spawn(TSX, [MAIN, ...args], {
+/**
+ * Runs main.ts with only the given variables (no inherited configuration), in `cwd`; with `viaNpm`,
+ * as deployments do: `npm start` in the repository (so signals must pass through npm and its shell).
+ */
+function runMain(vars: Record<string, string>, args: string[] = [], cwd = REPO_ROOT, viaNpm = false): Child {
+  const [command, argv] = viaNpm ? ['npm', ['start', '--silent', '--', ...args]] : [TSX, [MAIN, ...args]];
+  const child = spawn(command, argv as string[], {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...vars },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -89,6 +93,19 @@ describe('npm start (src/main.ts)', () => {
     child.process.kill('SIGTERM');
     expect(await child.exited).toBe(0);
     expect(child.stdout()).toContain('"msg":"stopped"');
+  });
+
+  it('`npm start` passes SIGTERM on to the service, which stops and frees its port', async () => {
+    const env = await makeTestEnv({ LOG_FORMAT: 'json' });
+    cleanups.push(() => env.cleanup());
+    const child = runMain(env.vars, [], REPO_ROOT, true);
+    const { url } = await waitForLog(child, 'web chat: open');
+    await waitForLog(child, 'knowledge index ready');
+
+    child.process.kill('SIGTERM');
+    await child.exited;
+    await waitForLog(child, 'stopped', 5_000);
+    await expect(fetch(`${url}healthz`)).rejects.toThrow();
   });
 
   it('a second signal exits at once, without waiting for answers in flight', async () => {
