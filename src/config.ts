@@ -43,6 +43,7 @@ const schema = z.object({
   PROMPTS_DIR: z.string().trim().min(1).default('prompts'),
 
   CITY_NAME: z.string().trim().default(''),
+  CITY_EXAMPLE_QUESTION: z.string().trim().min(1).default('Dự án nào của thành phố đang được triển khai?'),
   CITY_WARDS: z.string().default(''),
   CITY_TOPICS: z
     .string()
@@ -106,7 +107,7 @@ export interface Config {
   /** From TRUST_PROXY: whose X-Forwarded-For to believe for the client's address (rate limits). */
   trustProxy: TrustProxy;
   paths: { data: string; knowledge: string; prompts: string; index: string; database: string };
-  city: { name: string; wards: string[]; topics: Topic[] };
+  city: { name: string; wards: string[]; topics: Topic[]; /** Shown to residents as "Ví dụ: …". */ exampleQuestion: string };
   /** LLM answering and OpenAI embeddings are possible only when an endpoint is configured. */
   llmEnabled: boolean;
 }
@@ -196,6 +197,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     problems.push(texts.zaloSecretLength);
   if (env.EMBEDDING_PROVIDER === 'openai' && !env.OPENAI_API_KEY && !env.OPENAI_BASE_URL) problems.push(texts.openAiEmbeddingsNeedEndpoint);
   if (env.CHUNK_OVERLAP_CHARS >= env.CHUNK_TARGET_CHARS) problems.push(texts.overlapTooLarge);
+  // A typo here would silently leave the city without admins or staff on Telegram.
+  for (const name of ['TELEGRAM_ADMIN_IDS', 'TELEGRAM_STAFF_IDS'] as const) {
+    const bad = env[name].filter((id) => !/^-?\d+$/.test(id));
+    if (bad.length) problems.push(texts.telegramIds(name, bad));
+  }
   const topics = parseTopics(env.CITY_TOPICS);
   if (topics.some((t) => !/^[a-z0-9-]+$/.test(t.slug))) problems.push(texts.topicsFormat);
   const trustProxy = parseTrustProxy(env.TRUST_PROXY);
@@ -216,6 +222,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     },
     city: {
       name: env.CITY_NAME,
+      exampleQuestion: env.CITY_EXAMPLE_QUESTION,
       wards: env.CITY_WARDS.split(',').map((s) => s.trim()).filter(Boolean),
       topics,
     },

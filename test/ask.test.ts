@@ -171,7 +171,7 @@ describe('bad input', () => {
   it.each(cases)('%s → invalid with a short Vietnamese reply', async (_name, input, reason) => {
     const a = await ask(input);
     expect(a.status).toBe('invalid');
-    expect(a.text).toBe(answerTexts.invalid(reason as never, config.env.ASK_MAX_CHARS));
+    expect(a.text).toBe(answerTexts.invalid(reason as never, config.env.ASK_MAX_CHARS, config.city.exampleQuestion));
     expect(a.citations).toEqual([]);
     expect(a.searchedQuestion).toBe('');
   });

@@ -35,6 +35,20 @@ describe('loadConfig', () => {
     }
   });
 
+  it('refuses Telegram ids that are not numbers, naming them', () => {
+    try {
+      loadConfig({ TELEGRAM_ADMIN_IDS: '123,@chutich', TELEGRAM_STAFF_IDS: 'abc, -100200' });
+      expect.unreachable();
+    } catch (e) {
+      const problems = (e as ConfigError).problems;
+      expect(problems).toHaveLength(2);
+      expect(problems[0]).toMatch(/^TELEGRAM_ADMIN_IDS: .*"@chutich"/);
+      expect(problems[1]).toMatch(/^TELEGRAM_STAFF_IDS: .*"abc"/);
+      expect(problems[1]).not.toMatch(/-100200/);
+    }
+    expect(loadConfig({ TELEGRAM_ADMIN_IDS: '123, -100200' }).env.TELEGRAM_ADMIN_IDS).toEqual(['123', '-100200']);
+  });
+
   it('parses lists, topics and wards', () => {
     const c = loadConfig({
       TELEGRAM_ADMIN_IDS: ' 1, 22 ,',
@@ -50,6 +64,8 @@ describe('loadConfig', () => {
     ]);
     expect(c.llmEnabled).toBe(true);
     expect(() => loadConfig({ CITY_TOPICS: 'Giao Thông=x' })).toThrow(/CITY_TOPICS/);
+    expect(loadConfig({ CITY_EXAMPLE_QUESTION: 'Chợ mới khi nào mở?' }).city.exampleQuestion).toBe('Chợ mới khi nào mở?');
+    expect(loadConfig({}).city.exampleQuestion).not.toMatch(/Đội Kỳ/);
   });
 
   it('TRUST_PROXY: off by default; true, a number of hops, or a list of proxy addresses', () => {

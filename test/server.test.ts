@@ -158,7 +158,7 @@ describe('web server', () => {
       expect([...question].length).toBe(200);
       const r = await postJson(`${server.url}/api/ask`, { question });
       expect(r.status).toBe(200);
-      expect(r.body.answer).not.toBe(answerTexts.invalid('too_long', 200));
+      expect(r.body.answer).not.toBe(answerTexts.invalid('too_long', 200, env.config.city.exampleQuestion));
       const over = await postJson(`${server.url}/api/ask`, { question: `${question}🙂` });
       expect(over.status).toBe(400);
       expect(over.body.error.code).toBe('question_too_long');

@@ -44,6 +44,7 @@ async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harn
       DATA_DIR: dir,
       KNOWLEDGE_DIR: path.join(root, 'knowledge'),
       CITY_NAME: 'Bắc Kạn',
+      CITY_EXAMPLE_QUESTION: 'Cầu Đội Kỳ đã xong chưa?',
       CITY_WARDS: WARDS,
       ZALO_BOT_TOKEN: TOKEN,
       ZALO_API_ROOT: fake.apiRoot,
@@ -165,7 +166,8 @@ describe('Zalo channel (polling)', () => {
     h.fake.pushUpdate(textUpdate('r9', 'xin chào', { userId: h.fake.botId }));
     h.fake.pushUpdate(textUpdate('r9', 'xin chào', { userId: 'someone-else', isBot: true }));
     const greeting = await say(h.fake, 'r9', 'Xin chào');
-    expect(greeting).toEqual([botTexts.greeting('Bắc Kạn', zaloActions)]);
+    expect(greeting).toEqual([botTexts.greeting('Bắc Kạn', zaloActions, 'Cầu Đội Kỳ đã xong chưa?')]);
+    expect(greeting[0]).toContain('Ví dụ: "Cầu Đội Kỳ đã xong chưa?"');
     expect(h.fake.sent('r9')).toHaveLength(1);
   });
 

@@ -49,7 +49,7 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
     return prompts;
   };
 
-  const invalid = (reason: InvalidReason): Draft => ({ status: 'invalid', text: answerTexts.invalid(reason, config.env.ASK_MAX_CHARS) });
+  const invalid = (reason: InvalidReason): Draft => ({ status: 'invalid', text: answerTexts.invalid(reason, config.env.ASK_MAX_CHARS, config.city.exampleQuestion) });
   const refused = (kind: RefusalKind): Draft => ({ status: 'refused', text: answerTexts.refused(kind, topics) });
   const notFound = (): Draft => ({ status: 'not_found', text: answerTexts.notFound(topics) });
 

@@ -43,7 +43,7 @@ export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promi
       topics: config.city.topics.map((t) => t.label),
       documents,
       maxQuestionChars: config.env.ASK_MAX_CHARS,
-      texts: uiTexts(config.city.name, documents),
+      texts: uiTexts(config.city.name, documents, config.city.exampleQuestion),
     };
   });
 

@@ -34,11 +34,11 @@ export const answerTexts = {
     return `${why[kind]} ${scopeHint(topics)}`;
   },
 
-  invalid(reason: InvalidReason, maxChars: number): string {
+  invalid(reason: InvalidReason, maxChars: number, example: string): string {
     const why: Record<InvalidReason, string> = {
-      empty: 'Bạn chưa nhập câu hỏi. Hãy gõ câu hỏi bằng tiếng Việt, ví dụ: "Cầu Đội Kỳ đã xây xong chưa?"',
+      empty: `Bạn chưa nhập câu hỏi. Hãy gõ câu hỏi bằng tiếng Việt, ví dụ: "${example}"`,
       too_long: `Câu hỏi dài quá (tối đa ${maxChars} ký tự). Bạn vui lòng hỏi ngắn gọn trong một hai câu.`,
-      no_words: 'Tôi chưa đọc được câu hỏi nào trong tin nhắn. Hãy gõ câu hỏi bằng chữ, ví dụ: "Nghị quyết số 07 nói về gì?"',
+      no_words: `Tôi chưa đọc được câu hỏi nào trong tin nhắn. Hãy gõ câu hỏi bằng chữ, ví dụ: "${example}"`,
       garbage: 'Tin nhắn có ký tự không đọc được. Bạn vui lòng gõ lại câu hỏi bằng tiếng Việt.',
       foreign_script: 'Tôi chỉ trả lời câu hỏi bằng tiếng Việt. Bạn vui lòng gõ lại câu hỏi bằng tiếng Việt (có dấu hoặc không dấu đều được).',
     };

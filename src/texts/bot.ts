@@ -13,12 +13,12 @@ export interface ActionNames {
 const cityOf = (city: string) => (city ? `thành phố ${city}` : 'thành phố');
 
 export const botTexts = {
-  greeting: (city: string, a: ActionNames) =>
+  greeting: (city: string, a: ActionNames, example: string) =>
     [
       `Xin chào! Tôi là trợ lý hỏi đáp của ${cityOf(city)}.`,
       `Tôi trả lời các câu hỏi về nghị quyết, chương trình, kế hoạch và tiến độ các công trình, dự án của ${cityOf(city)}, dựa trên văn bản chính thức và luôn ghi rõ nguồn.`,
       '',
-      'Cách hỏi: gõ câu hỏi bằng tiếng Việt, có dấu hoặc không dấu. Ví dụ: "Cầu Đội Kỳ đã xong chưa?"',
+      `Cách hỏi: gõ câu hỏi bằng tiếng Việt, có dấu hoặc không dấu. Ví dụ: "${example}"`,
       `Nhận thông báo của thành phố: ${a.subscribe}. Xem hướng dẫn: ${a.help}.`,
     ].join('\n'),
   help: (a: ActionNames) =>

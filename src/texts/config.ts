@@ -13,6 +13,9 @@ export const configTexts = {
   zaloSecretLength: 'ZALO_WEBHOOK_SECRET: phải dài 8–256 ký tự',
   openAiEmbeddingsNeedEndpoint: 'EMBEDDING_PROVIDER: "openai" cần OPENAI_API_KEY hoặc OPENAI_BASE_URL',
   overlapTooLarge: 'CHUNK_OVERLAP_CHARS: phải nhỏ hơn CHUNK_TARGET_CHARS',
+  telegramIds: (name: string, bad: string[]) =>
+    `${name}: mã người dùng Telegram là số (ví dụ 123456789), không phải tên @; không hợp lệ: ${bad.map((b) => `"${b}"`).join(', ')}`,
+  exampleQuestion: 'CITY_EXAMPLE_QUESTION: không được để trống',
   topicsFormat: 'CITY_TOPICS: mỗi chủ đề có dạng "ma-chu-de=Tên hiển thị", mã chỉ gồm a-z 0-9 -',
   trustProxy: (bad: string) =>
     `TRUST_PROXY: "${bad}" không hợp lệ; dùng false, true, số lớp proxy (ví dụ 1) hoặc danh sách địa chỉ IP/CIDR của proxy cách nhau bởi dấu phẩy (ví dụ 10.0.0.1,192.168.0.0/16)`,

@@ -30,7 +30,7 @@ export const webTexts = {
     intro: (city: string, documents: number) =>
       `Hỏi về nghị quyết, chương trình, kế hoạch và dự án của ${city ? `thành phố ${city}` : 'thành phố'}. ` +
       `Câu trả lời dựa trên ${documents} tài liệu chính thức và luôn ghi nguồn. Có thể gõ có dấu hoặc không dấu.`,
-    example: 'Ví dụ: "Cầu Đội Kỳ đã xong chưa?"',
+    example: (question: string) => `Ví dụ: "${question}"`,
     placeholder: 'Nhập câu hỏi của bạn…',
     send: 'Gửi',
     newConversation: 'Cuộc trò chuyện mới',
@@ -52,7 +52,7 @@ export const webTexts = {
 export type WebUiTexts = { [K in keyof typeof webTexts.ui]: string };
 
 /** The page's strings with the city filled in, as sent by GET /api/info. */
-export function uiTexts(city: string, documents: number): WebUiTexts {
-  const { title, intro, ...rest } = webTexts.ui;
-  return { ...rest, title: title(city), intro: intro(city, documents) };
+export function uiTexts(city: string, documents: number, exampleQuestion: string): WebUiTexts {
+  const { title, intro, example, ...rest } = webTexts.ui;
+  return { ...rest, title: title(city), intro: intro(city, documents), example: example(exampleQuestion) };
 }

@@ -18,7 +18,7 @@ export function residentCommands(
 ): void {
   const { config, residents, menu } = deps;
 
-  commands.command('start', d.start, (ctx) => ctx.reply(botTexts.greeting(config.city.name, telegramActions)));
+  commands.command('start', d.start, (ctx) => ctx.reply(botTexts.greeting(config.city.name, telegramActions, config.city.exampleQuestion)));
   commands.command('help', d.help, (ctx) => ctx.reply(botTexts.help(telegramActions)));
 
   commands.command('dangky', d.dangky, async (ctx) => {

@@ -123,7 +123,7 @@ export class ZaloBot {
     const chatId = ref.chatId;
     switch (command) {
       case 'greeting':
-        return this.reply(chatId, botTexts.greeting(config.city.name, zaloActions));
+        return this.reply(chatId, botTexts.greeting(config.city.name, zaloActions, config.city.exampleQuestion));
       case 'help':
         return this.reply(chatId, botTexts.help(zaloActions));
       case 'subscribe':
