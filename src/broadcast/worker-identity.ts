@@ -3,6 +3,7 @@
 // trusted until its lease expires.
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
+import { processExists } from '../process-exists.js';
 
 export function newWorkerId(): string {
   return `${os.hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
@@ -16,11 +17,5 @@ export function workerIsGone(holder: string): boolean {
   const [host, pidText] = holder.split('/');
   const pid = Number(pidText);
   if (host !== os.hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return !processExists(pid);
 }

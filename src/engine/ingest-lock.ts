@@ -7,6 +7,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { processExists } from '../process-exists.js';
 import type { Logger } from '../logger.js';
 import { engineTexts } from '../texts/engine.js';
 
@@ -115,7 +116,7 @@ async function isStale(file: string, { owner }: { owner: LockOwner }): Promise<b
   if (owner.pid === process.pid) return !heldHere.has(file);
   const bootedAt = Date.now() - os.uptime() * 1000;
   if (Date.parse(owner.startedAt) < bootedAt) return true;
-  return !isAlive(owner.pid);
+  return !processExists(owner.pid);
 }
 
 /**
@@ -138,16 +139,6 @@ async function takeOver(file: string, staleRaw: string, logger?: Logger): Promis
     logger?.warn({ stale: staleRaw }, 'ingest: took over the lock of an ingest that is no longer running');
   }
   await fs.rm(aside, { force: true });
-}
-
-export function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** "ingest.ts --source docs": enough to recognize the other process. */
