@@ -13,9 +13,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { BroadcastService, type BroadcastProgress } from '../src/broadcast/service.js';
+import { type BroadcastProgress, BroadcastService } from '../src/broadcast/service.js';
 import { createTelegramSender } from '../src/channels/telegram/sender.js';
-import { loadConfig, type Config } from '../src/config.js';
+import { type Config, loadConfig } from '../src/config.js';
 import { Store } from '../src/db/store.js';
 import { createLogger } from '../src/logger.js';
 import { startFakeTelegram } from '../test/fakes/telegram-api.js';
@@ -102,7 +102,9 @@ async function runOnce(o: RunOptions): Promise<BroadcastBenchRow> {
     }
 
     // Asynchronous: the fake server in this process keeps answering while the sender runs.
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', SELF, 'send', dir, tg.apiRoot, String(o.rate)], { maxBuffer: 1 << 20 });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', SELF, 'send', dir, tg.apiRoot, String(o.rate)], {
+      maxBuffer: 1 << 20,
+    });
     const result = JSON.parse(stdout.trim().split('\n').pop()!) as SenderResult;
 
     const perChat = tg.countByChat();
@@ -138,7 +140,9 @@ async function runOnce(o: RunOptions): Promise<BroadcastBenchRow> {
   }
 }
 
-export async function runBroadcastBench(options: { subscribers?: number; rate?: number; log?: (line: string) => void } = {}): Promise<BroadcastBenchRow[]> {
+export async function runBroadcastBench(
+  options: { subscribers?: number; rate?: number; log?: (line: string) => void } = {},
+): Promise<BroadcastBenchRow[]> {
   const subscribers = options.subscribers ?? 10_000;
   const rate = options.rate ?? 1000;
   const log = options.log ?? ((line: string) => console.log(line));

@@ -17,10 +17,10 @@ import { openIndex } from '../src/engine/index-store.js';
 import { ingest } from '../src/engine/ingest.js';
 import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import { fold, normalizeText } from '../src/engine/normalize.js';
-import { createLogger } from '../src/logger.js';
 import { percentile } from '../src/engine/stats.js';
 import { syllables } from '../src/engine/tokenize.js';
 import { HNSW_EF_CONSTRUCTION, HNSW_M } from '../src/engine/vector-index.js';
+import { createLogger } from '../src/logger.js';
 
 // The configured dimension (EMBEDDING_DIMENSIONS), so the figures are those of this deployment.
 const DIMENSIONS = loadConfig().env.EMBEDDING_DIMENSIONS;
@@ -48,7 +48,7 @@ function prng(seed: number): () => number {
 function zipf(n: number, s: number, random: () => number): () => number {
   const cdf = new Float64Array(n);
   let total = 0;
-  for (let i = 0; i < n; i++) cdf[i] = total += 1 / Math.pow(i + 1, s);
+  for (let i = 0; i < n; i++) cdf[i] = total += 1 / (i + 1) ** s;
   return () => {
     const x = random() * total;
     let lo = 0;

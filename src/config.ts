@@ -9,9 +9,7 @@ import { configTexts as texts } from './texts/config.js';
 // zod's own Vietnamese messages, so a bad variable is explained in the admin's language.
 z.config(z.locales.vi());
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', '']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
 const optionalString = z
@@ -29,7 +27,12 @@ const optionalUrl = z
 const idList = z
   .string()
   .optional()
-  .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -107,7 +110,7 @@ export interface Config {
   /** From TRUST_PROXY: whose X-Forwarded-For to believe for the client's address (rate limits). */
   trustProxy: TrustProxy;
   paths: { data: string; knowledge: string; prompts: string; index: string; database: string };
-  city: { name: string; wards: string[]; topics: Topic[]; /** Shown to residents as "Ví dụ: …". */ exampleQuestion: string };
+  city: { name: string; wards: string[]; topics: Topic[] /** Shown to residents as "Ví dụ: …". */; exampleQuestion: string };
   /** LLM answering and OpenAI embeddings are possible only when an endpoint is configured. */
   llmEnabled: boolean;
 }
@@ -165,7 +168,10 @@ function parseTrustProxy(raw: string): TrustProxy | string {
   if (value === '' || value === 'false') return false;
   if (value === 'true') return true;
   if (/^\d+$/.test(value)) return Number(value) > 0 ? Number(value) : false;
-  const proxies = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const proxies = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!proxies.length) return false;
   return proxies.find((p) => !isProxyAddress(p)) ?? proxies;
 }
@@ -223,7 +229,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     city: {
       name: env.CITY_NAME,
       exampleQuestion: env.CITY_EXAMPLE_QUESTION,
-      wards: env.CITY_WARDS.split(',').map((s) => s.trim()).filter(Boolean),
+      wards: env.CITY_WARDS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       topics,
     },
     llmEnabled: Boolean(env.OPENAI_API_KEY || env.OPENAI_BASE_URL),

@@ -4,7 +4,7 @@ import dotenv from 'dotenv';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { parseOnly, UsageError } from './server/parts.js';
-import { startService, type RunningService } from './server/service.js';
+import { type RunningService, startService } from './server/service.js';
 
 dotenv.config({ quiet: true });
 

@@ -1,7 +1,7 @@
 // Prometheus metrics (prom-client), one registry for the process. Counted where the event happens
 // (the resident service for questions, the delivery workers for broadcasts) so every channel is
 // measured the same way.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export function createMetrics() {
   const registry = new Registry();

@@ -84,7 +84,12 @@ describe('createAsk offline', () => {
     expect(a.llmFallback).toBe(false);
     expect(a.text.startsWith(answerTexts.leadIn)).toBe(true);
     expect(a.text).toContain('cầu Đội Kỳ');
-    expect(a.citations[0]).toMatchObject({ n: 1, chunkId: 'tin#1', section: 'Công trình trọng điểm', sourceUrl: 'https://backan.example/tin' });
+    expect(a.citations[0]).toMatchObject({
+      n: 1,
+      chunkId: 'tin#1',
+      section: 'Công trình trọng điểm',
+      sourceUrl: 'https://backan.example/tin',
+    });
     expect(a.citations[0].quote).toContain('cầu Đội Kỳ');
     expect(a.confidence).toBeGreaterThan(0);
     expect(a.confidence).toBeLessThanOrEqual(1);

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Store } from '../src/db/store.js';
-import { startFakeTelegram, type FakeTelegram } from './fakes/telegram-api.js';
+import { type FakeTelegram, startFakeTelegram } from './fakes/telegram-api.js';
 import { seedSubscribers, spawnBroadcastChild } from './helpers/broadcast-child.js';
 
 const SUBSCRIBERS = 1000;
@@ -38,7 +38,9 @@ function run(mode: 'start' | 'resume') {
 function inFlight(): string[] {
   const store = Store.open(path.join(dir, 'civicbot.db'));
   try {
-    return (store.db.prepare(`SELECT chat_id FROM deliveries WHERE status = 'sending'`).all() as { chat_id: string }[]).map((r) => r.chat_id);
+    return (store.db.prepare(`SELECT chat_id FROM deliveries WHERE status = 'sending'`).all() as { chat_id: string }[]).map(
+      (r) => r.chat_id,
+    );
   } finally {
     store.close();
   }
@@ -71,7 +73,10 @@ it('resumes after SIGKILL at any moment; duplicates only among the deliveries in
 
   const last = run('resume');
   expect(await last.exited).toBe(0);
-  expect(last.lines.at(-1)).toMatchObject({ event: 'done', progress: { status: 'done', total: SUBSCRIBERS, sent: SUBSCRIBERS, pending: 0, failed: 0 } });
+  expect(last.lines.at(-1)).toMatchObject({
+    event: 'done',
+    progress: { status: 'done', total: SUBSCRIBERS, sent: SUBSCRIBERS, pending: 0, failed: 0 },
+  });
 
   const perChat = tg.countByChat();
   const duplicates = [...perChat.values()].reduce((n, c) => n + c - 1, 0);

@@ -8,7 +8,7 @@ import { BroadcastService } from '../src/broadcast/service.js';
 import { createTelegramSender } from '../src/channels/telegram/sender.js';
 import type { Config } from '../src/config.js';
 import { Store } from '../src/db/store.js';
-import { startFakeTelegram, type FakeTelegram } from './fakes/telegram-api.js';
+import { type FakeTelegram, startFakeTelegram } from './fakes/telegram-api.js';
 import { seedSubscribers, silentLogger, testConfig } from './helpers/broadcast-child.js';
 
 let dir: string;
@@ -29,7 +29,11 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function start(env: Record<string, string> = {}, subscribers = 20, worker: { maxRateLimited?: number } = {}): { service: BroadcastService; config: Config } {
+function start(
+  env: Record<string, string> = {},
+  subscribers = 20,
+  worker: { maxRateLimited?: number } = {},
+): { service: BroadcastService; config: Config } {
   const config = testConfig(dir, { TELEGRAM_API_ROOT: tg.apiRoot, ...env });
   store = Store.open(config.paths.database);
   seedSubscribers(store, subscribers);
@@ -52,7 +56,9 @@ async function broadcast(s: BroadcastService, extra: Partial<Parameters<Broadcas
 }
 
 const delivery = (announcementId: number, chatId: string) =>
-  store.db.prepare('SELECT status, attempts, last_error, blocked FROM deliveries WHERE announcement_id = ? AND chat_id = ?').get(announcementId, chatId) as {
+  store.db
+    .prepare('SELECT status, attempts, last_error, blocked FROM deliveries WHERE announcement_id = ? AND chat_id = ?')
+    .get(announcementId, chatId) as {
     status: string;
     attempts: number;
     last_error: string | null;
@@ -78,7 +84,14 @@ describe('Telegram delivery outcomes', () => {
     tg.failFor('3', { code: 502 }, 2); // 5xx still counts: two failures, then fine on the third try
     const { id, final } = await broadcast(service);
     expect(final).toMatchObject({ status: 'done', sent: 5, failed: 0 });
-    expect(tg.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === '2').map((c) => c.ok)).toEqual([false, false, false, false, false, true]);
+    expect(tg.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === '2').map((c) => c.ok)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+    ]);
     expect(delivery(id, '2')).toMatchObject({ status: 'sent', attempts: 6 });
     expect(tg.sent('2')).toHaveLength(1);
   });
@@ -98,7 +111,12 @@ describe('Telegram delivery outcomes', () => {
     const { id, final } = await broadcast(service);
     expect(final).toMatchObject({ sent: 18, blocked: 2, failed: 0 });
     expect(tg.calls.filter((c) => c.params.chat_id === '3')).toHaveLength(1);
-    expect(delivery(id, '3')).toMatchObject({ status: 'failed', blocked: 1, attempts: 1, last_error: '403 Forbidden: bot was blocked by the user' });
+    expect(delivery(id, '3')).toMatchObject({
+      status: 'failed',
+      blocked: 1,
+      attempts: 1,
+      last_error: '403 Forbidden: bot was blocked by the user',
+    });
     expect(store.subscribers.get('telegram', '3')!.status).toBe('blocked');
     expect(store.subscribers.get('telegram', '4')!.status).toBe('blocked');
     // The next announcement does not even try them.

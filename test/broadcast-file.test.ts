@@ -10,8 +10,8 @@ import { AnnouncementError, BroadcastService } from '../src/broadcast/service.js
 import { createTelegramSender } from '../src/channels/telegram/sender.js';
 import { runBroadcastCli } from '../src/cli/broadcast.js';
 import { Store } from '../src/db/store.js';
-import { startFakeTelegram, type FakeTelegram } from './fakes/telegram-api.js';
-import { TEST_TOKEN, WARDS, seedSubscribers, silentLogger, testConfig } from './helpers/broadcast-child.js';
+import { type FakeTelegram, startFakeTelegram } from './fakes/telegram-api.js';
+import { seedSubscribers, silentLogger, TEST_TOKEN, testConfig, WARDS } from './helpers/broadcast-child.js';
 
 const fixture = (name: string) => path.join(import.meta.dirname, 'fixtures/broadcast', name);
 const read = (name: string) => fs.readFileSync(fixture(name), 'utf8');
@@ -29,14 +29,23 @@ function problemsOf(fn: () => unknown): string[] {
 describe('parseAnnouncementFile', () => {
   it('reads the front matter: title, topics, wards, expiry (end of that day, city time)', () => {
     const d = parseAnnouncementFile(read('phan-luong.md'), { author: 'cli:test' });
-    expect(d).toMatchObject({ title: 'Phân luồng giao thông đường Trần Phú', topics: ['giao-thong'], wards: ['Đức Xuân'], author: 'cli:test' });
+    expect(d).toMatchObject({
+      title: 'Phân luồng giao thông đường Trần Phú',
+      topics: ['giao-thong'],
+      wards: ['Đức Xuân'],
+      author: 'cli:test',
+    });
     expect(d.body).toMatch(/^Từ ngày 01\/12\/2026.*bình thường\.$/s);
     expect(d.expiresAt!.toISOString()).toBe('2026-12-31T17:00:00.000Z');
   });
 
   it('takes the title from the first heading when there is no front matter', () => {
     const d = parseAnnouncementFile(read('heading-only.md'), { author: 'a', topics: ['van-hoa-xa-hoi'] });
-    expect(d).toMatchObject({ title: 'Lịch tiêm chủng tháng 12', body: 'Trạm y tế phường tiêm chủng mở rộng vào sáng thứ Bảy hằng tuần.', topics: ['van-hoa-xa-hoi'] });
+    expect(d).toMatchObject({
+      title: 'Lịch tiêm chủng tháng 12',
+      body: 'Trạm y tế phường tiêm chủng mở rộng vào sáng thứ Bảy hằng tuần.',
+      topics: ['van-hoa-xa-hoi'],
+    });
   });
 
   it('refuses an empty file', () => {
@@ -45,7 +54,7 @@ describe('parseAnnouncementFile', () => {
 
   it('refuses broken front matter, naming the line of the file', () => {
     const [problem] = problemsOf(() => parseAnnouncementFile(read('broken-front-matter.md'), { author: 'a' }));
-    expect(problem).toMatch(/^Phần đầu \(front matter\) lỗi ở dòng [34]: thụt lề sai, hoặc thiếu dấu đóng \] hay \} \(/);
+    expect(problem).toMatch(/^Phần đầu \(front matter\) lỗi ở dòng [345]: thụt lề sai, hoặc thiếu dấu đóng \] hay \} \(/);
     expect(problemsOf(() => parseAnnouncementFile(read('unclosed.md'), { author: 'a' }))[0]).toMatch(/không có dòng "---" đóng lại/);
     expect(problemsOf(() => parseAnnouncementFile('---\ntopic: [1, {a: b}]\nhan: x\n---\nT\nB', { author: 'a' }))).toEqual([
       'Phần đầu: "topic" phải là một danh sách hoặc một dòng chữ.',
@@ -55,7 +64,9 @@ describe('parseAnnouncementFile', () => {
 
   it('refuses a text too long for one message (the smallest limit of the target channels)', () => {
     const long = `# Tiêu đề\n\n${'Nội dung dài. '.repeat(200)}`;
-    expect(problemsOf(() => parseAnnouncementFile(long, { author: 'a' }))[0]).toMatch(/^Quá dài cho một tin Zalo: 2\.\d{3} ký tự, tối đa 2\.000\.$/);
+    expect(problemsOf(() => parseAnnouncementFile(long, { author: 'a' }))[0]).toMatch(
+      /^Quá dài cho một tin Zalo: 2\.\d{3} ký tự, tối đa 2\.000\.$/,
+    );
     expect(parseAnnouncementFile(long, { author: 'a', channels: ['telegram'] }).title).toBe('Tiêu đề');
   });
 });
@@ -101,7 +112,8 @@ describe('npm run broadcast', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const run = (...argv: string[]) => runBroadcastCli(argv, { env, cwd: dir, io: { out: (l) => out.push(l), err: (l) => err.push(l) }, progressIntervalMs: 20 });
+  const run = (...argv: string[]) =>
+    runBroadcastCli(argv, { env, cwd: dir, io: { out: (l) => out.push(l), err: (l) => err.push(l) }, progressIntervalMs: 20 });
   const stored = () => {
     const store = Store.open(path.join(dir, 'civicbot.db'));
     try {
@@ -153,7 +165,9 @@ describe('npm run broadcast', () => {
     expect(await run('--file', long)).toBe(1);
     expect(await run('--file', fixture('heading-only.md'), '--topic', 'thoi-tiet', '--ward', 'Hà Nội')).toBe(1);
     expect(await run('--file', fixture('heading-only.md'), '--at', 'ngày mai')).toBe(1);
-    expect(err.join('\n')).toMatch(/Quá dài cho một tin Telegram: 5\.009 ký tự, tối đa 4\.096[\s\S]*Không có chủ đề "thoi-tiet"[\s\S]*Không có phường\/xã "Hà Nội"[\s\S]*--at: không đọc được "ngày mai"/);
+    expect(err.join('\n')).toMatch(
+      /Quá dài cho một tin Telegram: 5\.009 ký tự, tối đa 4\.096[\s\S]*Không có chủ đề "thoi-tiet"[\s\S]*Không có phường\/xã "Hà Nội"[\s\S]*--at: không đọc được "ngày mai"/,
+    );
     expect(stored()).toEqual({ announcements: 0, deliveries: 0 });
   });
 
@@ -161,7 +175,10 @@ describe('npm run broadcast', () => {
     expect(await run('--file', fixture('heading-only.md'), '--at', '2099-12-01 07:00')).toBe(0);
     out.length = 0;
     expect(await run('--progress', '1')).toBe(0);
-    expect(out).toEqual(['Thông báo số 1 «Lịch tiêm chủng tháng 12»: đã hẹn giờ.', 'Đã hẹn gửi thông báo số 1 lúc 01/12/2099 07:00 (giờ Việt Nam).']);
+    expect(out).toEqual([
+      'Thông báo số 1 «Lịch tiêm chủng tháng 12»: đã hẹn giờ.',
+      'Đã hẹn gửi thông báo số 1 lúc 01/12/2099 07:00 (giờ Việt Nam).',
+    ]);
     out.length = 0;
     expect(await run('--cancel', '1')).toBe(0);
     expect(out[0]).toBe('Đã hủy thông báo số 1; những tin chưa gửi sẽ không gửi nữa.');
@@ -179,14 +196,22 @@ describe('npm run broadcast', () => {
     expect(await run('--file', fixture('heading-only.md'))).toBe(0);
     out.length = 0;
     expect(await run('--progress', '1')).toBe(0);
-    expect(out).toEqual(['Thông báo số 1 «Lịch tiêm chủng tháng 12» đã gửi xong.\nĐã gửi: 11/11\nLỗi: 0\nĐã chặn bot (ngừng gửi cho họ): 0']);
+    expect(out).toEqual([
+      'Thông báo số 1 «Lịch tiêm chủng tháng 12» đã gửi xong.\nĐã gửi: 11/11\nLỗi: 0\nĐã chặn bot (ngừng gửi cho họ): 0',
+    ]);
   });
 
   it('--cancel stops a running announcement that another process is sending', async () => {
     const store = Store.open(path.join(dir, 'civicbot.db'));
     seedSubscribers(store, 300, 'telegram', 1000);
     const config = testConfig(dir, { TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_RATE_PER_SECOND: '100' });
-    const service = new BroadcastService({ store, config, logger: silentLogger(), senders: [createTelegramSender(config, silentLogger())], options: { tickMs: 20 } });
+    const service = new BroadcastService({
+      store,
+      config,
+      logger: silentLogger(),
+      senders: [createTelegramSender(config, silentLogger())],
+      options: { tickMs: 20 },
+    });
     service.start();
     try {
       const a = service.sendNow(service.create({ title: 'Dài', body: 'Nội dung', author: 't' }).id);

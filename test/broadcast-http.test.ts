@@ -9,7 +9,7 @@ import { BroadcastService } from '../src/broadcast/service.js';
 import { createTelegramSender } from '../src/channels/telegram/sender.js';
 import { Store } from '../src/db/store.js';
 import { installErrorHandlers } from '../src/server/errors.js';
-import { startFakeTelegram, type FakeTelegram } from './fakes/telegram-api.js';
+import { type FakeTelegram, startFakeTelegram } from './fakes/telegram-api.js';
 import { seedSubscribers, silentLogger, testConfig } from './helpers/broadcast-child.js';
 
 const TOKEN = 'staff-token-0123456789';
@@ -37,7 +37,13 @@ beforeEach(async () => {
   store = Store.open(config.paths.database);
   seedSubscribers(store, 12);
   const logger = silentLogger();
-  service = new BroadcastService({ store, config, logger, senders: [createTelegramSender(config, logger)], options: { tickMs: 50, progressIntervalMs: 20 } });
+  service = new BroadcastService({
+    store,
+    config,
+    logger,
+    senders: [createTelegramSender(config, logger)],
+    options: { tickMs: 50, progressIntervalMs: 20 },
+  });
   service.start();
   app = await build(TOKEN);
 });
@@ -68,7 +74,12 @@ describe('staff announcements API', () => {
   });
 
   it('creates, previews, sends and reports progress', async () => {
-    const created = await app.inject({ method: 'POST', url: API, headers: auth, payload: { title: 'Cúp nước', body: 'Sáng mai cúp nước.', author: 'Lan' } });
+    const created = await app.inject({
+      method: 'POST',
+      url: API,
+      headers: auth,
+      payload: { title: 'Cúp nước', body: 'Sáng mai cúp nước.', author: 'Lan' },
+    });
     expect(created.statusCode).toBe(201);
     const { announcement, preview } = created.json();
     expect(announcement).toMatchObject({ status: 'draft', author: 'api:Lan' });
@@ -80,7 +91,10 @@ describe('staff announcements API', () => {
     expect(sent.statusCode).toBe(202);
     await service.waitUntilFinished(id);
     const progress = await app.inject({ method: 'GET', url: `${API}/${id}/progress`, headers: auth });
-    expect(progress.json()).toMatchObject({ progress: { status: 'done', sent: 12, total: 12 }, line: expect.stringMatching(/^Đã gửi 12\/12 · lỗi 0 · chờ 0/) });
+    expect(progress.json()).toMatchObject({
+      progress: { status: 'done', sent: 12, total: 12 },
+      line: expect.stringMatching(/^Đã gửi 12\/12 · lỗi 0 · chờ 0/),
+    });
     const list = await app.inject({ method: 'GET', url: `${API}?limit=5`, headers: auth });
     expect(list.json().announcements).toEqual([expect.objectContaining({ id, progress: expect.objectContaining({ sent: 12 }) })]);
 
@@ -94,7 +108,12 @@ describe('staff announcements API', () => {
     const r = await app.inject({ method: 'POST', url: API, headers: auth, payload: { title: '', body: 'x', topics: ['khong-co'] } });
     expect(r.statusCode).toBe(400);
     expect(r.json()).toMatchObject({ error: { code: 'invalid' }, problems: ['Thiếu tiêu đề.', expect.stringContaining('khong-co')] });
-    const noPath = await app.inject({ method: 'POST', url: API, headers: auth, payload: { title: 'T', body: 'B', attachment: { kind: 'photo', path: '/etc/passwd' } } });
+    const noPath = await app.inject({
+      method: 'POST',
+      url: API,
+      headers: auth,
+      payload: { title: 'T', body: 'B', attachment: { kind: 'photo', path: '/etc/passwd' } },
+    });
     expect(noPath.statusCode).toBe(400);
     expect(noPath.json().problems).toEqual([expect.stringContaining('chỉ được đính kèm bằng địa chỉ (url)')]);
     expect(service.recent()).toEqual([]);
@@ -102,7 +121,12 @@ describe('staff announcements API', () => {
 
   it('schedules in city time and cancels', async () => {
     const { announcement } = (await app.inject({ method: 'POST', url: API, headers: auth, payload: { title: 'T', body: 'B' } })).json();
-    const r = await app.inject({ method: 'POST', url: `${API}/${announcement.id}/schedule`, headers: auth, payload: { at: '2099-01-02 07:30' } });
+    const r = await app.inject({
+      method: 'POST',
+      url: `${API}/${announcement.id}/schedule`,
+      headers: auth,
+      payload: { at: '2099-01-02 07:30' },
+    });
     expect(r.statusCode).toBe(200);
     expect(r.json().announcement).toMatchObject({ status: 'scheduled', scheduledAt: Date.parse('2099-01-02T00:30:00Z') });
     const bad = await app.inject({ method: 'POST', url: `${API}/${announcement.id}/schedule`, headers: auth, payload: { at: '07:30' } });

@@ -11,7 +11,7 @@ import { BroadcastService } from '../src/broadcast/service.js';
 import type { ChannelSender, SendOutcome } from '../src/broadcast/types.js';
 import type { Config } from '../src/config.js';
 import { Store } from '../src/db/store.js';
-import { startFakeTelegram, type FakeTelegram } from './fakes/telegram-api.js';
+import { type FakeTelegram, startFakeTelegram } from './fakes/telegram-api.js';
 import { seedSubscribers, silentLogger, spawnBroadcastChild, testConfig } from './helpers/broadcast-child.js';
 
 let dir: string;
@@ -142,7 +142,9 @@ describe('two services on one database file', () => {
     await tg.close();
   });
 
-  it('only one sends; after kill -9 of the holder the other takes over, duplicates only among the claims in flight', { timeout: 20_000 }, async () => {
+  it('only one sends; after kill -9 of the holder the other takes over, duplicates only among the claims in flight', {
+    timeout: 20_000,
+  }, async () => {
     const SUBSCRIBERS = 600;
     const store = Store.open(config.paths.database);
     stores.push(store);
@@ -157,7 +159,8 @@ describe('two services on one database file', () => {
     const tokenB = '222222:BBBB-token-of-the-second-service';
     const a = spawnService(tokenA);
     await a.waitForLine((l) => l.event === 'ready');
-    const leaseHolder = () => (store.db.prepare(`SELECT holder FROM worker_leases WHERE channel = 'telegram'`).get() as { holder: string } | undefined)?.holder;
+    const leaseHolder = () =>
+      (store.db.prepare(`SELECT holder FROM worker_leases WHERE channel = 'telegram'`).get() as { holder: string } | undefined)?.holder;
     while (!leaseHolder()?.includes(`/${a.child.pid}/`)) await sleep(20);
     const b = spawnService(tokenB);
     await b.waitForLine((l) => l.event === 'ready');
@@ -189,7 +192,9 @@ describe('two services on one database file', () => {
     const perChat = tg.countByChat();
     const duplicates = [...perChat.values()].reduce((n, c) => n + c - 1, 0);
     const takeover = await b.waitForLine((l) => l.msg?.startsWith('broadcast: worker lease taken') ?? false);
-    console.log(`two services: A sent ${byA.length}, B took over and sent ${byB.length}; ${takeover.reset} claims reset, ${duplicates} delivered twice`);
+    console.log(
+      `two services: A sent ${byA.length}, B took over and sent ${byB.length}; ${takeover.reset} claims reset, ${duplicates} delivered twice`,
+    );
     expect(perChat.size).toBe(SUBSCRIBERS);
     expect(duplicates).toBeLessThanOrEqual(takeover.reset);
   });

@@ -8,7 +8,7 @@ import { createTelegramSender } from '../src/channels/telegram/sender.js';
 import type { Config } from '../src/config.js';
 import { Store } from '../src/db/store.js';
 import { broadcastTexts } from '../src/texts/broadcast.js';
-import { startFakeTelegram, type FakeTelegram } from './fakes/telegram-api.js';
+import { type FakeTelegram, startFakeTelegram } from './fakes/telegram-api.js';
 import { seedSubscribers, silentLogger, testConfig } from './helpers/broadcast-child.js';
 
 /** A Zalo stand-in that records what it was asked to send (the Zalo API has its own tests). */
@@ -102,7 +102,10 @@ describe('audience', () => {
     service.sendNow(a.id);
     const final = await service.waitUntilFinished(a.id);
     expect(final).toMatchObject({ status: 'done', total: 3, sent: 3, failed: 0, pending: 0 });
-    expect([...tg.countByChat().entries()].sort()).toEqual([['1', 1], ['2', 1]]);
+    expect([...tg.countByChat().entries()].sort()).toEqual([
+      ['1', 1],
+      ['2', 1],
+    ]);
     expect(zalo.sent.map((s) => s.chatId)).toEqual(['z1']);
     expect(tg.sent('2')[0].params).toMatchObject({ text: 'Tiêu đề\n\nNội dung', entities: [{ type: 'bold', offset: 0, length: 7 }] });
   });
@@ -134,7 +137,14 @@ describe('validation', () => {
     const service = makeService();
     let error: AnnouncementError | undefined;
     try {
-      service.create({ title: ' ', body: '', topics: ['khong-co'], wards: ['Phường Lạ'], scheduledAt: new Date(Date.now() - 3600_000), author: 't' });
+      service.create({
+        title: ' ',
+        body: '',
+        topics: ['khong-co'],
+        wards: ['Phường Lạ'],
+        scheduledAt: new Date(Date.now() - 3600_000),
+        author: 't',
+      });
     } catch (e) {
       error = e as AnnouncementError;
     }
@@ -156,9 +166,9 @@ describe('validation', () => {
     expect(service.create({ title: 'T', body, channels: ['telegram'], author: 't' }).status).toBe('draft');
     const photo = path.join(dir, 'anh.jpg');
     fs.writeFileSync(photo, 'jpeg');
-    expect(() => service.create({ title: 'T', body, channels: ['telegram'], attachment: { kind: 'photo', path: photo }, author: 't' })).toThrow(
-      /chú thích kèm tệp.*tối đa 1\.024/,
-    );
+    expect(() =>
+      service.create({ title: 'T', body, channels: ['telegram'], attachment: { kind: 'photo', path: photo }, author: 't' }),
+    ).toThrow(/chú thích kèm tệp.*tối đa 1\.024/);
     expect(service.recent()).toHaveLength(1);
   });
 });
@@ -174,7 +184,9 @@ describe('sending', () => {
     const file = service.get(a.id)!.knowledgeFile!;
     expect(path.relative(config.paths.knowledge, file)).toBe(`thong-bao/${a.id}-cat-dien-khu-pho-3.md`);
     const md = fs.readFileSync(file, 'utf8');
-    expect(md).toMatch(/^---\ntitle: Cắt điện khu phố 3\nkind: announcement\nissued: \d{4}-\d{2}-\d{2}\nexpires: \d{4}-\d{2}-\d{2}\nnumber: "\d+"\n---\n\nTừ 7 giờ đến 11 giờ\.\n$/);
+    expect(md).toMatch(
+      /^---\ntitle: Cắt điện khu phố 3\nkind: announcement\nissued: \d{4}-\d{2}-\d{2}\nexpires: \d{4}-\d{2}-\d{2}\nnumber: "\d+"\n---\n\nTừ 7 giờ đến 11 giờ\.\n$/,
+    );
     expect(refreshes).toBeGreaterThan(0);
 
     const before = refreshes;
@@ -288,7 +300,18 @@ describe('sending', () => {
 
 describe('texts', () => {
   it('writes progress the same way for every channel', () => {
-    const p = { id: 1, status: 'sending' as const, total: 1000, sent: 950, failed: 3, blocked: 0, pending: 47, skipped: 0, ratePerSecond: 28.5, etaSeconds: 2 };
+    const p = {
+      id: 1,
+      status: 'sending' as const,
+      total: 1000,
+      sent: 950,
+      failed: 3,
+      blocked: 0,
+      pending: 47,
+      skipped: 0,
+      ratePerSecond: 28.5,
+      etaSeconds: 2,
+    };
     expect(broadcastTexts.progress(p)).toBe('Đã gửi 950/1.000 · lỗi 3 · chờ 47 · 28,5 tin/giây · còn khoảng 2 giây');
     expect(broadcastTexts.finalReport({ ...p, status: 'done', sent: 990, failed: 3, blocked: 7, pending: 0 }, 'Cúp điện')).toBe(
       'Thông báo số 1 «Cúp điện» đã gửi xong.\nĐã gửi: 990/1.000\nLỗi: 3\nĐã chặn bot (ngừng gửi cho họ): 7',

@@ -43,7 +43,9 @@ describe('chunkDocument', () => {
     // The chapter name under a bare "Chương II" belongs to its heading; chunks repeat the headings above them.
     expect(chunks[2].text.startsWith('Chương II\nQUY HOẠCH VÀ ĐẦU TƯ\nĐiều 5. Quy hoạch đô thị\n2. Các dự án')).toBe(true);
     expect(chunks[2].text).toContain('a) Cải tạo hệ thống thoát nước');
-    expect(chunks[0].text).toBe('Chương I\nQUY ĐỊNH CHUNG\nĐiều 1. Phạm vi điều chỉnh\nNghị quyết này quy định việc phát triển đô thị trên địa bàn thành phố.');
+    expect(chunks[0].text).toBe(
+      'Chương I\nQUY ĐỊNH CHUNG\nĐiều 1. Phạm vi điều chỉnh\nNghị quyết này quy định việc phát triển đô thị trên địa bàn thành phố.',
+    );
     // The second chunk of Khoản 2 repeats the Khoản's opening line, so its points keep their meaning.
     expect(chunks[3].text).toMatch(/^2\. Các dự án[^\n]*\nb\) Mở rộng[^\n]*\nc\) Xây dựng/);
     // Heading-only sections ("Chương I" alone) are not chunks of their own.
@@ -64,9 +66,18 @@ describe('chunkDocument', () => {
   });
 
   it('labels items outside an Điều by their own heading (I., 1., a))', () => {
-    const text = ['I. MỤC ĐÍCH, YÊU CẦU', '1. Mục đích', 'Nâng cao chất lượng dịch vụ công.', 'II. NHIỆM VỤ', 'a) Rà soát thủ tục hành chính.'].join('\n');
+    const text = [
+      'I. MỤC ĐÍCH, YÊU CẦU',
+      '1. Mục đích',
+      'Nâng cao chất lượng dịch vụ công.',
+      'II. NHIỆM VỤ',
+      'a) Rà soát thủ tục hành chính.',
+    ].join('\n');
     const chunks = chunkDocument(doc([{ text }]), { targetChars: 200, overlapChars: 0 });
-    expect(chunks.map((c) => c.section)).toEqual([['I. MỤC ĐÍCH, YÊU CẦU', '1. Mục đích'], ['II. NHIỆM VỤ', 'a)']]);
+    expect(chunks.map((c) => c.section)).toEqual([
+      ['I. MỤC ĐÍCH, YÊU CẦU', '1. Mục đích'],
+      ['II. NHIỆM VỤ', 'a)'],
+    ]);
   });
 
   it('uses Markdown headings as sections, not the document title', () => {
@@ -88,7 +99,10 @@ describe('chunkDocument', () => {
     ]);
   });
 
-  const sentences = Array.from({ length: 30 }, (_, i) => `Câu số ${i + 1} nói về việc cải tạo tuyến phố thứ ${i + 1} của thành phố trong năm nay.`);
+  const sentences = Array.from(
+    { length: 30 },
+    (_, i) => `Câu số ${i + 1} nói về việc cải tạo tuyến phố thứ ${i + 1} của thành phố trong năm nay.`,
+  );
 
   it('never splits a sentence, respects the target and overlaps by whole trailing sentences', () => {
     const chunks = chunkDocument(doc([{ text: sentences.join(' ') }]), { targetChars: 400, overlapChars: 150 });
@@ -112,7 +126,10 @@ describe('chunkDocument', () => {
   });
 
   it('joins lines wrapped in the middle of a sentence before chunking', () => {
-    const chunks = chunkDocument(doc([{ text: 'Nâng cấp các tuyến đường nội\nthị trong năm.\nXây dựng công viên.' }]), { targetChars: 200, overlapChars: 0 });
+    const chunks = chunkDocument(doc([{ text: 'Nâng cấp các tuyến đường nội\nthị trong năm.\nXây dựng công viên.' }]), {
+      targetChars: 200,
+      overlapChars: 0,
+    });
     expect(chunks[0].text).toBe('Nâng cấp các tuyến đường nội thị trong năm.\nXây dựng công viên.');
   });
 
@@ -171,7 +188,10 @@ describe('chunkDocument', () => {
 
 describe('splitSentences', () => {
   it('does not split after abbreviations, initials or a bare Điều number', () => {
-    expect(splitSentences('Trụ sở ở TP. Bắc Kạn. Ông Nguyễn V. A. phát biểu.')).toEqual(['Trụ sở ở TP. Bắc Kạn.', 'Ông Nguyễn V. A. phát biểu.']);
+    expect(splitSentences('Trụ sở ở TP. Bắc Kạn. Ông Nguyễn V. A. phát biểu.')).toEqual([
+      'Trụ sở ở TP. Bắc Kạn.',
+      'Ông Nguyễn V. A. phát biểu.',
+    ]);
     expect(splitSentences('Điều 5. Quy hoạch đô thị')).toEqual(['Điều 5. Quy hoạch đô thị']);
     expect(splitSentences('Hoàn thành 18/30 chỉ tiêu. Còn lại 1.200 hộ chưa có nước sạch!')).toEqual([
       'Hoàn thành 18/30 chỉ tiêu.',

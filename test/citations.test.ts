@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { citationLine } from '../src/bot/format.js';
 import { toCitation, validateCitations } from '../src/engine/answer/citations.js';
 import { splitSentences } from '../src/engine/answer/extractive.js';
 import type { Chunk } from '../src/engine/types.js';
-import { citationLine } from '../src/bot/format.js';
 
 const chunk = (id: string, extra: Partial<Chunk> = {}): Chunk => ({
   id,
@@ -45,7 +45,16 @@ describe('validateCitations', () => {
 
 describe('toCitation and its label', () => {
   it('carries the passage’s source fields and a display section', () => {
-    const c = toCitation(2, chunk('nq-07#3', { number: '07-NQ/TU', section: ['Chương II', 'Điều 5'], page: 3, sourceUrl: 'https://x.example/nq07', issued: '2021-03-05' }));
+    const c = toCitation(
+      2,
+      chunk('nq-07#3', {
+        number: '07-NQ/TU',
+        section: ['Chương II', 'Điều 5'],
+        page: 3,
+        sourceUrl: 'https://x.example/nq07',
+        issued: '2021-03-05',
+      }),
+    );
     expect(c).toEqual({
       n: 2,
       chunkId: 'nq-07#3',

@@ -33,7 +33,10 @@ describe('database', () => {
     s.subscribers.subscribe({ channel: 'zalo', chatId: 'z-gone', topics: [] });
     s.subscribers.unsubscribe('zalo', 'z-gone');
     const ids = (f: Partial<{ channels: string[]; topics: string[]; wards: string[] }>) =>
-      s.subscribers.audience({ channels: [], topics: [], wards: [], ...f }).map((x) => x.chatId).sort();
+      s.subscribers
+        .audience({ channels: [], topics: [], wards: [], ...f })
+        .map((x) => x.chatId)
+        .sort();
     expect(ids({})).toEqual(['t-all', 't-traffic-dx', 'z-culture-sc']);
     expect(ids({ channels: ['zalo'] })).toEqual(['z-culture-sc']);
     expect(ids({ topics: ['giao-thong'] })).toEqual(['t-all', 't-traffic-dx']);
@@ -59,8 +62,15 @@ describe('database', () => {
   it('stores a vote only from the chat that got the answer, with question, answer and sources', () => {
     const s = open();
     const id = s.conversations.logQuestion({
-      channel: 'telegram', chatId: '7', userId: '7', question: 'Cầu Đội Kỳ?', answer: 'Đã hoàn thiện [1].', status: 'answered',
-      citations: [{ n: 1, chunkId: 'd#0', docId: 'd', title: 'Bài', quote: 'Công trình cầu Đội Kỳ' }], confidence: 0.7, latencyMs: 12,
+      channel: 'telegram',
+      chatId: '7',
+      userId: '7',
+      question: 'Cầu Đội Kỳ?',
+      answer: 'Đã hoàn thiện [1].',
+      status: 'answered',
+      citations: [{ n: 1, chunkId: 'd#0', docId: 'd', title: 'Bài', quote: 'Công trình cầu Đội Kỳ' }],
+      confidence: 0.7,
+      latencyMs: 12,
     });
     expect(s.conversations.vote(id, 'telegram', '8', 'down')).toBe(false);
     expect(s.conversations.vote(id + 99, 'telegram', '7', 'down')).toBe(false);
@@ -77,7 +87,16 @@ describe('database', () => {
     for (const chat of ['me', 'you']) {
       s.subscribers.subscribe({ channel: 'zalo', chatId: chat, topics: [] });
       s.conversations.addTurn('zalo', chat, 'user', 'x');
-      const q = s.conversations.logQuestion({ channel: 'zalo', chatId: chat, question: 'q', answer: 'a', status: 'answered', citations: [], confidence: 1, latencyMs: 1 });
+      const q = s.conversations.logQuestion({
+        channel: 'zalo',
+        chatId: chat,
+        question: 'q',
+        answer: 'a',
+        status: 'answered',
+        citations: [],
+        confidence: 1,
+        latencyMs: 1,
+      });
       s.conversations.vote(q, 'zalo', chat, 'up');
       s.kv.set(`zalo:${chat}:flow`, { step: 1 });
       s.access.audit('zalo', chat, 'announce', false);

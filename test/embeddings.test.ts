@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { createEmbeddings, LocalEmbeddings } from '../src/engine/embeddings/index.js';
 import { EmbeddingDimensionError, OpenAIEmbeddingProvider } from '../src/engine/embeddings/openai.js';
-import { startFakeOpenAi, type FakeOpenAi } from './fakes/openai-server.js';
+import { type FakeOpenAi, startFakeOpenAi } from './fakes/openai-server.js';
 
 const cosine = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0);
 
@@ -17,9 +17,7 @@ describe('LocalEmbeddings', () => {
     expect(a).toEqual(b);
     expect(Math.hypot(...a)).toBeCloseTo(1, 5);
     expect(await emb.embedQuery('Nếp sống văn minh đô thị')).toEqual(a);
-    expect(Array.from((await emb.embedVectors(['Nếp sống văn minh đô thị']))[0])).toEqual(
-      a.map((x) => Math.fround(x)),
-    );
+    expect(Array.from((await emb.embedVectors(['Nếp sống văn minh đô thị']))[0])).toEqual(a.map((x) => Math.fround(x)));
   });
 
   it('puts a question typed without diacritics next to its accented passage', async () => {
@@ -73,7 +71,9 @@ describe('OpenAIEmbeddingProvider against a fake OpenAI-compatible server', () =
         }));
         // Out of order on purpose: the client must sort by index.
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ object: 'list', data: data.reverse(), model: parsed.model, usage: { prompt_tokens: 1, total_tokens: 1 } }));
+        res.end(
+          JSON.stringify({ object: 'list', data: data.reverse(), model: parsed.model, usage: { prompt_tokens: 1, total_tokens: 1 } }),
+        );
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -149,7 +149,12 @@ describe('the dimensions parameter', () => {
 
   it('is not sent to other models: their length comes from the first response', async () => {
     const e = createEmbeddings(
-      loadConfig({ EMBEDDING_PROVIDER: 'openai', OPENAI_BASE_URL: fake.url, EMBEDDING_MODEL: 'nomic-embed-text', EMBEDDING_DIMENSIONS: '32' }),
+      loadConfig({
+        EMBEDDING_PROVIDER: 'openai',
+        OPENAI_BASE_URL: fake.url,
+        EMBEDDING_MODEL: 'nomic-embed-text',
+        EMBEDDING_DIMENSIONS: '32',
+      }),
     );
     expect(e.dimensions).toBeUndefined();
     expect(await e.resolveDimensions()).toBe(64); // the fake server's own length

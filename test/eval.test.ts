@@ -5,8 +5,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runEval, type EvalQuestion } from '../src/cli/eval.js';
-import { loadConfig, type Config } from '../src/config.js';
+import { type EvalQuestion, runEval } from '../src/cli/eval.js';
+import { type Config, loadConfig } from '../src/config.js';
 import { readIndexMeta } from '../src/engine/index-store.js';
 import { percentile } from '../src/engine/stats.js';
 import { REPO_ROOT } from './helpers/test-env.js';
@@ -38,9 +38,15 @@ beforeAll(async () => {
   await fs.writeFile(path.join(root, 'corpus.jsonl'), jsonl(CORPUS));
   await fs.writeFile(path.join(root, 'questions.jsonl'), jsonl(QUESTIONS));
   await fs.mkdir(path.join(root, 'knowledge'));
-  for (const d of CORPUS) await fs.writeFile(path.join(root, 'knowledge', `${d.id}.md`), `---\ntitle: ${d.title}\nkind: news\n---\n\n${d.text}\n`);
+  for (const d of CORPUS)
+    await fs.writeFile(path.join(root, 'knowledge', `${d.id}.md`), `---\ntitle: ${d.title}\nkind: news\n---\n\n${d.text}\n`);
   config = loadConfig(
-    { DATA_DIR: path.join(root, 'data'), KNOWLEDGE_DIR: path.join(root, 'knowledge'), PROMPTS_DIR: path.join(REPO_ROOT, 'prompts'), EMBEDDING_DIMENSIONS: '64' },
+    {
+      DATA_DIR: path.join(root, 'data'),
+      KNOWLEDGE_DIR: path.join(root, 'knowledge'),
+      PROMPTS_DIR: path.join(REPO_ROOT, 'prompts'),
+      EMBEDDING_DIMENSIONS: '64',
+    },
     root,
   );
 });
@@ -66,14 +72,24 @@ describe('runEval', () => {
   });
 
   it('finds the same passages with the diacritics stripped from the questions', async () => {
-    const { label, report } = await runEval({ config, questionsFile: questionsFile(), corpus: path.join(root, 'corpus.jsonl'), stripDiacritics: true });
+    const { label, report } = await runEval({
+      config,
+      questionsFile: questionsFile(),
+      corpus: path.join(root, 'corpus.jsonl'),
+      stripDiacritics: true,
+    });
     expect(label).toContain('(bỏ dấu)');
     expect(report.recallAt5).toBe(1);
     expect(report.refusedUnanswerable).toBe(1);
   });
 
   it('counts every question as one to refuse with --out-of-domain', async () => {
-    const { report } = await runEval({ config, questionsFile: questionsFile(), corpus: path.join(root, 'corpus.jsonl'), outOfDomain: true });
+    const { report } = await runEval({
+      config,
+      questionsFile: questionsFile(),
+      corpus: path.join(root, 'corpus.jsonl'),
+      outOfDomain: true,
+    });
     expect(report).toMatchObject({ questions: 6, answerable: 0, recallAt1: 0 });
     // The four questions about the corpus are answered: refused are the two off-topic ones.
     expect(report.refusedUnanswerable).toBeCloseTo(2 / 6);
@@ -86,7 +102,10 @@ describe('runEval', () => {
 
     // A document added since: evaluated without a separate ingest.
     await fs.writeFile(path.join(root, 'knowledge', 'nha-van-hoa.md'), '# Nhà văn hóa\n\nNhà văn hóa tổ 5 khánh thành ngày 2 tháng 9.');
-    await fs.writeFile(path.join(root, 'more.jsonl'), jsonl([{ id: 'n', question: 'Nhà văn hóa tổ 5 khánh thành khi nào?', relevant_docs: ['nha-van-hoa'], answerable: true }]));
+    await fs.writeFile(
+      path.join(root, 'more.jsonl'),
+      jsonl([{ id: 'n', question: 'Nhà văn hóa tổ 5 khánh thành khi nào?', relevant_docs: ['nha-van-hoa'], answerable: true }]),
+    );
     const again = await runEval({ config, questionsFile: path.join(root, 'more.jsonl') });
     expect(again.report.recallAt1).toBe(1);
   });

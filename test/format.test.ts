@@ -37,7 +37,18 @@ describe('formatAnswerPlain', () => {
     const answer: Answer = {
       text: 'Cầu Đội Kỳ đã được xây dựng và hoàn thiện [1].',
       citations: [
-        { n: 1, chunkId: 'a#0', docId: 'a', title: 'Bài viết', number: '07/NQ', section: 'Chương II › Điều 5', page: 3, sourceUrl: 'https://x.vn/a', issued: '2023-05-02', quote: '...' },
+        {
+          n: 1,
+          chunkId: 'a#0',
+          docId: 'a',
+          title: 'Bài viết',
+          number: '07/NQ',
+          section: 'Chương II › Điều 5',
+          page: 3,
+          sourceUrl: 'https://x.vn/a',
+          issued: '2023-05-02',
+          quote: '...',
+        },
       ],
       status: 'answered',
       confidence: 0.8,
@@ -68,7 +79,10 @@ describe('formatSources', () => {
 
 describe('splitTitleBody', () => {
   it('takes the first line as the title and the rest as the body', () => {
-    expect(splitTitleBody('  Cắt điện \r\nThứ Bảy cắt điện.\n\nTổ 1, tổ 2. ')).toEqual({ title: 'Cắt điện', body: 'Thứ Bảy cắt điện.\n\nTổ 1, tổ 2.' });
+    expect(splitTitleBody('  Cắt điện \r\nThứ Bảy cắt điện.\n\nTổ 1, tổ 2. ')).toEqual({
+      title: 'Cắt điện',
+      body: 'Thứ Bảy cắt điện.\n\nTổ 1, tổ 2.',
+    });
     expect(splitTitleBody('# Họp dân\nTối thứ Sáu.')).toEqual({ title: 'Họp dân', body: 'Tối thứ Sáu.' });
     expect(splitTitleBody('Chỉ tiêu đề')).toEqual({ title: 'Chỉ tiêu đề', body: '' });
     expect(splitTitleBody('')).toEqual({ title: '', body: '' });

@@ -6,14 +6,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { createEmbeddings } from '../src/engine/embeddings/index.js';
-import { openIndex, readIndexMeta } from '../src/engine/index-store.js';
-import { ingest } from '../src/engine/ingest.js';
 import { LocalEmbeddings } from '../src/engine/embeddings/local.js';
 import { fuseScores, HybridSearcher, relevanceOf, vectorWeightFor } from '../src/engine/hybrid-search.js';
+import { openIndex, readIndexMeta } from '../src/engine/index-store.js';
+import { ingest } from '../src/engine/ingest.js';
 import { LexicalIndex } from '../src/engine/lexical-index.js';
 import type { Chunk } from '../src/engine/types.js';
 import { VectorIndex } from '../src/engine/vector-index.js';
-import { startFakeOpenAi, type FakeOpenAi } from './fakes/openai-server.js';
+import { type FakeOpenAi, startFakeOpenAi } from './fakes/openai-server.js';
 import { captureLogs } from './helpers/test-env.js';
 
 describe('fuseScores', () => {
@@ -84,7 +84,10 @@ describe('HybridSearcher', () => {
   const searcher = new HybridSearcher(
     chunks,
     LexicalIndex.build(texts),
-    VectorIndex.build(texts.map((t) => embeddings.vector(t)), 256),
+    VectorIndex.build(
+      texts.map((t) => embeddings.vector(t)),
+      256,
+    ),
     embeddings,
   );
 

@@ -1,12 +1,12 @@
 // Ingest across processes: the lock that keeps two ingests of one data folder apart, and a real
 // crash (SIGKILL) between build and swap, after which the old index still answers.
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../src/config.js';
+import { type Config, loadConfig } from '../src/config.js';
 import { EmbeddingCache } from '../src/engine/embedding-cache.js';
 import { LocalEmbeddings } from '../src/engine/embeddings/local.js';
 import { readIndexFiles } from '../src/engine/index-store.js';
@@ -49,13 +49,26 @@ const MARKET = (day: string) =>
 
 async function writeDocs(count: number): Promise<void> {
   for (let i = 0; i < count; i++) {
-    const body = Array.from({ length: 6 }, (_, j) => `Điều ${j + 1}. Phường số ${i} triển khai nhiệm vụ ${j} về đô thị văn minh, giao thông và cải cách hành chính năm ${2020 + j}.`).join('\n\n');
-    await fs.writeFile(path.join(root, 'knowledge', `nghi-quyet-${i}.md`), `---\ntitle: Nghị quyết số ${i}\nkind: resolution\n---\n\n${body}\n`);
+    const body = Array.from(
+      { length: 6 },
+      (_, j) =>
+        `Điều ${j + 1}. Phường số ${i} triển khai nhiệm vụ ${j} về đô thị văn minh, giao thông và cải cách hành chính năm ${2020 + j}.`,
+    ).join('\n\n');
+    await fs.writeFile(
+      path.join(root, 'knowledge', `nghi-quyet-${i}.md`),
+      `---\ntitle: Nghị quyết số ${i}\nkind: resolution\n---\n\n${body}\n`,
+    );
   }
 }
 
 const runHere = (extra: Partial<Parameters<typeof ingest>[0]> = {}) =>
-  ingest({ sourceDir: config.paths.knowledge, indexDir: config.paths.index, config, embeddings: new LocalEmbeddings(DIMENSIONS), ...extra });
+  ingest({
+    sourceDir: config.paths.knowledge,
+    indexDir: config.paths.index,
+    config,
+    embeddings: new LocalEmbeddings(DIMENSIONS),
+    ...extra,
+  });
 
 function startChild(options: Omit<IngestChildOptions, 'root' | 'dimensions'> = {}): ChildProcessWithoutNullStreams {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify({ root, dimensions: DIMENSIONS, ...options })], {
@@ -156,7 +169,10 @@ describe('the ingest lock', () => {
   it('takes over the lock of a process that is gone', async () => {
     await writeDocs(1);
     await fs.mkdir(config.paths.data, { recursive: true });
-    await fs.writeFile(path.join(config.paths.data, LOCK_FILE), JSON.stringify({ pid: 999_999_999, startedAt: new Date().toISOString(), command: 'ingest.ts' }));
+    await fs.writeFile(
+      path.join(config.paths.data, LOCK_FILE),
+      JSON.stringify({ pid: 999_999_999, startedAt: new Date().toISOString(), command: 'ingest.ts' }),
+    );
     const logs = captureLogs();
     expect(await runHere({ logger: logs.logger, lockTimeoutMs: 0 })).toMatchObject({ added: 1, swapped: true });
     expect(logs.text()).toContain('took over the lock');
@@ -180,10 +196,14 @@ describe('a crash between build and swap', () => {
     expect(await runHere()).toMatchObject({ added: 3, swapped: true });
 
     await fs.writeFile(file, MARKET('Chủ nhật'));
-    const crashed = spawnSync(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify({ root, dimensions: DIMENSIONS, beforeSwap: 'kill' })], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-    });
+    const crashed = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', CHILD, JSON.stringify({ root, dimensions: DIMENSIONS, beforeSwap: 'kill' })],
+      {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      },
+    );
     expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
     const leftovers = (await fs.readdir(config.paths.data)).filter((n) => n.startsWith(`index.v-${crashed.pid}-`));
     expect(leftovers).toHaveLength(1);

@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../src/config.js';
+import { type Config, loadConfig } from '../src/config.js';
+import { EmbeddingCache, embeddingKey } from '../src/engine/embedding-cache.js';
 import { LocalEmbeddings } from '../src/engine/embeddings/index.js';
 import { readIndexFiles } from '../src/engine/index-store.js';
-import { EmbeddingCache, embeddingKey } from '../src/engine/embedding-cache.js';
 import { ingest } from '../src/engine/ingest.js';
 import { makePdf } from './fixtures/make-pdf.js';
 

@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../src/config.js';
+import { type Config, loadConfig } from '../src/config.js';
 import { KnowledgeBase, safeFileName } from '../src/engine/knowledge-base.js';
 import { DocumentParseError } from '../src/engine/loaders/index.js';
 import { createLogger } from '../src/logger.js';
@@ -77,10 +77,19 @@ describe('KnowledgeBase', () => {
     expect(kb.status()).toMatchObject({ ready: true, documents: 2 });
     expect(kb.status().chunks).toBeGreaterThan(0);
     expect(kb.status().lastIngest).toMatchObject({ added: 2, swapped: true });
-    expect(kb.documents().map((d) => d.id).sort()).toEqual(['cong-trinh', 'nghi-quyet-04']);
+    expect(
+      kb
+        .documents()
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual(['cong-trinh', 'nghi-quyet-04']);
     const a = await kb.ask('Cầu Đội Kỳ đã được xây xong chưa?');
     expect(a.status).toBe('answered');
-    expect(a.citations[0]).toMatchObject({ docId: 'cong-trinh', title: 'Tình hình các công trình trọng điểm', sourceUrl: 'https://backan.example/cong-trinh' });
+    expect(a.citations[0]).toMatchObject({
+      docId: 'cong-trinh',
+      title: 'Tình hình các công trình trọng điểm',
+      sourceUrl: 'https://backan.example/cong-trinh',
+    });
     const b = await kb.ask('nghi quyet 04 ve cai cach hanh chinh');
     expect(b.citations[0]).toMatchObject({ docId: 'nghi-quyet-04', number: '04-NQ/TU' });
   });
@@ -121,7 +130,9 @@ describe('KnowledgeBase', () => {
     // Same bytes again: nothing new. Same name, other content: saved beside it.
     expect(await kb.addDocument('Chợ phiên.md', Buffer.from(MARKET))).toMatchObject({ added: 0, swapped: false });
     await kb.addDocument('Chợ phiên.md', Buffer.from(MARKET.replace('thứ Bảy', 'Chủ nhật')));
-    expect((await fs.readdir(config.paths.knowledge)).filter((f) => f.startsWith('Chợ phiên'))).toEqual(['Chợ phiên-2.md', 'Chợ phiên.md'].sort());
+    expect((await fs.readdir(config.paths.knowledge)).filter((f) => f.startsWith('Chợ phiên'))).toEqual(
+      ['Chợ phiên-2.md', 'Chợ phiên.md'].sort(),
+    );
     expect(kb.status().documents).toBe(4);
   });
 
@@ -133,7 +144,10 @@ describe('KnowledgeBase', () => {
     expect(summary.savedAs).toBeUndefined();
     expect(await fs.readdir(config.paths.knowledge)).toEqual(before);
     expect(kb.status().builtAt).toBe(builtAt);
-    expect((await kb.addDocument('khac.md', Buffer.from(MARKET.replace('mật ong', 'măng khô'))))).toMatchObject({ added: 1, savedAs: 'khac.md' });
+    expect(await kb.addDocument('khac.md', Buffer.from(MARKET.replace('mật ong', 'măng khô')))).toMatchObject({
+      added: 1,
+      savedAs: 'khac.md',
+    });
     await fs.rm(path.join(config.paths.knowledge, 'khac.md'));
     await kb.refresh();
   });

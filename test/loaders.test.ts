@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DocumentParseError, SUPPORTED_EXTENSIONS, parseDocumentFile } from '../src/engine/loaders/index.js';
+import { DocumentParseError, parseDocumentFile, SUPPORTED_EXTENSIONS } from '../src/engine/loaders/index.js';
 import { loadMarkdown } from '../src/engine/loaders/markdown.js';
 import { metaFromRecord } from '../src/engine/loaders/meta.js';
 import { makeDocx } from './fixtures/make-docx.js';
@@ -19,7 +19,18 @@ async function parseError(relPath: string, bytes: Uint8Array): Promise<string> {
 
 describe('parseDocumentFile', () => {
   it('lists the supported extensions', () => {
-    expect([...SUPPORTED_EXTENSIONS].sort()).toEqual(['.csv', '.docx', '.htm', '.html', '.markdown', '.md', '.pdf', '.txt', '.yaml', '.yml']);
+    expect([...SUPPORTED_EXTENSIONS].sort()).toEqual([
+      '.csv',
+      '.docx',
+      '.htm',
+      '.html',
+      '.markdown',
+      '.md',
+      '.pdf',
+      '.txt',
+      '.yaml',
+      '.yml',
+    ]);
   });
 
   it('reads Markdown front matter, headings and pipe tables', async () => {
@@ -109,7 +120,10 @@ describe('parseDocumentFile', () => {
   });
 
   it('normalizes plain text and takes the first line as title', async () => {
-    const doc = await parseDocumentFile('tin/a.txt', utf8('Thông báo lịch tiếp dân\r\n\r\nTiếp công dân vào thứ Năm; phòng hoà giải.'.normalize('NFD')));
+    const doc = await parseDocumentFile(
+      'tin/a.txt',
+      utf8('Thông báo lịch tiếp dân\r\n\r\nTiếp công dân vào thứ Năm; phòng hoà giải.'.normalize('NFD')),
+    );
     expect(doc.meta).toEqual({ id: 'tin/a', title: 'Thông báo lịch tiếp dân', kind: 'announcement' });
     expect(doc.blocks.map((b) => b.text)).toEqual(['Thông báo lịch tiếp dân', 'Tiếp công dân vào thứ Năm; phòng hòa giải.']);
   });
@@ -138,7 +152,15 @@ describe('parseDocumentFile', () => {
 
   it('reads PDF pages with their numbers and drops running headers and page numbers', async () => {
     const pdf = makePdf([
-      ['UBND THANH PHO X', 'KE HOACH', 'Phat trien do thi', 'Dieu 1. Muc tieu', 'Nang cap cac tuyen duong noi', 'thi trong nam.', 'Trang 1'],
+      [
+        'UBND THANH PHO X',
+        'KE HOACH',
+        'Phat trien do thi',
+        'Dieu 1. Muc tieu',
+        'Nang cap cac tuyen duong noi',
+        'thi trong nam.',
+        'Trang 1',
+      ],
       ['UBND THANH PHO X', 'Dieu 2. Nhiem vu', 'Xay dung cong vien.', '- 2 -'],
       ['UBND THANH PHO X', 'Dieu 3. To chuc thuc hien', 'Giao cac phong ban.', '3/3'],
     ]);
@@ -212,7 +234,8 @@ describe('parseDocumentFile', () => {
   });
 
   it('reads a YAML table with title and rows', async () => {
-    const yaml = 'title: Điểm thu gom rác\nkind: announcement\nrows:\n  - Điểm: Chợ A\n    Giờ: 18h-20h\n  - Điểm: Công viên B\n    Giờ: [6h, 17h]\n';
+    const yaml =
+      'title: Điểm thu gom rác\nkind: announcement\nrows:\n  - Điểm: Chợ A\n    Giờ: 18h-20h\n  - Điểm: Công viên B\n    Giờ: [6h, 17h]\n';
     const doc = await parseDocumentFile('rac.yaml', utf8(yaml));
     expect(doc.meta).toEqual({ id: 'rac', title: 'Điểm thu gom rác', kind: 'announcement' });
     expect(doc.blocks.map((b) => b.text)).toEqual(['Điểm: Chợ A; Giờ: 18h-20h', 'Điểm: Công viên B; Giờ: 6h, 17h']);

@@ -29,7 +29,9 @@ describe('redact', () => {
 
   it('masks every registered secret wherever it appears', () => {
     registerSecret('sk-logger-test-7f3a9b');
-    expect(redact('401 Incorrect API key provided: Bearer sk-logger-test-7f3a9b.')).toBe('401 Incorrect API key provided: Bearer [REDACTED].');
+    expect(redact('401 Incorrect API key provided: Bearer sk-logger-test-7f3a9b.')).toBe(
+      '401 Incorrect API key provided: Bearer [REDACTED].',
+    );
     // Too short to be a secret: masking it would garble ordinary words.
     registerSecret('abc');
     expect(redact('abc')).toBe('abc');
@@ -60,7 +62,10 @@ describe('redact', () => {
 describe('createLogger', () => {
   it('censors secret-named fields at any of the first three levels', () => {
     const logs = captureLogs('info');
-    logs.logger.info({ token: 't-1', apiKey: 'k-1', req: { authorization: 'Bearer x', headers: { password: 'p-1' } }, phone: '0912345678' }, 'hello');
+    logs.logger.info(
+      { token: 't-1', apiKey: 'k-1', req: { authorization: 'Bearer x', headers: { password: 'p-1' } }, phone: '0912345678' },
+      'hello',
+    );
     const [line] = logs.lines() as any[];
     expect(line.token).toBe('[REDACTED]');
     expect(line.apiKey).toBe('[REDACTED]');
@@ -72,7 +77,10 @@ describe('createLogger', () => {
   it('masks secrets and phone numbers inside any message or field value', () => {
     registerSecret('sk-logger-test-inline-9');
     const logs = captureLogs('info');
-    logs.logger.warn({ detail: 'key sk-logger-test-inline-9 rejected', note: 'gọi +84 912 345 678' }, 'calling https://api.telegram.org/bot99:AAAAAAAAAAAAAAAAAAAAAAAAAAAA/sendMessage');
+    logs.logger.warn(
+      { detail: 'key sk-logger-test-inline-9 rejected', note: 'gọi +84 912 345 678' },
+      'calling https://api.telegram.org/bot99:AAAAAAAAAAAAAAAAAAAAAAAAAAAA/sendMessage',
+    );
     const text = logs.text();
     expect(text).not.toContain('sk-logger-test-inline-9');
     expect(text).not.toContain('912 345');

@@ -1,6 +1,6 @@
 // `npm start` as a real process (tsx src/main.ts): the clear message and exit code for bad
 // configuration, a start on a fresh folder, and shutdown on SIGTERM (a second signal forces it).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeOpenAi } from './fakes/openai-server.js';

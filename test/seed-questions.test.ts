@@ -1,8 +1,9 @@
 // The seed questions against the real knowledge folder: every answerable one is answered from
 // the passage holding its reference text, typed with and without diacritics; the two
 // unanswerable ones are refused or not found.
-import fs from 'node:fs/promises';
+
 import { readFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,9 +67,12 @@ describe('seed questions', () => {
     },
   );
 
-  it.each(cases.filter((c) => !c.answerable).map((c) => [c.id, c.variant, c] as const))('%s (%s) is not answered', async (_id, _variant, c) => {
-    const a = await kb.ask(c.question);
-    expect(['refused', 'not_found']).toContain(a.status);
-    expect(a.citations).toEqual([]);
-  });
+  it.each(cases.filter((c) => !c.answerable).map((c) => [c.id, c.variant, c] as const))(
+    '%s (%s) is not answered',
+    async (_id, _variant, c) => {
+      const a = await kb.ask(c.question);
+      expect(['refused', 'not_found']).toContain(a.status);
+      expect(a.citations).toEqual([]);
+    },
+  );
 });

@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { KnowledgeBase } from '../src/engine/knowledge-base.js';
-import { startService, type RunningService } from '../src/server/service.js';
+import { type RunningService, startService } from '../src/server/service.js';
 import { captureLogs, makeTestEnv, type TestEnv } from './helpers/test-env.js';
 import { postJson } from './helpers/web-server.js';
 
@@ -72,7 +72,10 @@ it('keeps answering every question while the index is swapped twice', async () =
 async function swapTwice() {
   // 1. The admin API re-ingests after a file was added to the knowledge folder.
   const poolTitle = 'Thông báo mở cửa bể bơi thành phố';
-  await fs.writeFile(path.join(env.knowledgeDir, 'be-boi.md'), markdown(poolTitle, 'Bể bơi thành phố mở cửa từ 6 giờ đến 20 giờ hằng ngày từ tháng 5.'));
+  await fs.writeFile(
+    path.join(env.knowledgeDir, 'be-boi.md'),
+    markdown(poolTitle, 'Bể bơi thành phố mở cửa từ 6 giờ đến 20 giờ hằng ngày từ tháng 5.'),
+  );
   const refresh = await fetch(`${service.url}/api/admin/refresh`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   expect(refresh.status).toBe(200);
   expect(await refresh.json()).toMatchObject({ added: 1, swapped: true, failed: [] });
@@ -80,7 +83,10 @@ async function swapTwice() {
 
   // 2. Another process (the ingest CLI) rebuilds the index on disk; the service reloads it.
   const libraryTitle = 'Thông báo giờ mở cửa thư viện tỉnh';
-  await fs.writeFile(path.join(env.knowledgeDir, 'thu-vien.md'), markdown(libraryTitle, 'Thư viện tỉnh mở cửa phục vụ bạn đọc từ 7 giờ 30 đến 17 giờ, nghỉ thứ Hai.'));
+  await fs.writeFile(
+    path.join(env.knowledgeDir, 'thu-vien.md'),
+    markdown(libraryTitle, 'Thư viện tỉnh mở cửa phục vụ bạn đọc từ 7 giờ 30 đến 17 giờ, nghỉ thứ Hai.'),
+  );
   const before = service.knowledge.status().documents;
   const cli = await KnowledgeBase.open(env.config, captureLogs().logger);
   expect(cli.status().documents).toBe(before + 1);

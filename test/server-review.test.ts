@@ -41,7 +41,9 @@ describe('admin API: roles and feedback review', () => {
     expect(granted).toEqual({ status: 200, body: { channel: 'zalo', userId: 'z-77', role: 'staff' } });
     expect(residents.authorize(ref, 'staff', 'announce')).toBe(true);
     expect(residents.authorize(ref, 'admin', 'refresh')).toBe(false);
-    expect((await getJson(`${server.url}/api/admin/roles`, auth)).body.roles).toMatchObject([{ channel: 'zalo', userId: 'z-77', role: 'staff' }]);
+    expect((await getJson(`${server.url}/api/admin/roles`, auth)).body.roles).toMatchObject([
+      { channel: 'zalo', userId: 'z-77', role: 'staff' },
+    ]);
 
     const revoked = await call('DELETE', `${server.url}/api/admin/roles/zalo/z-77`);
     expect(revoked.body.role).toBe('resident');
@@ -64,7 +66,11 @@ describe('admin API: roles and feedback review', () => {
   it('lists votes with the question, answer and sources, filtered by vote', async () => {
     const asked = await postJson(`${server.url}/api/ask`, { question: 'Cầu Đội Kỳ đã xong chưa?', conversationId: 'review-conv-1' });
     expect(asked.body.status).toBe('answered');
-    const voted = await postJson(`${server.url}/api/feedback`, { questionId: asked.body.questionId, conversationId: 'review-conv-1', vote: 'down' });
+    const voted = await postJson(`${server.url}/api/feedback`, {
+      questionId: asked.body.questionId,
+      conversationId: 'review-conv-1',
+      vote: 'down',
+    });
     expect(voted.status).toBe(200);
 
     const down = await getJson(`${server.url}/api/admin/feedback?vote=down`, auth);

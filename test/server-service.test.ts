@@ -3,7 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startService, type RunningService } from '../src/server/service.js';
+import { type RunningService, startService } from '../src/server/service.js';
 import { startFakeOpenAi } from './fakes/openai-server.js';
 import { startFakeTelegram, textUpdate } from './fakes/telegram-api.js';
 import { startFakeZalo } from './fakes/zalo-api.js';
@@ -79,7 +79,9 @@ describe('startService on a fresh machine (no .env, no index, no channel tokens)
 
   it('refuses --only telegram without a token, naming the variable', async () => {
     const e = await env();
-    await expect(startService(e.config, { logger: captureLogs().logger, only: ['telegram'] })).rejects.toThrow(/TELEGRAM_BOT_TOKEN is not set/);
+    await expect(startService(e.config, { logger: captureLogs().logger, only: ['telegram'] })).rejects.toThrow(
+      /TELEGRAM_BOT_TOKEN is not set/,
+    );
   });
 });
 
@@ -110,14 +112,20 @@ describe('startService with Telegram and Zalo configured', () => {
     expect(logs.text()).toContain('zalo: on (polling)');
 
     tg.pushUpdate(textUpdate(4242, { id: 4242 }, 'Cầu Đội Kỳ đã xong chưa?'));
-    const reply = await tg.waitFor((c) => c.method === 'sendMessage' && String(c.params.chat_id) === '4242' && /Đội Kỳ/.test(c.params.text));
+    const reply = await tg.waitFor(
+      (c) => c.method === 'sendMessage' && String(c.params.chat_id) === '4242' && /Đội Kỳ/.test(c.params.text),
+    );
     expect(reply.params.text).toMatch(/Đội Kỳ/);
 
     // A subscriber on Telegram gets an announcement sent through the staff API.
     service.store.subscribers.subscribe({ channel: 'telegram', chatId: '777', topics: [] });
     const created = await postJson(
       `${service.url}/api/staff/announcements`,
-      { title: 'Cắt điện phường Đức Xuân', body: 'Ngày 05/12 cắt điện từ 7 giờ đến 11 giờ tại phường Đức Xuân để bảo dưỡng lưới.', send: true },
+      {
+        title: 'Cắt điện phường Đức Xuân',
+        body: 'Ngày 05/12 cắt điện từ 7 giờ đến 11 giờ tại phường Đức Xuân để bảo dưỡng lưới.',
+        send: true,
+      },
       { headers: { authorization: `Bearer ${staffToken}` } },
     );
     expect(created.status).toBe(201);
@@ -150,7 +158,11 @@ describe('secrets in logs', () => {
     // An OpenAI-compatible endpoint that, like the real one, echoes the key it refused.
     const llm = http.createServer((req, res) => {
       res.writeHead(401, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${String(req.headers.authorization)}`, type: 'invalid_request_error' } }));
+      res.end(
+        JSON.stringify({
+          error: { message: `Incorrect API key provided: ${String(req.headers.authorization)}`, type: 'invalid_request_error' },
+        }),
+      );
     });
     await new Promise<void>((r) => llm.listen(0, '127.0.0.1', r));
     cleanups.push(() => new Promise((r) => llm.close(r)));

@@ -342,22 +342,29 @@ describe('TRUST_PROXY: residents behind the city portal’s reverse proxy', () =
     }
   });
   const askAs = async (server: TestServer, resident: string) =>
-    (await postJson(`${server.url}/api/ask`, { question: 'Cầu Đội Kỳ đã xong chưa?' }, { headers: { 'x-forwarded-for': resident } })).status;
+    (await postJson(`${server.url}/api/ask`, { question: 'Cầu Đội Kỳ đã xong chưa?' }, { headers: { 'x-forwarded-for': resident } }))
+      .status;
 
   it.each([['127.0.0.1'], ['loopback'], ['1'], ['true']])('with TRUST_PROXY=%s each resident has a limit of their own', async (trust) => {
     const server = await start({ TRUST_PROXY: trust });
-    expect([await askAs(server, '203.0.113.7'), await askAs(server, '203.0.113.7'), await askAs(server, '203.0.113.7')]).toEqual([200, 200, 429]);
+    expect([await askAs(server, '203.0.113.7'), await askAs(server, '203.0.113.7'), await askAs(server, '203.0.113.7')]).toEqual([
+      200, 200, 429,
+    ]);
     expect([await askAs(server, '198.51.100.23'), await askAs(server, '198.51.100.23')]).toEqual([200, 200]);
   });
 
   it('without TRUST_PROXY the whole city behind the proxy shares one limit, and the header cannot dodge it', async () => {
     const server = await start({});
-    expect([await askAs(server, '203.0.113.7'), await askAs(server, '198.51.100.23'), await askAs(server, '192.0.2.99')]).toEqual([200, 200, 429]);
+    expect([await askAs(server, '203.0.113.7'), await askAs(server, '198.51.100.23'), await askAs(server, '192.0.2.99')]).toEqual([
+      200, 200, 429,
+    ]);
   });
 
   it('a proxy that is not trusted cannot speak for residents', async () => {
     const server = await start({ TRUST_PROXY: '10.0.0.1' });
-    expect([await askAs(server, '203.0.113.7'), await askAs(server, '198.51.100.23'), await askAs(server, '192.0.2.99')]).toEqual([200, 200, 429]);
+    expect([await askAs(server, '203.0.113.7'), await askAs(server, '198.51.100.23'), await askAs(server, '192.0.2.99')]).toEqual([
+      200, 200, 429,
+    ]);
   });
 });
 

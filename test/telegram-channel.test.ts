@@ -5,20 +5,27 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
+import { ResidentService } from '../src/bot/resident-service.js';
+import { BroadcastService } from '../src/broadcast/service.js';
+import { createTelegramChannel } from '../src/channels/telegram/index.js';
+import { createTelegramSender } from '../src/channels/telegram/sender.js';
+import type { MessagingChannel } from '../src/channels/types.js';
+import { type Config, loadConfig } from '../src/config.js';
 import { Store } from '../src/db/store.js';
 import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import type { KnowledgeService, Turn } from '../src/engine/types.js';
-import { ResidentService } from '../src/bot/resident-service.js';
-import { BroadcastService } from '../src/broadcast/service.js';
-import { createTelegramSender } from '../src/channels/telegram/sender.js';
-import { createTelegramChannel } from '../src/channels/telegram/index.js';
-import type { MessagingChannel } from '../src/channels/types.js';
+import { createLogger } from '../src/logger.js';
 import { botTexts } from '../src/texts/bot.js';
 import { broadcastTexts } from '../src/texts/broadcast.js';
 import { telegramTexts } from '../src/texts/telegram.js';
-import { callbackUpdate, messageUpdate, startFakeTelegram, textUpdate, type FakeTelegram, type RecordedCall } from './fakes/telegram-api.js';
+import {
+  callbackUpdate,
+  type FakeTelegram,
+  messageUpdate,
+  type RecordedCall,
+  startFakeTelegram,
+  textUpdate,
+} from './fakes/telegram-api.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const TOKEN = '123456:TEST-token_abcdefghijklmnopqrstu';
@@ -92,7 +99,10 @@ beforeAll(async () => {
   const residents = new ResidentService({ store, knowledge: knowledgeService, config, logger });
   broadcast = new BroadcastService({ store, config, logger, senders: [createTelegramSender(config, logger)], options: { tickMs: 100 } });
   broadcast.start();
-  channel = createTelegramChannel({ config, logger, store, residents, broadcast }, { pollTimeoutSeconds: 1, rateLimit: { limit: 5, windowMs: 60_000 }, progressIntervalMs: 50 });
+  channel = createTelegramChannel(
+    { config, logger, store, residents, broadcast },
+    { pollTimeoutSeconds: 1, rateLimit: { limit: 5, windowMs: 60_000 }, progressIntervalMs: 50 },
+  );
   await channel.start();
 });
 
@@ -111,19 +121,28 @@ const user = (id: number) => ({ id, first_name: `Người ${id}` });
 async function send(chatId: number, update: Record<string, any>, match: (c: RecordedCall) => boolean = () => true): Promise<RecordedCall> {
   const mark = tg.calls.length;
   tg.pushUpdate(update);
-  return tg.waitFor((c) => c.seq >= mark && c.ok && c.method === 'sendMessage' && String(c.params.chat_id) === String(chatId) && match(c), 10_000);
+  return tg.waitFor(
+    (c) => c.seq >= mark && c.ok && c.method === 'sendMessage' && String(c.params.chat_id) === String(chatId) && match(c),
+    10_000,
+  );
 }
 const say = (chatId: number, text: string, from = chatId) => send(chatId, textUpdate(chatId, user(from), text));
 
 /** Presses an inline button whose callback data matches, on a message the bot sent. */
 async function press(chatId: number, message: RecordedCall, data: string | RegExp, from = chatId): Promise<RecordedCall> {
-  const buttons: { text: string; callback_data: string }[] = (message.result?.reply_markup ?? message.params.reply_markup).inline_keyboard.flat();
+  const buttons: { text: string; callback_data: string }[] = (
+    message.result?.reply_markup ?? message.params.reply_markup
+  ).inline_keyboard.flat();
   const button = buttons.find((b) => (typeof data === 'string' ? b.callback_data === data || b.text === data : data.test(b.text)));
   if (!button) throw new Error(`no button ${data} in ${JSON.stringify(buttons)}`);
   const mark = tg.calls.length;
   tg.pushUpdate(callbackUpdate(chatId, user(from), button.callback_data, message.result));
   return tg.waitFor(
-    (c) => c.seq >= mark && c.ok && String(c.params.chat_id) === String(chatId) && ['sendMessage', 'editMessageText', 'editMessageReplyMarkup'].includes(c.method),
+    (c) =>
+      c.seq >= mark &&
+      c.ok &&
+      String(c.params.chat_id) === String(chatId) &&
+      ['sendMessage', 'editMessageText', 'editMessageReplyMarkup'].includes(c.method),
     10_000,
   );
 }
@@ -153,7 +172,11 @@ describe('Telegram channel: residents', () => {
     const reply = await say(102, 'Cầu Đội Kỳ đã xong chưa?');
     expect(reply.params.text).toMatch(/Đội Kỳ/);
     expect(reply.params.text).toContain(`${botTexts.sourcesLabel}\n[1] `);
-    expect(reply.params.entities).toContainEqual({ type: 'bold', offset: reply.params.text.indexOf(botTexts.sourcesLabel), length: botTexts.sourcesLabel.length });
+    expect(reply.params.entities).toContainEqual({
+      type: 'bold',
+      offset: reply.params.text.indexOf(botTexts.sourcesLabel),
+      length: botTexts.sourcesLabel.length,
+    });
     const buttons = reply.params.reply_markup.inline_keyboard.flat();
     expect(buttons.map((b: any) => b.text)).toEqual([telegramTexts.voteUp, telegramTexts.voteDown]);
     expect(buttons[0].callback_data).toMatch(/^v:up:\d+$/);
@@ -215,9 +238,17 @@ describe('Telegram channel: residents', () => {
   });
 
   it('answers a sticker, a photo, a voice message and a location politely, once each', async () => {
-    const sticker = await send(108, messageUpdate(108, user(108), { sticker: { file_id: 's1', file_unique_id: 's1', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } }));
+    const sticker = await send(
+      108,
+      messageUpdate(108, user(108), {
+        sticker: { file_id: 's1', file_unique_id: 's1', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false },
+      }),
+    );
     expect(sticker.params.text).toBe(botTexts.nonText);
-    const photo = await send(108, messageUpdate(108, user(108), { photo: [{ file_id: 'ph1', file_unique_id: 'ph1', width: 90, height: 90 }] }));
+    const photo = await send(
+      108,
+      messageUpdate(108, user(108), { photo: [{ file_id: 'ph1', file_unique_id: 'ph1', width: 90, height: 90 }] }),
+    );
     expect(photo.params.text).toBe(botTexts.nonText);
     const voice = await send(108, messageUpdate(108, user(108), { voice: { file_id: 'vo1', file_unique_id: 'vo1', duration: 3 } }));
     expect(voice.params.text).toBe(botTexts.nonText);
@@ -230,7 +261,11 @@ describe('Telegram channel: residents', () => {
     const group = -500;
     const mark = tg.calls.length;
     tg.pushUpdate(textUpdate(group, user(109), 'Cầu Đội Kỳ đã xong chưa?'));
-    tg.pushUpdate(messageUpdate(group, user(109), { sticker: { file_id: 's2', file_unique_id: 's2', type: 'regular', width: 1, height: 1, is_animated: false, is_video: false } }));
+    tg.pushUpdate(
+      messageUpdate(group, user(109), {
+        sticker: { file_id: 's2', file_unique_id: 's2', type: 'regular', width: 1, height: 1, is_animated: false, is_video: false },
+      }),
+    );
     const reply = await say(group, `@${tg.bot.username} Cầu Đội Kỳ đã xong chưa?`, 109);
     expect(reply.params.text).toMatch(/Đội Kỳ/);
     expect(reply.params.reply_parameters.message_id).toBeGreaterThan(0);
@@ -269,7 +304,9 @@ describe('Telegram channel: residents', () => {
     // Talk among members is not for the bot: it neither answers it nor counts it towards the limit.
     for (let i = 0; i < 10; i++) tg.pushUpdate(textUpdate(group, user(150 + i), `mọi người ơi, tin số ${i}`));
     const first = await say(group, `/help@${tg.bot.username}`, 150);
-    expect(first.params.text).toBe(botTexts.help({ subscribe: '/dangky', unsubscribe: '/huy', sources: '/nguon', forget: '/xoadulieu', help: '/help' }));
+    expect(first.params.text).toBe(
+      botTexts.help({ subscribe: '/dangky', unsubscribe: '/huy', sources: '/nguon', forget: '/xoadulieu', help: '/help' }),
+    );
     // Different members, one group: the group is what gets limited.
     for (let i = 0; i < 8; i++) tg.pushUpdate(textUpdate(group, user(160 + i), `@${tg.bot.username} Cầu Đội Kỳ đã xong chưa? (${i})`));
     await tg.waitFor((c) => c.seq >= mark && String(c.params.chat_id) === String(group) && c.params.text === botTexts.rateLimited, 10_000);
@@ -285,7 +322,9 @@ describe('Telegram channel: API failures', () => {
   it('waits out a 429 retry_after and delivers the answer', async () => {
     tg.failFor(120, { code: 429, retryAfter: 1 }, 1);
     const reply = await say(120, '/help');
-    expect(reply.params.text).toBe(botTexts.help({ subscribe: '/dangky', unsubscribe: '/huy', sources: '/nguon', forget: '/xoadulieu', help: '/help' }));
+    expect(reply.params.text).toBe(
+      botTexts.help({ subscribe: '/dangky', unsubscribe: '/huy', sources: '/nguon', forget: '/xoadulieu', help: '/help' }),
+    );
     const attempts = tg.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === 120);
     expect(attempts.map((c) => c.ok)).toEqual([false, true]);
   });
@@ -315,9 +354,15 @@ describe('Telegram channel: staff and admins', () => {
     const refused = await say(130, '/capnhat');
     expect(refused.params.text).toBe(botTexts.notAllowed);
     const trail = store.access.auditTrail(10).filter((a) => a.userId === '130');
-    expect(trail.map((a) => [a.action, a.allowed])).toEqual([['refresh', false], ['announce', false]]);
+    expect(trail.map((a) => [a.action, a.allowed])).toEqual([
+      ['refresh', false],
+      ['announce', false],
+    ]);
     tg.setFile('doc-130', Buffer.from('# Tài liệu'), 'documents/x.md');
-    const file = await send(130, messageUpdate(130, user(130), { document: { file_id: 'doc-130', file_unique_id: 'u130', file_name: 'x.md' } }));
+    const file = await send(
+      130,
+      messageUpdate(130, user(130), { document: { file_id: 'doc-130', file_unique_id: 'u130', file_name: 'x.md' } }),
+    );
     expect(file.params.text).toBe(botTexts.nonText);
   });
 
@@ -349,13 +394,18 @@ describe('Telegram channel: staff and admins', () => {
     expect(started.params.text).toBe(telegramTexts.announceStarted(id));
     const status = await tg.waitFor((c) => c.seq > started.seq && c.method === 'sendMessage' && c.params.chat_id === STAFF, 5000);
     expect(status.params.text).toMatch(new RegExp(`^Thông báo số ${id}: đang gửi\nĐã gửi 0/1`));
-    const delivered = await tg.waitFor((c) => c.ok && c.params.chat_id === String(subscriber) && String(c.params.text).startsWith('Cắt điện <khu> A & B'), 10_000);
+    const delivered = await tg.waitFor(
+      (c) => c.ok && c.params.chat_id === String(subscriber) && String(c.params.text).startsWith('Cắt điện <khu> A & B'),
+      10_000,
+    );
     expect(delivered.params.text).toBe(preview.params.text);
     // Then the same status message is edited to the outcome, and the final report follows.
     const report = await tg.waitFor((c) => c.seq > status.seq && c.method === 'sendMessage' && c.params.chat_id === STAFF, 10_000);
     expect(report.params.text).toBe(broadcast.report(id));
     expect(report.params.text).toContain('đã gửi xong');
-    const edits = tg.callsOf('editMessageText').filter((c) => c.params.chat_id === STAFF && Number(c.params.message_id) === status.result.message_id);
+    const edits = tg
+      .callsOf('editMessageText')
+      .filter((c) => c.params.chat_id === STAFF && Number(c.params.message_id) === status.result.message_id);
     expect(edits.at(-1)?.params.text).toMatch(new RegExp(`^Thông báo số ${id}: đã gửi xong\nĐã gửi 1/1`));
 
     const progress = await say(STAFF, '/tiendo');
@@ -426,11 +476,15 @@ describe('Telegram channel: staff and admins', () => {
     expect(cancelled.params.text).toBe(botTexts.cancelled);
   });
 
-  it('explains a failed upload in Vietnamese, never with the library\'s English', async () => {
-    const upload = messageUpdate(ADMIN, user(ADMIN), { document: { file_id: 'not-there', file_unique_id: 'nt', file_name: 'mat-tich.md', file_size: 100 } });
+  it("explains a failed upload in Vietnamese, never with the library's English", async () => {
+    const upload = messageUpdate(ADMIN, user(ADMIN), {
+      document: { file_id: 'not-there', file_unique_id: 'nt', file_name: 'mat-tich.md', file_size: 100 },
+    });
     const rejected = await send(ADMIN, upload, (c) => String(c.params.text).startsWith('Không thêm được tệp'));
     expect(rejected.params.text).toBe(botTexts.uploadRejected('mat-tich.md', telegramTexts.fileUnavailable));
-    const huge = messageUpdate(ADMIN, user(ADMIN), { document: { file_id: 'huge', file_unique_id: 'hg', file_name: 'lon.pdf', file_size: 30 * 1024 * 1024 } });
+    const huge = messageUpdate(ADMIN, user(ADMIN), {
+      document: { file_id: 'huge', file_unique_id: 'hg', file_name: 'lon.pdf', file_size: 30 * 1024 * 1024 },
+    });
     const refused = await send(ADMIN, huge);
     expect(refused.params.text).toBe(botTexts.uploadRejected('lon.pdf', telegramTexts.fileTooBig));
   });
@@ -459,7 +513,9 @@ describe('Telegram channel: staff and admins', () => {
   it('adds a document an admin sends and answers from it', async () => {
     const doc = '---\ntitle: Kế hoạch trồng cây xanh\nkind: plan\n---\n\nThành phố trồng 5.000 cây xanh dọc bờ sông Cầu trong năm nay.\n';
     tg.setFile('good-md', Buffer.from(doc), 'documents/file_10.md');
-    const upload = messageUpdate(ADMIN, user(ADMIN), { document: { file_id: 'good-md', file_unique_id: 'gm', file_name: 'trong-cay.md', file_size: doc.length } });
+    const upload = messageUpdate(ADMIN, user(ADMIN), {
+      document: { file_id: 'good-md', file_unique_id: 'gm', file_name: 'trong-cay.md', file_size: doc.length },
+    });
     const done = await send(ADMIN, upload, (c) => /Đã cập nhật kho dữ liệu/.test(c.params.text));
     expect(done.params.text).toMatch(/Thêm [1-9]/);
     const answer = await say(124, 'Thành phố trồng bao nhiêu cây xanh dọc bờ sông Cầu?');
@@ -470,11 +526,16 @@ describe('Telegram channel: staff and admins', () => {
   it('lets an admin refresh the knowledge base and rejects a broken PDF while the old index keeps answering', async () => {
     const mark = tg.calls.length;
     tg.pushUpdate(textUpdate(ADMIN, user(ADMIN), '/capnhat'));
-    const done = await tg.waitFor((c) => c.seq >= mark && c.params.chat_id === ADMIN && /Đã cập nhật kho dữ liệu/.test(c.params.text ?? ''), 20_000);
+    const done = await tg.waitFor(
+      (c) => c.seq >= mark && c.params.chat_id === ADMIN && /Đã cập nhật kho dữ liệu/.test(c.params.text ?? ''),
+      20_000,
+    );
     expect(done.params.text).toContain('không đổi');
 
     tg.setFile('broken-pdf', Buffer.from('%PDF-1.4\nđây không phải PDF thật'), 'documents/file_9.pdf');
-    const upload = messageUpdate(ADMIN, user(ADMIN), { document: { file_id: 'broken-pdf', file_unique_id: 'bp', file_name: 'nghi-quyet-hong.pdf', file_size: 30 } });
+    const upload = messageUpdate(ADMIN, user(ADMIN), {
+      document: { file_id: 'broken-pdf', file_unique_id: 'bp', file_name: 'nghi-quyet-hong.pdf', file_size: 30 },
+    });
     const rejected = await send(ADMIN, upload, (c) => String(c.params.text).startsWith('Không thêm được tệp'));
     expect(rejected.params.text).toContain('nghi-quyet-hong.pdf');
     expect(rejected.params.text).toContain('Kho dữ liệu cũ vẫn đang được dùng');

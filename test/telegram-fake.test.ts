@@ -1,8 +1,9 @@
 // The fake Bot API must behave like the real one for grammY's client: envelopes, errors, uploads,
 // long polling and file downloads.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { Api, GrammyError, InputFile } from 'grammy';
-import { startFakeTelegram, textUpdate, type FakeTelegram } from './fakes/telegram-api.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeTelegram, startFakeTelegram, textUpdate } from './fakes/telegram-api.js';
 
 const TOKEN = '123456:TEST-token_abcdefghijklmnopqrstu';
 let tg: FakeTelegram;
@@ -49,7 +50,10 @@ describe('fake Telegram Bot API', () => {
     expect(err.error_code).toBe(429);
     expect(err.parameters.retry_after).toBe(7);
     await expect(api.sendMessage(14, 'y')).resolves.toBeTruthy();
-    await expect(api.sendMessage(13, 'z')).rejects.toMatchObject({ error_code: 403, description: 'Forbidden: bot was blocked by the user' });
+    await expect(api.sendMessage(13, 'z')).rejects.toMatchObject({
+      error_code: 403,
+      description: 'Forbidden: bot was blocked by the user',
+    });
     await expect(api.sendMessage(13, 'z')).rejects.toMatchObject({ error_code: 403 });
     tg.clearFailures();
     await expect(api.sendMessage(13, 'z')).resolves.toBeTruthy();
@@ -76,7 +80,8 @@ describe('fake Telegram Bot API', () => {
 
   it('keeps up with thousands of messages', async () => {
     const before = tg.calls.length;
-    for (let batch = 0; batch < 20; batch++) await Promise.all(Array.from({ length: 100 }, (_, i) => api.sendMessage(100_000 + i, `tin ${batch}`)));
+    for (let batch = 0; batch < 20; batch++)
+      await Promise.all(Array.from({ length: 100 }, (_, i) => api.sendMessage(100_000 + i, `tin ${batch}`)));
     expect(tg.calls.length - before).toBe(2000);
     expect(tg.countByChat().get('100007')).toBe(20);
   });

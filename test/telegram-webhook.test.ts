@@ -7,18 +7,18 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Api } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { Store } from '../src/db/store.js';
-import { KnowledgeBase } from '../src/engine/knowledge-base.js';
-import type { Answer, KnowledgeService } from '../src/engine/types.js';
 import { ResidentService } from '../src/bot/resident-service.js';
 import { BroadcastService } from '../src/broadcast/service.js';
 import { createTelegramChannel, sendAnswer } from '../src/channels/telegram/index.js';
-import { registerWebhookRoute, secretMatches, webhookPath } from '../src/channels/webhook.js';
 import type { MessagingChannel } from '../src/channels/types.js';
+import { registerWebhookRoute, secretMatches, webhookPath } from '../src/channels/webhook.js';
+import { type Config, loadConfig } from '../src/config.js';
+import { Store } from '../src/db/store.js';
+import { KnowledgeBase } from '../src/engine/knowledge-base.js';
+import type { Answer, KnowledgeService } from '../src/engine/types.js';
+import { createLogger } from '../src/logger.js';
 import { botTexts } from '../src/texts/bot.js';
-import { startFakeTelegram, textUpdate, type FakeTelegram } from './fakes/telegram-api.js';
+import { type FakeTelegram, startFakeTelegram, textUpdate } from './fakes/telegram-api.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const TOKEN = '654321:WEBHOOK-token_abcdefghijklmnop';
@@ -141,11 +141,12 @@ describe('Telegram webhook', () => {
     expect(tg.sent(203)[0].params.text).toMatch(/Đội Kỳ/);
   });
 
-  it('refuses at start a webhook path that would clash with the application\'s own routes', async () => {
+  it("refuses at start a webhook path that would clash with the application's own routes", async () => {
     const other = Fastify();
     other.get('/healthz', async () => ({ status: 'ok' }));
     const options = { header: 'x-test', secret: SECRET, logger, accepting: () => true, onUpdate: () => undefined };
-    for (const path of ['/', '/healthz', '/api/ask', '/api']) expect(() => registerWebhookRoute(other, { ...options, path })).toThrow(/clashes with a route/);
+    for (const path of ['/', '/healthz', '/api/ask', '/api'])
+      expect(() => registerWebhookRoute(other, { ...options, path })).toThrow(/clashes with a route/);
     registerWebhookRoute(other, { ...options, path: '/hooks/a' });
     // Two channels on one path is a clash too.
     expect(() => registerWebhookRoute(other, { ...options, path: '/hooks/a' })).toThrow(/clashes/);
@@ -169,7 +170,18 @@ describe('long answers', () => {
     expect(text.length).toBeGreaterThan(6000);
     const answer: Answer = {
       text,
-      citations: [{ n: 1, chunkId: 'a#0', docId: 'a', title: 'Nghị quyết <dài> & *đặc biệt*', number: '04-NQ/TU', sourceUrl: 'https://backan.example/nq', section: 'Điều 1', quote: '...' }],
+      citations: [
+        {
+          n: 1,
+          chunkId: 'a#0',
+          docId: 'a',
+          title: 'Nghị quyết <dài> & *đặc biệt*',
+          number: '04-NQ/TU',
+          sourceUrl: 'https://backan.example/nq',
+          section: 'Điều 1',
+          quote: '...',
+        },
+      ],
       status: 'answered',
       confidence: 0.8,
       mode: 'offline',
@@ -185,7 +197,9 @@ describe('long answers', () => {
       expect(c.params.text.length).toBeLessThanOrEqual(4096);
       expect(c.params.text).toMatch(/^Đoạn \d+:/);
     }
-    expect(calls.map((c) => c.params.text).join('\n\n')).toBe(`${text}\n\n${botTexts.sourcesLabel}\n[1] Nghị quyết <dài> & *đặc biệt*, số 04-NQ/TU, Điều 1 — https://backan.example/nq`);
+    expect(calls.map((c) => c.params.text).join('\n\n')).toBe(
+      `${text}\n\n${botTexts.sourcesLabel}\n[1] Nghị quyết <dài> & *đặc biệt*, số 04-NQ/TU, Điều 1 — https://backan.example/nq`,
+    );
     expect(calls[0].params.reply_markup).toBeUndefined();
     expect(calls[1].params.reply_markup.inline_keyboard[0].map((b: any) => b.callback_data)).toEqual(['v:up:42', 'v:down:42']);
     const last = calls[1].params;

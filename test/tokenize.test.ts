@@ -9,7 +9,17 @@ describe('syllables', () => {
 
   it('keeps tokens holding digits whole', () => {
     expect(syllables('có 18/30 chỉ tiêu giai đoạn 2021-2025, tổ 11B, 1.000 người')).toEqual([
-      'có', '18/30', 'chỉ', 'tiêu', 'giai', 'đoạn', '2021-2025', 'tổ', '11b', '1.000', 'người',
+      'có',
+      '18/30',
+      'chỉ',
+      'tiêu',
+      'giai',
+      'đoạn',
+      '2021-2025',
+      'tổ',
+      '11b',
+      '1.000',
+      'người',
     ]);
   });
 

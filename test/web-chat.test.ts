@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type Browser } from './helpers/browser.js';
+import { type Browser, launchChromium } from './helpers/browser.js';
 import { captureLogs, makeTestEnv, type TestEnv } from './helpers/test-env.js';
 import { startWebServer, type TestServer } from './helpers/web-server.js';
 
@@ -111,7 +111,9 @@ describe('widget.js on another site', () => {
   beforeAll(async () => {
     portal = http.createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(`<!doctype html><html lang="vi"><body><h1>Cổng thông tin</h1><script src="${server.url}/widget.js" defer></script></body></html>`);
+      res.end(
+        `<!doctype html><html lang="vi"><body><h1>Cổng thông tin</h1><script src="${server.url}/widget.js" defer></script></body></html>`,
+      );
     });
     await new Promise<void>((r) => portal.listen(0, '127.0.0.1', r));
     // "localhost" is another origin than the chat server's 127.0.0.1.

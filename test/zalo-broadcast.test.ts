@@ -10,17 +10,17 @@ import { renderAnnouncement } from '../src/broadcast/render.js';
 import { BroadcastService } from '../src/broadcast/service.js';
 import type { ChannelSender } from '../src/broadcast/types.js';
 import { createTelegramSender } from '../src/channels/telegram/sender.js';
+import type { MessagingChannel } from '../src/channels/types.js';
 import { createZaloChannel } from '../src/channels/zalo/index.js';
 import { createZaloSender } from '../src/channels/zalo/sender.js';
-import type { MessagingChannel } from '../src/channels/types.js';
-import { loadConfig, type Config } from '../src/config.js';
+import { type Config, loadConfig } from '../src/config.js';
 import { Store } from '../src/db/store.js';
 import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import { createLogger } from '../src/logger.js';
 import { botTexts } from '../src/texts/bot.js';
 import { zaloTexts } from '../src/texts/zalo.js';
-import { startFakeTelegram, type FakeTelegram } from './fakes/telegram-api.js';
-import { startFakeZalo, textUpdate, type FakeZalo } from './fakes/zalo-api.js';
+import { type FakeTelegram, startFakeTelegram } from './fakes/telegram-api.js';
+import { type FakeZalo, startFakeZalo, textUpdate } from './fakes/zalo-api.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const ZALO_TOKEN = '3331234567:zalo-broadcast-test-secret-abcdefghijk';
@@ -48,9 +48,14 @@ describe('Zalo sender', () => {
 
   it('sends a photo by URL with the text as caption, and a document as a link', async () => {
     await sender.send('c2', { ...message, attachment: { kind: 'photo', url: 'https://city.example/a.jpg' } });
-    expect(zalo.sent('c2')[0]).toMatchObject({ method: 'sendPhoto', params: { photo: 'https://city.example/a.jpg', caption: renderAnnouncement(message) } });
+    expect(zalo.sent('c2')[0]).toMatchObject({
+      method: 'sendPhoto',
+      params: { photo: 'https://city.example/a.jpg', caption: renderAnnouncement(message) },
+    });
     await sender.send('c3', { ...message, attachment: { kind: 'document', url: 'https://city.example/a.pdf' } });
-    expect(zalo.sent('c3')[0].params.text).toBe(`${renderAnnouncement(message)}\n\n${zaloTexts.attachmentLink('https://city.example/a.pdf')}`);
+    expect(zalo.sent('c3')[0].params.text).toBe(
+      `${renderAnnouncement(message)}\n\n${zaloTexts.attachmentLink('https://city.example/a.pdf')}`,
+    );
   });
 
   it('maps failures: 429 and 5xx retry, 403 (Zalo "internal error") retries and is never "blocked", 400/404 fail', async () => {
@@ -116,7 +121,10 @@ describe('a staff announcement from Zalo', () => {
       options: { tickMs: 50, worker: { retryBaseMs: 20, idlePollMs: 20 } },
     });
     broadcast.start();
-    channel = createZaloChannel({ config, logger, store, residents, broadcast }, { pollTimeoutSeconds: 1, retryBackoffMs: 5, progressIntervalMs: 20 });
+    channel = createZaloChannel(
+      { config, logger, store, residents, broadcast },
+      { pollTimeoutSeconds: 1, retryBackoffMs: 5, progressIntervalMs: 20 },
+    );
     await channel.start();
   });
   afterAll(async () => {

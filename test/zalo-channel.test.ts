@@ -5,21 +5,21 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FLOOD_LIMIT } from '../src/bot/flood-guard.js';
 import { ResidentService } from '../src/bot/resident-service.js';
 import { BroadcastService } from '../src/broadcast/service.js';
+import type { MessagingChannel } from '../src/channels/types.js';
 import { createZaloChannel } from '../src/channels/zalo/index.js';
 import { createZaloSender } from '../src/channels/zalo/sender.js';
-import type { MessagingChannel } from '../src/channels/types.js';
-import { loadConfig, type Config } from '../src/config.js';
+import { type Config, loadConfig } from '../src/config.js';
 import { Store } from '../src/db/store.js';
 import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import { createLogger } from '../src/logger.js';
-import { FLOOD_LIMIT } from '../src/bot/flood-guard.js';
 import { botTexts } from '../src/texts/bot.js';
 import { broadcastTexts } from '../src/texts/broadcast.js';
 import { zaloActions, zaloTexts } from '../src/texts/zalo.js';
-import { imageUpdate, startFakeZalo, stickerUpdate, textUpdate, type FakeZalo } from './fakes/zalo-api.js';
-import { startFakeOpenAi, type FakeOpenAi } from './fakes/openai-server.js';
+import { type FakeOpenAi, startFakeOpenAi } from './fakes/openai-server.js';
+import { type FakeZalo, imageUpdate, startFakeZalo, stickerUpdate, textUpdate } from './fakes/zalo-api.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const TOKEN = '5551234567:zalo-channel-test-secret-abcdefghijklmnop';
@@ -59,7 +59,10 @@ async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harn
   const kb = await KnowledgeBase.open(config, logger);
   const residents = new ResidentService({ store, knowledge: kb, config, logger });
   const broadcast = new BroadcastService({ store, config, logger, senders: [createZaloSender(config, logger)] });
-  const channel = createZaloChannel({ config, logger, store, residents, broadcast }, { pollTimeoutSeconds: 1, pollBackoffMs: 20, retryBackoffMs: 5 });
+  const channel = createZaloChannel(
+    { config, logger, store, residents, broadcast },
+    { pollTimeoutSeconds: 1, pollBackoffMs: 20, retryBackoffMs: 5 },
+  );
   await channel.start();
   return { fake, config, store, kb, channel, broadcast, dir };
 }
@@ -120,7 +123,7 @@ describe('Zalo channel (polling)', () => {
     expect(reply).toContain('huy động các nguồn lực');
   });
 
-  it('takes 👍 / 👎 as a vote on the chat\'s last answer', async () => {
+  it("takes 👍 / 👎 as a vote on the chat's last answer", async () => {
     await say(h.fake, 'r4', 'Nghị quyết số 04 về cải cách hành chính nói gì?');
     expect(await say(h.fake, 'r4', '👍')).toEqual([botTexts.feedbackThanks]);
     expect(await say(h.fake, 'r4', 'không đúng')).toEqual([botTexts.feedbackDownThanks]);
@@ -138,7 +141,11 @@ describe('Zalo channel (polling)', () => {
     expect(await say(h.fake, 'r5', '9')).toEqual([zaloTexts.pickOne(3)]);
     const [done] = await say(h.fake, 'r5', '2');
     expect(done).toBe(botTexts.subscribed(['Giao thông', 'Thủ tục hành chính'], 'Phường Sông Cầu'));
-    expect(h.store.subscribers.get('zalo', 'r5')).toMatchObject({ status: 'active', topics: ['giao-thong', 'hanh-chinh'], ward: 'Phường Sông Cầu' });
+    expect(h.store.subscribers.get('zalo', 'r5')).toMatchObject({
+      status: 'active',
+      topics: ['giao-thong', 'hanh-chinh'],
+      ward: 'Phường Sông Cầu',
+    });
 
     expect(await say(h.fake, 'r5', 'Hủy')).toEqual([botTexts.unsubscribed]);
     expect(h.store.subscribers.get('zalo', 'r5')?.status).toBe('unsubscribed');
@@ -198,7 +205,11 @@ describe('Zalo channel (polling)', () => {
     expect(await say(h.fake, 'r12', 'thông báo')).toEqual([botTexts.notAllowed]);
     expect(await say(h.fake, 'r12', 'tiến độ')).toEqual([botTexts.notAllowed]);
     const trail = h.store.access.auditTrail(10).filter((a) => a.userId === 'r12');
-    expect(trail.map((a) => [a.action, a.allowed])).toEqual([['progress', false], ['announce', false], ['refresh', false]]);
+    expect(trail.map((a) => [a.action, a.allowed])).toEqual([
+      ['progress', false],
+      ['announce', false],
+      ['refresh', false],
+    ]);
 
     const [started, done] = await say(h.fake, 'a1', 'cap nhat', 2, 'admin-1');
     expect(started).toBe(botTexts.refreshStarted);
@@ -238,7 +249,12 @@ describe('Zalo channel (polling)', () => {
   });
 
   it('lets staff stop a scheduled announcement with "dừng gửi <số>"; residents may not', async () => {
-    const a = h.broadcast.create({ title: 'Họp tổ dân phố', body: 'Tối thứ Sáu họp tổ 5.', author: 'test', scheduledAt: new Date(Date.now() + 86_400_000) });
+    const a = h.broadcast.create({
+      title: 'Họp tổ dân phố',
+      body: 'Tối thứ Sáu họp tổ 5.',
+      author: 'test',
+      scheduledAt: new Date(Date.now() + 86_400_000),
+    });
     expect(await say(h.fake, 'r13', `dừng gửi ${a.id}`)).toEqual([botTexts.notAllowed]);
     expect(h.store.access.auditTrail(5).find((e) => e.userId === 'r13')).toMatchObject({ action: 'cancel', allowed: false });
     expect(h.broadcast.get(a.id)?.status).toBe('scheduled');
@@ -248,7 +264,9 @@ describe('Zalo channel (polling)', () => {
     expect(progress.endsWith(zaloTexts.stopHint)).toBe(true);
     expect(await say(h.fake, 's3', `dung gui ${a.id}`, 1, 'staff-1')).toEqual([botTexts.stopped(a.id)]);
     expect(h.broadcast.get(a.id)?.status).toBe('cancelled');
-    expect(await say(h.fake, 's3', `Dừng gửi số ${a.id}`, 1, 'staff-1')).toEqual([botTexts.stopRefused([broadcastTexts.cannotCancel(a.id, 'cancelled')])]);
+    expect(await say(h.fake, 's3', `Dừng gửi số ${a.id}`, 1, 'staff-1')).toEqual([
+      botTexts.stopRefused([broadcastTexts.cannotCancel(a.id, 'cancelled')]),
+    ]);
   });
 
   it('lets staff compose an announcement, preview it exactly as sent, and cancel it', async () => {
@@ -282,7 +300,8 @@ describe('Zalo channel (polling)', () => {
 describe('Zalo channel: long answers', () => {
   let h: Harness;
   let llm: FakeOpenAi;
-  const paragraph = (n: number) => `Đoạn ${n}: ${'Công trình cầu Đội Kỳ được xây dựng và hoàn thiện theo kế hoạch của thành phố. '.repeat(6)}[1]`;
+  const paragraph = (n: number) =>
+    `Đoạn ${n}: ${'Công trình cầu Đội Kỳ được xây dựng và hoàn thiện theo kế hoạch của thành phố. '.repeat(6)}[1]`;
   const long = Array.from({ length: 7 }, (_, i) => paragraph(i + 1)).join('\n\n');
 
   beforeAll(async () => {

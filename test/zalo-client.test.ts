@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.js';
 import { ZaloApiError, ZaloClient, ZaloNetworkError } from '../src/channels/zalo/client.js';
-import { startFakeZalo, textUpdate, type FakeZalo } from './fakes/zalo-api.js';
+import { createLogger } from '../src/logger.js';
+import { type FakeZalo, startFakeZalo, textUpdate } from './fakes/zalo-api.js';
 
 const TOKEN = '9876543210:client-test-secret-abcdefghijklmnopqrstu';
 
@@ -38,7 +38,9 @@ describe('ZaloClient', () => {
     for (const errorsWithHttp200 of [false, true]) {
       fake = await startFakeZalo({ token: TOKEN, errorsWithHttp200 });
       fake.failNext({ code: 400, description: 'Bad chat' });
-      const err = await client(fake.apiRoot).sendMessage('x', 'y').catch((e) => e);
+      const err = await client(fake.apiRoot)
+        .sendMessage('x', 'y')
+        .catch((e) => e);
       expect(err).toBeInstanceOf(ZaloApiError);
       expect(err.error_code).toBe(400);
       expect(err.description).toBe('Bad chat');
@@ -52,7 +54,9 @@ describe('ZaloClient', () => {
     const server = http.createServer((_req, res) => res.writeHead(502, { 'Content-Type': 'text/html' }).end('<html>Bad gateway</html>'));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const err: ZaloApiError = await client(root).call<never>('getMe', {}, { retries: 0 }).catch((e: ZaloApiError) => e);
+    const err: ZaloApiError = await client(root)
+      .call<never>('getMe', {}, { retries: 0 })
+      .catch((e: ZaloApiError) => e);
     await new Promise((r) => server.close(r));
     expect(err).toBeInstanceOf(ZaloApiError);
     expect(err.error_code).toBe(502);
@@ -69,7 +73,9 @@ describe('ZaloClient', () => {
   it('gives up after the configured retries', async () => {
     fake = await startFakeZalo({ token: TOKEN });
     fake.failNext({ code: 500 }, { times: 10 });
-    const err = await client(fake.apiRoot).sendMessage('chat-1', 'x').catch((e) => e);
+    const err = await client(fake.apiRoot)
+      .sendMessage('chat-1', 'x')
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ZaloApiError);
     expect(fake.calls).toHaveLength(4); // first try + 3 retries
   });
@@ -91,14 +97,18 @@ describe('ZaloClient', () => {
   it('never shows the token: not in errors of a refused token or a dead server, nor in the log', async () => {
     const { logger, lines } = capture();
     fake = await startFakeZalo({ token: 'another:token-value-1234567890abcdefghij' });
-    const refused = await client(fake.apiRoot, TOKEN, logger).getMe().catch((e) => e);
+    const refused = await client(fake.apiRoot, TOKEN, logger)
+      .getMe()
+      .catch((e) => e);
     expect(refused).toBeInstanceOf(ZaloApiError);
     expect(refused.error_code).toBe(401);
     expect(everything(refused)).not.toContain(TOKEN);
     await fake.close();
 
     // A closed port: connection refused, retried (logged each time), then a network error.
-    const dead = await client(fake.apiRoot, TOKEN, logger).getMe().catch((e) => e);
+    const dead = await client(fake.apiRoot, TOKEN, logger)
+      .getMe()
+      .catch((e) => e);
     fake = undefined;
     expect(dead).toBeInstanceOf(ZaloNetworkError);
     expect(dead.code).toBe('ECONNREFUSED');
@@ -114,7 +124,9 @@ describe('ZaloClient', () => {
   it('ends a held poll at once when aborted (stopping the channel)', async () => {
     fake = await startFakeZalo({ token: TOKEN, maxPollSeconds: 5 });
     const abort = new AbortController();
-    const poll = client(fake.apiRoot).getUpdates(5, abort.signal).catch((e) => e);
+    const poll = client(fake.apiRoot)
+      .getUpdates(5, abort.signal)
+      .catch((e) => e);
     setTimeout(() => abort.abort(), 50);
     const err = await poll;
     expect(err).toBeInstanceOf(ZaloNetworkError);

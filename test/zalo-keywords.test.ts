@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { DialogueStore } from '../src/channels/zalo/dialogue.js';
 import { commandOf, numbersOf, replyOf, stopRequestOf } from '../src/channels/zalo/keywords.js';
 import { withoutMention } from '../src/channels/zalo/mention.js';
 import { pick } from '../src/channels/zalo/staff.js';
 import { textOf, updatesOf } from '../src/channels/zalo/updates.js';
-import { DialogueStore } from '../src/channels/zalo/dialogue.js';
 import { Store } from '../src/db/store.js';
 
 describe('zalo keywords', () => {
@@ -65,7 +65,10 @@ describe('zalo keywords', () => {
 });
 
 describe('zalo updates', () => {
-  const bare = { event_name: 'message.text.received', message: { message_id: 'a', text: 'xin chào', chat: { id: 'c1' }, from: { id: 'u1' } } };
+  const bare = {
+    event_name: 'message.text.received',
+    message: { message_id: 'a', text: 'xin chào', chat: { id: 'c1' }, from: { id: 'u1' } },
+  };
 
   it('accept bare, wrapped and array forms, and ignore anything else', () => {
     expect(updatesOf(bare)).toEqual([bare]);
@@ -86,7 +89,7 @@ describe('zalo updates', () => {
 });
 
 describe('zalo dialogue state', () => {
-  it('lives under the chat\'s zalo: prefix, expires, and goes with the chat\'s data', () => {
+  it("lives under the chat's zalo: prefix, expires, and goes with the chat's data", () => {
     const store = Store.open(':memory:');
     const live = new DialogueStore(store.kv, 60_000);
     live.set('c1', { step: 'subscribe-ward', topics: ['giao-thong'] });

@@ -7,15 +7,15 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResidentService } from '../src/bot/resident-service.js';
 import { BroadcastService } from '../src/broadcast/service.js';
+import type { MessagingChannel } from '../src/channels/types.js';
 import { createZaloChannel } from '../src/channels/zalo/index.js';
 import { createZaloSender } from '../src/channels/zalo/sender.js';
-import type { MessagingChannel } from '../src/channels/types.js';
 import { loadConfig } from '../src/config.js';
 import { Store } from '../src/db/store.js';
 import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import { createLogger } from '../src/logger.js';
 import { botTexts } from '../src/texts/bot.js';
-import { startFakeZalo, stickerUpdate, textUpdate, type FakeZalo } from './fakes/zalo-api.js';
+import { type FakeZalo, startFakeZalo, stickerUpdate, textUpdate } from './fakes/zalo-api.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const TOKEN = '7771234567:zalo-webhook-test-secret-abcdefghijklmno';
@@ -41,7 +41,10 @@ async function setup(mode: 'webhook' | 'polling') {
   const kb = await KnowledgeBase.open(config, logger);
   const residents = new ResidentService({ store, knowledge: kb, config, logger });
   const broadcast = new BroadcastService({ store, config, logger, senders: [createZaloSender(config, logger)] });
-  const channel = createZaloChannel({ config, logger, store, residents, broadcast }, { pollTimeoutSeconds: 1, pollBackoffMs: 20, retryBackoffMs: 5 });
+  const channel = createZaloChannel(
+    { config, logger, store, residents, broadcast },
+    { pollTimeoutSeconds: 1, pollBackoffMs: 20, retryBackoffMs: 5 },
+  );
   const app = Fastify();
   channel.registerWebhook?.(app);
   await app.ready();
@@ -58,7 +61,12 @@ async function setup(mode: 'webhook' | 'polling') {
 }
 
 const post = (app: FastifyInstance, body: unknown, headers: Record<string, string> = { 'x-bot-api-secret-token': SECRET }) =>
-  app.inject({ method: 'POST', url: '/hooks/zalo', headers: { 'content-type': 'application/json', ...headers }, payload: JSON.stringify(body) });
+  app.inject({
+    method: 'POST',
+    url: '/hooks/zalo',
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: JSON.stringify(body),
+  });
 
 describe('Zalo channel (webhook)', () => {
   let h: Awaited<ReturnType<typeof setup>>;

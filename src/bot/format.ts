@@ -26,7 +26,9 @@ export function formatAnswerPlain(answer: Answer): string {
 }
 
 /** Recent announcements with their delivery progress, for staff ("tiến độ" / /tiendo). */
-export function formatRecentAnnouncements(recent: { id: number; title: string; status: AnnouncementStatus; progress: BroadcastProgress }[]): string {
+export function formatRecentAnnouncements(
+  recent: { id: number; title: string; status: AnnouncementStatus; progress: BroadcastProgress }[],
+): string {
   if (!recent.length) return botTexts.progressNone;
   const lines = recent.map((a) => botTexts.progressLine(a.id, a.title, statusLabel[a.status], broadcastTexts.progress(a.progress)));
   return [botTexts.progressHeader, ...lines].join('\n\n');
@@ -45,7 +47,11 @@ export function splitMessage(text: string, limit: number): string[] {
   while (rest.length > limit) {
     const window = rest.slice(0, limit + 1);
     const cut =
-      lastBreak(window, /\n\s*\n/g) ?? lastBreak(window, /\n/g) ?? lastBreak(window, /[.!?…](?=\s)/g, 1) ?? lastBreak(window, /\s/g) ?? limit;
+      lastBreak(window, /\n\s*\n/g) ??
+      lastBreak(window, /\n/g) ??
+      lastBreak(window, /[.!?…](?=\s)/g, 1) ??
+      lastBreak(window, /\s/g) ??
+      limit;
     parts.push(rest.slice(0, cut).trim());
     rest = rest.slice(cut).trim();
   }

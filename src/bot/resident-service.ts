@@ -2,13 +2,13 @@
 // conversation memory, the question log, feedback, subscriptions, data deletion and roles.
 // Telegram and Zalo adapters translate their updates into these calls and nothing more.
 import type { Config } from '../config.js';
-import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
-import type { Answer, DocumentInfo, IngestSummary, KnowledgeService } from '../engine/types.js';
-import type { Store } from '../db/store.js';
-import type { ChannelName, Subscriber } from '../db/subscribers.js';
 import type { Role } from '../db/access.js';
 import type { Vote } from '../db/conversations.js';
+import type { Store } from '../db/store.js';
+import type { ChannelName, Subscriber } from '../db/subscribers.js';
+import type { Answer, DocumentInfo, IngestSummary, KnowledgeService } from '../engine/types.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 
 export interface ChatRef {
   channel: ChannelName;
@@ -33,7 +33,12 @@ export class ResidentService {
   /** Answers with the chat's recent turns as context; logs the exchange for review and feedback. */
   async ask(ref: ChatRef, question: string): Promise<{ answer: Answer; questionId: number }> {
     const { store, knowledge, config, metrics } = this.deps;
-    const history = store.conversations.recentTurns(ref.channel, ref.chatId, config.env.HISTORY_TURNS, config.env.HISTORY_TTL_MINUTES * 60_000);
+    const history = store.conversations.recentTurns(
+      ref.channel,
+      ref.chatId,
+      config.env.HISTORY_TURNS,
+      config.env.HISTORY_TTL_MINUTES * 60_000,
+    );
     const answer = await knowledge.ask(question, { history });
     metrics?.questions.inc({ channel: ref.channel, status: answer.status });
     metrics?.answerLatency.observe({ mode: answer.mode }, answer.timings.totalMs / 1000);

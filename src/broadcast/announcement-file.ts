@@ -12,8 +12,8 @@
 // text) is the title and the rest is the body.
 import { parseDocument } from 'yaml';
 import { broadcastTexts as t } from '../texts/broadcast.js';
-import { parseCityDateEnd, parseCityTime } from './city-time.js';
 import { splitTitleBody } from './announcement-text.js';
+import { parseCityDateEnd, parseCityTime } from './city-time.js';
 import { AnnouncementError } from './errors.js';
 import { DEFAULT_LIMITS, renderAnnouncement } from './render.js';
 import type { AnnouncementDraft } from './service.js';
@@ -28,7 +28,10 @@ const KEYS = ['title', 'topics', 'wards', 'channels', 'expires', 'at'] as const;
 const ALIASES: Record<string, (typeof KEYS)[number]> = { topic: 'topics', ward: 'wards', channel: 'channels' };
 
 export function parseAnnouncementFile(text: string, defaults: AnnouncementFileDefaults): AnnouncementDraft {
-  const source = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').normalize('NFC');
+  const source = text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .normalize('NFC');
   if (!source.trim()) throw new AnnouncementError([t.emptyFile]);
 
   const problems: string[] = [];
@@ -63,7 +66,8 @@ export function parseAnnouncementFile(text: string, defaults: AnnouncementFileDe
   if (title && body) {
     const length = renderAnnouncement(draft).length;
     const limit = maxLength ?? smallestLimit(draft.channels, Boolean(draft.attachment));
-    if (length > limit) problems.push(t.tooLong(tightest(draft.channels, Boolean(draft.attachment)), length, limit, Boolean(draft.attachment)));
+    if (length > limit)
+      problems.push(t.tooLong(tightest(draft.channels, Boolean(draft.attachment)), length, limit, Boolean(draft.attachment)));
   }
   if (problems.length) throw new AnnouncementError(problems);
   return draft;
@@ -117,12 +121,18 @@ function fieldsOf(front: Record<string, unknown>, problems: string[]) {
 
 /** "a, b" or [a, b] → ["a", "b"]. */
 function asList(value: unknown): string[] | undefined {
-  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) return value.map((v) => String(v).trim()).filter(Boolean);
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number'))
+    return value.map((v) => String(v).trim()).filter(Boolean);
   return undefined;
 }
 
-const targets = (channels: BroadcastChannel[] | undefined) => (channels?.length ? channels.filter((c) => BROADCAST_CHANNELS.includes(c)) : [...BROADCAST_CHANNELS]);
+const targets = (channels: BroadcastChannel[] | undefined) =>
+  channels?.length ? channels.filter((c) => BROADCAST_CHANNELS.includes(c)) : [...BROADCAST_CHANNELS];
 const limitOf = (c: BroadcastChannel, caption: boolean) => (caption ? DEFAULT_LIMITS[c].caption : DEFAULT_LIMITS[c].text);
 
 function tightest(channels: BroadcastChannel[] | undefined, caption: boolean): BroadcastChannel {

@@ -6,8 +6,8 @@
 // run, a second instance): the one holding the channel's lease, renewed by a heartbeat. The others
 // stand by and take over when the holder stops, dies (same host) or lets its lease expire.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Logger } from '../logger.js';
 import type { AnnouncementStore, ClaimedDelivery } from '../db/announcements.js';
+import type { Logger } from '../logger.js';
 import { TokenBucket } from './token-bucket.js';
 import type { ChannelSender, OutgoingAnnouncement, SendOutcome } from './types.js';
 import { newWorkerId, workerIsGone } from './worker-identity.js';
@@ -138,13 +138,21 @@ export class DeliveryWorker {
       return false;
     }
     if (!taken) {
-      if (!this.standbyNoted) logger.info({ channel: this.channel, holder: announcements.leaseHolder(this.channel) }, 'broadcast: another process delivers this channel; standing by');
+      if (!this.standbyNoted)
+        logger.info(
+          { channel: this.channel, holder: announcements.leaseHolder(this.channel) },
+          'broadcast: another process delivers this channel; standing by',
+        );
       this.standbyNoted = true;
       return false;
     }
     this.holding = true;
     this.standbyNoted = false;
-    if (taken.reset) logger.warn({ channel: this.channel, reset: taken.reset }, 'broadcast: claims left by a stopped worker are retried (possible duplicates)');
+    if (taken.reset)
+      logger.warn(
+        { channel: this.channel, reset: taken.reset },
+        'broadcast: claims left by a stopped worker are retried (possible duplicates)',
+      );
     logger.info({ channel: this.channel, worker: this.id, reset: taken.reset }, 'broadcast: worker lease taken, delivering this channel');
     return true;
   }
@@ -188,7 +196,9 @@ export class DeliveryWorker {
       }
       this.rememberChat(claim.chatId, Infinity);
       const job: Promise<void> = this.deliver(claim)
-        .catch((err) => this.deps.logger.error({ err, channel: this.channel, delivery: claim.id }, 'broadcast: could not record an outcome'))
+        .catch((err) =>
+          this.deps.logger.error({ err, channel: this.channel, delivery: claim.id }, 'broadcast: could not record an outcome'),
+        )
         .finally(() => this.inFlight.delete(job));
       this.inFlight.add(job);
     }
@@ -226,7 +236,8 @@ export class DeliveryWorker {
         const budget = { maxAttempts: this.opts.maxAttempts, maxRateLimited: this.opts.maxRateLimited };
         const status = announcements.markRetry(claim.id, outcome.error, Date.now() + delay, budget, rateLimited);
         if (outcome.retryAfterMs !== undefined) this.note429(outcome.retryAfterMs);
-        if (status === 'failed') logger.warn({ channel: this.channel, delivery: claim.id, error: outcome.error }, 'broadcast: delivery failed after retries');
+        if (status === 'failed')
+          logger.warn({ channel: this.channel, delivery: claim.id, error: outcome.error }, 'broadcast: delivery failed after retries');
         break;
       }
     }

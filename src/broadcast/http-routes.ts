@@ -27,7 +27,10 @@ const createBody = z.object({
   /** "2026-12-31": the announcement leaves the knowledge base after that day. */
   expiresAt: z.string().optional(),
   // Only a URL: a server path from the network would let the caller send any file of the server.
-  attachment: z.object({ kind: z.enum(['photo', 'document']), url: z.string().url(), fileName: z.string().optional() }).strict().optional(),
+  attachment: z
+    .object({ kind: z.enum(['photo', 'document']), url: z.string().url(), fileName: z.string().optional() })
+    .strict()
+    .optional(),
   author: z.string().trim().min(1).max(100).optional(),
   /** Start sending right away (otherwise a draft, or scheduled when scheduledAt is set). */
   send: z.boolean().optional(),
@@ -37,7 +40,7 @@ const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 function instant(field: string, value: string | undefined, endOfDay = false): Date | undefined {
   if (value === undefined || value.trim() === '') return undefined;
-  const local = endOfDay ? parseCityDateEnd(value) ?? parseCityTime(value) : parseCityTime(value);
+  const local = endOfDay ? (parseCityDateEnd(value) ?? parseCityTime(value)) : parseCityTime(value);
   if (local) return local;
   // An explicit instant must carry its offset; a bare "T07:00" would be read in the server's zone.
   if (/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(value) && !Number.isNaN(Date.parse(value))) return new Date(value);

@@ -3,9 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { Logger } from '../logger.js';
 import type { Announcement } from '../db/announcements.js';
 import { fold } from '../engine/normalize.js';
+import type { Logger } from '../logger.js';
 import { cityDate, cityLastDay } from './city-time.js';
 
 export const ANNOUNCEMENT_FOLDER = 'thong-bao';

@@ -2,20 +2,20 @@
 // the HTTP API): validates and stores announcements, turns them into an outbox when sending
 // starts, runs one delivery worker per channel and a scheduler, and reports progress.
 import type { Config } from '../config.js';
-import type { Logger } from '../logger.js';
 import type { Announcement, AnnouncementStore } from '../db/announcements.js';
 import type { Store } from '../db/store.js';
+import type { Logger } from '../logger.js';
 import { broadcastTexts as t } from '../texts/broadcast.js';
 import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker.js';
 import { AnnouncementError } from './errors.js';
 import { KnowledgePublisher } from './knowledge-publisher.js';
 import { DEFAULT_LIMITS, renderAnnouncement } from './render.js';
-import { BROADCAST_CHANNELS, type Attachment, type BroadcastChannel, type BroadcastProgress, type ChannelSender } from './types.js';
+import { type Attachment, BROADCAST_CHANNELS, type BroadcastChannel, type BroadcastProgress, type ChannelSender } from './types.js';
 import { validateDraft } from './validate.js';
 import { workerIsGone } from './worker-identity.js';
 
-export { AnnouncementError };
 export type { Announcement, BroadcastProgress };
+export { AnnouncementError };
 
 export interface AnnouncementDraft {
   title: string;
@@ -130,7 +130,8 @@ export class BroadcastService {
     const a = this.mustGet(id);
     if (a.status !== 'draft' && a.status !== 'scheduled') throw new AnnouncementError([t.cannotSchedule(id, a.status)], 'conflict');
     this.validate({ ...a, scheduledAt: at, expiresAt: a.expiresAt === undefined ? undefined : new Date(a.expiresAt) });
-    if (!this.announcements.schedule(id, at.getTime())) throw new AnnouncementError([t.cannotSchedule(id, this.mustGet(id).status)], 'conflict');
+    if (!this.announcements.schedule(id, at.getTime()))
+      throw new AnnouncementError([t.cannotSchedule(id, this.mustGet(id).status)], 'conflict');
     this.logger.info({ id, at: at.toISOString() }, 'announcement scheduled');
     return this.mustGet(id);
   }

@@ -6,7 +6,7 @@ import { fold } from '../engine/normalize.js';
 import { broadcastTexts as t } from '../texts/broadcast.js';
 import { formatCityTime } from './city-time.js';
 import { renderAnnouncement } from './render.js';
-import { BROADCAST_CHANNELS, type Attachment, type BroadcastChannel } from './types.js';
+import { type Attachment, BROADCAST_CHANNELS, type BroadcastChannel } from './types.js';
 
 export interface DraftInput {
   title: string;
@@ -30,9 +30,7 @@ export interface ValidDraft {
   expiresAt?: Date;
 }
 
-export interface LimitsOf {
-  (channel: BroadcastChannel): { text: number; caption: number };
-}
+export type LimitsOf = (channel: BroadcastChannel) => { text: number; caption: number };
 
 /** A scheduled time typed to the minute may have just passed; that is not an error. */
 const PAST_GRACE_MS = 60_000;
@@ -85,11 +83,21 @@ export function validateDraft(
     }
   }
 
-  if (draft.scheduledAt && draft.scheduledAt.getTime() < now - PAST_GRACE_MS) problems.push(t.scheduledInPast(formatCityTime(draft.scheduledAt)));
+  if (draft.scheduledAt && draft.scheduledAt.getTime() < now - PAST_GRACE_MS)
+    problems.push(t.scheduledInPast(formatCityTime(draft.scheduledAt)));
   if (draft.expiresAt && draft.expiresAt.getTime() <= (draft.scheduledAt?.getTime() ?? now)) problems.push(t.expiresBeforeSend);
 
   return {
-    draft: { title, body, attachment, channels: [...new Set(channels)], topics: [...new Set(topics)], wards: [...new Set(wards)], scheduledAt: draft.scheduledAt, expiresAt: draft.expiresAt },
+    draft: {
+      title,
+      body,
+      attachment,
+      channels: [...new Set(channels)],
+      topics: [...new Set(topics)],
+      wards: [...new Set(wards)],
+      scheduledAt: draft.scheduledAt,
+      expiresAt: draft.expiresAt,
+    },
     problems,
   };
 }

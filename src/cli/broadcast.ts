@@ -14,13 +14,13 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { parseAnnouncementFile } from '../broadcast/announcement-file.js';
 import { formatCityTime, parseCityDateEnd, parseCityTime } from '../broadcast/city-time.js';
-import { AnnouncementError, BroadcastService, type AnnouncementDraft, type Preview } from '../broadcast/service.js';
+import { type AnnouncementDraft, AnnouncementError, BroadcastService, type Preview } from '../broadcast/service.js';
 import { BROADCAST_CHANNELS, type BroadcastChannel, type ChannelSender } from '../broadcast/types.js';
 import { configuredSenders } from '../channels/senders.js';
-import { loadConfigOrReport, type Config } from '../config.js';
+import { type Config, loadConfigOrReport } from '../config.js';
 import { Store } from '../db/store.js';
-import { createLogger, redact, type Logger } from '../logger.js';
-import { broadcastTexts as t, channelLabel } from '../texts/broadcast.js';
+import { createLogger, type Logger, redact } from '../logger.js';
+import { channelLabel, broadcastTexts as t } from '../texts/broadcast.js';
 
 export interface CliIo {
   out: (line: string) => void;
@@ -204,7 +204,11 @@ async function sendAndWatch(service: BroadcastService, id: number, io: CliIo, in
   service.sendNow(id);
   let stopWatching = () => {};
   const finished = new Promise<'finished'>((resolve) => {
-    stopWatching = service.watch(id, (p, done) => (done ? resolve('finished') : p.status === 'sending' && io.out(t.progress(p))), intervalMs);
+    stopWatching = service.watch(
+      id,
+      (p, done) => (done ? resolve('finished') : p.status === 'sending' && io.out(t.progress(p))),
+      intervalMs,
+    );
   });
   const result = await Promise.race([finished, interrupted]);
   process.off('SIGINT', onSigint);

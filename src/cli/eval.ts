@@ -11,10 +11,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadConfigOrReport, type Config } from '../config.js';
+import { type Config, loadConfigOrReport } from '../config.js';
 import { createAsk } from '../engine/ask.js';
 import { createEmbeddings, type EmbeddingProvider } from '../engine/embeddings/index.js';
-import { openIndex, searchableText, writeIndex, type SearchIndex } from '../engine/index-store.js';
+import { openIndex, type SearchIndex, searchableText, writeIndex } from '../engine/index-store.js';
 import { ingest } from '../engine/ingest.js';
 import { fold, normalizeText, normalizeVietnamese } from '../engine/normalize.js';
 import { percentile } from '../engine/stats.js';
@@ -105,7 +105,11 @@ export async function evaluate(
   const ask = createAsk({ retrieve: (q, k) => index.search(q, k), config: options.config });
   const latencies: number[] = [];
   const askLatencies: number[] = [];
-  let r1 = 0, r5 = 0, r10 = 0, mrr = 0, answerable = 0;
+  let r1 = 0,
+    r5 = 0,
+    r10 = 0,
+    mrr = 0,
+    answerable = 0;
   const refusals = { unanswerable: 0, unanswerableByFloor: 0, answerable: 0, answerableByFloor: 0 };
   for (const q of questions) {
     // What a bare keyboard produces: no marks, and typed lower-case more often than not.

@@ -45,7 +45,10 @@ async function main(): Promise<number> {
         if (barPhase !== phase) {
           bar?.stop();
           barPhase = phase;
-          bar = new cliProgress.SingleBar({ format: `${texts.phase[phase]} [{bar}] {value}/{total}`, hideCursor: true }, cliProgress.Presets.shades_classic);
+          bar = new cliProgress.SingleBar(
+            { format: `${texts.phase[phase]} [{bar}] {value}/{total}`, hideCursor: true },
+            cliProgress.Presets.shades_classic,
+          );
           bar.start(total, done);
         } else {
           bar?.update(done);

@@ -31,7 +31,10 @@ export interface Announcement {
   knowledgeFile?: string;
 }
 
-export type NewAnnouncement = Pick<Announcement, 'title' | 'body' | 'attachment' | 'channels' | 'topics' | 'wards' | 'scheduledAt' | 'expiresAt' | 'author'> & {
+export type NewAnnouncement = Pick<
+  Announcement,
+  'title' | 'body' | 'attachment' | 'channels' | 'topics' | 'wards' | 'scheduledAt' | 'expiresAt' | 'author'
+> & {
   status: 'draft' | 'scheduled';
 };
 
@@ -143,7 +146,9 @@ export class AnnouncementStore {
   schedule(id: number, at: number, now = Date.now()): boolean {
     return (
       this.db
-        .prepare(`UPDATE announcements SET status = 'scheduled', scheduled_at = ?, updated_at = ? WHERE id = ? AND status IN ('draft', 'scheduled')`)
+        .prepare(
+          `UPDATE announcements SET status = 'scheduled', scheduled_at = ?, updated_at = ? WHERE id = ? AND status IN ('draft', 'scheduled')`,
+        )
         .run(at, now, id).changes > 0
     );
   }
@@ -157,7 +162,9 @@ export class AnnouncementStore {
   startSending(id: number, channels: BroadcastChannel[], now = Date.now()): number | undefined {
     return this.db.transaction(() => {
       const started = this.db
-        .prepare(`UPDATE announcements SET status = 'sending', started_at = ?, updated_at = ? WHERE id = ? AND status IN ('draft', 'scheduled')`)
+        .prepare(
+          `UPDATE announcements SET status = 'sending', started_at = ?, updated_at = ? WHERE id = ? AND status IN ('draft', 'scheduled')`,
+        )
         .run(now, now, id).changes;
       if (!started) return undefined;
       const recipients = this.audience(this.get(id)!, channels);
@@ -180,7 +187,9 @@ export class AnnouncementStore {
   cancel(id: number, now = Date.now()): boolean {
     return this.db.transaction(() => {
       const changed = this.db
-        .prepare(`UPDATE announcements SET status = 'cancelled', finished_at = ?, updated_at = ? WHERE id = ? AND status IN ('draft', 'scheduled', 'sending')`)
+        .prepare(
+          `UPDATE announcements SET status = 'cancelled', finished_at = ?, updated_at = ? WHERE id = ? AND status IN ('draft', 'scheduled', 'sending')`,
+        )
         .run(now, now, id).changes;
       if (changed) this.db.prepare(`UPDATE deliveries SET status = 'skipped' WHERE announcement_id = ? AND status = 'pending'`).run(id);
       return changed > 0;
@@ -205,7 +214,9 @@ export class AnnouncementStore {
 
   dueScheduled(now = Date.now()): number[] {
     return (
-      this.db.prepare(`SELECT id FROM announcements WHERE status = 'scheduled' AND scheduled_at <= ? ORDER BY scheduled_at, id`).all(now) as { id: number }[]
+      this.db
+        .prepare(`SELECT id FROM announcements WHERE status = 'scheduled' AND scheduled_at <= ? ORDER BY scheduled_at, id`)
+        .all(now) as { id: number }[]
     ).map((r) => r.id);
   }
 
@@ -217,7 +228,9 @@ export class AnnouncementStore {
   expiredPublished(now = Date.now()): { id: number; knowledgeFile: string }[] {
     return (
       this.db
-        .prepare('SELECT id, knowledge_file FROM announcements WHERE knowledge_file IS NOT NULL AND expires_at IS NOT NULL AND expires_at <= ?')
+        .prepare(
+          'SELECT id, knowledge_file FROM announcements WHERE knowledge_file IS NOT NULL AND expires_at IS NOT NULL AND expires_at <= ?',
+        )
         .all(now) as { id: number; knowledge_file: string }[]
     ).map((r) => ({ id: r.id, knowledgeFile: r.knowledge_file }));
   }
@@ -230,31 +243,42 @@ export class AnnouncementStore {
    * else go back to pending: their holder can no longer be sending them. Returns how many were
    * reset (the possible duplicates), or undefined when another live worker holds the lease.
    */
-  takeLease(channel: BroadcastChannel, holder: string, ttlMs: number, isGone: (holder: string) => boolean, now = Date.now()): { reset: number } | undefined {
-    return this.db.transaction(() => {
-      const current = this.db.prepare('SELECT holder, expires_at FROM worker_leases WHERE channel = ?').get(channel) as
-        | { holder: string; expires_at: number }
-        | undefined;
-      if (current && current.holder !== holder && current.expires_at > now && !isGone(current.holder)) return undefined;
-      this.db
-        .prepare(
-          `INSERT INTO worker_leases (channel, holder, acquired_at, expires_at) VALUES (@channel, @holder, @now, @expires)
+  takeLease(
+    channel: BroadcastChannel,
+    holder: string,
+    ttlMs: number,
+    isGone: (holder: string) => boolean,
+    now = Date.now(),
+  ): { reset: number } | undefined {
+    return this.db
+      .transaction(() => {
+        const current = this.db.prepare('SELECT holder, expires_at FROM worker_leases WHERE channel = ?').get(channel) as
+          | { holder: string; expires_at: number }
+          | undefined;
+        if (current && current.holder !== holder && current.expires_at > now && !isGone(current.holder)) return undefined;
+        this.db
+          .prepare(
+            `INSERT INTO worker_leases (channel, holder, acquired_at, expires_at) VALUES (@channel, @holder, @now, @expires)
            ON CONFLICT (channel) DO UPDATE SET holder = excluded.holder, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`,
-        )
-        .run({ channel, holder, now, expires: now + ttlMs });
-      const reset = this.db
-        .prepare(
-          `UPDATE deliveries SET status = 'pending', next_attempt_at = 0
+          )
+          .run({ channel, holder, now, expires: now + ttlMs });
+        const reset = this.db
+          .prepare(
+            `UPDATE deliveries SET status = 'pending', next_attempt_at = 0
            WHERE channel = ? AND status = 'sending' AND (claimed_by IS NULL OR claimed_by <> ?)`,
-        )
-        .run(channel, holder).changes;
-      return { reset };
-    }).immediate();
+          )
+          .run(channel, holder).changes;
+        return { reset };
+      })
+      .immediate();
   }
 
   /** The holder's heartbeat; false when another worker has taken the lease meanwhile. */
   renewLease(channel: BroadcastChannel, holder: string, ttlMs: number, now = Date.now()): boolean {
-    return this.db.prepare('UPDATE worker_leases SET expires_at = ? WHERE channel = ? AND holder = ?').run(now + ttlMs, channel, holder).changes > 0;
+    return (
+      this.db.prepare('UPDATE worker_leases SET expires_at = ? WHERE channel = ? AND holder = ?').run(now + ttlMs, channel, holder)
+        .changes > 0
+    );
   }
 
   releaseLease(channel: BroadcastChannel, holder: string): void {
@@ -263,7 +287,9 @@ export class AnnouncementStore {
 
   /** Who holds the channel's lease now (unexpired), if anyone. */
   leaseHolder(channel: BroadcastChannel, now = Date.now()): string | undefined {
-    const r = this.db.prepare('SELECT holder FROM worker_leases WHERE channel = ? AND expires_at > ?').get(channel, now) as { holder: string } | undefined;
+    const r = this.db.prepare('SELECT holder FROM worker_leases WHERE channel = ? AND expires_at > ?').get(channel, now) as
+      | { holder: string }
+      | undefined;
     return r?.holder;
   }
 
@@ -286,13 +312,22 @@ export class AnnouncementStore {
       | { id: number; announcement_id: number; subscriber_id: number; chat_id: string; attempts: number; rate_limited: number }
       | undefined;
     return (
-      r && { id: r.id, announcementId: r.announcement_id, subscriberId: r.subscriber_id, chatId: r.chat_id, attempts: r.attempts, rateLimited: r.rate_limited }
+      r && {
+        id: r.id,
+        announcementId: r.announcement_id,
+        subscriberId: r.subscriber_id,
+        chatId: r.chat_id,
+        attempts: r.attempts,
+        rateLimited: r.rate_limited,
+      }
     );
   }
 
   /** When the next pending delivery of a channel is due (epoch ms), if any. */
   nextDueAt(channel: BroadcastChannel): number | undefined {
-    const r = this.db.prepare(`SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE channel = ? AND status = 'pending'`).get(channel) as { at: number | null };
+    const r = this.db
+      .prepare(`SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE channel = ? AND status = 'pending'`)
+      .get(channel) as { at: number | null };
     return r.at ?? undefined;
   }
 
@@ -320,7 +355,13 @@ export class AnnouncementStore {
    * message cannot go: it counts against its own, much larger bound. A delivery of a cancelled
    * announcement is skipped instead. Returns the status written.
    */
-  markRetry(deliveryId: number, error: string, nextAttemptAt: number, budget: RetryBudget, rateLimited = false): 'pending' | 'failed' | 'skipped' {
+  markRetry(
+    deliveryId: number,
+    error: string,
+    nextAttemptAt: number,
+    budget: RetryBudget,
+    rateLimited = false,
+  ): 'pending' | 'failed' | 'skipped' {
     // SET expressions read the row as it was before this update.
     const r = this.db
       .prepare(
@@ -332,9 +373,14 @@ export class AnnouncementStore {
              ELSE 'pending' END
          WHERE id = @id RETURNING status`,
       )
-      .get({ id: deliveryId, error, next: nextAttemptAt, limited: rateLimited ? 1 : 0, max: budget.maxAttempts, maxLimited: budget.maxRateLimited }) as
-      | { status: 'pending' | 'failed' | 'skipped' }
-      | undefined;
+      .get({
+        id: deliveryId,
+        error,
+        next: nextAttemptAt,
+        limited: rateLimited ? 1 : 0,
+        max: budget.maxAttempts,
+        maxLimited: budget.maxRateLimited,
+      }) as { status: 'pending' | 'failed' | 'skipped' } | undefined;
     return r?.status ?? 'failed';
   }
 

@@ -23,7 +23,9 @@ export class ConversationStore {
   constructor(private readonly db: Sqlite) {}
 
   addTurn(channel: ChannelName, chatId: string, role: Turn['role'], text: string, at = Date.now()): void {
-    this.db.prepare('INSERT INTO conversation_turns (channel, chat_id, role, text, created_at) VALUES (?, ?, ?, ?, ?)').run(channel, chatId, role, text, at);
+    this.db
+      .prepare('INSERT INTO conversation_turns (channel, chat_id, role, text, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(channel, chatId, role, text, at);
   }
 
   /** The last `limit` turns newer than `maxAgeMs`, oldest first. */
@@ -48,7 +50,18 @@ export class ConversationStore {
         `INSERT INTO questions (channel, chat_id, user_id, question, answer, status, citations, confidence, latency_ms, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(entry.channel, entry.chatId, entry.userId ?? null, entry.question, entry.answer, entry.status, JSON.stringify(entry.citations), entry.confidence, Math.round(entry.latencyMs), Date.now());
+      .run(
+        entry.channel,
+        entry.chatId,
+        entry.userId ?? null,
+        entry.question,
+        entry.answer,
+        entry.status,
+        JSON.stringify(entry.citations),
+        entry.confidence,
+        Math.round(entry.latencyMs),
+        Date.now(),
+      );
     return Number(r.lastInsertRowid);
   }
 
@@ -56,8 +69,17 @@ export class ConversationStore {
     const r = this.db.prepare('SELECT * FROM questions WHERE id = ?').get(id) as Record<string, any> | undefined;
     if (!r) return undefined;
     return {
-      id: r.id, channel: r.channel, chatId: r.chat_id, userId: r.user_id ?? undefined, question: r.question, answer: r.answer,
-      status: r.status, citations: JSON.parse(r.citations), confidence: r.confidence, latencyMs: r.latency_ms, createdAt: r.created_at,
+      id: r.id,
+      channel: r.channel,
+      chatId: r.chat_id,
+      userId: r.user_id ?? undefined,
+      question: r.question,
+      answer: r.answer,
+      status: r.status,
+      citations: JSON.parse(r.citations),
+      confidence: r.confidence,
+      latencyMs: r.latency_ms,
+      createdAt: r.created_at,
     };
   }
 

@@ -14,7 +14,9 @@ export class KeyValueStore {
 
   set(key: string, value: unknown): void {
     this.db
-      .prepare('INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+      .prepare(
+        'INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+      )
       .run(key, JSON.stringify(value), Date.now());
   }
 
@@ -23,12 +25,14 @@ export class KeyValueStore {
   }
 
   deletePrefix(prefix: string): number {
-    return this.db.prepare("DELETE FROM kv WHERE substr(key, 1, length(?)) = ?").run(prefix, prefix).changes;
+    return this.db.prepare('DELETE FROM kv WHERE substr(key, 1, length(?)) = ?').run(prefix, prefix).changes;
   }
 
   /** Marks an update as handled; false when it was already seen (a duplicate delivery). */
   firstSeen(channel: string, updateKey: string): boolean {
-    const r = this.db.prepare('INSERT OR IGNORE INTO processed_updates (channel, update_key, created_at) VALUES (?, ?, ?)').run(channel, updateKey, Date.now());
+    const r = this.db
+      .prepare('INSERT OR IGNORE INTO processed_updates (channel, update_key, created_at) VALUES (?, ?, ?)')
+      .run(channel, updateKey, Date.now());
     return r.changes > 0;
   }
 

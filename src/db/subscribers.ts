@@ -98,7 +98,10 @@ export class SubscriberStore {
 
   countByStatus(): Record<SubscriberStatus, number> {
     const out: Record<SubscriberStatus, number> = { active: 0, unsubscribed: 0, blocked: 0 };
-    for (const r of this.db.prepare('SELECT status, COUNT(*) AS n FROM subscribers GROUP BY status').all() as { status: SubscriberStatus; n: number }[])
+    for (const r of this.db.prepare('SELECT status, COUNT(*) AS n FROM subscribers GROUP BY status').all() as {
+      status: SubscriberStatus;
+      n: number;
+    }[])
       out[r.status] = r.n;
     return out;
   }

@@ -8,9 +8,9 @@ import { validateCitations } from './answer/citations.js';
 import { extractiveAnswer } from './answer/extractive.js';
 import { carriedTerms, looksLikeFollowUp } from './answer/follow-up.js';
 import { checkInput } from './answer/input-guard.js';
+import { type ChatLlm, LlmError } from './answer/llm.js';
 import { placeTerms } from './answer/places.js';
-import { LlmError, type ChatLlm } from './answer/llm.js';
-import { answerMessages, loadPrompts, rewriteMessages, type Prompts } from './answer/prompts.js';
+import { answerMessages, loadPrompts, type Prompts, rewriteMessages } from './answer/prompts.js';
 import { detectOutOfScope, passagesIgnore } from './answer/scope.js';
 import { fold } from './normalize.js';
 import type { Answer, AnswerStatus, Citation, SearchHit, Turn } from './types.js';
@@ -49,7 +49,10 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
     return prompts;
   };
 
-  const invalid = (reason: InvalidReason): Draft => ({ status: 'invalid', text: answerTexts.invalid(reason, config.env.ASK_MAX_CHARS, config.city.exampleQuestion) });
+  const invalid = (reason: InvalidReason): Draft => ({
+    status: 'invalid',
+    text: answerTexts.invalid(reason, config.env.ASK_MAX_CHARS, config.city.exampleQuestion),
+  });
   const refused = (kind: RefusalKind): Draft => ({ status: 'refused', text: answerTexts.refused(kind, topics) });
   const notFound = (): Draft => ({ status: 'not_found', text: answerTexts.notFound(topics) });
 
@@ -111,7 +114,10 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
         searchedQuestion,
         timings,
       };
-      logger?.debug({ status: answer.status, mode: answer.mode, llmFallback: answer.llmFallback, citations: answer.citations.length, timings }, 'answered');
+      logger?.debug(
+        { status: answer.status, mode: answer.mode, llmFallback: answer.llmFallback, citations: answer.citations.length, timings },
+        'answered',
+      );
       return answer;
     };
 

@@ -75,7 +75,12 @@ function detectMarker(line: string, stack: Marker[]): Marker | undefined {
  * line continues when it starts in lower case and the previous one did not end a sentence.
  */
 function continues(prev: string | undefined, line: string): boolean {
-  return prev !== undefined && /^\p{Ll}/u.test(line) && !/[.!?…:;"”)]$/u.test(prev) && !detectMarker(line, [{ rank: RANK.article, label: '', line: '' }]);
+  return (
+    prev !== undefined &&
+    /^\p{Ll}/u.test(line) &&
+    !/[.!?…:;"”)]$/u.test(prev) &&
+    !detectMarker(line, [{ rank: RANK.article, label: '', line: '' }])
+  );
 }
 
 function reflow(text: string): string[] {
@@ -230,8 +235,35 @@ interface Sentence {
 }
 
 // Words that end in a dot without ending a sentence.
-const ABBREVIATIONS = new Set(['tp', 'tt', 'ths', 'ts', 'pgs', 'gs', 'bs', 'ks', 'q', 'p', 'x', 'h', 'tx', 'st', 'nxb', 'v.v', 'vv', 'ng', 'tr', 'ông', 'bà', 'mr', 'ms', 'dr', 'no', 'số']);
-const SENTENCE_END = /[.!?…]+["”’)\]]*\s+(?=["“‘(\[]?[\p{Lu}\d])/gu;
+const ABBREVIATIONS = new Set([
+  'tp',
+  'tt',
+  'ths',
+  'ts',
+  'pgs',
+  'gs',
+  'bs',
+  'ks',
+  'q',
+  'p',
+  'x',
+  'h',
+  'tx',
+  'st',
+  'nxb',
+  'v.v',
+  'vv',
+  'ng',
+  'tr',
+  'ông',
+  'bà',
+  'mr',
+  'ms',
+  'dr',
+  'no',
+  'số',
+]);
+const SENTENCE_END = /[.!?…]+["”’)\]]*\s+(?=["“‘([]?[\p{Lu}\d])/gu;
 const MARKER_ONLY = /^(?:(?:Phần|Chương|Mục|Điều|Khoản|Điểm)\s+)?(?:\d+|[IVXLC]+|[a-zđ])$/iu;
 
 /** Splits at sentence ends, not after abbreviations ("TP. Bắc Kạn"), initials or "Điều 5.". */
@@ -242,7 +274,8 @@ export function splitSentences(text: string): string[] {
     const end = m.index + m[0].length;
     const piece = text.slice(start, m.index).trim();
     const lastWord = /(\S+)$/.exec(piece)?.[1] ?? '';
-    if (m[0].startsWith('.') && (ABBREVIATIONS.has(lastWord.toLowerCase()) || /^\p{Lu}$/u.test(lastWord) || MARKER_ONLY.test(piece))) continue;
+    if (m[0].startsWith('.') && (ABBREVIATIONS.has(lastWord.toLowerCase()) || /^\p{Lu}$/u.test(lastWord) || MARKER_ONLY.test(piece)))
+      continue;
     out.push(text.slice(start, end).trim());
     start = end;
   }
@@ -347,7 +380,11 @@ export function chunkDocument(doc: ParsedDocument, options: ChunkOptions): Chunk
       // still leave room for the next sentence; never the whole chunk (that would not advance).
       let next = end;
       let overlap = 0;
-      while (next - 1 > start && overlap + sentences[next - 1].text.length + 1 <= overlapChars && overlap + sentences[next - 1].text.length + sentences[end].text.length + 2 <= budget) {
+      while (
+        next - 1 > start &&
+        overlap + sentences[next - 1].text.length + 1 <= overlapChars &&
+        overlap + sentences[next - 1].text.length + sentences[end].text.length + 2 <= budget
+      ) {
         next--;
         overlap += sentences[next].text.length + 1;
       }

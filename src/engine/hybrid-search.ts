@@ -2,9 +2,9 @@
 // combination of normalized scores; plus the absolute relevance that the answering side compares
 // with the relevance floor (scores say which passage is best, not whether any is good enough).
 import type { Logger } from '../logger.js';
-import type { Chunk, SearchHit } from './types.js';
 import type { EmbeddingProvider } from './embeddings/index.js';
 import type { LexicalHit, LexicalIndex } from './lexical-index.js';
+import type { Chunk, SearchHit } from './types.js';
 import type { VectorHit, VectorIndex } from './vector-index.js';
 
 /** Candidates taken from each list before fusing. */

@@ -16,7 +16,7 @@ import type { Logger } from '../logger.js';
 import { engineTexts } from '../texts/engine.js';
 import type { EmbeddingProvider } from './embeddings/index.js';
 import { HybridSearcher } from './hybrid-search.js';
-import { buildLexicalData, LexicalIndex, type LexicalData, type PackedLexicalData } from './lexical-index.js';
+import { buildLexicalData, type LexicalData, LexicalIndex, type PackedLexicalData } from './lexical-index.js';
 import type { Chunk, DocumentInfo, SearchHit } from './types.js';
 import { VectorIndex } from './vector-index.js';
 
@@ -153,7 +153,12 @@ async function writeChunks(file: string, chunks: Chunk[]): Promise<void> {
   const handle = await fs.open(file, 'w');
   try {
     for (let i = 0; i < chunks.length; i += 1000) {
-      await handle.write(chunks.slice(i, i + 1000).map((c) => JSON.stringify(c) + '\n').join(''));
+      await handle.write(
+        chunks
+          .slice(i, i + 1000)
+          .map((c) => JSON.stringify(c) + '\n')
+          .join(''),
+      );
     }
   } finally {
     await handle.close();

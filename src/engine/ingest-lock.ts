@@ -7,8 +7,8 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { processExists } from '../process-exists.js';
 import type { Logger } from '../logger.js';
+import { processExists } from '../process-exists.js';
 import { engineTexts } from '../texts/engine.js';
 
 export const LOCK_FILE = 'ingest.lock';

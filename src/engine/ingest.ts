@@ -12,14 +12,14 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { CHUNKER_VERSION, chunkDocument, type ChunkOptions } from './chunker.js';
+import { CHUNKER_VERSION, type ChunkOptions, chunkDocument } from './chunker.js';
 import { EmbeddingCache, embeddingKey } from './embedding-cache.js';
 import type { EmbeddingProvider } from './embeddings/index.js';
 import { readIndexFiles, readIndexMeta, searchableText, writeIndex } from './index-store.js';
 import { withIngestLock } from './ingest-lock.js';
-import { DocumentParseError, documentId, parseDocumentFile } from './loaders/index.js';
 import { reasons } from './loaders/errors.js';
-import { readManifest, writeManifest, type Manifest, type ManifestEntry } from './manifest.js';
+import { DocumentParseError, documentId, parseDocumentFile } from './loaders/index.js';
+import { type Manifest, type ManifestEntry, readManifest, writeManifest } from './manifest.js';
 import type { Chunk, DocumentInfo, IngestFailure, IngestSummary } from './types.js';
 
 export interface IngestOptions {
@@ -71,14 +71,25 @@ async function ingestLocked(options: IngestOptions): Promise<IngestSummary> {
   const embedding = { id: embeddings.id, dimensions: await embeddings.resolveDimensions(previous?.meta.embedding) };
   const previousChunks = groupByDoc(previous?.chunks ?? []);
   const previousInfo = new Map(previous?.meta.documents.map((d) => [d.id, d]) ?? []);
-  const sameEmbedder = previous && previous.meta.embedding.id === embedding.id && previous.meta.embedding.dimensions === embedding.dimensions;
+  const sameEmbedder =
+    previous && previous.meta.embedding.id === embedding.id && previous.meta.embedding.dimensions === embedding.dimensions;
   const sameChunker = manifest && JSON.stringify(manifest.chunker) === JSON.stringify(chunker);
   // Vectors of another embedder are useless; chunks cut with other settings must be cut again.
   const rebuild = !previous || !manifest || !sameEmbedder || !sameChunker;
   if (previous && rebuild) logger?.info({ sameEmbedder, sameChunker: Boolean(sameChunker) }, 'ingest: full rebuild');
 
   const today = localDate(new Date());
-  const summary: IngestSummary = { added: 0, changed: 0, removed: 0, unchanged: 0, failed: [], chunks: 0, embedded: 0, seconds: 0, swapped: false };
+  const summary: IngestSummary = {
+    added: 0,
+    changed: 0,
+    removed: 0,
+    unchanged: 0,
+    failed: [],
+    chunks: 0,
+    embedded: 0,
+    seconds: 0,
+    swapped: false,
+  };
   const kept = new Map<string, DocState>();
   const seenIds = new Map<string, string>();
   const fail = (rel: string, reason: string) => {
@@ -90,7 +101,10 @@ async function ingestLocked(options: IngestOptions): Promise<IngestSummary> {
     onProgress?.(i, files.length, 'parse');
     const id = documentId(rel);
     const old = manifest?.files[rel];
-    const oldState = old && previousChunks.has(old.docId) ? { entry: old, chunks: previousChunks.get(old.docId)!, info: previousInfo.get(old.docId) } : undefined;
+    const oldState =
+      old && previousChunks.has(old.docId)
+        ? { entry: old, chunks: previousChunks.get(old.docId)!, info: previousInfo.get(old.docId) }
+        : undefined;
     if (seenIds.has(id)) {
       fail(rel, reasons.duplicateId(seenIds.get(id)!));
       continue;
@@ -129,7 +143,8 @@ async function ingestLocked(options: IngestOptions): Promise<IngestSummary> {
     }
   }
   onProgress?.(files.length, files.length, 'parse');
-  if (manifest) summary.removed = Object.keys(manifest.files).filter((rel) => !kept.has(rel) && !summary.failed.some((f) => f.path === rel)).length;
+  if (manifest)
+    summary.removed = Object.keys(manifest.files).filter((rel) => !kept.has(rel) && !summary.failed.some((f) => f.path === rel)).length;
 
   const states = [...kept.values()];
   summary.chunks = states.reduce((n, s) => n + s.chunks.length, 0);
@@ -147,10 +162,15 @@ async function ingestLocked(options: IngestOptions): Promise<IngestSummary> {
 
   onProgress?.(0, 1, 'index');
   const newManifest: Manifest = { version: 1, chunker, embedding, files: Object.fromEntries([...kept].map(([rel, s]) => [rel, s.entry])) };
-  await buildAndSwap(indexDir, async (tmp) => {
-    await writeIndex(tmp, chunks, vectors, { embedding, documents: states.map((s) => s.info) });
-    await writeManifest(tmp, newManifest);
-  }, options.beforeSwap, logger);
+  await buildAndSwap(
+    indexDir,
+    async (tmp) => {
+      await writeIndex(tmp, chunks, vectors, { embedding, documents: states.map((s) => s.info) });
+      await writeManifest(tmp, newManifest);
+    },
+    options.beforeSwap,
+    logger,
+  );
   onProgress?.(1, 1, 'index');
   summary.swapped = true;
   summary.seconds = (performance.now() - started) / 1000;
@@ -268,7 +288,9 @@ async function buildAndSwap(
   // Once, from the layout before versions: a directory cannot be replaced by a symlink in one
   // rename, so it is moved aside first; if the process dies before the link is in, the next
   // run moves it back.
-  const legacy = (await fs.lstat(indexDir).catch(() => undefined))?.isDirectory() ? path.join(parent, `${base}${OLD_INFIX}${stamp}`) : undefined;
+  const legacy = (await fs.lstat(indexDir).catch(() => undefined))?.isDirectory()
+    ? path.join(parent, `${base}${OLD_INFIX}${stamp}`)
+    : undefined;
   if (legacy) await fs.rename(indexDir, legacy);
   const link = path.join(parent, `${base}${LINK_INFIX}${stamp}`);
   try {
@@ -305,7 +327,12 @@ async function recoverAndCleanStale(indexDir: string, logger?: Logger): Promise<
   // Only while `index` points at a version is there a previous one worth keeping.
   const older = current ? versions.filter((n) => stampOf(n) < stampOf(current)) : [];
   const keep = await newestComplete(parent, older);
-  const stale = [...olds, ...(await siblings(indexDir, LEGACY_TMP_INFIX)), ...(await siblings(indexDir, LINK_INFIX)), ...versions.filter((n) => n !== keep)];
+  const stale = [
+    ...olds,
+    ...(await siblings(indexDir, LEGACY_TMP_INFIX)),
+    ...(await siblings(indexDir, LINK_INFIX)),
+    ...versions.filter((n) => n !== keep),
+  ];
   for (const name of stale) {
     await fs.rm(path.join(parent, name), { recursive: true, force: true });
     logger?.info({ removed: name }, 'ingest: removed a leftover of an interrupted run');

@@ -6,16 +6,16 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { engineTexts } from '../texts/engine.js';
 import { createOpenAiChat } from './answer/llm.js';
-import { createAsk, type Ask, type AskOptions } from './ask.js';
+import { type Ask, type AskOptions, createAsk } from './ask.js';
 import { createEmbeddings, type EmbeddingProvider } from './embeddings/index.js';
 import { IndexMismatchError, IndexMissingError, openIndex, readIndexMeta, type SearchIndex } from './index-store.js';
 import { ingest } from './ingest.js';
-import { DocumentParseError, parseDocumentFile, SUPPORTED_EXTENSIONS } from './loaders/index.js';
 import { reasons } from './loaders/errors.js';
+import { DocumentParseError, parseDocumentFile, SUPPORTED_EXTENSIONS } from './loaders/index.js';
 import { readManifest } from './manifest.js';
 import { normalizeVietnamese } from './normalize.js';
-import { engineTexts } from '../texts/engine.js';
 import type { Answer, DocumentInfo, IngestSummary, KnowledgeService } from './types.js';
 
 const MAX_NAME_CHARS = 120;
@@ -204,7 +204,17 @@ export class KnowledgeBase implements KnowledgeService {
   /** A summary of an ingest that found nothing to do, from the index being served. */
   private unchangedSummary(): IngestSummary {
     const meta = this.index?.meta;
-    return { added: 0, changed: 0, removed: 0, unchanged: meta?.documents.length ?? 0, failed: [], chunks: meta?.chunkCount ?? 0, embedded: 0, seconds: 0, swapped: false };
+    return {
+      added: 0,
+      changed: 0,
+      removed: 0,
+      unchanged: meta?.documents.length ?? 0,
+      failed: [],
+      chunks: meta?.chunkCount ?? 0,
+      embedded: 0,
+      seconds: 0,
+      swapped: false,
+    };
   }
 
   private async builtAtOnDisk(): Promise<string | undefined> {

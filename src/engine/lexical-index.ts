@@ -317,12 +317,7 @@ export class LexicalIndex {
    * every passage holding it, and `creditOf(idf)` to their coverage. Returns the term's idf.
    * The loops are written out by hand: this is where a search spends its time.
    */
-  private scoreTerm(
-    ids: readonly number[],
-    weight: number,
-    creditOf: (idf: number) => number,
-    touchedCount: { n: number },
-  ): number {
+  private scoreTerm(ids: readonly number[], weight: number, creditOf: (idf: number) => number, touchedCount: { n: number }): number {
     const { offsets, docs, tfs } = this.data;
     const { scores, coverage, seen, touched, lengthNorm, foldTf } = this;
     let n = touchedCount.n;
@@ -388,9 +383,7 @@ export class LexicalIndex {
       let idfF = foldedIdf.get(f);
       if (idfF === undefined) {
         const group = this.vocabulary.group(f);
-        idfF = group
-          ? this.scoreTerm(group, accented ? FOLD_WEIGHT : 1, (idf) => idf * foldCredit, touchedCount)
-          : this.idf(0);
+        idfF = group ? this.scoreTerm(group, accented ? FOLD_WEIGHT : 1, (idf) => idf * foldCredit, touchedCount) : this.idf(0);
         foldedIdf.set(f, idfF);
       }
       if (!accented) continue;

@@ -55,12 +55,7 @@ export function normalizeText(text: string): string {
 
 /** Accent-folded, lower-cased form: "Đô thị" → "do thi". Used for diacritic-free matching. */
 export function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
-    .toLowerCase();
+  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
 }
 
 /** True when the text carries Vietnamese diacritics (false when typed on a bare keyboard). */

@@ -1,8 +1,9 @@
 // Vietnamese tokenization for the lexical index and the local embedder. Vietnamese words are
 // one or more space-separated syllables, so syllables plus syllable bigrams stand in for words
 // ("văn minh", "đô thị") without a word segmenter.
-import { fold, INVISIBLE, normalizeVietnamese } from './normalize.js';
+
 import abbreviationData from './abbreviations.json' with { type: 'json' };
+import { fold, INVISIBLE, normalizeVietnamese } from './normalize.js';
 import stopwordData from './stopwords.json' with { type: 'json' };
 
 interface Token {

@@ -66,6 +66,7 @@ async function readUpload(request: FastifyRequest): Promise<{ name: string; byte
   }
   // The engine reduces the name to a safe file name inside the knowledge folder.
   const name = (request.query as Record<string, string | undefined>).name;
-  if (!name || !Buffer.isBuffer(request.body) || !request.body.length) throw new ApiError(400, 'upload_missing', webTexts.errors.uploadMissing);
+  if (!name || !Buffer.isBuffer(request.body) || !request.body.length)
+    throw new ApiError(400, 'upload_missing', webTexts.errors.uploadMissing);
   return { name, bytes: request.body };
 }

@@ -1,20 +1,20 @@
 // The HTTP server: health and metrics always; the web chat, its API and the admin API when this
 // process serves the web part. The caller adds channel webhooks and staff routes, then listens.
 import { fileURLToPath } from 'node:url';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { ResidentService } from '../bot/resident-service.js';
 import type { Config, TrustProxy } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { ResidentService } from '../bot/resident-service.js';
 import { webTexts } from '../texts/web.js';
 import { adminRoutes } from './admin-routes.js';
 import { askRoutes } from './ask-routes.js';
 import { ApiError, installErrorHandlers } from './errors.js';
 import { healthRoutes, type ReadinessCheck } from './health-routes.js';
-import { reviewRoutes } from './review-routes.js';
 import type { KnowledgeHandle } from './knowledge-handle.js';
+import { reviewRoutes } from './review-routes.js';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../channels/web/public/', import.meta.url));
 
@@ -71,7 +71,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
   app.addHook('onResponse', async (request, reply) => {
     const level = request.url.startsWith('/api/') ? 'info' : 'debug';
-    request.log[level]({ method: request.method, url: request.routeOptions.url ?? request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    request.log[level](
+      { method: request.method, url: request.routeOptions.url ?? request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
   });
 
   await app.register(healthRoutes, { metrics, checks, knowledgeStatus: knowledge && (() => knowledge.status()) });

@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { ChatRef, ResidentService } from '../bot/resident-service.js';
 import type { Config } from '../config.js';
-import type { ResidentService, ChatRef } from '../bot/resident-service.js';
 import { isTooLong } from '../engine/answer/input-guard.js';
 import { uiTexts, webTexts } from '../texts/web.js';
 import { ApiError } from './errors.js';
@@ -69,7 +69,8 @@ export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promi
     const parsed = feedbackBody.safeParse(request.body);
     if (!parsed.success) throw new ApiError(400, 'invalid_request', webTexts.errors.invalidFeedback);
     const { questionId, conversationId: id, vote, comment } = parsed.data;
-    if (!residents.vote(webChat(id), questionId, vote, comment)) throw new ApiError(404, 'unknown_question', webTexts.errors.feedbackUnknown);
+    if (!residents.vote(webChat(id), questionId, vote, comment))
+      throw new ApiError(404, 'unknown_question', webTexts.errors.feedbackUnknown);
     return { ok: true };
   });
 }

@@ -1,7 +1,8 @@
 // Counts every broadcast delivery attempt by channel and outcome, around whatever sender the
 // workers use, so the workers need no knowledge of metrics.
-import type { Metrics } from '../metrics.js';
+
 import type { ChannelSender } from '../broadcast/types.js';
+import type { Metrics } from '../metrics.js';
 
 export function meteredSender(sender: ChannelSender, metrics: Metrics): ChannelSender {
   return {

@@ -17,12 +17,17 @@ export class UsageError extends Error {
 export function parseOnly(argv: string[]): Part[] | undefined {
   let values: string[] | undefined;
   try {
-    ({ values: { only: values } } = parseArgs({ args: argv, options: { only: { type: 'string', multiple: true } }, strict: true }));
+    ({
+      values: { only: values },
+    } = parseArgs({ args: argv, options: { only: { type: 'string', multiple: true } }, strict: true }));
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\nUsage: npm start [-- --only ${PARTS.join('|')}[,...]]`);
   }
   if (!values) return undefined;
-  const names = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const names = values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(PARTS as readonly string[]).includes(n));
   if (unknown.length || !names.length)
     throw new UsageError(`--only: unknown part "${unknown.join('", "')}"; expected one or more of ${PARTS.join(', ')}`);
@@ -42,8 +47,7 @@ export function planParts(config: Config, only: Part[] | undefined): PartPlan {
     zalo: config.env.ZALO_BOT_TOKEN,
   };
   const missing = (only ?? []).filter((p): p is 'telegram' | 'zalo' => (p === 'telegram' || p === 'zalo') && !tokens[p]);
-  if (missing.length)
-    throw new UsageError(missing.map((p) => `--only ${p}: ${p.toUpperCase()}_BOT_TOKEN is not set`).join('\n'));
+  if (missing.length) throw new UsageError(missing.map((p) => `--only ${p}: ${p.toUpperCase()}_BOT_TOKEN is not set`).join('\n'));
 
   const parts = new Set<Part>();
   const off: PartPlan['off'] = {};

@@ -4,22 +4,22 @@
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config.js';
-import type { Logger } from '../logger.js';
-import { createMetrics, type Metrics } from '../metrics.js';
-import { Store } from '../db/store.js';
-import { KnowledgeBase } from '../engine/knowledge-base.js';
 import { ResidentService } from '../bot/resident-service.js';
-import { BroadcastService } from '../broadcast/service.js';
 import { broadcastRoutes } from '../broadcast/http-routes.js';
+import { BroadcastService } from '../broadcast/service.js';
 import { configuredSenders } from '../channels/senders.js';
 import { createTelegramChannel } from '../channels/telegram/index.js';
-import { createZaloChannel } from '../channels/zalo/index.js';
 import type { ChannelDeps, MessagingChannel } from '../channels/types.js';
+import { createZaloChannel } from '../channels/zalo/index.js';
+import type { Config } from '../config.js';
+import { Store } from '../db/store.js';
+import { KnowledgeBase } from '../engine/knowledge-base.js';
+import type { Logger } from '../logger.js';
+import { createMetrics, type Metrics } from '../metrics.js';
 import { buildServer } from './app.js';
 import type { ReadinessCheck } from './health-routes.js';
 import { meteredSender } from './metered-sender.js';
-import { planParts, type Part } from './parts.js';
+import { type Part, planParts } from './parts.js';
 
 export interface ServiceOptions {
   logger: Logger;

@@ -40,13 +40,13 @@ export const answerTexts = {
       too_long: `Câu hỏi dài quá (tối đa ${maxChars} ký tự). Bạn vui lòng hỏi ngắn gọn trong một hai câu.`,
       no_words: `Tôi chưa đọc được câu hỏi nào trong tin nhắn. Hãy gõ câu hỏi bằng chữ, ví dụ: "${example}"`,
       garbage: 'Tin nhắn có ký tự không đọc được. Bạn vui lòng gõ lại câu hỏi bằng tiếng Việt.',
-      foreign_script: 'Tôi chỉ trả lời câu hỏi bằng tiếng Việt. Bạn vui lòng gõ lại câu hỏi bằng tiếng Việt (có dấu hoặc không dấu đều được).',
+      foreign_script:
+        'Tôi chỉ trả lời câu hỏi bằng tiếng Việt. Bạn vui lòng gõ lại câu hỏi bằng tiếng Việt (có dấu hoặc không dấu đều được).',
     };
     return why[reason];
   },
 
   /** "[1] Nghị quyết số 07 · Chương II › Điều 5 · trang 3 · https://..." */
-
 
   /** Labels inside the LLM prompt: who said what in the history, and where a passage is from. */
   prompt: {

@@ -30,13 +30,15 @@ export const botTexts = {
       `• ${a.sources}: xem các tài liệu tôi đang dùng để trả lời.`,
       `• ${a.forget}: xóa mọi dữ liệu về bạn (hội thoại, đăng ký, đánh giá).`,
     ].join('\n'),
-  sourcesHeader: (count: number) => (count ? `Tôi đang trả lời dựa trên ${count} tài liệu:` : 'Hiện chưa có tài liệu nào trong kho dữ liệu.'),
+  sourcesHeader: (count: number) =>
+    count ? `Tôi đang trả lời dựa trên ${count} tài liệu:` : 'Hiện chưa có tài liệu nào trong kho dữ liệu.',
   sourceLine: (d: DocumentInfo, i: number) =>
     `${i + 1}. ${d.title}${d.number ? ` (số ${d.number})` : ''}${d.issued ? `, ngày ${formatDate(d.issued)}` : ', chưa rõ ngày ban hành'}`,
   sourcesLabel: 'Nguồn:',
   citationNumber: (number: string) => `số ${number}`,
   citationPage: (page: number) => `trang ${page}`,
-  nonText: 'Xin lỗi, tôi chỉ đọc được tin nhắn chữ. Bạn hãy gõ câu hỏi về nghị quyết, chương trình hoặc dự án của thành phố, tôi sẽ trả lời kèm nguồn.',
+  nonText:
+    'Xin lỗi, tôi chỉ đọc được tin nhắn chữ. Bạn hãy gõ câu hỏi về nghị quyết, chương trình hoặc dự án của thành phố, tôi sẽ trả lời kèm nguồn.',
   rateLimited: 'Bạn gửi hơi nhanh, xin chờ vài giây rồi hỏi tiếp nhé.',
   busy: 'Tôi đang xử lý câu hỏi trước của bạn, xin chờ giây lát.',
   error: 'Xin lỗi, đã có lỗi khi xử lý câu hỏi. Bạn vui lòng thử lại sau ít phút.',

@@ -7,8 +7,7 @@ type Embedder = { id: string; dimensions?: number };
 const described = (e: Embedder) => (e.dimensions ? `"${e.id}" (${e.dimensions} chiều)` : `"${e.id}"`);
 
 export const engineTexts = {
-  indexMissing: (dir: string) =>
-    `Chưa có chỉ mục tri thức tại ${dir}. Hãy chạy npm run ingest để xây chỉ mục từ thư mục tài liệu.`,
+  indexMissing: (dir: string) => `Chưa có chỉ mục tri thức tại ${dir}. Hãy chạy npm run ingest để xây chỉ mục từ thư mục tài liệu.`,
   indexBuildingSoon: (dir: string) =>
     `Chưa có chỉ mục tri thức dùng được tại ${dir}; dịch vụ sẽ tự xây chỉ mục từ thư mục tài liệu ngay sau khi khởi động.`,
   indexMismatch: (built: Embedder, configured: Embedder) =>

@@ -6,8 +6,7 @@ export const parseReasons = {
   empty: 'tệp rỗng',
   noText: 'tệp không có nội dung văn bản',
   binary: 'tệp không phải văn bản (có ký tự nhị phân)',
-  unsupported: (ext: string) =>
-    ext ? `định dạng ${ext} không được hỗ trợ` : 'tệp không có phần mở rộng nên không biết định dạng',
+  unsupported: (ext: string) => (ext ? `định dạng ${ext} không được hỗ trợ` : 'tệp không có phần mở rộng nên không biết định dạng'),
   pdfBroken: 'tệp PDF bị hỏng hoặc không đọc được',
   pdfPassword: 'tệp PDF có mật khẩu, cần bỏ mật khẩu trước khi nạp',
   pdfNoText: 'tệp PDF không có lớp chữ (có thể là bản scan), cần nhận dạng chữ (OCR) trước khi nạp',
@@ -20,16 +19,14 @@ export const parseReasons = {
   badDate: (field: string, value: string) => `ngày ${field} "${value}" không hợp lệ, dùng dạng YYYY-MM-DD`,
   badUrl: (value: string) => `địa chỉ nguồn "${value}" không phải URL http(s) đầy đủ`,
   badField: (field: string) => `trường ${field} phải là chữ`,
-  csvError: (line: number | undefined, detail: string) =>
-    line ? `tệp CSV lỗi ở dòng ${line}: ${detail}` : `tệp CSV lỗi: ${detail}`,
+  csvError: (line: number | undefined, detail: string) => (line ? `tệp CSV lỗi ở dòng ${line}: ${detail}` : `tệp CSV lỗi: ${detail}`),
   /** csv-parse error codes in words; other codes keep the library's English message. */
   csvProblems: {
     CSV_QUOTE_NOT_CLOSED: 'dấu ngoặc kép mở nhưng không đóng',
     CSV_INVALID_CLOSING_QUOTE: 'sau dấu ngoặc kép đóng phải là dấu phân cách',
     INVALID_OPENING_QUOTE: 'dấu ngoặc kép nằm giữa ô',
   } as Partial<Record<string, string>>,
-  yamlError: (line: number | undefined, detail: string) =>
-    line ? `tệp YAML lỗi ở dòng ${line}: ${detail}` : `tệp YAML lỗi: ${detail}`,
+  yamlError: (line: number | undefined, detail: string) => (line ? `tệp YAML lỗi ở dòng ${line}: ${detail}` : `tệp YAML lỗi: ${detail}`),
   yamlNoRows: 'tệp YAML phải là một danh sách các dòng, hoặc có khóa "rows:" chứa danh sách đó',
   tableRowNotMap: (n: number) => `dòng ${n} của bảng không phải các cặp "cột: giá trị"`,
   tableNoRows: 'bảng không có dòng dữ liệu nào',
@@ -42,7 +39,8 @@ export const ingestCliTexts = {
   phase: { parse: 'Đọc tài liệu', embed: 'Tạo vector ', index: 'Ghi chỉ mục' },
   error: (message: string) => `Lỗi: ${message}`,
   summary(s: IngestSummary, source: string): string {
-    const took = s.seconds < 1 ? `${Math.round(s.seconds * 1000)} ms` : `${s.seconds.toLocaleString('vi-VN', { maximumFractionDigits: 1 })} giây`;
+    const took =
+      s.seconds < 1 ? `${Math.round(s.seconds * 1000)} ms` : `${s.seconds.toLocaleString('vi-VN', { maximumFractionDigits: 1 })} giây`;
     const lines = [
       `Nạp tài liệu từ ${source} xong trong ${took}.`,
       `  Thêm mới: ${s.added} · Thay đổi: ${s.changed} · Đã xóa: ${s.removed} · Không đổi: ${s.unchanged} · Lỗi: ${s.failed.length}`,

@@ -36,7 +36,8 @@ export const telegramTexts = {
   announceNeedText: 'Tôi cần một tin nhắn chữ, hoặc một ảnh/tệp có chú thích. Gõ /huy để thôi.',
   announceChooseTopic: 'Gửi cho người đăng ký chủ đề nào?',
   announceChooseWard: 'Gửi cho phường/xã nào?',
-  announceProblems: (problems: string[]) => ['Thông báo chưa hợp lệ, chưa lưu:', ...problems.map((p) => `• ${p}`), 'Gõ /thongbao để soạn lại.'].join('\n'),
+  announceProblems: (problems: string[]) =>
+    ['Thông báo chưa hợp lệ, chưa lưu:', ...problems.map((p) => `• ${p}`), 'Gõ /thongbao để soạn lại.'].join('\n'),
   announcePreviewHeader: 'Xem trước, đúng như người dân sẽ nhận:',
   sendNow: 'Gửi ngay',
   schedule: 'Hẹn giờ gửi',

@@ -8,7 +8,8 @@ export const webTexts = {
     emptyBody: 'Yêu cầu không có nội dung; hãy gửi JSON dạng {"question": "..."}.',
     bodyTooLarge: (kb: number) => `Dữ liệu gửi lên quá lớn (tối đa ${kb} KB).`,
     unsupportedMediaType: 'Kiểu dữ liệu không được hỗ trợ; hãy gửi JSON với tiêu đề Content-Type: application/json.',
-    invalidAsk: 'Yêu cầu không hợp lệ: cần JSON dạng {"question": "câu hỏi", "conversationId": "mã hội thoại (tùy chọn, 8–64 ký tự A-Z a-z 0-9 _ -)"}.',
+    invalidAsk:
+      'Yêu cầu không hợp lệ: cần JSON dạng {"question": "câu hỏi", "conversationId": "mã hội thoại (tùy chọn, 8–64 ký tự A-Z a-z 0-9 _ -)"}.',
     invalidFeedback: 'Đánh giá không hợp lệ: cần {"questionId": số, "conversationId": "...", "vote": "up" hoặc "down"}.',
     questionTooLong: (max: number) => `Câu hỏi dài quá (tối đa ${max} ký tự). Bạn vui lòng hỏi ngắn gọn trong một hai câu.`,
     rateLimited: (seconds: number) => `Bạn gửi quá nhiều yêu cầu. Vui lòng chờ khoảng ${seconds} giây rồi thử lại.`,

@@ -27,21 +27,13 @@ export const zaloTexts = {
   pickOne: (max: number) => `Xin trả lời bằng một số từ 0 đến ${max}, hoặc gõ "hủy" để thôi.`,
   forgetConfirm: `${botTexts.forgetConfirm}\nGõ "xóa" để xác nhận hoặc "hủy" để thôi.`,
 
-  announceAskText:
-    'Gửi nội dung thông báo trong một tin nhắn: dòng đầu là tiêu đề, các dòng sau là nội dung. Gõ "hủy" để thôi.',
+  announceAskText: 'Gửi nội dung thông báo trong một tin nhắn: dòng đầu là tiêu đề, các dòng sau là nội dung. Gõ "hủy" để thôi.',
   announceNeedsBody: 'Thông báo cần có tiêu đề (dòng đầu) và nội dung (từ dòng thứ hai). Xin gửi lại, hoặc gõ "hủy" để thôi.',
   announceTopics: (labels: string[]) =>
     `Thông báo thuộc chủ đề nào? Trả lời bằng các số, ví dụ "1 3".\n${numbered(labels, 'Mọi chủ đề (gửi cho mọi người đăng ký)')}`,
-  announceWards: (wards: string[]) =>
-    `Gửi cho phường/xã nào? Trả lời bằng các số, ví dụ "2 5".\n${numbered(wards, botTexts.wholeCity)}`,
+  announceWards: (wards: string[]) => `Gửi cho phường/xã nào? Trả lời bằng các số, ví dụ "2 5".\n${numbered(wards, botTexts.wholeCity)}`,
   announcePreview: (text: string, recipients: Partial<Record<BroadcastChannel, number>>, total: number) =>
-    [
-      'Xem trước — người nhận sẽ thấy đúng như sau:',
-      '────────',
-      text,
-      '────────',
-      broadcastTexts.recipients(recipients, total),
-    ].join('\n'),
+    ['Xem trước — người nhận sẽ thấy đúng như sau:', '────────', text, '────────', broadcastTexts.recipients(recipients, total)].join('\n'),
   announceConfirm: 'Gõ "gửi" để gửi ngay, hoặc "hủy" để hủy thông báo này.',
   announceRejected: (problems: string[]) => `Không tạo được thông báo:\n${problems.map((p) => `• ${p}`).join('\n')}`,
   /** Sending or cancelling refused, e.g. the announcement changed state meanwhile. */

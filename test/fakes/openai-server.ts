@@ -37,7 +37,10 @@ const DEFAULT_DIMENSIONS = 64;
 /** A deterministic bag-of-words vector: texts sharing words point the same way. */
 export function fakeEmbedding(text: string, dimensions: number): number[] {
   const v = new Array<number>(dimensions).fill(0);
-  for (const word of text.toLowerCase().normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? []) {
+  for (const word of text
+    .toLowerCase()
+    .normalize('NFC')
+    .match(/[\p{L}\p{N}]+/gu) ?? []) {
     let h = 2166136261;
     for (const ch of word) h = Math.imul(h ^ ch.codePointAt(0)!, 16777619);
     v[(h >>> 0) % dimensions] += 1;

@@ -80,7 +80,15 @@ export interface FakeTelegram {
 const MESSAGE_METHODS = new Set(['sendMessage', 'sendPhoto', 'sendDocument']);
 /** Fields grammY serializes as JSON inside multipart / urlencoded bodies. */
 const JSON_FIELDS = new Set([
-  'reply_markup', 'entities', 'caption_entities', 'link_preview_options', 'reply_parameters', 'media', 'commands', 'scope', 'allowed_updates',
+  'reply_markup',
+  'entities',
+  'caption_entities',
+  'link_preview_options',
+  'reply_parameters',
+  'media',
+  'commands',
+  'scope',
+  'allowed_updates',
 ]);
 const DEFAULT_DESCRIPTIONS: Record<number, string> = {
   400: 'Bad Request: chat not found',
@@ -159,7 +167,9 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
 
   const chatOf = (chatId: unknown) => {
     const id = Number(chatId);
-    return Number.isFinite(id) ? { id, type: id < 0 ? 'supergroup' : 'private', ...(id < 0 ? { title: 'Nhóm thử' } : { first_name: 'Cư dân' }) } : { id: chatId, type: 'channel' };
+    return Number.isFinite(id)
+      ? { id, type: id < 0 ? 'supergroup' : 'private', ...(id < 0 ? { title: 'Nhóm thử' } : { first_name: 'Cư dân' }) }
+      : { id: chatId, type: 'channel' };
   };
 
   const messageFor = (method: string, p: Record<string, any>) => {
@@ -174,7 +184,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     if (p.caption !== undefined) msg.caption = p.caption;
     if (p.caption_entities) msg.caption_entities = p.caption_entities;
     if (p.reply_markup) msg.reply_markup = p.reply_markup;
-    if (method === 'sendPhoto') msg.photo = [{ file_id: `photo-${msg.message_id}`, file_unique_id: `p${msg.message_id}`, width: 800, height: 600 }];
+    if (method === 'sendPhoto')
+      msg.photo = [{ file_id: `photo-${msg.message_id}`, file_unique_id: `p${msg.message_id}`, width: 800, height: 600 }];
     if (method === 'sendDocument') {
       const name = typeof p.document === 'object' && p.document?.fileName ? p.document.fileName : 'file.dat';
       msg.document = { file_id: `doc-${msg.message_id}`, file_unique_id: `d${msg.message_id}`, file_name: name };
@@ -193,7 +204,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
         return messageFor(method, p);
       case 'sendPhoto':
       case 'sendDocument':
-        if (typeof p.caption === 'string' && p.caption.length > 1024) throw { code: 400, description: 'Bad Request: message caption is too long' };
+        if (typeof p.caption === 'string' && p.caption.length > 1024)
+          throw { code: 400, description: 'Bad Request: message caption is too long' };
         return messageFor(method, p);
       case 'editMessageText':
       case 'editMessageReplyMarkup':
@@ -278,7 +290,10 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
   const handleGetUpdates = (call: RecordedCall, res: http.ServerResponse) => {
     if (webhook) {
       record(call);
-      return replyError(res, { code: 409, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first" });
+      return replyError(res, {
+        code: 409,
+        description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      });
     }
     call.ok = true;
     record(call);
@@ -319,7 +334,8 @@ export async function startFakeTelegram(options: FakeTelegramOptions = {}): Prom
     token: options.token,
     bot,
     calls,
-    sent: (chatId) => calls.filter((c) => c.ok && MESSAGE_METHODS.has(c.method) && (chatId === undefined || String(c.params.chat_id) === String(chatId))),
+    sent: (chatId) =>
+      calls.filter((c) => c.ok && MESSAGE_METHODS.has(c.method) && (chatId === undefined || String(c.params.chat_id) === String(chatId))),
     countByChat: () => new Map(perChat),
     callsOf: (method) => calls.filter((c) => c.method === method),
     waitFor: (predicate, timeoutMs = 5000) => {
@@ -374,7 +390,8 @@ function reply(res: http.ServerResponse, status: number, body: unknown): void {
 
 function replyError(res: http.ServerResponse, rule: FailureRule): void {
   const description =
-    rule.description ?? (rule.code === 429 ? `Too Many Requests: retry after ${rule.retryAfter ?? 1}` : DEFAULT_DESCRIPTIONS[rule.code] ?? 'Error');
+    rule.description ??
+    (rule.code === 429 ? `Too Many Requests: retry after ${rule.retryAfter ?? 1}` : (DEFAULT_DESCRIPTIONS[rule.code] ?? 'Error'));
   reply(res, rule.code, {
     ok: false,
     error_code: rule.code,
@@ -407,7 +424,11 @@ function parseBody(contentType: string | undefined, body: Buffer): Record<string
 /** A lenient multipart reader: grammY writes `content-disposition:form-data;name="x";filename=y` without spaces or quotes. */
 function parseMultipart(lowerType: string, contentType: string, body: Buffer): Record<string, any> {
   const at = lowerType.indexOf('boundary=');
-  const boundary = contentType.slice(at + 'boundary='.length).split(';')[0].trim().replace(/^"|"$/g, '');
+  const boundary = contentType
+    .slice(at + 'boundary='.length)
+    .split(';')[0]
+    .trim()
+    .replace(/^"|"$/g, '');
   const delimiter = Buffer.from(`--${boundary}`);
   const fields: Record<string, any> = {};
   const uploads = new Map<string, UploadedFile>();
@@ -452,7 +473,9 @@ let builderMessageId = 1_000_000;
 const now = () => Math.floor(Date.now() / 1000);
 const userOf = (u: UserRef) => ({ is_bot: false, first_name: 'Cư dân', ...u });
 const chatFor = (chatId: number, from: UserRef) =>
-  chatId < 0 ? { id: chatId, type: 'supergroup', title: 'Nhóm thử' } : { id: chatId, type: 'private', first_name: from.first_name ?? 'Cư dân' };
+  chatId < 0
+    ? { id: chatId, type: 'supergroup', title: 'Nhóm thử' }
+    : { id: chatId, type: 'private', first_name: from.first_name ?? 'Cư dân' };
 
 /** A message update; `extra` adds fields such as sticker, photo, document, reply_to_message. */
 export function messageUpdate(chatId: number, from: UserRef, extra: Record<string, any>): Record<string, any> {

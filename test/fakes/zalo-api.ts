@@ -243,10 +243,14 @@ export async function startFakeZalo(options: FakeZaloOptions = {}): Promise<Fake
       });
     },
     async waitForSent(chatId, count, timeoutMs = 5_000) {
-      const texts = () => calls.filter((c) => c.ok && SENDING.has(c.method) && String(c.params.chat_id) === chatId).map((c) => String(c.params.text ?? c.params.caption ?? ''));
+      const texts = () =>
+        calls
+          .filter((c) => c.ok && SENDING.has(c.method) && String(c.params.chat_id) === chatId)
+          .map((c) => String(c.params.text ?? c.params.caption ?? ''));
       const deadline = Date.now() + timeoutMs;
       while (texts().length < count) {
-        if (Date.now() > deadline) throw new Error(`fake zalo: ${texts().length} of ${count} messages to ${chatId} in time: ${JSON.stringify(texts())}`);
+        if (Date.now() > deadline)
+          throw new Error(`fake zalo: ${texts().length} of ${count} messages to ${chatId} in time: ${JSON.stringify(texts())}`);
         await new Promise((r) => setTimeout(r, 5));
       }
       return texts();
@@ -284,6 +288,7 @@ function envelope(event: string, chatId: string, fields: object, o: UpdateOption
 }
 
 export const textUpdate = (chatId: string, text: string, o?: UpdateOptions) => envelope('message.text.received', chatId, { text }, o);
-export const stickerUpdate = (chatId: string, o?: UpdateOptions) => envelope('message.sticker.received', chatId, { sticker: 'sticker-1' }, o);
+export const stickerUpdate = (chatId: string, o?: UpdateOptions) =>
+  envelope('message.sticker.received', chatId, { sticker: 'sticker-1' }, o);
 export const imageUpdate = (chatId: string, o?: UpdateOptions) =>
   envelope('message.image.received', chatId, { photo_url: 'https://example.org/a.jpg', caption: '' }, o);

@@ -6,13 +6,13 @@
 // announcement to finish; serve: runs the service (scheduler and workers) until killed.
 // Prints one JSON line per event: {"event":"sending","id":1} … {"event":"done","progress":{…}},
 // and the service's log as JSON lines (e.g. {"msg":"broadcast: worker lease taken…","reset":3}).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import readline from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import { BroadcastService } from '../../src/broadcast/service.js';
 import { createTelegramSender } from '../../src/channels/telegram/sender.js';
-import { loadConfig, type Config } from '../../src/config.js';
+import { type Config, loadConfig } from '../../src/config.js';
 import { Store } from '../../src/db/store.js';
 import { createLogger } from '../../src/logger.js';
 
@@ -57,7 +57,13 @@ export interface RunningChild {
 }
 
 /** Starts this file as a child (node + tsx loader in one process, so SIGKILL hits the process that sends). */
-export function spawnBroadcastChild(args: { dataDir: string; apiRoot: string; rate: string; mode: 'start' | 'resume' | 'serve'; token?: string }): RunningChild {
+export function spawnBroadcastChild(args: {
+  dataDir: string;
+  apiRoot: string;
+  rate: string;
+  mode: 'start' | 'resume' | 'serve';
+  token?: string;
+}): RunningChild {
   const argv = [args.dataDir, args.apiRoot, args.rate, args.mode, ...(args.token ? [args.token] : [])];
   const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: ChildLine[] = [];
@@ -65,7 +71,7 @@ export function spawnBroadcastChild(args: { dataDir: string; apiRoot: string; ra
   readline.createInterface({ input: child.stdout! }).on('line', (text) => {
     const line = JSON.parse(text) as ChildLine;
     lines.push(line);
-    for (const w of waiters) if (w.match(line)) (waiters.delete(w), w.resolve(line));
+    for (const w of waiters) if (w.match(line)) waiters.delete(w), w.resolve(line);
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const waitForLine = (match: (l: ChildLine) => boolean, timeoutMs = 10_000) => {
@@ -82,7 +88,11 @@ export function spawnBroadcastChild(args: { dataDir: string; apiRoot: string; ra
 
 async function child(): Promise<void> {
   const [dataDir, apiRoot, rate, mode, token] = process.argv.slice(2);
-  const config = testConfig(dataDir, { TELEGRAM_API_ROOT: apiRoot, TELEGRAM_RATE_PER_SECOND: rate, ...(token ? { TELEGRAM_BOT_TOKEN: token } : {}) });
+  const config = testConfig(dataDir, {
+    TELEGRAM_API_ROOT: apiRoot,
+    TELEGRAM_RATE_PER_SECOND: rate,
+    ...(token ? { TELEGRAM_BOT_TOKEN: token } : {}),
+  });
   const logger = createLogger({ level: 'info', destination: pino.destination({ fd: 1, sync: true }) });
   const store = Store.open(config.paths.database);
   const service = new BroadcastService({
@@ -97,7 +107,10 @@ async function child(): Promise<void> {
     console.log(JSON.stringify({ event: 'ready' }));
     return;
   }
-  const id = mode === 'start' ? service.sendNow(service.create({ title: 'Thông báo thử', body: 'Nội dung', author: 'test' }).id).id : service.recent(1)[0].id;
+  const id =
+    mode === 'start'
+      ? service.sendNow(service.create({ title: 'Thông báo thử', body: 'Nội dung', author: 'test' }).id).id
+      : service.recent(1)[0].id;
   console.log(JSON.stringify({ event: 'sending', id }));
   const progress = await service.waitUntilFinished(id);
   await service.stop();

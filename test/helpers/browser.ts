@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { type BrowserContext, chromium } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -26,7 +26,9 @@ export interface Browser {
 /** A fresh browser profile each time, removed on close. */
 export async function launchChromium(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM_PATH))
-    throw new Error(`${CHROMIUM_PATH} is missing: the web chat tests need Debian's chromium package (apt-get install -y chromium; .ci/run installs it)`);
+    throw new Error(
+      `${CHROMIUM_PATH} is missing: the web chat tests need Debian's chromium package (apt-get install -y chromium; .ci/run installs it)`,
+    );
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'civicbot-chromium-'));
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: ARGS });
   return {

@@ -4,23 +4,23 @@
 // on our own services runs inside conversation.external().
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { InlineKeyboard, InputFile, type Api, type Context } from 'grammy';
 import type { Conversation } from '@grammyjs/conversations';
+import { type Api, type Context, InlineKeyboard, InputFile } from 'grammy';
 import type { Message, MessageEntity } from 'grammy/types';
-import type { Config } from '../../config.js';
-import type { Logger } from '../../logger.js';
-import type { ResidentService } from '../../bot/resident-service.js';
-import type { BroadcastService } from '../../broadcast/service.js';
-import type { Attachment } from '../../broadcast/types.js';
-import { splitTitleBody } from '../../broadcast/announcement-text.js';
-import { formatCityTime, parseCityTime } from '../../broadcast/city-time.js';
 import { AUDIT } from '../../bot/audit-actions.js';
 import { attempt } from '../../bot/broadcast-attempt.js';
 import { reasonFor } from '../../bot/error-reason.js';
+import type { ResidentService } from '../../bot/resident-service.js';
+import { splitTitleBody } from '../../broadcast/announcement-text.js';
+import { formatCityTime, parseCityTime } from '../../broadcast/city-time.js';
+import type { BroadcastService } from '../../broadcast/service.js';
+import type { Attachment } from '../../broadcast/types.js';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
 import { broadcastTexts } from '../../texts/broadcast.js';
 import { telegramTexts as t } from '../../texts/telegram.js';
-import { chatRef, type BotContext } from './context.js';
+import { type BotContext, chatRef } from './context.js';
 import { checkFileSize, downloadFile } from './files.js';
 
 export const ANNOUNCE = 'announce';
@@ -152,7 +152,11 @@ export function announceConversation({ config, logger, residents, broadcast, api
       else await ctx.replyWithDocument(file, options);
     } else await ctx.reply(preview.text, { entities });
     await ctx.reply(broadcastTexts.recipients(preview.recipients, preview.total), {
-      reply_markup: new InlineKeyboard().text(t.sendNow, 'ann:do:send').text(t.schedule, 'ann:do:schedule').row().text(botTexts.cancel, CANCEL),
+      reply_markup: new InlineKeyboard()
+        .text(t.sendNow, 'ann:do:send')
+        .text(t.schedule, 'ann:do:schedule')
+        .row()
+        .text(botTexts.cancel, CANCEL),
     });
 
     const action = await choose('ann:do:', broadcastTexts.recipients(preview.recipients, preview.total));

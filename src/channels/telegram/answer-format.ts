@@ -3,8 +3,8 @@
 // as HTML or Markdown, so "<b>", "&" or "*_[" in a document arrive verbatim.
 import { FormattedString } from '@grammyjs/parse-mode';
 import type { MessageEntity } from 'grammy/types';
-import type { Answer } from '../../engine/types.js';
 import { citationLine, splitMessage } from '../../bot/format.js';
+import type { Answer } from '../../engine/types.js';
 import { botTexts } from '../../texts/bot.js';
 
 export const TELEGRAM_TEXT_LIMIT = 4096;
@@ -18,7 +18,8 @@ export function formatAnswer(answer: Answer): FormattedString {
     const line = citationLine(c);
     // citationLine starts "[n] <title>"; the link goes on the title.
     const titleAt = line.indexOf(c.title);
-    if (c.sourceUrl && titleAt >= 0) entities.push({ type: 'text_link', offset: text.length + 1 + titleAt, length: c.title.length, url: c.sourceUrl });
+    if (c.sourceUrl && titleAt >= 0)
+      entities.push({ type: 'text_link', offset: text.length + 1 + titleAt, length: c.title.length, url: c.sourceUrl });
     text += `\n${line}`;
   }
   return new FormattedString(text, entities);

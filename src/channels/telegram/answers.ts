@@ -1,6 +1,6 @@
 // Questions and answers: any text in a private chat (or a mention / reply in a group) goes to the
 // resident service; the answer comes back with its sources and 👍 / 👎 buttons.
-import { Composer, InlineKeyboard, type Api } from 'grammy';
+import { type Api, Composer, InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { ResidentService } from '../../bot/resident-service.js';
 import type { Answer } from '../../engine/types.js';
@@ -8,7 +8,7 @@ import type { Logger } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
 import { telegramTexts } from '../../texts/telegram.js';
 import { formatAnswer, splitFormatted } from './answer-format.js';
-import { chatRef, groupQuestion, isPrivate, type BotContext } from './context.js';
+import { type BotContext, chatRef, groupQuestion, isPrivate } from './context.js';
 
 const VOTE = /^v:(up|down):(\d+)$/;
 
@@ -16,7 +16,13 @@ const voteKeyboard = (questionId: number) =>
   new InlineKeyboard().text(telegramTexts.voteUp, `v:up:${questionId}`).text(telegramTexts.voteDown, `v:down:${questionId}`);
 
 /** Sends an answer in as many messages as it needs; the vote buttons go under the last one. */
-export async function sendAnswer(api: Api, chatId: number | string, answer: Answer, questionId: number, replyTo?: number): Promise<Message.TextMessage[]> {
+export async function sendAnswer(
+  api: Api,
+  chatId: number | string,
+  answer: Answer,
+  questionId: number,
+  replyTo?: number,
+): Promise<Message.TextMessage[]> {
   const parts = splitFormatted(formatAnswer(answer));
   const sent: Message.TextMessage[] = [];
   for (const [i, part] of parts.entries()) {
@@ -39,7 +45,9 @@ export function answers(residents: ResidentService, logger: Logger): Composer<Bo
   c.callbackQuery(VOTE, async (ctx) => {
     const [, vote, id] = ctx.match as RegExpMatchArray;
     const ok = residents.vote(chatRef(ctx), Number(id), vote as 'up' | 'down');
-    await ctx.answerCallbackQuery({ text: !ok ? botTexts.feedbackUnknown : vote === 'down' ? botTexts.feedbackDownThanks : botTexts.feedbackThanks });
+    await ctx.answerCallbackQuery({
+      text: !ok ? botTexts.feedbackUnknown : vote === 'down' ? botTexts.feedbackDownThanks : botTexts.feedbackThanks,
+    });
     // The buttons go once used: one vote per answer, and no stale buttons after a data deletion.
     if (ok) await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch((err) => logger.debug({ err }, 'vote buttons not removed'));
   });

@@ -1,6 +1,6 @@
 // Downloads a file someone sent to the bot: getFile, then the file URL under the API root. Every
 // failure becomes an ExplainedError in Vietnamese, since staff and admins read it in the chat.
-import { GrammyError, type Api } from 'grammy';
+import { type Api, GrammyError } from 'grammy';
 import { ExplainedError } from '../../bot/error-reason.js';
 import { telegramTexts as t } from '../../texts/telegram.js';
 

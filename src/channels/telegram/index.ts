@@ -1,26 +1,27 @@
 // The Telegram channel: a grammY bot wired to the core services, in long-polling mode
 // (@grammyjs/runner) or webhook mode (a Fastify route), with auto-retry on every API call,
 // per-chat ordering, a flood limit, and a graceful stop that finishes updates in flight.
-import { Bot, BotError, Composer, GrammyError, HttpError, session, type Context } from 'grammy';
-import type { BotCommand, Update, UserFromGetMe } from 'grammy/types';
-import { autoRetry, type AutoRetryOptions } from '@grammyjs/auto-retry';
-import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
-import { limit } from '@grammyjs/ratelimiter';
-import { conversations, createConversation } from '@grammyjs/conversations';
-import { CommandGroup } from '@grammyjs/commands';
+
 import { autoChatAction } from '@grammyjs/auto-chat-action';
+import { type AutoRetryOptions, autoRetry } from '@grammyjs/auto-retry';
+import { CommandGroup } from '@grammyjs/commands';
+import { conversations, createConversation } from '@grammyjs/conversations';
+import { limit } from '@grammyjs/ratelimiter';
+import { type RunnerHandle, run, sequentialize } from '@grammyjs/runner';
 import type { FastifyInstance } from 'fastify';
-import type { ChannelDeps, MessagingChannel } from '../types.js';
-import { registerWebhookRoute, webhookPath } from '../webhook.js';
+import { Bot, BotError, Composer, type Context, GrammyError, HttpError, session } from 'grammy';
+import type { BotCommand, Update, UserFromGetMe } from 'grammy/types';
 import { AuthorProgress } from '../../bot/author-progress.js';
 import { FLOOD_LIMIT } from '../../bot/flood-guard.js';
 import { registerSecret } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
 import { telegramActions } from '../../texts/telegram.js';
-import { announceConversation, ANNOUNCE } from './announce-conversation.js';
+import type { ChannelDeps, MessagingChannel } from '../types.js';
+import { registerWebhookRoute, webhookPath } from '../webhook.js';
+import { ANNOUNCE, announceConversation } from './announce-conversation.js';
 import { answers } from './answers.js';
 import { followOnTelegram } from './author-status.js';
-import { addressedToBot, isPrivate, type BotContext, type TelegramSession } from './context.js';
+import { addressedToBot, type BotContext, isPrivate, type TelegramSession } from './context.js';
 import { KvStorage, stateKey } from './kv-storage.js';
 import { residentCommands } from './resident-commands.js';
 import { staffCommands } from './staff-commands.js';
@@ -90,7 +91,8 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
   const onError = (err: unknown) => {
     const cause = err instanceof BotError ? err.error : err;
     const updateId = err instanceof BotError ? err.ctx.update.update_id : undefined;
-    if (cause instanceof GrammyError && cause.error_code === 403) log.warn({ updateId, description: cause.description }, 'chat unreachable: bot blocked or removed');
+    if (cause instanceof GrammyError && cause.error_code === 403)
+      log.warn({ updateId, description: cause.description }, 'chat unreachable: bot blocked or removed');
     else log.error({ err: cause, updateId }, 'telegram update failed');
   };
   bot.catch(onError);
@@ -170,7 +172,9 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
     const admins = new Set(env.TELEGRAM_ADMIN_IDS);
     for (const id of new Set([...env.TELEGRAM_ADMIN_IDS, ...env.TELEGRAM_STAFF_IDS])) {
       const list = admins.has(id) ? listOf(groups.resident, groups.staff, groups.admin) : listOf(groups.resident, groups.staff);
-      await bot.api.setMyCommands(list, { scope: { type: 'chat', chat_id: id } }).catch((err) => log.warn({ err }, 'staff commands not registered'));
+      await bot.api
+        .setMyCommands(list, { scope: { type: 'chat', chat_id: id } })
+        .catch((err) => log.warn({ err }, 'staff commands not registered'));
     }
   };
 
@@ -186,7 +190,10 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
       connected = true;
       await registerCommands().catch((err) => log.warn({ err }, 'bot commands not registered'));
       if (mode === 'webhook') {
-        await bot.api.setWebhook(env.TELEGRAM_WEBHOOK_URL!, { secret_token: env.TELEGRAM_WEBHOOK_SECRET, allowed_updates: [...ALLOWED_UPDATES] });
+        await bot.api.setWebhook(env.TELEGRAM_WEBHOOK_URL!, {
+          secret_token: env.TELEGRAM_WEBHOOK_SECRET,
+          allowed_updates: [...ALLOWED_UPDATES],
+        });
         log.info({ bot: bot.botInfo.username, mode }, 'Telegram bot started');
         return;
       }

@@ -1,15 +1,16 @@
 // The residents' commands: /start, /help, /dangky, /huy, /nguon, /xoadulieu (with a confirm button).
-import { InlineKeyboard } from 'grammy';
+
 import type { CommandGroup } from '@grammyjs/commands';
 import type { Menu } from '@grammyjs/menu';
 import type { Composer } from 'grammy';
-import type { Config } from '../../config.js';
-import type { ResidentService } from '../../bot/resident-service.js';
+import { InlineKeyboard } from 'grammy';
 import { formatSources, splitMessage } from '../../bot/format.js';
+import type { ResidentService } from '../../bot/resident-service.js';
+import type { Config } from '../../config.js';
 import { botTexts } from '../../texts/bot.js';
 import { commandDescriptions as d, telegramActions, telegramTexts } from '../../texts/telegram.js';
 import { TELEGRAM_TEXT_LIMIT } from './answer-format.js';
-import { chatRef, type BotContext } from './context.js';
+import { type BotContext, chatRef } from './context.js';
 
 export function residentCommands(
   commands: CommandGroup<BotContext>,
@@ -29,7 +30,8 @@ export function residentCommands(
   commands.command('huy', d.huy, (ctx) => ctx.reply(residents.unsubscribe(chatRef(ctx)) ? botTexts.unsubscribed : botTexts.notSubscribed));
 
   commands.command('nguon', d.nguon, async (ctx) => {
-    for (const part of splitMessage(formatSources(residents.sources()), TELEGRAM_TEXT_LIMIT)) await ctx.reply(part, { link_preview_options: { is_disabled: true } });
+    for (const part of splitMessage(formatSources(residents.sources()), TELEGRAM_TEXT_LIMIT))
+      await ctx.reply(part, { link_preview_options: { is_disabled: true } });
   });
 
   commands.command('xoadulieu', d.xoadulieu, (ctx) =>

@@ -3,10 +3,10 @@
 // mapped to a SendOutcome instead.
 import { Api, GrammyError, HttpError, InputFile } from 'grammy';
 import type { MessageEntity } from 'grammy/types';
-import type { Config } from '../../config.js';
-import { redact, registerSecret, type Logger } from '../../logger.js';
 import { renderAnnouncement } from '../../broadcast/render.js';
 import type { ChannelSender, OutgoingAnnouncement, SendOutcome } from '../../broadcast/types.js';
+import type { Config } from '../../config.js';
+import { type Logger, redact, registerSecret } from '../../logger.js';
 
 /** A hung request holds a claimed delivery; a minute is ample for a caption upload. */
 const TIMEOUT_SECONDS = 60;
@@ -41,7 +41,8 @@ export function createTelegramSender(config: Config, logger: Logger): ChannelSen
         return { kind: 'sent' };
       } catch (err) {
         const outcome = toOutcome(err);
-        if (outcome.kind === 'retry' && !(err instanceof GrammyError && err.error_code === 429)) log.debug({ error: outcome.error }, 'telegram send will be retried');
+        if (outcome.kind === 'retry' && !(err instanceof GrammyError && err.error_code === 429))
+          log.debug({ error: outcome.error }, 'telegram send will be retried');
         return outcome;
       }
     },

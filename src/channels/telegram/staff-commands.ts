@@ -3,20 +3,20 @@
 // be added to the knowledge base. Every attempt goes through residents.authorize, which audits it;
 // residents get botTexts.notAllowed.
 import path from 'node:path';
-import { InlineKeyboard, type Api, type Composer } from 'grammy';
 import type { CommandGroup } from '@grammyjs/commands';
-import type { ResidentService } from '../../bot/resident-service.js';
-import type { BroadcastService } from '../../broadcast/service.js';
+import { type Api, type Composer, InlineKeyboard } from 'grammy';
 import { AUDIT } from '../../bot/audit-actions.js';
 import { attempt } from '../../bot/broadcast-attempt.js';
 import { reasonFor } from '../../bot/error-reason.js';
 import { formatRecentAnnouncements, isStoppable } from '../../bot/format.js';
+import type { ResidentService } from '../../bot/resident-service.js';
+import type { BroadcastService } from '../../broadcast/service.js';
 import { SUPPORTED_EXTENSIONS } from '../../engine/loaders/index.js';
 import type { Logger } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
 import { commandDescriptions as d, telegramTexts as t } from '../../texts/telegram.js';
 import { ANNOUNCE } from './announce-conversation.js';
-import { chatRef, type BotContext } from './context.js';
+import { type BotContext, chatRef } from './context.js';
 import { checkFileSize, downloadFile } from './files.js';
 
 const STOP = /^stop:(\d+)$/;
@@ -45,7 +45,9 @@ export function staffCommands(
     if (!(await allowed(ctx, 'staff', AUDIT.progress))) return;
     const recent = broadcast.recent(RECENT);
     const stoppable = recent.filter(isStoppable);
-    const keyboard = stoppable.length ? new InlineKeyboard(stoppable.map((a) => [InlineKeyboard.text(botTexts.stopSending(a.id), `stop:${a.id}`)])) : undefined;
+    const keyboard = stoppable.length
+      ? new InlineKeyboard(stoppable.map((a) => [InlineKeyboard.text(botTexts.stopSending(a.id), `stop:${a.id}`)]))
+      : undefined;
     await ctx.reply(formatRecentAnnouncements(recent), { reply_markup: keyboard });
   });
 

@@ -1,11 +1,11 @@
 // /dangky: an inline menu to tick topics, then pick a ward (skipped when no wards are configured).
 // The ticks live in the chat's session until "Tiếp tục".
 import { Menu, type MenuFlavor } from '@grammyjs/menu';
-import type { Config } from '../../config.js';
 import type { ResidentService } from '../../bot/resident-service.js';
+import type { Config } from '../../config.js';
 import { botTexts } from '../../texts/bot.js';
 import { telegramTexts } from '../../texts/telegram.js';
-import { chatRef, type BotContext } from './context.js';
+import { type BotContext, chatRef } from './context.js';
 
 type MenuContext = BotContext & MenuFlavor;
 

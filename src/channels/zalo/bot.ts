@@ -2,19 +2,20 @@
 // of one chat are handled one at a time, in order, so a dialogue step never races the next message.
 // In a group the bot speaks only when a message names it, like on Telegram; a flood from one
 // person (or one group) gets one notice and then silence.
-import type { ChatRef, ResidentService } from '../../bot/resident-service.js';
+
 import type { AuthorProgress } from '../../bot/author-progress.js';
-import type { BroadcastService } from '../../broadcast/service.js';
 import { FLOOD_LIMIT, FloodGuard } from '../../bot/flood-guard.js';
 import { formatAnswerPlain, formatSources, splitMessage } from '../../bot/format.js';
+import type { ChatRef, ResidentService } from '../../bot/resident-service.js';
+import type { BroadcastService } from '../../broadcast/service.js';
 import type { Config } from '../../config.js';
 import type { Store } from '../../db/store.js';
 import type { Logger } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
 import { zaloActions, zaloTexts } from '../../texts/zalo.js';
 import type { ZaloBotInfo, ZaloClient, ZaloUpdate } from './client.js';
-import { DialogueStore, type DialogueState } from './dialogue.js';
-import { commandOf, replyOf, stopRequestOf, type Command } from './keywords.js';
+import { type DialogueState, DialogueStore } from './dialogue.js';
+import { type Command, commandOf, replyOf, stopRequestOf } from './keywords.js';
 import { withoutMention } from './mention.js';
 import { pick, StaffActions } from './staff.js';
 import { textOf } from './updates.js';

@@ -3,7 +3,7 @@
 // ZaloApiError (the API said no) or ZaloNetworkError (no usable answer), built from scratch so
 // their message, stack and properties never carry the URL.
 import axios, { type AxiosInstance } from 'axios';
-import { registerSecret, type Logger } from '../../logger.js';
+import { type Logger, registerSecret } from '../../logger.js';
 import { updatesOf } from './updates.js';
 
 export interface ZaloBotInfo {
@@ -182,7 +182,10 @@ export class ZaloClient {
         if (attempt >= retries || !isTransient(err) || options.signal?.aborted) throw err;
         const retryAfterMs = err instanceof ZaloApiError && err.retryAfter ? err.retryAfter * 1000 : 0;
         const delay = Math.min(MAX_BACKOFF_MS, Math.max(retryAfterMs, this.backoffMs * 2 ** attempt));
-        this.options.logger.warn({ method, attempt: attempt + 1, delayMs: delay, err: (err as Error).message }, 'zalo call failed, retrying');
+        this.options.logger.warn(
+          { method, attempt: attempt + 1, delayMs: delay, err: (err as Error).message },
+          'zalo call failed, retrying',
+        );
         await sleep(delay, options.signal);
       }
     }
@@ -199,7 +202,9 @@ export class ZaloClient {
       const code = axios.isAxiosError(err) ? (err.code ?? 'ERR_NETWORK') : 'ERR_UNKNOWN';
       throw new ZaloNetworkError(method, code);
     }
-    const data = response.data as { ok?: boolean; result?: T; error_code?: number; description?: string; parameters?: { retry_after?: number } } | undefined;
+    const data = response.data as
+      | { ok?: boolean; result?: T; error_code?: number; description?: string; parameters?: { retry_after?: number } }
+      | undefined;
     const envelope = data && typeof data === 'object' && typeof data.ok === 'boolean' ? data : undefined;
     const ok = envelope?.ok === true && response.status >= 200 && response.status < 300;
     const code = ok ? 0 : (envelope?.error_code ?? response.status);

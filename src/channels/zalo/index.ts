@@ -1,11 +1,12 @@
 // The Zalo channel: connects with getMe, then takes updates by long polling or, when
 // ZALO_WEBHOOK_URL is set, through the shared webhook route; every update goes to ZaloBot.
-import type { ChannelDeps, MessagingChannel } from '../types.js';
-import { registerWebhookRoute, webhookPath } from '../webhook.js';
+
 import { AuthorProgress } from '../../bot/author-progress.js';
 import { registerSecret } from '../../logger.js';
+import type { ChannelDeps, MessagingChannel } from '../types.js';
+import { registerWebhookRoute, webhookPath } from '../webhook.js';
 import { ZaloBot } from './bot.js';
-import { ZaloClient, type ZaloBotInfo, type ZaloUpdate } from './client.js';
+import { type ZaloBotInfo, ZaloClient, type ZaloUpdate } from './client.js';
 import { ZaloPoller } from './poller.js';
 import { updatesOf } from './updates.js';
 
@@ -35,7 +36,15 @@ export function createZaloChannel(deps: ChannelDeps, options: ZaloChannelOptions
   let me: ZaloBotInfo | undefined;
   let running = false;
   const authors = new AuthorProgress(deps.broadcast, logger, options.progressIntervalMs);
-  const bot = new ZaloBot({ ...deps, logger, client, me: () => me, authors, dialogueTtlMs: options.dialogueTtlMs, floodLimit: options.floodLimit });
+  const bot = new ZaloBot({
+    ...deps,
+    logger,
+    client,
+    me: () => me,
+    authors,
+    dialogueTtlMs: options.dialogueTtlMs,
+    floodLimit: options.floodLimit,
+  });
   const onUpdate = (update: ZaloUpdate) => void bot.handle(update);
   const webhookUrl = env.ZALO_WEBHOOK_URL;
   const poller = webhookUrl

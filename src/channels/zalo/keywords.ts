@@ -1,8 +1,9 @@
 // What a short typed message means. Zalo has no command menu, so actions are reached by keywords
 // residents would type, with or without diacritics. Only a whole message matches: "huy" is the
 // keyword, "huy động nguồn lực" is a question.
-import data from './keywords.json' with { type: 'json' };
+
 import { fold, normalizeVietnamese } from '../../engine/normalize.js';
+import data from './keywords.json' with { type: 'json' };
 
 export type Command = keyof typeof data.commands;
 export type Reply = keyof typeof data.replies;

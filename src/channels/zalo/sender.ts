@@ -5,14 +5,15 @@
 // labels 403 "internal error", so it does not mean the person blocked the bot, and deactivating a
 // subscriber on it would silently drop them (the broadcast service gives up after
 // BROADCAST_MAX_ATTEMPTS and counts it as failed); 400, 404 and other 4xx → failed.
-import type { ChannelSender, OutgoingAnnouncement, SendOutcome } from '../../broadcast/types.js';
-import { renderAnnouncement } from '../../broadcast/render.js';
+
 import { splitMessage } from '../../bot/format.js';
+import { renderAnnouncement } from '../../broadcast/render.js';
+import type { ChannelSender, OutgoingAnnouncement, SendOutcome } from '../../broadcast/types.js';
 import type { Config } from '../../config.js';
-import { redact, type Logger } from '../../logger.js';
+import { type Logger, redact } from '../../logger.js';
 import { zaloTexts } from '../../texts/zalo.js';
-import { ZaloApiError, ZaloClient, ZaloNetworkError } from './client.js';
 import { ZALO_MAX_TEXT } from './bot.js';
+import { ZaloApiError, ZaloClient, ZaloNetworkError } from './client.js';
 
 /** Zalo publishes no per-chat limit; one message a second to one person is the polite default. */
 const PER_CHAT_INTERVAL_MS = 1_000;
@@ -21,7 +22,9 @@ export function createZaloSender(config: Config, logger: Logger, client?: ZaloCl
   // Retries belong to the broadcast service here (it spreads them over time and counts attempts).
   const token = config.env.ZALO_BOT_TOKEN;
   if (!client && !token) throw new Error('ZALO_BOT_TOKEN is not set');
-  const api = client ?? new ZaloClient({ token: token!, apiRoot: config.env.ZALO_API_ROOT, logger: logger.child({ module: 'zalo-sender' }), retries: 0 });
+  const api =
+    client ??
+    new ZaloClient({ token: token!, apiRoot: config.env.ZALO_API_ROOT, logger: logger.child({ module: 'zalo-sender' }), retries: 0 });
   return {
     channel: 'zalo',
     ratePerSecond: config.env.ZALO_RATE_PER_SECOND,

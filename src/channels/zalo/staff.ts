@@ -1,12 +1,13 @@
 // Staff and admin actions from Zalo, by keyword: compose an announcement step by step (text, topics
 // and wards by number, a preview exactly as residents will see it, an explicit "gửi"), follow the
 // progress of recent ones and stop one ("dừng gửi <số>"), and refresh the knowledge base.
-import type { ChatRef, ResidentService } from '../../bot/resident-service.js';
-import type { AuthorProgress } from '../../bot/author-progress.js';
+
 import { AUDIT } from '../../bot/audit-actions.js';
+import type { AuthorProgress } from '../../bot/author-progress.js';
 import { attempt } from '../../bot/broadcast-attempt.js';
 import { reasonFor } from '../../bot/error-reason.js';
 import { formatRecentAnnouncements, isStoppable } from '../../bot/format.js';
+import type { ChatRef, ResidentService } from '../../bot/resident-service.js';
 import { splitTitleBody } from '../../broadcast/announcement-text.js';
 import type { BroadcastService } from '../../broadcast/service.js';
 import type { Config } from '../../config.js';
@@ -71,7 +72,13 @@ export class StaffActions {
       case 'announce-wards': {
         const picked = pick(text, wards.length);
         if (!picked) return reply(chatId, zaloTexts.pickNumbers(wards.length));
-        return this.preview(ref, state.title, state.body, state.topics, picked.map((i) => wards[i - 1]));
+        return this.preview(
+          ref,
+          state.title,
+          state.body,
+          state.topics,
+          picked.map((i) => wards[i - 1]),
+        );
       }
       case 'announce-confirm': {
         if (replyOf(text) !== 'send') return reply(chatId, zaloTexts.announceConfirm);

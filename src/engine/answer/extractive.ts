@@ -64,7 +64,10 @@ export function splitSentences(text: string): string[] {
 
 function clauses(sentence: string): string[] {
   if (sentence.length <= CLAUSE_SPLIT_CHARS) return [sentence];
-  return sentence.split(/;\s+/).map((s) => s.trim()).filter(Boolean);
+  return sentence
+    .split(/;\s+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function queryTerms(text: string, weight: number): QueryTerm[] {

@@ -16,7 +16,9 @@ function topicSyllables(text: string): string[] {
 }
 
 export function looksLikeFollowUp(question: string): boolean {
-  const f = fold(question).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  const f = fold(question)
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
   if (OPENINGS.some((o) => `${f} `.startsWith(o))) return true;
   if (ENDINGS.some((e) => f === e || f.endsWith(` ${e}`))) return true;
   return topicSyllables(question).length <= SHORT_TOPIC;

@@ -48,10 +48,15 @@ const labels = answerTexts.prompt;
 
 export function formatHistory(history: readonly Turn[]): string {
   if (!history.length) return labels.noHistory;
-  return history
-    // Earlier answers' [n] point to earlier passages; left in, the model could copy them.
-    .map((t) => `${t.role === 'user' ? labels.resident : labels.assistant}: ${asData(t.text.replace(/\s*\[\d+\]/g, '').slice(0, HISTORY_TURN_CHARS))}`)
-    .join('\n');
+  return (
+    history
+      // Earlier answers' [n] point to earlier passages; left in, the model could copy them.
+      .map(
+        (t) =>
+          `${t.role === 'user' ? labels.resident : labels.assistant}: ${asData(t.text.replace(/\s*\[\d+\]/g, '').slice(0, HISTORY_TURN_CHARS))}`,
+      )
+      .join('\n')
+  );
 }
 
 export function formatPassages(passages: readonly Chunk[]): string {

@@ -67,7 +67,11 @@ export interface OutOfScope {
 }
 
 /** Lower-case words separated by single spaces, padded so phrases match whole words only. */
-const words = (text: string) => ` ${text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
+const words = (text: string) =>
+  ` ${text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()} `;
 
 /**
  * The first out-of-scope phrase in the question. A question typed with diacritics is matched

@@ -2,8 +2,8 @@
 import mammoth from 'mammoth';
 import { parse } from 'node-html-parser';
 import { DocumentParseError, reasons } from './errors.js';
-import type { LoadedDocument } from './loaded.js';
 import { htmlBlocks } from './html.js';
+import type { LoadedDocument } from './loaded.js';
 
 export async function loadDocx(bytes: Uint8Array): Promise<LoadedDocument> {
   let html: string;

@@ -1,10 +1,10 @@
 // HTML (saved web pages) and the HTML that mammoth makes from DOCX: headings become heading
 // blocks, paragraphs and list items text blocks, table rows records; page chrome is dropped.
-import { parse, type HTMLElement, NodeType } from 'node-html-parser';
+import { type HTMLElement, NodeType, parse } from 'node-html-parser';
 import type { TextBlock } from '../types.js';
 import type { LoadedDocument } from './loaded.js';
-import { decodeText } from './text.js';
 import { renderRecord } from './table.js';
+import { decodeText } from './text.js';
 
 const DROPPED = new Set(['script', 'style', 'nav', 'noscript', 'template', 'svg', 'iframe', 'form', 'button', 'head', 'footer', 'aside']);
 const LEAF_BLOCKS = new Set(['p', 'li', 'pre', 'blockquote', 'dt', 'dd', 'figcaption', 'caption', 'address']);
@@ -67,9 +67,7 @@ function tableRecords(table: HTMLElement): TextBlock[] {
   const hasHeader = table.querySelector('thead') !== null || table.querySelectorAll('tr')[0].querySelector('th') !== null;
   if (!hasHeader || rows.length < 2) return rows.map((r) => ({ text: r.filter(Boolean).join('; ') })).filter((b) => b.text);
   const [header, ...data] = rows;
-  return data
-    .map((r) => ({ text: renderRecord(header.map((h, i) => [h, r[i] ?? ''])), record: true }))
-    .filter((b) => b.text);
+  return data.map((r) => ({ text: renderRecord(header.map((h, i) => [h, r[i] ?? ''])), record: true })).filter((b) => b.text);
 }
 
 function collapse(text: string): string {

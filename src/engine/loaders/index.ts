@@ -3,10 +3,10 @@
 import path from 'node:path';
 import { normalizeText } from '../normalize.js';
 import type { DocumentMeta, ParsedDocument } from '../types.js';
-import { DocumentParseError, reasons } from './errors.js';
-import type { LoadedDocument } from './loaded.js';
 import { loadDocx } from './docx.js';
+import { DocumentParseError, reasons } from './errors.js';
 import { loadHtml } from './html.js';
+import type { LoadedDocument } from './loaded.js';
 import { loadMarkdown } from './markdown.js';
 import { guessMeta, kindFromTitle, titleFromFileName } from './meta.js';
 import { loadPdf } from './pdf.js';
@@ -34,7 +34,10 @@ export const SUPPORTED_EXTENSIONS: readonly string[] = Object.keys(LOADERS);
 
 /** "nghi-quyet/so-12.pdf" → "nghi-quyet/so-12": stable across runs and independent of the OS. */
 export function documentId(relPath: string): string {
-  return relPath.split(path.sep).join('/').replace(/\.[^./]+$/, '');
+  return relPath
+    .split(path.sep)
+    .join('/')
+    .replace(/\.[^./]+$/, '');
 }
 
 /** Parses one file (relative path used for id and reporting). Throws DocumentParseError. */
@@ -44,9 +47,7 @@ export async function parseDocumentFile(relPath: string, bytes: Uint8Array): Pro
   if (!loader) throw new DocumentParseError(reasons.unsupported(ext));
   if (!bytes.length) throw new DocumentParseError(reasons.empty);
   const loaded = await loader(bytes);
-  const blocks = loaded.blocks
-    .map((b) => ({ ...b, text: normalizeText(b.text) }))
-    .filter((b) => b.text);
+  const blocks = loaded.blocks.map((b) => ({ ...b, text: normalizeText(b.text) })).filter((b) => b.text);
   if (!blocks.length) throw new DocumentParseError(reasons.noText);
 
   const posixPath = relPath.split(path.sep).join('/');

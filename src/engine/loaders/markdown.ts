@@ -3,12 +3,14 @@
 import type { TextBlock } from '../types.js';
 import { DocumentParseError, reasons } from './errors.js';
 import type { LoadedDocument } from './loaded.js';
-import { parseFrontMatter, type MetaFields } from './meta.js';
-import { decodeText } from './text.js';
+import { type MetaFields, parseFrontMatter } from './meta.js';
 import { renderRecord } from './table.js';
+import { decodeText } from './text.js';
 
 export function loadMarkdown(bytes: Uint8Array): LoadedDocument {
-  const lines = decodeText(bytes).replace(/^\uFEFF/, '').split(/\r?\n/);
+  const lines = decodeText(bytes)
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/);
   let meta: MetaFields = {};
   let start = 0;
   if (lines[0]?.trim() === '---') {

@@ -3,8 +3,8 @@
 // the way Vietnamese administrative documents are laid out.
 import path from 'node:path';
 import YAML from 'yaml';
-import { DOC_KINDS, type DocKind, type DocumentMeta } from '../types.js';
 import { fold, normalizeText } from '../normalize.js';
+import { DOC_KINDS, type DocKind, type DocumentMeta } from '../types.js';
 import { DocumentParseError, reasons } from './errors.js';
 
 export type MetaFields = Partial<Omit<DocumentMeta, 'id'>>;
@@ -116,7 +116,10 @@ const DOC_TYPE_LINE = /^(nghi quyet|quyet dinh|ke hoach|chuong trinh|thong bao|c
  * bare "NGHỊ QUYẾT" line (below the issuing body's name) is joined with the subject line under it.
  */
 export function guessMeta(lines: string[]): MetaFields {
-  const head = lines.slice(0, 25).map((l) => l.trim()).filter(Boolean);
+  const head = lines
+    .slice(0, 25)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const meta: MetaFields = {};
   const number = head.map((l) => /^Số\s*:\s*(\S+)/i.exec(l)?.[1]).find(Boolean);
   if (number) meta.number = number.replace(/[.,;]$/, '');

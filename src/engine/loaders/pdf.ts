@@ -25,9 +25,7 @@ export async function loadPdf(bytes: Uint8Array): Promise<LoadedDocument> {
     throw new DocumentParseError((err as Error)?.name === 'PasswordException' ? reasons.pdfPassword : reasons.pdfBroken);
   }
   const cleaned = removePageNoise(pages.map((p) => normalizeText(p).split('\n')));
-  const blocks: TextBlock[] = cleaned
-    .map((lines, i) => ({ text: lines.join('\n').trim(), page: i + 1 }))
-    .filter((b) => b.text);
+  const blocks: TextBlock[] = cleaned.map((lines, i) => ({ text: lines.join('\n').trim(), page: i + 1 })).filter((b) => b.text);
   if (!blocks.length) throw new DocumentParseError(reasons.pdfNoText);
   return { meta: {}, blocks };
 }

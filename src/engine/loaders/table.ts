@@ -4,7 +4,7 @@
 // Metadata: a CSV file may open with comment lines "# title: ...", "# kind: ...", "# source_url: ..."
 // (read as front matter; other "#" lines at the top are notes); a YAML table is either a list of rows or a map with `rows:` beside
 // the same front matter keys (title, kind, ...). Without a title the file name is used.
-import { parse as parseCsv, CsvError } from 'csv-parse/sync';
+import { CsvError, parse as parseCsv } from 'csv-parse/sync';
 import YAML from 'yaml';
 import type { TextBlock } from '../types.js';
 import { DocumentParseError, reasons } from './errors.js';
@@ -22,7 +22,9 @@ export function renderRecord(pairs: [string, string][]): string {
 }
 
 export function loadCsv(bytes: Uint8Array): LoadedDocument {
-  const lines = decodeText(bytes).replace(/^\uFEFF/, '').split(/\r?\n/);
+  const lines = decodeText(bytes)
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/);
   let skip = 0;
   while (skip < lines.length && (/^\s*#/.test(lines[skip]) || !lines[skip].trim())) skip++;
   // Only "# key: value" comment lines are metadata; other comment lines are notes for people

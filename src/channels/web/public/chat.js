@@ -1,8 +1,7 @@
 // The web chat page. Every string comes from GET /api/info (src/texts/web.ts), and every piece of
 // text from the server is set with textContent, never parsed as HTML.
-'use strict';
 
-(function () {
+(() => {
   const STORAGE_KEY = 'civicbot.conversationId';
   const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
