@@ -18,7 +18,8 @@ import { openIndex, type SearchIndex, searchableText, writeIndex } from '../engi
 import { ingest } from '../engine/ingest.js';
 import { fold, normalizeText, normalizeVietnamese } from '../engine/normalize.js';
 import { percentile } from '../engine/stats.js';
-import type { Chunk } from '../engine/types.js';
+import type { Chunk, Turn } from '../engine/types.js';
+import { holdsAnswer, holdsFacts } from './answer-judge.js';
 
 export interface EvalQuestion {
   id: string;
@@ -26,6 +27,27 @@ export interface EvalQuestion {
   relevant_docs?: string[];
   relevant_text?: string[];
   answerable: boolean;
+  /** Groups of alternatives: a right reply holds one alternative of every group (accent-folded). */
+  facts?: string[][];
+  /** Gold answer strings (SQuAD): a right reply holds one of them. */
+  answers?: string[];
+  /** Lines of one conversation are asked in `turn` order with one history. */
+  conversation?: string;
+  turn?: number;
+}
+
+/** What the replies themselves are worth, for question files with `facts` or `answers`. */
+export interface AnswerReport {
+  /** Answerable questions that carry facts or answers. */
+  judged: number;
+  /** Share of those whose reply holds every fact (or one gold answer). */
+  correct: number;
+  /** Ids of the judged questions whose reply missed, for the developer's eye. */
+  missed: string[];
+  /** Ids of unanswerable questions that got an answer. */
+  wronglyAnswered: string[];
+  /** Characters of the answered replies' text (markers included, sources not). */
+  replyChars: { p50: number; p90: number };
 }
 
 export interface EvalReport {
@@ -48,6 +70,8 @@ export interface EvalReport {
   latencyMs: { p50: number; p95: number };
   /** The whole offline ask(): search, floor, scope check, extractive answer. */
   askLatencyMs: { p50: number; p95: number };
+  /** Present when the question file has `facts` or `answers`. */
+  answers?: AnswerReport;
 }
 
 async function readJsonl<T>(file: string): Promise<T[]> {
@@ -111,15 +135,28 @@ export async function evaluate(
     mrr = 0,
     answerable = 0;
   const refusals = { unanswerable: 0, unanswerableByFloor: 0, answerable: 0, answerableByFloor: 0 };
-  for (const q of questions) {
+  const judged = { count: 0, correct: 0, missed: [] as string[], wronglyAnswered: [] as string[], chars: [] as number[] };
+  const histories = new Map<string, Turn[]>();
+  for (const q of inTurnOrder(questions)) {
     // What a bare keyboard produces: no marks, and typed lower-case more often than not.
     const text = options.stripDiacritics ? fold(q.question) : q.question;
     const started = performance.now();
     const hits = await index.search(text, 30);
     latencies.push(performance.now() - started);
+    const history = q.conversation ? (histories.get(q.conversation) ?? []) : [];
     const askStarted = performance.now();
-    const { status } = await ask(text);
+    const reply = await ask(text, { history });
     askLatencies.push(performance.now() - askStarted);
+    const { status } = reply;
+    if (q.conversation) histories.set(q.conversation, [...history, { role: 'user', text }, { role: 'assistant', text: reply.text }]);
+    if (status === 'answered') judged.chars.push(reply.text.length);
+    if (!q.answerable && status === 'answered') judged.wronglyAnswered.push(q.id);
+    if (q.answerable && (q.facts || q.answers)) {
+      judged.count++;
+      const right = status === 'answered' && (q.facts ? holdsFacts(reply.text, q.facts) : holdsAnswer(reply.text, q.answers ?? []));
+      if (right) judged.correct++;
+      else judged.missed.push(q.id);
+    }
     const refused = status === 'not_found' || status === 'refused';
     const belowFloor = !hits.length || hits[0].relevance < floor;
     if (!q.answerable) {
@@ -167,7 +204,38 @@ export async function evaluate(
     relevanceFloor: floor,
     latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95) },
     askLatencyMs: { p50: percentile(askLatencies, 50), p95: percentile(askLatencies, 95) },
+    answers: questions.some((q) => q.facts || q.answers)
+      ? {
+          judged: judged.count,
+          correct: judged.count ? judged.correct / judged.count : 0,
+          missed: judged.missed,
+          wronglyAnswered: judged.wronglyAnswered,
+          replyChars: { p50: percentile(sorted(judged.chars), 50), p90: percentile(sorted(judged.chars), 90) },
+        }
+      : undefined,
   };
+}
+
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+/** File order, except that the turns of a conversation are asked in `turn` order, where its first line stood. */
+function inTurnOrder(questions: EvalQuestion[]): EvalQuestion[] {
+  const byConversation = new Map<string, EvalQuestion[]>();
+  for (const q of questions) {
+    if (!q.conversation) continue;
+    const list = byConversation.get(q.conversation) ?? [];
+    list.push(q);
+    byConversation.set(q.conversation, list);
+  }
+  const out: EvalQuestion[] = [];
+  for (const q of questions) {
+    if (!q.conversation) out.push(q);
+    else if (byConversation.has(q.conversation)) {
+      out.push(...byConversation.get(q.conversation)!.sort((a, b) => (a.turn ?? 0) - (b.turn ?? 0)));
+      byConversation.delete(q.conversation);
+    }
+  }
+  return out;
 }
 
 export interface EvalOptions {
@@ -234,6 +302,15 @@ function formatReport(r: EvalReport, label: string): string {
     `  từ chối đúng câu ngoài phạm vi: ${share(r.refusedUnanswerable)} (theo ask()), ${share(r.refusedUnanswerableByFloor)} (chỉ theo ngưỡng ${r.relevanceFloor})`,
     `  từ chối nhầm câu có đáp án:     ${f(r.refusedAnswerable)} (theo ask()), ${f(r.refusedAnswerableByFloor)} (chỉ theo ngưỡng)`,
     `  độ trễ truy xuất ${ms(r.latencyMs)}; cả ask() ${ms(r.askLatencyMs)}`,
+    ...(r.answers
+      ? [
+          `Đánh giá câu trả lời:`,
+          `  trả lời đúng (đủ ý / chứa đáp án): ${f(r.answers.correct)} của ${r.answers.judged} câu`,
+          `  độ dài câu trả lời: trung vị ${r.answers.replyChars.p50} ký tự, p90 ${r.answers.replyChars.p90} ký tự`,
+          ...(r.answers.missed.length ? [`  chưa đúng: ${r.answers.missed.join(', ')}`] : []),
+          ...(r.answers.wronglyAnswered.length ? [`  trả lời câu ngoài phạm vi: ${r.answers.wronglyAnswered.join(', ')}`] : []),
+        ]
+      : []),
   ].join('\n');
 }
 
