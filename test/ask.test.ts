@@ -82,7 +82,8 @@ describe('createAsk offline', () => {
     expect(a.status).toBe('answered');
     expect(a.mode).toBe('offline');
     expect(a.llmFallback).toBe(false);
-    expect(a.text.startsWith(answerTexts.leadIn)).toBe(true);
+    // A status question is answered in plain words first, then the evidence.
+    expect(a.text.startsWith(`${answerTexts.direct.done} ${answerTexts.leadIn}`)).toBe(true);
     expect(a.text).toContain('cầu Đội Kỳ');
     expect(a.citations[0]).toMatchObject({
       n: 1,

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { citationLine } from '../src/bot/format.js';
 import { toCitation, validateCitations } from '../src/engine/answer/citations.js';
-import { splitSentences } from '../src/engine/answer/extractive.js';
 import type { Chunk } from '../src/engine/types.js';
 
 const chunk = (id: string, extra: Partial<Chunk> = {}): Chunk => ({
@@ -74,22 +73,5 @@ describe('toCitation and its label', () => {
     const c = toCitation(1, chunk('tin#0'));
     expect(c.section).toBeUndefined();
     expect(citationLine(c)).toBe('[1] Tài liệu tin#0');
-  });
-});
-
-describe('splitSentences', () => {
-  it('splits at sentence ends but not after short abbreviations', () => {
-    expect(splitSentences('UBND TP. Bắc Kạn đã họp. Cầu Đội Kỳ đã xong!\nDòng mới ở đây')).toEqual([
-      'UBND TP. Bắc Kạn đã họp.',
-      'Cầu Đội Kỳ đã xong!',
-      'Dòng mới ở đây',
-    ]);
-  });
-
-  it('cuts a long list sentence into clauses at semicolons', () => {
-    const long = `Đó là các Nghị quyết số 04 về cải cách hành chính; ${'Nghị quyết số 06 về năng lực lãnh đạo '.repeat(8)}; Nghị quyết số 07 về nếp sống văn minh.`;
-    const parts = splitSentences(long);
-    expect(parts[0]).toBe('Đó là các Nghị quyết số 04 về cải cách hành chính');
-    expect(parts.at(-1)).toBe('Nghị quyết số 07 về nếp sống văn minh.');
   });
 });

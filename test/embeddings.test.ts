@@ -32,7 +32,7 @@ describe('LocalEmbeddings', () => {
   it('is chosen by default with the configured dimension', () => {
     const e = createEmbeddings(loadConfig({ EMBEDDING_DIMENSIONS: '256' }));
     expect(e).toBeInstanceOf(LocalEmbeddings);
-    expect(e.id).toBe('local:v1');
+    expect(e.id).toBe('local:v2');
     expect(e.dimensions).toBe(256);
   });
 });

@@ -57,7 +57,7 @@ const questionsFile = () => path.join(root, 'questions.jsonl');
 describe('runEval', () => {
   it('measures recall, MRR and refusals over a corpus', async () => {
     const { label, report } = await runEval({ config, questionsFile: questionsFile(), corpus: path.join(root, 'corpus.jsonl') });
-    expect(label).toBe('questions.jsonl, local:v1');
+    expect(label).toBe('questions.jsonl, local:v2');
     expect(report).toMatchObject({ questions: 6, answerable: 4, recallAt5: 1, recallAt10: 1, relevanceFloor: 0.2 });
     // q1–q3 first, q4 second.
     expect(report.recallAt1).toBe(0.75);

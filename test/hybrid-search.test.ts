@@ -52,7 +52,7 @@ describe('fuseScores', () => {
   });
 
   it('weights vectors less for the local embedder than for a semantic model', () => {
-    expect(vectorWeightFor('local:v1')).toBeLessThan(vectorWeightFor('openai:text-embedding-3-small'));
+    expect(vectorWeightFor('local:v2')).toBeLessThan(vectorWeightFor('openai:text-embedding-3-small'));
   });
 });
 

@@ -73,7 +73,7 @@ describe('index store', () => {
     expect(files?.chunks).toEqual(chunks);
     expect(files?.meta).toMatchObject({
       formatVersion: 1,
-      embedding: { id: 'local:v1', dimensions: 128 },
+      embedding: { id: 'local:v2', dimensions: 128 },
       chunkCount: 4,
       documents,
     });
@@ -124,7 +124,7 @@ describe('index store', () => {
     const other = Object.assign(new LocalEmbeddings(128), { id: 'openai:text-embedding-3-small' });
     const err = await openIndex(dir(), other).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IndexMismatchError);
-    expect((err as Error).message).toMatch(/local:v1.*128.*openai:text-embedding-3-small.*npm run ingest/s);
+    expect((err as Error).message).toMatch(/local:v2.*128.*openai:text-embedding-3-small.*npm run ingest/s);
   });
 
   it('says the index is missing when there is none', async () => {

@@ -109,7 +109,7 @@ async function cacheRecords(): Promise<{ records: number; distinct: number }> {
   const cacheRoot = path.join(config.paths.data, 'embedding-cache');
   const [dir] = await fs.readdir(cacheRoot);
   const { size } = await fs.stat(path.join(cacheRoot, dir, 'vectors.bin'));
-  const cache = await EmbeddingCache.open(config.paths.data, { id: 'local:v1', dimensions: DIMENSIONS });
+  const cache = await EmbeddingCache.open(config.paths.data, { id: 'local:v2', dimensions: DIMENSIONS });
   return { records: size / (32 + DIMENSIONS * 4), distinct: cache.size };
 }
 

@@ -119,7 +119,7 @@ describe('ingest', () => {
     const second = await run(other);
     expect(second).toMatchObject({ unchanged: 3, swapped: true, embedded: first.chunks });
     expect(other.texts).toBe(first.chunks);
-    expect((await readIndexFiles(indexDir))?.meta.embedding).toEqual({ id: 'local:v1', dimensions: 32 });
+    expect((await readIndexFiles(indexDir))?.meta.embedding).toEqual({ id: 'local:v2', dimensions: 32 });
   });
 
   it('reports documents that cannot be read and indexes the rest', async () => {

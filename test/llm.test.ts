@@ -143,7 +143,7 @@ describe('LLM failures fall back to the offline answer', () => {
     const { ask } = makeAsk();
     const a = await ask('Cầu Đội Kỳ đã được xây xong chưa?');
     expect(a).toMatchObject({ status: 'answered', mode: 'offline', llmFallback: true });
-    expect(a.text.startsWith(answerTexts.leadIn)).toBe(true);
+    expect(a.text).toContain(answerTexts.leadIn);
     expect(a.citations[0].chunkId).toBe('tin#0');
   });
 

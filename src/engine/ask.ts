@@ -12,6 +12,7 @@ import { type ChatLlm, LlmError } from './answer/llm.js';
 import { placeTerms } from './answer/places.js';
 import { answerMessages, loadPrompts, type Prompts, rewriteMessages } from './answer/prompts.js';
 import { detectOutOfScope, passagesIgnore } from './answer/scope.js';
+import { cleanQuestion } from './language/clean.js';
 import { fold } from './normalize.js';
 import type { Answer, AnswerStatus, Citation, SearchHit, Turn } from './types.js';
 
@@ -123,7 +124,8 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
 
     const guard = checkInput(question, config.env.ASK_MAX_CHARS);
     if (!guard.ok) return finish(invalid(guard.reason));
-    const q = guard.question;
+    // Fillers and chat words are gone before search, scope check and sentence choice look at it.
+    const q = cleanQuestion(guard.question);
     searchedQuestion = q;
     // HISTORY_TURNS=0 turns history off (slice(-0) would keep all of it).
     const history = config.env.HISTORY_TURNS > 0 ? (options.history ?? []).slice(-config.env.HISTORY_TURNS) : [];
@@ -166,6 +168,7 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
     const quotedFor = rewrite.carried ? q : searchedQuestion;
     const places = placeTerms(quotedFor, ownPlaces);
     const offline = extractiveAnswer({ question: quotedFor, carried: rewrite.carried, places }, passing);
+    if (offline && 'unsettled' in offline) return finish({ status: 'not_found', text: answerTexts.unsettled });
     return finish(offline ? { status: 'answered', ...offline } : notFound());
   };
 }

@@ -20,6 +20,7 @@ import { withIngestLock } from './ingest-lock.js';
 import { reasons } from './loaders/errors.js';
 import { DocumentParseError, documentId, parseDocumentFile } from './loaders/index.js';
 import { type Manifest, type ManifestEntry, readManifest, writeManifest } from './manifest.js';
+import { termsVersion } from './tokenize.js';
 import type { Chunk, DocumentInfo, IngestFailure, IngestSummary } from './types.js';
 
 export interface IngestOptions {
@@ -61,7 +62,7 @@ async function ingestLocked(options: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
   const { sourceDir, indexDir, config, embeddings, logger, onProgress } = options;
   const chunkOptions: ChunkOptions = { targetChars: config.env.CHUNK_TARGET_CHARS, overlapChars: config.env.CHUNK_OVERLAP_CHARS };
-  const chunker = { version: CHUNKER_VERSION, ...chunkOptions };
+  const chunker = { version: CHUNKER_VERSION, terms: termsVersion(), ...chunkOptions };
 
   await recoverAndCleanStale(indexDir, logger);
   const files = await listFiles(sourceDir);

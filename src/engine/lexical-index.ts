@@ -3,7 +3,7 @@
 // term's postings are the union of the exact terms that fold to it, merged at query time, so
 // folding costs no extra memory and its statistics (df) are still those of a real field.
 import { hasDiacritics } from './normalize.js';
-import { foldTerm, indexTerms, lexicalTerms } from './tokenize.js';
+import { foldTerm, indexTerms, questionTerms } from './tokenize.js';
 
 const K1 = 1.2;
 const B = 0.75;
@@ -371,7 +371,7 @@ export class LexicalIndex {
   search(query: string, k: number): LexicalHit[] {
     const n = this.data.docCount;
     if (n === 0 || k <= 0) return [];
-    const { exact, folded } = lexicalTerms(query);
+    const { exact, folded } = questionTerms(query);
     const accented = hasDiacritics(query);
     const pairs = new Map<string, string>();
     exact.forEach((e, i) => pairs.set(e, folded[i]));

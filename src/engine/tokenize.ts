@@ -3,8 +3,17 @@
 // ("văn minh", "đô thị") without a word segmenter.
 
 import abbreviationData from './abbreviations.json' with { type: 'json' };
-import { fold, INVISIBLE, normalizeVietnamese } from './normalize.js';
+import { languageVersion, onLanguageChange, residentLanguage } from './language/data.js';
+import { fold, hasDiacritics, INVISIBLE, normalizeVietnamese } from './normalize.js';
 import stopwordData from './stopwords.json' with { type: 'json' };
+
+/**
+ * What the index's terms depend on besides the text: a change here, or in the synonyms and
+ * name abbreviations, makes the next ingest rebuild the index.
+ */
+export function termsVersion(): string {
+  return `2-${languageVersion()}`;
+}
 
 interface Token {
   /** Lower-cased syllable, or a compound kept whole because it holds a digit ("18/30", "11b"). */
@@ -19,7 +28,18 @@ const SOFT_SPLIT = /(?<!\p{N})[.,]|[.,](?!\p{N})/u;
 const HAS_DIGIT = /\p{N}/u;
 const COMPOUND_PARTS = /[/\-.,_]/;
 
-const STOPWORDS: ReadonlySet<string> = new Set(stopwordData.stopwords);
+// "kì" and "kỳ", "lí" and "lý", "mĩ" and "mỹ": both spellings are in use after a consonant, so
+// one form (the y) stands for both in every term. Only after these consonants are both in use ("chỉ" is never "chỷ").
+const I_SYLLABLE = /^(h|k|l|m|s|t)([iíìỉĩị])$/u;
+const I_TO_Y: Readonly<Record<string, string>> = { i: 'y', í: 'ý', ì: 'ỳ', ỉ: 'ỷ', ĩ: 'ỹ', ị: 'ỵ' };
+
+/** One spelling for the i/y syllables; other syllables unchanged. */
+export function canonicalSpelling(syllable: string): string {
+  const m = I_SYLLABLE.exec(syllable);
+  return m ? m[1] + I_TO_Y[m[2]] : syllable;
+}
+
+const STOPWORDS: ReadonlySet<string> = new Set(stopwordData.stopwords.map(canonicalSpelling));
 
 const foldCache = new Map<string, string>();
 /** fold() per distinct syllable: the syllable vocabulary is small, the texts are not. */
@@ -43,7 +63,7 @@ function tokensOf(raw: string): readonly Token[] {
     if (!piece) continue;
     const parts = HAS_DIGIT.test(piece) ? [piece] : piece.split(COMPOUND_PARTS);
     for (const p of parts) {
-      if (p) list.push({ text: p.toLowerCase(), upper: p.length > 1 && p === p.toUpperCase() && p !== p.toLowerCase() });
+      if (p) list.push({ text: canonicalSpelling(p.toLowerCase()), upper: p.length > 1 && p === p.toUpperCase() && p !== p.toLowerCase() });
     }
   }
   tokens = list;
@@ -87,27 +107,52 @@ interface Expansion {
   /** Syllables (accented) whose terms are added when found. */
   add: string[];
   caseSensitive: boolean;
+  /** Syllables as written: matched when the text has marks, so "đỗ" never fires on "đó" or "do". */
+  exact?: string[];
 }
 
-/** First folded syllable → expansions starting with it, both directions of every abbreviation. */
-const EXPANSIONS: ReadonlyMap<string, Expansion[]> = (() => {
+/**
+ * First folded syllable → expansions starting with it: both directions of every administrative
+ * abbreviation and name abbreviation, and every pair within a group of resident synonyms.
+ */
+function buildExpansions(): Map<string, Expansion[]> {
   const map = new Map<string, Expansion[]>();
   const put = (e: Expansion) => {
+    if (!e.match.length || !e.add.length) return;
     const list = map.get(e.match[0]) ?? [];
     list.push(e);
     map.set(e.match[0], list);
   };
-  for (const a of abbreviationData.abbreviations) {
-    const short = syllables(a.short);
-    const caseSensitive = 'caseSensitive' in a && a.caseSensitive === true;
-    for (const long of a.long) {
+  const twoWays = (shortForm: string, longForms: readonly string[], caseSensitive: boolean) => {
+    const short = syllables(shortForm);
+    for (const long of longForms) {
       const longSyl = syllables(long);
       put({ match: short.map(foldSyllable), add: longSyl, caseSensitive });
       put({ match: longSyl.map(foldSyllable), add: short, caseSensitive: false });
     }
+  };
+  for (const a of abbreviationData.abbreviations) twoWays(a.short, a.long, 'caseSensitive' in a && a.caseSensitive === true);
+  const language = residentLanguage();
+  for (const n of language.names) twoWays(n.short, [n.long], false);
+  // Every wording of a synonym group adds one shared concept term, in documents and in questions:
+  // the concept counts once, however many wordings the group has.
+  for (const group of language.synonyms) {
+    const concept = [conceptTerm(group[0])];
+    for (const from of group.map(syllables)) put({ match: from.map(foldSyllable), add: concept, caseSensitive: false, exact: from });
   }
   return map;
-})();
+}
+
+/** "hoàn thiện" → "≈hoàn_thiện": a term no text contains, shared by the group's wordings. */
+function conceptTerm(canonical: string): string {
+  return `≈${syllables(canonical).join('_')}`;
+}
+
+let EXPANSIONS: ReadonlyMap<string, Expansion[]> = buildExpansions();
+onLanguageChange(() => {
+  tokenCache.clear();
+  EXPANSIONS = buildExpansions();
+});
 
 /** True for the function and question words left out of lexical terms. */
 export function isStopword(syllable: string): boolean {
@@ -148,11 +193,15 @@ function emitRun(words: readonly string[], emit: Emitter): void {
 }
 
 /** The shared walk behind lexicalTerms, indexTerms and foldedTerms. */
-function walkTerms(text: string, emit: Emitter): void {
+function walkTerms(text: string, emit: Emitter, question = false): void {
+  const bare = !hasDiacritics(text);
   for (const seg of segments(text)) {
     const words = seg.map((t) => t.text);
-    emitRun(words, emit);
     const foldedWords = words.map(foldSyllable);
+    // In a question, a wording of a synonym group stands for its concept only: "xong" must not
+    // count against a passage that says "hoàn thiện".
+    const covered = question ? new Uint8Array(words.length) : undefined;
+    const added: string[][] = [];
     for (let i = 0; i < foldedWords.length; i++) {
       const candidates = EXPANSIONS.get(foldedWords[i]);
       if (!candidates) continue;
@@ -160,11 +209,25 @@ function walkTerms(text: string, emit: Emitter): void {
         if (i + e.match.length > foldedWords.length) continue;
         let ok = true;
         for (let j = 0; j < e.match.length && ok; j++) {
-          ok = foldedWords[i + j] === e.match[j] && (!e.caseSensitive || seg[i + j].upper);
+          ok = e.exact && !bare ? words[i + j] === e.exact[j] : foldedWords[i + j] === e.match[j] && (!e.caseSensitive || seg[i + j].upper);
         }
-        if (ok) emitRun(e.add, emit);
+        if (!ok) continue;
+        added.push(e.add);
+        if (covered && e.exact) covered.fill(1, i, i + e.match.length);
       }
     }
+    if (!covered) emitRun(words, emit);
+    else {
+      let run: string[] = [];
+      for (let i = 0; i <= words.length; i++) {
+        if (i < words.length && !covered[i]) run.push(words[i]);
+        else if (run.length) {
+          emitRun(run, emit);
+          run = [];
+        }
+      }
+    }
+    for (const add of added) emitRun(add, emit);
   }
 }
 
@@ -177,6 +240,14 @@ export function lexicalTerms(text: string): { exact: string[]; folded: string[] 
   const exact: string[] = [];
   const folded: string[] = [];
   walkTerms(text, { exact: (t) => exact.push(t), folded: (t) => folded.push(t) });
+  return { exact, folded };
+}
+
+/** lexicalTerms of a question: a synonym's wording gives its concept term, not its own syllables. */
+export function questionTerms(text: string): { exact: string[]; folded: string[] } {
+  const exact: string[] = [];
+  const folded: string[] = [];
+  walkTerms(text, { exact: (t) => exact.push(t), folded: (t) => folded.push(t) }, true);
   return { exact, folded };
 }
 

@@ -16,6 +16,21 @@ export const answerTexts = {
   /** Opens an extractive answer, so the resident knows the words come from the documents. */
   leadIn: 'Theo tài liệu của thành phố:',
 
+  /** The first sentence of an offline answer, when the quoted words settle the question. */
+  direct: {
+    done: 'Đã hoàn thành.',
+    started: 'Chưa xong: đang triển khai.',
+    notStarted: 'Chưa bắt đầu.',
+    no: 'Không được.',
+    yesAllowed: 'Được.',
+    yesMust: 'Có.',
+    fined: (amount: string) => `Có, bị phạt ${amount}.`,
+    count: (n: number, noun: string) => `Có ${n} ${noun}.`,
+  },
+
+  /** The documents name the subject but do not give the value asked for (a length, a fee). */
+  unsettled: 'Tài liệu của thành phố có nhắc đến nội dung này nhưng không nêu cụ thể điều bạn hỏi, nên tôi không đoán.',
+
   notFound(topics: readonly string[]): string {
     return `Xin lỗi, tôi không tìm thấy thông tin này trong tài liệu của thành phố. ${scopeHint(topics)} Bạn có thể hỏi lại cụ thể hơn, ví dụ nêu tên dự án hoặc số nghị quyết.`;
   },

@@ -1,19 +1,25 @@
-// The offline answer: the sentences of the retrieved passages that best match the question,
-// quoted as they are and numbered by the passage they come from. No model, no network.
+// The offline answer: the units (sentences, list items, table rows) of the retrieved passages
+// that answer the question, chosen for what the question asks (a status, a number, a list…),
+// with a first sentence that answers in plain words, then the quotes, numbered by the document
+// they come from. Every word after the first sentence is the documents' own; the first sentence
+// only restates what the quotes say. No model, no network.
 import { answerTexts } from '../../texts/answers.js';
-import { splitSentences as chunkSentences } from '../chunker.js';
 import { fold } from '../normalize.js';
-import { lexicalTerms } from '../tokenize.js';
+import { lexicalTerms, questionTerms } from '../tokenize.js';
 import type { Citation, SearchHit } from '../types.js';
 import { toCitation } from './citations.js';
+import { countedNoun, type QuestionShape, questionShape, targetsOf, VALUE_TYPES } from './question-type.js';
+import { headingText, type Unit, unitsOf } from './units.js';
 
 export interface ExtractiveQuestion {
-  /** What the resident asked. */
+  /** What the resident asked (cleaned of fillers). */
   question: string;
   /** Terms carried over from the previous question for a follow-up; they count for less. */
   carried?: string;
   /** Folded terms of the places the question names (placeTerms): they are not its subject. */
   places?: ReadonlySet<string>;
+  /** What the question asks for; read from `question` when not given (a follow-up inherits it). */
+  shape?: QuestionShape;
 }
 
 export interface ExtractiveAnswer {
@@ -22,11 +28,9 @@ export interface ExtractiveAnswer {
   confidence: number;
 }
 
-interface Sentence {
-  text: string;
-  hit: number;
-  exact: Set<string>;
-  folded: Set<string>;
+/** The passages hold the subject but not the value asked for (a length, a fee): not answered. */
+export interface Unsettled {
+  unsettled: true;
 }
 
 interface QueryTerm {
@@ -37,45 +41,63 @@ interface QueryTerm {
   weight: number;
 }
 
-const MAX_SENTENCES = 3;
-const MAX_CHARS = 600;
+interface TermSets {
+  exact: Set<string>;
+  folded: Set<string>;
+}
+
+interface Scored {
+  u: Unit;
+  coverage: number;
+  score: number;
+  /** The unit holds a value of the type asked for. */
+  holdsTarget: boolean;
+}
+
 /** A sentence joins the best one only when it scores at least this share of it. */
-const KEEP_RATIO = 0.55;
+const KEEP_RATIO = 0.6;
+const MAX_UNITS = 2;
+const MAX_LIST_ITEMS = 12;
 /** Tone-mark mismatch ("ban" typed as "bàn" for "bản"): probably another word, counts a little. */
 const TONE_MISMATCH = 0.3;
 const CARRIED_WEIGHT = 0.5;
-/** Longer sentences are split at ";" so an answer quotes the clause, not a whole list. */
-const CLAUSE_SPLIT_CHARS = 300;
-const MIN_SENTENCE_CHARS = 12;
-/** A quoted sentence longer than this is cut to its best-matching run of clauses. */
-const MAX_QUOTE_CHARS = 320;
+/** A word of the list heading or section title above a unit counts this much. */
+const CONTEXT_WEIGHT = 0.6;
+/** Holding the value asked for (a fine, an hour) lifts a unit this much. */
+const TARGET_BONUS = 0.8;
+/** A unit in a list of at least LIST_MIN items lifts a list question's score this much. */
+const LIST_BONUS = 0.6;
+const LIST_MIN = 3;
+/** A number right before the thing counted ("18/30 chỉ tiêu") lifts a count question's score this much. */
+const COUNTED_BONUS = 1.2;
+/** A quoted unit longer than this is cut to its best-matching run of clauses. */
+const MAX_QUOTE_CHARS = 200;
 
-/**
- * Quotable sentences of a passage: the chunker's sentences (so "TP. Bắc Kạn" ends nothing here
- * either), line by line, long ones cut into clauses at ";", fragments too short to quote left out.
- */
-export function splitSentences(text: string): string[] {
-  return text
-    .split(/\n+/)
-    .flatMap(chunkSentences)
-    .flatMap(clauses)
-    .filter((s) => s.length >= MIN_SENTENCE_CHARS);
-}
+const STATUS = {
+  done: /hoàn thiện|hoàn thành|đã xong|xây xong|đưa vào sử dụng|khánh thành|thông xe|đi vào hoạt động/iu,
+  started: /đang triển khai|đang thi công|đang thực hiện|bước đầu|đang xây dựng|chưa hoàn thành|đang làm/iu,
+  notStarted: /chưa triển khai|chưa khởi công|chưa thực hiện|chưa bắt đầu|chuẩn bị đầu tư/iu,
+};
+const PROHIBITION = /nghiêm cấm|bị cấm|\bcấm\b|không được|\bkhông\s+(?!chỉ|quá|vượt|dưới|ít)\p{L}+/iu;
+/** "từ 500.000 đồng đến 1.000.000 đồng", "từ 18 giờ đến 20 giờ": the value as the document states it. */
+const SPANS: Partial<Record<string, RegExp>> = {
+  money: /(?:từ\s+)?\d[\d.,]*\s*(?:đồng|triệu đồng|nghìn đồng)(?:\s+đến\s+\d[\d.,]*\s*(?:đồng|triệu đồng|nghìn đồng))?/iu,
+  time: /(?:từ\s+)?\d{1,2}\s*giờ(?:\s*\d{2})?(?:\s+(?:sáng|trưa|chiều|tối|đêm))?(?:\s+(?:đến|tới)\s+\d{1,2}\s*giờ(?:\s*\d{2})?(?:\s+(?:sáng|trưa|chiều|tối|đêm))?)?/iu,
+  duration: /(?:không quá|tối đa|trong vòng|trong thời hạn|trước ít nhất|ít nhất)?\s*\d+\s*(?:ngày làm việc|ngày|giờ|tháng|năm|tuần)/iu,
+  phone: /\b0\d{2,3}[\s.-]?\d{3,4}[\s.-]?\d{3,4}\b/u,
+};
 
-function clauses(sentence: string): string[] {
-  if (sentence.length <= CLAUSE_SPLIT_CHARS) return [sentence];
-  return sentence
-    .split(/;\s+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
+function termsOf(text: string): TermSets {
+  const t = lexicalTerms(text);
+  return { exact: new Set(t.exact), folded: new Set(t.folded) };
 }
 
 function queryTerms(text: string, weight: number): QueryTerm[] {
-  const { exact, folded } = lexicalTerms(text);
+  const { exact, folded } = questionTerms(text);
   return exact.map((e, i) => ({ exact: e, folded: folded[i], bare: e === folded[i], weight }));
 }
 
-function match(term: QueryTerm, s: Pick<Sentence, 'exact' | 'folded'>): number {
+function match(term: QueryTerm, s: TermSets): number {
   if (term.bare) return s.folded.has(term.folded) ? 1 : 0;
   if (s.exact.has(term.exact)) return 1;
   return s.folded.has(term.folded) ? TONE_MISMATCH : 0;
@@ -88,68 +110,199 @@ function distinct(terms: QueryTerm[]): QueryTerm[] {
   return [...seen.values()];
 }
 
-export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit[]): ExtractiveAnswer | undefined {
-  const sentences: Sentence[] = [];
-  const seen = new Set<string>();
-  hits.forEach((hit, i) => {
-    for (const text of splitSentences(hit.chunk.text)) {
-      // Overlapping chunks repeat sentences; quote each once, from the better-ranked passage.
-      const key = fold(text);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const terms = lexicalTerms(text);
-      sentences.push({ text, hit: i, exact: new Set(terms.exact), folded: new Set(terms.folded) });
-    }
+const lowerFirst = (s: string) => (/^\p{Lu}\p{Ll}/u.test(s) ? s.charAt(0).toLocaleLowerCase('vi') + s.slice(1) : s);
+const upperFirst = (s: string) => s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
+
+/** True when a value of the shape's types is in `text` and is not just repeated from the question. */
+function holdsTarget(text: string, targets: readonly RegExp[], question: string): boolean {
+  return targets.some((r) => {
+    const m = r.exec(text);
+    return m !== null && !fold(question).includes(fold(m[0]).trim());
   });
-  if (!sentences.length) return undefined;
+}
+
+export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit[]): ExtractiveAnswer | Unsettled | undefined {
+  const units = unitsOf(hits);
+  if (!units.length) return undefined;
+  const shape = q.shape ?? questionShape(q.question);
+  const targets = targetsOf(shape);
 
   const terms = distinct([...queryTerms(q.question, 1), ...(q.carried ? queryTerms(q.carried, CARRIED_WEIGHT) : [])]);
-  // Inverse sentence frequency: "thành phố" in every sentence tells nothing about which to quote.
-  const n = sentences.length;
+  const own = units.map((u) => termsOf(u.text));
+  const context = units.map((u) => termsOf([u.heading ?? '', ...hits[u.hit].chunk.section].join('\n')));
+  // Inverse unit frequency: "thành phố" in every sentence tells nothing about which to quote.
+  const n = units.length;
   for (const t of terms) {
-    const df = sentences.reduce((sum, s) => sum + (match(t, s) > 0 ? 1 : 0), 0);
+    const df = own.reduce((sum, s) => sum + (match(t, s) > 0 ? 1 : 0), 0);
     t.weight *= Math.log(1 + (n + 1) / (df + 0.5)) * (t.exact.includes(' ') ? 1.5 : 1);
   }
   const total = terms.reduce((sum, t) => sum + t.weight, 0);
   if (total === 0) return undefined;
 
-  const scored = sentences.map((s) => {
-    const coverage = terms.reduce((sum, t) => sum + t.weight * match(t, s), 0) / total;
-    const hit = hits[s.hit];
-    const prior = (1 / (1 + 0.2 * s.hit)) * (0.6 + 0.4 * hit.relevance);
-    return { s, coverage, score: coverage * prior };
+  const asksList = shape.types.has('list') || shape.types.has('count');
+  const listSize = listSizes(units);
+  const noun = countedNoun(q.question);
+  const counted = noun ? new RegExp(`\\b\\d+(?:/\\d+)?\\s+${noun.folded.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'u') : undefined;
+  const scored: Scored[] = units.map((u, i) => {
+    const covered = terms.reduce((sum, t) => sum + t.weight * Math.max(match(t, own[i]), CONTEXT_WEIGHT * match(t, context[i])), 0);
+    const coverage = covered / total;
+    const hit = hits[u.hit];
+    const prior = (1 / (1 + 0.15 * u.hit)) * (0.6 + 0.4 * hit.relevance);
+    const target = targets.length > 0 && holdsTarget(u.text, targets, q.question);
+    const status = shape.types.has('status') && (STATUS.done.test(u.text) || STATUS.started.test(u.text) || STATUS.notStarted.test(u.text));
+    const list = asksList && listSize(u) >= LIST_MIN ? LIST_BONUS : 0;
+    const count = counted?.test(fold(u.text.toLowerCase())) ? COUNTED_BONUS : 0;
+    const lift = (target ? TARGET_BONUS : 0) + (status ? TARGET_BONUS / 2 : 0) + list + count;
+    return { u, coverage, score: coverage * prior * (1 + lift), holdsTarget: target };
   });
-  scored.sort((a, b) => b.score - a.score);
-  const best = scored[0];
+  const ranked = [...scored].sort((a, b) => b.score - a.score);
+  const best = ranked[0];
   if (best.coverage === 0) return undefined;
 
-  const chosen = [best];
-  let chars = best.s.text.length;
-  for (const c of scored.slice(1)) {
-    if (chosen.length >= MAX_SENTENCES || c.score < KEEP_RATIO * best.score) break;
-    if (chars + c.s.text.length > MAX_CHARS) continue;
-    chosen.push(c);
-    chars += c.s.text.length;
+  // A value the documents must state (a fee, a length, an hour) and no unit about the subject has it.
+  const valueTypes = [...shape.types].filter((t) => VALUE_TYPES.has(t));
+  if (valueTypes.length && !ranked.some((s) => s.holdsTarget && s.coverage >= 0.35 * best.coverage)) return { unsettled: true };
+
+  const chosen = choose(ranked, best, shape);
+  const quotedPassages = [...new Set(chosen.map((s) => s.u.hit))].map((i) => hits[i].chunk.text);
+  if (!aboutSubject(terms, q.places ?? new Set(), quotedPassages)) return undefined;
+
+  return compose(q, shape, chosen, scored, hits, terms, best);
+}
+
+/** The units to quote: a whole list for a list question, else the best and what completes it. */
+function choose(ranked: readonly Scored[], best: Scored, shape: QuestionShape): Scored[] {
+  const asksList = shape.types.has('list') || shape.types.has('count');
+  const heading = best.u.heading ?? (best.u.opensList ? headingText(best.u.text) : undefined);
+  if (asksList && heading) {
+    const items = ranked.filter((s) => s.u.heading === heading).sort((a, b) => a.u.hit - b.u.hit || a.u.order - b.u.order);
+    if (items.length > 1) return items.slice(0, MAX_LIST_ITEMS);
   }
+  if (asksList && ranked.filter((s) => s.u.sentence === best.u.sentence && s.u.hit === best.u.hit).length > 1) {
+    // A list written as one long sentence cut at ";": all of its clauses.
+    return ranked.filter((s) => s.u.sentence === best.u.sentence && s.u.hit === best.u.hit).sort((a, b) => a.u.order - b.u.order);
+  }
+  if (asksList && best.u.row) {
+    // Table rows that answer alike (the same status asked for): every one of them.
+    const rows = ranked.filter((s) => s.u.row && s.coverage >= 0.85 * best.coverage && s.score >= 0.6 * best.score);
+    if (rows.length > 1) return rows.slice(0, MAX_LIST_ITEMS);
+  }
+  const chosen = [best];
+  const needsValue = [...shape.types].some((t) => VALUE_TYPES.has(t) || t === 'count');
+  for (const c of ranked.slice(1)) {
+    if (chosen.length >= MAX_UNITS) break;
+    // The value asked for from a second place (the fine of an act, in the article on fines).
+    const completes = needsValue && !best.holdsTarget && c.holdsTarget && c.coverage >= 0.35 * best.coverage;
+    if (completes || (c.score >= KEEP_RATIO * best.score && !sameFact(c.u, best.u))) chosen.push(c);
+  }
+  return chosen;
+}
 
-  const quoted = [...new Set(chosen.map(({ s }) => s.hit))].map((i) => hits[i].chunk.text);
-  if (!aboutSubject(terms, q.places ?? new Set(), quoted)) return undefined;
+/** Two units that say the same thing (a table row and the article sentence it was taken from). */
+function sameFact(a: Unit, b: Unit): boolean {
+  const row = a.row ?? b.row;
+  if (!row) return false;
+  const other = a.row ? b : a;
+  return fold(other.text).includes(fold(row.subject).split(' ').slice(-3).join(' '));
+}
 
-  const numberOf = new Map<number, number>();
+function compose(
+  q: ExtractiveQuestion,
+  shape: QuestionShape,
+  chosen: readonly Scored[],
+  scored: readonly Scored[],
+  hits: readonly SearchHit[],
+  terms: readonly QueryTerm[],
+  best: Scored,
+): ExtractiveAnswer {
+  // One citation per document, numbered in order of first use.
+  const numberOf = new Map<string, number>();
+  const quotesOf = new Map<string, string[]>();
   const citations: Citation[] = [];
-  const numbers = chosen.map(({ s }) => {
-    let n = numberOf.get(s.hit);
-    if (n === undefined) {
-      n = numberOf.size + 1;
-      numberOf.set(s.hit, n);
-      citations.push(toCitation(n, hits[s.hit].chunk));
+  const cite = (s: Scored): number => {
+    const chunk = hits[s.u.hit].chunk;
+    let num = numberOf.get(chunk.docId);
+    if (num === undefined) {
+      num = numberOf.size + 1;
+      numberOf.set(chunk.docId, num);
+      citations.push(toCitation(num, chunk));
+      quotesOf.set(chunk.docId, []);
     }
-    return n;
+    quotesOf.get(chunk.docId)!.push(s.u.text);
+    return num;
+  };
+
+  const parts: { text: string; marks: number[] }[] = [];
+  const asList = chosen.length > 1 && chosen.every((c) => c.u.heading && c.u.heading === chosen[0].u.heading);
+  if (asList) {
+    const items = chosen.map((c) => c.u.text.replace(/[\s.;,:]+$/u, ''));
+    const marks = [...new Set(chosen.map(cite))];
+    parts.push({ text: `${chosen[0].u.heading}: ${items.map(lowerFirst).join('; ')}`, marks });
+  } else {
+    for (const c of chosen) {
+      const marks = [cite(c)];
+      // The same fact in another document (the article a table row was taken from): cited, not repeated.
+      for (const other of scored) {
+        if (other === c || hits[other.u.hit].chunk.docId === hits[c.u.hit].chunk.docId || !sameFact(other.u, c.u)) continue;
+        if (other.coverage < 0.5 * c.coverage) continue;
+        const num = cite(other);
+        if (!marks.includes(num)) marks.push(num);
+        break;
+      }
+      const body = excerpt(c.u.text, terms, targetsOf(shape));
+      // "Nghiêm cấm các hành vi sau: vứt rác…": the heading is what makes an item an answer.
+      const text = c.u.heading && chosen.length === 1 ? `${c.u.heading}: ${lowerFirst(body)}` : body;
+      parts.push({ text, marks });
+    }
+  }
+  // Consecutive parts with the same marks share one, after the last of them.
+  const rendered = parts.map((p, i) => {
+    const next = parts[i + 1];
+    const same = next && next.marks.join() === p.marks.join();
+    return withMarker(p.text, same ? [] : p.marks);
   });
-  // Consecutive sentences from one passage share one marker, after the last of them.
-  const parts = chosen.map(({ s }, i) => withMarker(excerpt(s.text, terms), numbers[i] === numbers[i + 1] ? undefined : numbers[i]));
+  for (const c of citations) c.quote = (quotesOf.get(c.docId) ?? []).join(' … ');
+
+  const first = directAnswer(q.question, shape, chosen);
+  const body = `${answerTexts.leadIn} ${rendered.join(' ')}`;
   const confidence = Math.min(1, best.coverage * (0.5 + 0.5 * hits[0].relevance));
-  return { text: `${answerTexts.leadIn} ${parts.join(' ')}`, citations, confidence: Math.round(confidence * 100) / 100 };
+  return { text: first ? `${first} ${body}` : body, citations, confidence: Math.round(confidence * 100) / 100 };
+}
+
+/** The first sentence: the answer in plain words, read off the quoted units; none when they do not settle it. */
+function directAnswer(question: string, shape: QuestionShape, chosen: readonly Scored[]): string | undefined {
+  const texts = chosen.map((c) => `${c.u.heading ?? ''} ${c.u.text}`);
+  const all = texts.join(' ');
+  const t = shape.types;
+  if (t.has('status')) {
+    const lead = texts[0];
+    if (STATUS.done.test(lead)) return answerTexts.direct.done;
+    if (STATUS.started.test(lead)) return answerTexts.direct.started;
+    if (STATUS.notStarted.test(lead)) return answerTexts.direct.notStarted;
+  }
+  const noun = countedNoun(question);
+  if ((t.has('list') || t.has('count')) && chosen.length > 2 && chosen.every((c) => c.u.heading && c.u.heading === chosen[0].u.heading)) {
+    return noun ? answerTexts.direct.count(chosen.length, noun.typed) : undefined;
+  }
+  for (const type of ['money', 'time', 'duration', 'phone'] as const) {
+    if (!t.has(type)) continue;
+    const m = SPANS[type]?.exec(all);
+    if (m) {
+      const value = upperFirst(m[0].trim());
+      return t.has('yesno') && type === 'money' ? answerTexts.direct.fined(lowerFirst(value)) : `${value}.`;
+    }
+  }
+  if (t.has('yesno')) {
+    const lead = texts[0];
+    if (PROHIBITION.test(lead)) return answerTexts.direct.no;
+    if (/\bđược\b/iu.test(lead) && /\bđược\b|\bduoc\b/iu.test(question)) return answerTexts.direct.yesAllowed;
+    if (/\bphải\b|\bcần\b/iu.test(lead)) return answerTexts.direct.yesMust;
+  }
+  if (t.has('count') && noun) {
+    const m = /\b\d+(?:\/\d+)?\s+(?:\p{L}+\s+){0,1}\p{L}+/u.exec(texts[0]);
+    if (m && fold(m[0].toLowerCase()).includes(noun.folded.split(' ')[0])) return `${upperFirst(m[0])}.`;
+  }
+  return undefined;
 }
 
 /** Share of the subject's syllables (by weight: rare ones count more) that grounds an answer without any of its words. */
@@ -163,15 +316,12 @@ const SUBJECT_SYLLABLES_SHARE = 0.5;
  * question naming a place and nothing else is about that place.
  */
 function aboutSubject(terms: readonly QueryTerm[], places: ReadonlySet<string>, passages: readonly string[]): boolean {
-  const syllables = terms.filter((t) => !t.folded.includes(' ') && !places.has(t.folded));
+  const syllables = terms.filter((t) => !t.folded.includes(' ') && !t.folded.startsWith('≈') && !places.has(t.folded));
   if (!syllables.length) return true;
   const own = new Set(syllables.map((t) => t.folded));
   // A bigram with a function word ("dân ở") or a place in it ("phường đức") is not a subject word.
   const words = terms.filter((t) => t.folded.includes(' ') && t.folded.split(' ').every((s) => own.has(s)));
-  const found = passages.map((p) => {
-    const t = lexicalTerms(p);
-    return { exact: new Set(t.exact), folded: new Set(t.folded) };
-  });
+  const found = passages.map(termsOf);
   const present = (t: QueryTerm) => found.some((f) => match(t, f) === 1);
   // Scattered one-syllable words ("Chợ ... xong chưa?"): any of them will do.
   if (!words.length) return syllables.some(present);
@@ -180,16 +330,18 @@ function aboutSubject(terms: readonly QueryTerm[], places: ReadonlySet<string>, 
 }
 
 /**
- * A long sentence cut to the run of clauses (split after "," ";" ":") that matches the question
+ * A long unit cut to the run of clauses (split after "," ";" ":") that matches the question
  * best, with "…" where it was cut: a resident reads the part that answers.
  */
-function excerpt(text: string, terms: readonly QueryTerm[]): string {
+function excerpt(text: string, terms: readonly QueryTerm[], targets: readonly RegExp[]): string {
   if (text.length <= MAX_QUOTE_CHARS) return text;
+  const total = terms.reduce((sum, q) => sum + q.weight, 0);
   const pieces = text.split(/(?<=[,;:])\s+/u);
   const scores = pieces.map((p) => {
-    const t = lexicalTerms(p);
-    const sets = { exact: new Set(t.exact), folded: new Set(t.folded) };
-    return terms.reduce((sum, q) => sum + q.weight * match(q, sets), 0);
+    const sets = termsOf(p);
+    const words = terms.reduce((sum, q) => sum + q.weight * match(q, sets), 0);
+    // The clause holding the value asked for is the one to keep.
+    return targets.some((r) => r.test(p)) ? words + total : words;
   });
   let best = { from: 0, to: 0, score: -1 };
   for (let from = 0; from < pieces.length; from++) {
@@ -209,10 +361,26 @@ function excerpt(text: string, terms: readonly QueryTerm[]): string {
 }
 
 /** "… dự án." → "… dự án [1]."; a closing quote, "?" or "…" stays before the marker. */
-function withMarker(sentence: string, n: number | undefined): string {
+function withMarker(sentence: string, marks: readonly number[]): string {
   const trimmed = sentence.replace(/[\s.;:,]+$/u, '');
-  // A clause cut out of a longer sentence starts in lower case.
-  const body = trimmed.charAt(0).toLocaleUpperCase('vi') + trimmed.slice(1);
-  const marker = n === undefined ? '' : ` [${n}]`;
+  const body = upperFirst(trimmed);
+  const marker = marks.length ? ` ${marks.map((m) => `[${m}]`).join('')}` : '';
   return /[?!”"»)…]$/u.test(body) ? `${body}${marker}` : `${body}${marker}.`;
+}
+
+/** How many items the list a unit belongs to has: its heading's items, or the clauses of its sentence. */
+function listSizes(units: readonly Unit[]): (u: Unit) => number {
+  const byHeading = new Map<string, number>();
+  const bySentence = new Map<string, number>();
+  for (const u of units) {
+    if (u.heading) byHeading.set(u.heading, (byHeading.get(u.heading) ?? 0) + 1);
+    const key = `${u.hit}:${u.sentence}`;
+    bySentence.set(key, (bySentence.get(key) ?? 0) + 1);
+  }
+  return (u) =>
+    Math.max(
+      u.heading ? (byHeading.get(u.heading) ?? 0) : 0,
+      u.opensList ? (byHeading.get(headingText(u.text)) ?? 0) : 0,
+      bySentence.get(`${u.hit}:${u.sentence}`) ?? 0,
+    );
 }

@@ -33,7 +33,8 @@ function syllableFeatures(term: string): number[] {
 }
 
 export class LocalEmbeddings extends Embeddings implements EmbeddingProvider {
-  readonly id = 'local:v1';
+  // v2: i/y spellings and resident synonyms in the terms it hashes.
+  readonly id = 'local:v2';
 
   constructor(readonly dimensions: number) {
     super({});

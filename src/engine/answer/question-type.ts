@@ -1,0 +1,200 @@
+// What a question asks for, read from its wording: the reply's first sentence answers that
+// (a status, yes or no, a number, a list, a person, a time, a place), and sentence choice
+// prefers the sentence that holds it. Patterns are matched accent-folded, on whole words.
+import { fold } from '../normalize.js';
+
+export type QuestionType =
+  | 'document'
+  | 'status'
+  | 'yesno'
+  | 'count'
+  | 'money'
+  | 'time'
+  | 'duration'
+  | 'date'
+  | 'list'
+  | 'who'
+  | 'where'
+  | 'phone'
+  | 'measure';
+
+/** Folded phrases that mark each type; "_" stands for any one word. */
+const MARKERS: Readonly<Record<QuestionType, readonly string[]>> = {
+  document: [
+    'van ban nao',
+    'nghi quyet nao',
+    'quyet dinh nao',
+    'chuong trinh nao',
+    'ke hoach nao',
+    'van ban gi',
+    'nam trong van ban',
+    'theo van ban',
+    'can cu vao dau',
+    'quy dinh o dau',
+  ],
+  status: [
+    'xong chua',
+    'xong roi',
+    'da xong',
+    'hoan thanh chua',
+    'hoan thien chua',
+    'tien do',
+    'den dau roi',
+    'toi dau roi',
+    'ra sao roi',
+    'the nao roi',
+    'lam chua',
+    'khoi cong chua',
+    'bat dau chua',
+    'bat dau lam',
+    'dang lam',
+    'lam do',
+    'thong xe chua',
+    'khanh thanh chua',
+    'xong',
+    'hoan thanh',
+    'trien khai chua',
+  ],
+  yesno: [
+    'duoc khong',
+    'co duoc',
+    'co bi',
+    'co phai',
+    'co can',
+    'bi cam khong',
+    'co mat phi',
+    'phai khong',
+    'khong a',
+    'duoc ko',
+    'bi phat khong',
+    'phai _ khong',
+    'duoc _ khong',
+    'co _ khong',
+  ],
+  count: ['may', 'bao nhieu', 'so luong', 'co bao nhieu'],
+  money: [
+    'bao nhieu tien',
+    'phat bao nhieu',
+    'muc phat',
+    'bi phat',
+    'phat tien',
+    'le phi',
+    'bao nhieu phi',
+    'ton bao nhieu',
+    'mat bao nhieu',
+    'gia bao nhieu',
+    'phi bao nhieu',
+  ],
+  time: ['may gio', 'gio nao', 'khung gio', 'luc may gio', 'tu may gio', 'den may gio', 'toi may gio'],
+  duration: ['bao lau', 'may ngay', 'bao nhieu ngay', 'trong bao lau', 'toi da bao lau', 'bao nhieu gio', 'may thang'],
+  date: ['khi nao', 'bao gio', 'nam nao', 'ngay nao', 'luc nao', 'giai doan nao', 'thoi han', 'den nam nao', 'thang nao', 'hieu luc tu'],
+  list: ['nhung _ nao', 'cac _ nao', 'ke ten', 'gom nhung', 'gom gi', 'la nhung', 'liet ke', 'nhung gi', 'nao', 'gom nhung nhom nao'],
+  who: ['ai', 'nguoi nao', 'bao ai', 'voi ai', 'co quan nao', 'don vi nao', 'ai la', 'la ai', 'ai phu trach'],
+  where: ['o dau', 'cho nao', 'noi nao', 'tai dau', 'dia diem', 'den dau', 'vao dau', 'di dau', 'dau a', 'o cho nao'],
+  phone: ['so dien thoai', 'goi so', 'so nao', 'hotline', 'duong day nong', 'goi ai', 'lien he'],
+  measure: ['dai bao nhieu', 'rong bao nhieu', 'cao bao nhieu', 'bao nhieu met', 'may met', 'bao xa', 'dien tich', 'bao nhieu km'],
+};
+
+/** What a sentence must hold to answer each type; a type without one is answered by wording. */
+const TARGETS: Partial<Record<QuestionType, RegExp>> = {
+  document:
+    /(?:nghị quyết|chương trình hành động|chương trình|quyết định|kế hoạch|chỉ thị|thông báo|quy chế|luật|nghị định|thông tư)\s+(?:số\s+)?\d+/iu,
+  money: /\d[\d.,]*\s*(?:đồng|nghìn|ngàn|triệu|tỷ|vnđ|đ\b)/iu,
+  time: /\b\d{1,2}\s*(?:giờ|h\b|:\d\d)/iu,
+  duration: /\b\d+\s*(?:ngày|giờ|tháng|năm|phút|tuần)/iu,
+  date: /\b(?:19|20)\d\d\b|ngày \d{1,2}|tháng \d{1,2}/iu,
+  count: /\b\d+(?:\/\d+)?\b|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\b/iu,
+  phone: /\b0\d{2,3}[\s.-]?\d{3,4}[\s.-]?\d{3,4}\b|\b1\d{2}\b/u,
+  measure: /\b\d+(?:[.,]\d+)?\s*(?:mét|m\b|km|ki-lô-mét|m2|ha|héc-ta|cm)/iu,
+  who: /(?:\p{Lu}\p{Ll}*\s){1,}\p{Lu}\p{Ll}*|trưởng|ủy ban|ubnd|công an|bộ phận|ban |phòng |tổ |chủ tịch|bí thư|đồng chí|ông |bà /u,
+  where: /\btại\b|\bở\b|\bđến\b|trụ sở|nhà văn hóa|điểm|thùng|khu/u,
+};
+
+export interface QuestionShape {
+  types: ReadonlySet<QuestionType>;
+}
+
+const words = (text: string) =>
+  ` ${fold(text.toLowerCase())
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()} `;
+
+function has(text: string, marker: string): boolean {
+  if (!marker.includes('_')) return text.includes(` ${marker} `);
+  // "_" is one or more words between the parts.
+  const pattern = marker
+    .split(' ')
+    .map((w) => (w === '_' ? '(?:\\S+ ){1,4}' : `${w} `))
+    .join('');
+  return new RegExp(` ${pattern}`).test(text);
+}
+
+/** The types a question asks for (none: a "what" question answered by its best sentence). */
+export function questionShape(question: string): QuestionShape {
+  const text = words(question);
+  const types = new Set<QuestionType>();
+  for (const [type, markers] of Object.entries(MARKERS) as [QuestionType, readonly string[]][]) {
+    if (markers.some((m) => has(text, m))) types.add(type);
+  }
+  // A money, time, length or duration question is not also a bare count.
+  if (['money', 'time', 'duration', 'measure', 'phone'].some((t) => types.has(t as QuestionType))) types.delete('count');
+  if (types.has('time') || types.has('duration')) types.delete('date');
+  if (types.has('document')) types.delete('list');
+  return { types };
+}
+
+/** The target patterns of a question's types. */
+export function targetsOf(shape: QuestionShape): RegExp[] {
+  return [...shape.types].map((t) => TARGETS[t]).filter((r): r is RegExp => Boolean(r));
+}
+
+/** Types whose answer is a value a document must state; without it the question is not answered. */
+export const VALUE_TYPES: ReadonlySet<QuestionType> = new Set(['money', 'time', 'duration', 'measure', 'phone']);
+
+export function targetOf(type: QuestionType): RegExp | undefined {
+  return TARGETS[type];
+}
+
+/** Words after which the counted noun has ended. */
+const NOUN_END = new Set([
+  'thi',
+  'vay',
+  'roi',
+  'a',
+  'the',
+  'nua',
+  'gom',
+  'la',
+  've',
+  'da',
+  'duoc',
+  'co',
+  'nao',
+  'dat',
+  'can',
+  'phai',
+  'cua',
+  'trong',
+  'o',
+  'tai',
+]);
+const NOT_COUNTED = new Set(['tien', 'gio', 'ngay', 'lau', 'met', 'phut', 'thang', 'nam', 'km']);
+
+/** "bao nhiêu chỉ tiêu", "mấy nhóm": the thing counted, as typed and folded, if the question names it. */
+export function countedNoun(question: string): { typed: string; folded: string } | undefined {
+  const typed = question
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  const folded = typed.map(fold);
+  let at = folded.indexOf('may') + 1;
+  if (!at) {
+    const bao = folded.findIndex((w, i) => w === 'bao' && folded[i + 1] === 'nhieu');
+    if (bao < 0) return undefined;
+    at = bao + 2;
+  }
+  const words: number[] = [];
+  for (let i = at; i < typed.length && words.length < 2 && !NOUN_END.has(folded[i]); i++) words.push(i);
+  if (!words.length || NOT_COUNTED.has(folded[words[0]])) return undefined;
+  return { typed: words.map((i) => typed[i]).join(' '), folded: words.map((i) => folded[i]).join(' ') };
+}
