@@ -6,11 +6,12 @@ import type { Logger } from '../logger.js';
 import { answerTexts, type InvalidReason, type RefusalKind } from '../texts/answers.js';
 import { validateCitations } from './answer/citations.js';
 import { extractiveAnswer } from './answer/extractive.js';
-import { carriedTerms, looksLikeFollowUp } from './answer/follow-up.js';
+import { carriedTerms, looksLikeFollowUp, shapeFor } from './answer/follow-up.js';
 import { checkInput } from './answer/input-guard.js';
 import { type ChatLlm, LlmError } from './answer/llm.js';
 import { placeTerms } from './answer/places.js';
 import { answerMessages, loadPrompts, type Prompts, rewriteMessages } from './answer/prompts.js';
+import { searchHint, targetsOf } from './answer/question-type.js';
 import { detectOutOfScope, passagesIgnore } from './answer/scope.js';
 import { cleanQuestion } from './language/clean.js';
 import { fold } from './normalize.js';
@@ -23,6 +24,11 @@ export interface AskOptions {
 export type Retrieve = (query: string, k: number) => Promise<SearchHit[]>;
 
 export type Ask = (question: string, options?: AskOptions) => Promise<Answer>;
+
+/** Below the floor, passages down to this share of it may still answer a value question… */
+const RESCUE_SHARE = 0.5;
+/** …when the unit that states the value holds at least this share of the question's terms. */
+const RESCUE_COVERAGE = 0.5;
 
 /** Passages searched per question; the LLM sees at most LLM_PASSAGES of those over the floor. */
 const SEARCH_K = 6;
@@ -150,14 +156,31 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
     if (!hits) return finish({ status: 'not_found', text: answerTexts.notReady });
 
     const scope = detectOutOfScope(q, ownPlaces);
-    const passing = hits.filter((h) => h.relevance >= config.env.RELEVANCE_FLOOR);
+    const floor = config.env.RELEVANCE_FLOOR;
+    const passing = hits.filter((h) => h.relevance >= floor);
     if (scope && passagesIgnore(scope, passing)) return finish(refused(scope.kind));
-    if (!passing.length) return finish(notFound());
+    const shape = shapeFor(q, history);
+    // A question that asks for a value (a fine, an hour) is also searched with the words that
+    // value comes with: the fine of an act is often in another article than the act.
+    const hint = searchHint(shape);
+    if (hint) {
+      try {
+        const more = await retrieve(`${searchedQuestion} ${hint}`, SEARCH_K);
+        for (const h of more) if (h.relevance >= floor && !passing.some((p) => p.chunk.id === h.chunk.id)) passing.push(h);
+      } catch {
+        // The first search answered; the second is a bonus.
+      }
+    }
+    // Nothing over the floor, but the question asks for a value and a near passage states one:
+    // resident wording lowered the score, not the documents. Answered only on strong evidence.
+    const rescue = !passing.length && targetsOf(shape).length > 0;
+    const evidence = rescue ? hits.filter((h) => h.relevance >= floor * RESCUE_SHARE) : passing;
+    if (!evidence.length) return finish(notFound());
 
     answerStart = performance.now();
     if (llm) {
       try {
-        return finish(await llmAnswer(q, history, passing, deadline));
+        if (!rescue) return finish(await llmAnswer(q, history, passing, deadline));
       } catch (err) {
         llmFailed = true;
         logger?.warn({ err: describe(err) }, 'LLM answer failed; answering offline');
@@ -167,9 +190,11 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
     // model-rewritten one for the standalone question.
     const quotedFor = rewrite.carried ? q : searchedQuestion;
     const places = placeTerms(quotedFor, ownPlaces);
-    const offline = extractiveAnswer({ question: quotedFor, carried: rewrite.carried, places }, passing);
+    const offline = extractiveAnswer({ question: quotedFor, carried: rewrite.carried, places, shape }, evidence);
     if (offline && 'unsettled' in offline) return finish({ status: 'not_found', text: answerTexts.unsettled });
-    return finish(offline ? { status: 'answered', ...offline } : notFound());
+    if (!offline || (rescue && !(offline.evidence.holdsTarget && offline.evidence.coverage >= RESCUE_COVERAGE))) return finish(notFound());
+    const { evidence: _, ...answer } = offline;
+    return finish({ status: 'answered', ...answer });
   };
 }
 

@@ -40,6 +40,8 @@ export function canonicalSpelling(syllable: string): string {
 }
 
 const STOPWORDS: ReadonlySet<string> = new Set(stopwordData.stopwords.map(canonicalSpelling));
+/** In a text typed without marks, "thi" is "thì" and "duoc" is "được": function words too. */
+const BARE_STOPWORDS: ReadonlySet<string> = new Set([...STOPWORDS].map((w) => fold(w)));
 
 const foldCache = new Map<string, string>();
 /** fold() per distinct syllable: the syllable vocabulary is small, the texts are not. */
@@ -166,8 +168,9 @@ interface Emitter {
 }
 
 /** Emits every unigram (stopwords left out) and bigram of a run, in the forms asked for. */
-function emitRun(words: readonly string[], emit: Emitter): void {
+function emitRun(words: readonly string[], emit: Emitter, stopwords: ReadonlySet<string> = STOPWORDS): void {
   const { exact, folded } = emit;
+  const STOPWORDS = stopwords;
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     const stop = STOPWORDS.has(w);
@@ -216,13 +219,14 @@ function walkTerms(text: string, emit: Emitter, question = false): void {
         if (covered && e.exact) covered.fill(1, i, i + e.match.length);
       }
     }
-    if (!covered) emitRun(words, emit);
+    const stopwords = bare ? BARE_STOPWORDS : STOPWORDS;
+    if (!covered) emitRun(words, emit, stopwords);
     else {
       let run: string[] = [];
       for (let i = 0; i <= words.length; i++) {
         if (i < words.length && !covered[i]) run.push(words[i]);
         else if (run.length) {
-          emitRun(run, emit);
+          emitRun(run, emit, stopwords);
           run = [];
         }
       }

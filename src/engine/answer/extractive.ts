@@ -26,6 +26,8 @@ export interface ExtractiveAnswer {
   text: string;
   citations: Citation[];
   confidence: number;
+  /** How strongly the first quoted unit answers: its share of the question's terms, and whether it holds the value asked for. */
+  evidence: { coverage: number; holdsTarget: boolean };
 }
 
 /** The passages hold the subject but not the value asked for (a length, a fee): not answered. */
@@ -266,7 +268,12 @@ function compose(
   const first = directAnswer(q.question, shape, chosen);
   const body = `${answerTexts.leadIn} ${rendered.join(' ')}`;
   const confidence = Math.min(1, best.coverage * (0.5 + 0.5 * hits[0].relevance));
-  return { text: first ? `${first} ${body}` : body, citations, confidence: Math.round(confidence * 100) / 100 };
+  return {
+    text: first ? `${first} ${body}` : body,
+    citations,
+    confidence: Math.round(confidence * 100) / 100,
+    evidence: { coverage: best.coverage, holdsTarget: chosen.some((c) => c.holdsTarget) },
+  };
 }
 
 /** The first sentence: the answer in plain words, read off the quoted units; none when they do not settle it. */

@@ -3,6 +3,7 @@
 import { fold } from '../normalize.js';
 import { isStopword, syllables } from '../tokenize.js';
 import type { Turn } from '../types.js';
+import { type QuestionShape, questionShape } from './question-type.js';
 
 // Folded openings and endings that mark a question leaning on the previous one.
 const OPENINGS = ['con ', 'the con ', 'vay con ', 'con ve ', 'the ', 'vay ', 'va ', 'nhung ', 'cai do ', 'no '];
@@ -41,6 +42,29 @@ export function carriedTerms(question: string, history: readonly Turn[]): string
   const previous = previousQuestion(history, question);
   if (!previous || !looksLikeFollowUp(question)) return undefined;
   const own = new Set(syllables(question).map(fold));
-  const carried = [...new Set(topicSyllables(previous))].filter((s) => !own.has(fold(s)));
+  // "thế còn cầu Đội Kỳ?" names its own subject: only what was asked of the last one carries
+  // over, not the last one's name. "nó", "bà ấy" name nothing: everything carries over.
+  const namesOwn = capitalised(question).size > 0;
+  const names = namesOwn ? capitalised(previous) : new Set<string>();
+  const carried = [...new Set(topicSyllables(previous))].filter((s) => !own.has(fold(s)) && !names.has(fold(s)));
   return carried.length ? carried.join(' ') : undefined;
+}
+
+/** Folded syllables written with a capital, except the first word (a sentence starts with one). */
+function capitalised(text: string): Set<string> {
+  const words = text.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return new Set(
+    words
+      .slice(1)
+      .filter((w) => /^\p{Lu}/u.test(w))
+      .map((w) => fold(w.toLowerCase())),
+  );
+}
+
+/** What a question asks for; a follow-up that does not say ("thế còn cầu X?") asks what the last one did. */
+export function shapeFor(question: string, history: readonly Turn[]): QuestionShape {
+  const shape = questionShape(question);
+  if (shape.types.size || !history.length || !looksLikeFollowUp(question)) return shape;
+  const previous = previousQuestion(history, question);
+  return previous ? questionShape(previous) : shape;
 }

@@ -198,3 +198,17 @@ export function countedNoun(question: string): { typed: string; folded: string }
   if (!words.length || NOT_COUNTED.has(folded[words[0]])) return undefined;
   return { typed: words.map((i) => typed[i]).join(' '), folded: words.map((i) => folded[i]).join(' ') };
 }
+
+/** Words a value of each type comes with in documents, searched with a question that asks for it. */
+const HINTS: Partial<Record<QuestionType, string>> = {
+  money: 'mức phạt tiền đồng',
+  phone: 'số điện thoại đường dây nóng',
+  duration: 'thời hạn ngày',
+  time: 'giờ',
+};
+
+/** Extra words for a second search, for a question that asks for a value; undefined otherwise. */
+export function searchHint(shape: QuestionShape): string | undefined {
+  const words = [...shape.types].map((t) => HINTS[t]).filter(Boolean);
+  return words.length ? words.join(' ') : undefined;
+}
