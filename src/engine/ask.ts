@@ -11,7 +11,7 @@ import { checkInput } from './answer/input-guard.js';
 import { type ChatLlm, LlmError } from './answer/llm.js';
 import { placeTerms } from './answer/places.js';
 import { answerMessages, loadPrompts, type Prompts, rewriteMessages } from './answer/prompts.js';
-import { searchHint, targetsOf } from './answer/question-type.js';
+import { type QuestionShape, searchHint, targetsOf } from './answer/question-type.js';
 import { detectOutOfScope, passagesIgnore } from './answer/scope.js';
 import { cleanQuestion } from './language/clean.js';
 import { fold } from './normalize.js';
@@ -85,10 +85,16 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
     return { searched: carried ? `${question} ${carried}` : question, carried, llmFailed: Boolean(llm) };
   }
 
-  async function llmAnswer(question: string, history: Turn[], hits: SearchHit[], deadline: AbortSignal | undefined): Promise<Draft> {
+  async function llmAnswer(
+    question: string,
+    history: Turn[],
+    hits: SearchHit[],
+    deadline: AbortSignal | undefined,
+    questionType: string,
+  ): Promise<Draft> {
     const passages = hits.slice(0, LLM_PASSAGES).map((h) => h.chunk);
     const p = await getPrompts();
-    const reply = await llm!.complete(await answerMessages(p, { question, passages, history }), { signal: deadline });
+    const reply = await llm!.complete(await answerMessages(p, { question, passages, history, questionType }), { signal: deadline });
     if (fold(reply).includes(fold(p.refusal))) return { ...notFound(), mode: 'llm' };
     const cited = validateCitations(reply, passages);
     // A reply that cites nothing it was given is not grounded: treat it like a broken reply.
@@ -180,7 +186,8 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
     answerStart = performance.now();
     if (llm) {
       try {
-        if (!rescue) return finish(await llmAnswer(q, history, passing, deadline));
+        if (!rescue)
+          return finish(await llmAnswer(rewrite.carried ? q : searchedQuestion, history, passing, deadline, describeShape(shape)));
       } catch (err) {
         llmFailed = true;
         logger?.warn({ err: describe(err) }, 'LLM answer failed; answering offline');
@@ -212,6 +219,12 @@ function cleanRewrite(reply: string, question: string): string | undefined {
 
 function describe(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+/** The question's types in words, for the model. */
+function describeShape(shape: QuestionShape): string {
+  const labels = [...shape.types].map((t) => answerTexts.prompt.questionTypes[t]).filter(Boolean);
+  return labels.length ? labels.join('; ') : answerTexts.prompt.anyType;
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;

@@ -68,6 +68,23 @@ export const answerTexts = {
     resident: 'Người dân',
     assistant: 'Trợ lý',
     noHistory: '(chưa có)',
+    /** What the question asks for, told to the model so its first sentence answers that. */
+    anyType: 'câu hỏi chung',
+    questionTypes: {
+      document: 'hỏi văn bản nào',
+      status: 'hỏi tình trạng (xong chưa, đang làm hay chưa bắt đầu)',
+      yesno: 'hỏi có hay không, được hay không',
+      count: 'hỏi số lượng',
+      money: 'hỏi số tiền, mức phạt',
+      time: 'hỏi giờ',
+      duration: 'hỏi bao lâu',
+      date: 'hỏi khi nào, năm nào',
+      list: 'hỏi danh sách: kể đủ các mục',
+      who: 'hỏi ai, cơ quan nào',
+      where: 'hỏi ở đâu',
+      phone: 'hỏi số điện thoại',
+      measure: 'hỏi kích thước, khoảng cách',
+    } as Record<string, string>,
     page: (page: number) => `trang ${page}`,
   },
 

@@ -73,7 +73,7 @@ const LIST_MIN = 3;
 /** A number right before the thing counted ("18/30 chỉ tiêu") lifts a count question's score this much. */
 const COUNTED_BONUS = 1.2;
 /** A quoted unit longer than this is cut to its best-matching run of clauses. */
-const MAX_QUOTE_CHARS = 200;
+const MAX_QUOTE_CHARS = 300;
 
 const STATUS = {
   done: /hoàn thiện|hoàn thành|đã xong|xây xong|đưa vào sử dụng|khánh thành|thông xe|đi vào hoạt động/iu,

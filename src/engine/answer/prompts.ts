@@ -72,10 +72,11 @@ export function formatPassages(passages: readonly Chunk[]): string {
 
 export async function answerMessages(
   prompts: Prompts,
-  input: { question: string; passages: readonly Chunk[]; history: readonly Turn[] },
+  input: { question: string; passages: readonly Chunk[]; history: readonly Turn[]; questionType?: string },
 ): Promise<ChatMessage[]> {
   const messages = await prompts.answer.formatMessages({
     refusal: prompts.refusal,
+    questionType: input.questionType ?? answerTexts.prompt.anyType,
     history: formatHistory(input.history),
     passages: formatPassages(input.passages),
     question: asData(input.question),

@@ -33,6 +33,8 @@ const MARKERS: Readonly<Record<QuestionType, readonly string[]>> = {
     'quy dinh o dau',
   ],
   status: [
+    'dang o giai doan',
+    'dang o buoc',
     'xong chua',
     'xong roi',
     'da xong',
@@ -140,6 +142,13 @@ export function questionShape(question: string): QuestionShape {
   if (['money', 'time', 'duration', 'measure', 'phone'].some((t) => types.has(t as QuestionType))) types.delete('count');
   if (types.has('time') || types.has('duration')) types.delete('date');
   if (types.has('document')) types.delete('list');
+  // "đang ở giai đoạn nào" asks how far it is, not for a period or a list.
+  if (types.has('status')) {
+    types.delete('date');
+    if (has(text, 'giai doan nao') || has(text, 'buoc nao')) types.delete('list');
+  }
+  // "đang ở giai đoạn nào" asks how far it is, not for a period.
+  if (types.has('status')) types.delete('date');
   return { types };
 }
 
