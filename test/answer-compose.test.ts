@@ -1,0 +1,103 @@
+// The offline reply, composed for what the question asks: the first sentence answers, list
+// items keep their heading, table rows read as words, and a value the documents do not state
+// is not guessed. Documents here are a made-up ward regulation, not the seed article.
+import { describe, expect, it } from 'vitest';
+import { extractiveAnswer } from '../src/engine/answer/extractive.js';
+import { questionShape } from '../src/engine/answer/question-type.js';
+import { rowInWords, unitsOf } from '../src/engine/answer/units.js';
+import type { Chunk, SearchHit } from '../src/engine/types.js';
+import { answerTexts } from '../src/texts/answers.js';
+
+const hit = (id: string, text: string, relevance = 0.6): SearchHit => {
+  const chunk: Chunk = { id: `${id}#0`, docId: id, title: `Quy định ${id}`, kind: 'resolution', section: [], position: 0, text, hash: id };
+  return { chunk, score: relevance, relevance };
+};
+
+const RULES = hit(
+  'quy-dinh',
+  [
+    '1. Không hát karaoke gây ồn sau 22 giờ.',
+    '2. Nghiêm cấm các hành vi sau:',
+    'a) Vứt rác ra lòng đường, vỉa hè;',
+    'b) Đốt rác trong khu dân cư;',
+    'c) Xả nước thải ra vỉa hè.',
+    '3. Hát karaoke gây ồn sau 22 giờ bị phạt tiền từ 500.000 đồng đến 1.000.000 đồng.',
+  ].join('\n'),
+);
+const TABLE = hit(
+  'bang',
+  'Công trình: Cầu Suối Mới; Tình trạng: đã hoàn thành\nCông trình: Đường Vành Đai; Tình trạng: đang triển khai các bước đầu',
+);
+
+describe('question types', () => {
+  it.each([
+    ['cầu Suối Mới xong chưa', 'status'],
+    ['karaoke sau 22 gio co duoc khong', 'yesno'],
+    ['phạt bao nhiêu tiền', 'money'],
+    ['mấy giờ thì được đổ rác', 'time'],
+    ['những hành vi nào bị cấm', 'list'],
+    ['ai là chủ tịch phường', 'who'],
+    ['làm căn cước ở đâu', 'where'],
+    ['tầm nhìn 2045 nằm trong văn bản nào', 'document'],
+  ])('"%s" asks %s', (q, type) => {
+    expect(questionShape(q).types.has(type as never)).toBe(true);
+  });
+});
+
+describe('units', () => {
+  it('keeps the list heading with its items and drops markers and dangling openers', () => {
+    const units = unitsOf([RULES, hit('x', 'Đó là các nghị quyết về cải cách hành chính.')]);
+    const item = units.find((u) => u.text.startsWith('Vứt rác'));
+    expect(item?.heading).toBe('Nghiêm cấm các hành vi sau');
+    expect(units.some((u) => u.text === 'Các nghị quyết về cải cách hành chính.')).toBe(true);
+  });
+  it('reads a table row as words', () => {
+    expect(rowInWords('Công trình: Cầu Suối Mới; Địa điểm: Tổ 3; Tình trạng: đã hoàn thành').text).toBe(
+      'Cầu Suối Mới (địa điểm: Tổ 3) đã hoàn thành',
+    );
+  });
+});
+
+describe('the reply', () => {
+  const answer = (q: string, hits: SearchHit[]) => {
+    const a = extractiveAnswer({ question: q }, hits);
+    if (!a || 'unsettled' in a) throw new Error(`no answer for ${q}`);
+    return a;
+  };
+
+  it('answers a prohibition with the heading that makes it one, markers gone', () => {
+    const a = answer('vứt rác ra vỉa hè có bị cấm không', [RULES]);
+    expect(a.text).toContain('Nghiêm cấm các hành vi sau: vứt rác ra lòng đường, vỉa hè');
+    expect(a.text).not.toMatch(/\ba\)/);
+  });
+
+  it('answers a fine with the amount first', () => {
+    const a = answer('hat karaoke sau 22 gio bi phat bao nhieu', [RULES]);
+    expect(a.text.startsWith('Từ 500.000 đồng đến 1.000.000 đồng.')).toBe(true);
+    expect(a.citations).toHaveLength(1);
+  });
+
+  it('lists every item of a list once, with one citation for the document', () => {
+    const a = answer('những hành vi nào bị nghiêm cấm', [RULES]);
+    for (const item of ['vứt rác', 'đốt rác', 'xả nước thải']) expect(a.text).toContain(item);
+    expect(a.text.match(/\[1\]/g)).toHaveLength(1);
+  });
+
+  it('answers a status in plain words from a table row', () => {
+    const done = answer('cầu Suối Mới xong chưa', [TABLE]);
+    expect(done.text.startsWith(answerTexts.direct.done)).toBe(true);
+    expect(done.text).toContain('Cầu Suối Mới đã hoàn thành');
+    expect(done.text).not.toContain('Tình trạng:');
+    const started = answer('duong Vanh Dai lam xong chua', [TABLE]);
+    expect(started.text.startsWith(answerTexts.direct.started)).toBe(true);
+  });
+
+  it('does not guess a value the documents do not state', () => {
+    expect(extractiveAnswer({ question: 'cầu Suối Mới dài bao nhiêu mét' }, [TABLE])).toEqual({ unsettled: true });
+  });
+
+  it('quotes in the citation only what was used', () => {
+    const a = answer('hát karaoke sau 22 giờ bị phạt bao nhiêu', [RULES]);
+    expect(a.citations[0].quote).not.toContain('Đốt rác');
+  });
+});
