@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { type BroadcastProgress, BroadcastService } from '../src/broadcast/service.js';
-import { createTelegramSender } from '../src/channels/telegram/sender.js';
+import { configuredSenders } from '../src/channels/senders.js';
 import { type Config, loadConfig } from '../src/config.js';
 import { Store } from '../src/db/store.js';
 import { createLogger } from '../src/logger.js';
@@ -75,7 +75,7 @@ async function sendAll(dir: string, apiRoot: string, rate: number): Promise<Send
   const config = benchConfig(dir, apiRoot, rate);
   const logger = createLogger({ level: 'silent' });
   const store = Store.open(config.paths.database);
-  const service = new BroadcastService({ store, config, logger, senders: [createTelegramSender(config, logger)] });
+  const service = new BroadcastService({ store, config, logger, senders: configuredSenders(config, logger) });
   const loop = performance.eventLoopUtilization();
   service.start();
   const a = service.create({ title: 'Thông báo thử tải', body: 'Nội dung thông báo gửi cho mọi người đăng ký.', author: 'bench' });

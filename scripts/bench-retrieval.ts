@@ -23,7 +23,7 @@ import { HNSW_EF_CONSTRUCTION, HNSW_M } from '../src/engine/vector-index.js';
 import { createLogger } from '../src/logger.js';
 
 // The configured dimension (EMBEDDING_DIMENSIONS), so the figures are those of this deployment.
-const DIMENSIONS = loadConfig().env.EMBEDDING_DIMENSIONS;
+const DIMENSIONS = loadConfig().engine.embedding.dimensions;
 const QUERIES = 300;
 const EVAL_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/eval');
 // Used when ../shared/eval is not there: frequent syllables of administrative Vietnamese.
@@ -125,7 +125,7 @@ const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
 
 /** The configuration of the benchmark deployment rooted at `root` (documents, data, index). */
 function benchConfig(root: string) {
-  return loadConfig({ ...process.env, DATA_DIR: 'data', KNOWLEDGE_DIR: 'knowledge', CHUNK_TARGET_CHARS: BENCH_CHUNK_CHARS }, root);
+  return loadConfig({ ...process.env, DATA_DIR: 'data', KNOWLEDGE_DIR: 'knowledge', CHUNK_TARGET_CHARS: BENCH_CHUNK_CHARS }, root).engine;
 }
 
 export interface IngestResult {

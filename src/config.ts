@@ -1,13 +1,21 @@
-// Configuration: read once from the environment (and .env), validated with zod, and turned into
-// one clear message per bad variable. Every variable here is documented in .env.example.
+// Configuration: read once from the environment (and .env) and the city file, validated with zod,
+// and turned into one clear message per bad variable. Every variable here is documented in
+// .env.example. The result is a set of typed slices (http, engine, telegram?, zalo?, ...): no code
+// outside this file reads a variable's name, and each part receives only its own slice.
+import fs from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
-import { registerSecret } from './logger.js';
+import { CityFileError, NEUTRAL_CITY, readCityFile } from './city-file.js';
+import { type City, PersonError } from './domain/index.js';
+import { registerSecret } from './redact.js';
 import { configTexts as texts } from './texts/config.js';
 
 // zod's own Vietnamese messages, so a bad variable is explained in the admin's language.
 z.config(z.locales.vi());
+
+/** The city file read when CITY_FILE is not set (relative to the working directory). */
+export const DEFAULT_CITY_FILE = 'city.yaml';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', '']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -45,14 +53,7 @@ const schema = z.object({
   KNOWLEDGE_DIR: z.string().trim().min(1).default('knowledge'),
   PROMPTS_DIR: z.string().trim().min(1).default('prompts'),
 
-  CITY_NAME: z.string().trim().default(''),
-  CITY_EXAMPLE_QUESTION: z.string().trim().min(1).default('Dự án nào của thành phố đang được triển khai?'),
-  CITY_WARDS: z.string().default(''),
-  CITY_TOPICS: z
-    .string()
-    .default(
-      'giao-thong=Giao thông,do-thi=Đô thị và xây dựng,hanh-chinh=Thủ tục hành chính,van-hoa-xa-hoi=Văn hóa – xã hội,khan-cap=Khẩn cấp – thiên tai',
-    ),
+  CITY_FILE: z.string().trim().optional(),
 
   EMBEDDING_PROVIDER: z.enum(['local', 'openai']).default('local'),
   EMBEDDING_MODEL: z.string().trim().default('text-embedding-3-small'),
@@ -95,42 +96,85 @@ const schema = z.object({
   BROADCAST_MAX_ATTEMPTS: int(1, 50).default(5),
 });
 
-export type Env = z.infer<typeof schema>;
-
-export interface Topic {
-  slug: string;
-  label: string;
-}
+type Env = z.infer<typeof schema>;
 
 /** Fastify's `trustProxy`: off, on (any proxy), a number of proxy hops, or the proxies' addresses. */
 export type TrustProxy = boolean | number | string[];
 
-export interface Config {
-  env: Env;
-  /** From TRUST_PROXY: whose X-Forwarded-For to believe for the client's address (rate limits). */
-  trustProxy: TrustProxy;
-  paths: { data: string; knowledge: string; prompts: string; index: string; database: string };
-  city: { name: string; wards: string[]; topics: Topic[] /** Shown to residents as "Ví dụ: …". */; exampleQuestion: string };
-  /** LLM answering and OpenAI embeddings are possible only when an endpoint is configured. */
-  llmEnabled: boolean;
+/** A webhook: both the public URL and the secret the platform sends back (required together). */
+export interface WebhookConfig {
+  url: string;
+  secret: string;
 }
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`${texts.header}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+/** Present only when TELEGRAM_BOT_TOKEN is set. */
+export interface TelegramConfig {
+  token: string;
+  apiRoot: string;
+  /** Numeric user ids, as text (they exceed 2^31). */
+  admins: readonly string[];
+  staff: readonly string[];
+  /** Webhook mode; long polling without it. */
+  webhook?: WebhookConfig;
+  /** Announcement sending speed. */
+  ratePerSecond: number;
+  perChatIntervalMs: number;
+  allowPaidBroadcast: boolean;
+}
+
+/** Present only when ZALO_BOT_TOKEN is set. */
+export interface ZaloConfig {
+  token: string;
+  apiRoot: string;
+  admins: readonly string[];
+  staff: readonly string[];
+  webhook?: WebhookConfig;
+  ratePerSecond: number;
+}
+
+/** What the knowledge engine gets: its folders, the city's facts and its tuning; never a channel token. */
+export interface EngineConfig {
+  paths: { data: string; knowledge: string; prompts: string; index: string };
+  city: City;
+  chunk: { targetChars: number; overlapChars: number };
+  /** Below it the bot says it does not know. */
+  relevanceFloor: number;
+  askMaxChars: number;
+  /** Earlier turns a follow-up question is read with. */
+  historyTurns: number;
+  /** The most one question waits for the LLM (and for an OpenAI embedding). */
+  llmTimeoutMs: number;
+  /** LLM answering and OpenAI embeddings are possible only when an endpoint is configured. */
+  llm: { enabled: boolean; apiKey?: string; baseUrl?: string; chatModel: string };
+  embedding: { provider: 'local' | 'openai'; model: string; dimensions: number };
+}
+
+export interface Config {
+  nodeEnv: Env['NODE_ENV'];
+  log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
+  http: { host: string; port: number; trustProxy: TrustProxy };
+  paths: { data: string; knowledge: string; prompts: string; index: string; database: string; cityFile: string };
+  city: City;
+  engine: EngineConfig;
+  /** Follow-up memory of a chat. */
+  history: { turns: number; ttlMs: number };
+  web: { rateLimitPerMinute: number; askMaxChars: number; adminToken?: string; staffToken?: string };
+  broadcast: { maxAttempts: number };
+  /**
+   * Admins and staff listed per channel (TELEGRAM_ADMIN_IDS, ...): known even in a process that does
+   * not run that channel's bot (the web part answers for them too).
+   */
+  access: Record<'telegram' | 'zalo', { admins: readonly string[]; staff: readonly string[] }>;
+  telegram?: TelegramConfig;
+  zalo?: ZaloConfig;
+}
+
+/** The start-up problems of a configuration, one line per variable (or city-file field). */
+export class ConfigError extends PersonError {
+  constructor(problems: string[]) {
+    super(`${texts.header}\n${problems.map((p) => `  - ${p}`).join('\n')}`, { problems });
     this.name = 'ConfigError';
   }
-}
-
-function parseTopics(raw: string): Topic[] {
-  return raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((pair) => {
-      const [slug, ...label] = pair.split('=');
-      return { slug: slug.trim(), label: (label.join('=') || slug).trim() };
-    });
 }
 
 const SECRET_VARIABLES = [
@@ -208,33 +252,84 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
     const bad = env[name].filter((id) => !/^-?\d+$/.test(id));
     if (bad.length) problems.push(texts.telegramIds(name, bad));
   }
-  const topics = parseTopics(env.CITY_TOPICS);
-  if (topics.some((t) => !/^[a-z0-9-]+$/.test(t.slug))) problems.push(texts.topicsFormat);
   const trustProxy = parseTrustProxy(env.TRUST_PROXY);
   if (typeof trustProxy === 'string') problems.push(texts.trustProxy(trustProxy));
+  const cityFile = path.resolve(cwd, env.CITY_FILE ?? DEFAULT_CITY_FILE);
+  let city = NEUTRAL_CITY;
+  try {
+    // Without CITY_FILE a missing city.yaml means a city not configured yet; a named file must exist.
+    if (env.CITY_FILE || fs.existsSync(cityFile)) city = readCityFile(cityFile, env.CITY_FILE ?? DEFAULT_CITY_FILE);
+  } catch (err) {
+    if (!(err instanceof CityFileError)) throw err;
+    problems.push(...err.problems);
+  }
   if (problems.length || typeof trustProxy === 'string') throw new ConfigError(problems);
 
   registerSecretsFrom(env);
   const data = path.resolve(cwd, env.DATA_DIR);
+  const paths = {
+    data,
+    knowledge: path.resolve(cwd, env.KNOWLEDGE_DIR),
+    prompts: path.resolve(cwd, env.PROMPTS_DIR),
+    index: path.join(data, 'index'),
+  };
+  const webhook = (url: string | undefined, secret: string | undefined) => (url && secret ? { url, secret } : undefined);
   return {
-    env,
-    trustProxy,
-    paths: {
-      data,
-      knowledge: path.resolve(cwd, env.KNOWLEDGE_DIR),
-      prompts: path.resolve(cwd, env.PROMPTS_DIR),
-      index: path.join(data, 'index'),
-      database: path.join(data, 'civicbot.db'),
+    nodeEnv: env.NODE_ENV,
+    log: { level: env.LOG_LEVEL, format: env.LOG_FORMAT },
+    http: { host: env.HOST, port: env.PORT, trustProxy },
+    paths: { ...paths, database: path.join(data, 'civicbot.db'), cityFile },
+    city,
+    engine: {
+      paths,
+      city,
+      chunk: { targetChars: env.CHUNK_TARGET_CHARS, overlapChars: env.CHUNK_OVERLAP_CHARS },
+      relevanceFloor: env.RELEVANCE_FLOOR,
+      askMaxChars: env.ASK_MAX_CHARS,
+      historyTurns: env.HISTORY_TURNS,
+      llmTimeoutMs: env.LLM_TIMEOUT_MS,
+      llm: {
+        enabled: Boolean(env.OPENAI_API_KEY || env.OPENAI_BASE_URL),
+        apiKey: env.OPENAI_API_KEY,
+        baseUrl: env.OPENAI_BASE_URL,
+        chatModel: env.CHAT_MODEL,
+      },
+      embedding: { provider: env.EMBEDDING_PROVIDER, model: env.EMBEDDING_MODEL, dimensions: env.EMBEDDING_DIMENSIONS },
     },
-    city: {
-      name: env.CITY_NAME,
-      exampleQuestion: env.CITY_EXAMPLE_QUESTION,
-      wards: env.CITY_WARDS.split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-      topics,
+    history: { turns: env.HISTORY_TURNS, ttlMs: env.HISTORY_TTL_MINUTES * 60_000 },
+    web: {
+      rateLimitPerMinute: env.WEB_RATE_LIMIT_PER_MINUTE,
+      askMaxChars: env.ASK_MAX_CHARS,
+      adminToken: env.ADMIN_TOKEN,
+      staffToken: env.STAFF_TOKEN,
     },
-    llmEnabled: Boolean(env.OPENAI_API_KEY || env.OPENAI_BASE_URL),
+    broadcast: { maxAttempts: env.BROADCAST_MAX_ATTEMPTS },
+    access: {
+      telegram: { admins: env.TELEGRAM_ADMIN_IDS, staff: env.TELEGRAM_STAFF_IDS },
+      zalo: { admins: env.ZALO_ADMIN_IDS, staff: env.ZALO_STAFF_IDS },
+    },
+    telegram: env.TELEGRAM_BOT_TOKEN
+      ? {
+          token: env.TELEGRAM_BOT_TOKEN,
+          apiRoot: env.TELEGRAM_API_ROOT,
+          admins: env.TELEGRAM_ADMIN_IDS,
+          staff: env.TELEGRAM_STAFF_IDS,
+          webhook: webhook(env.TELEGRAM_WEBHOOK_URL, env.TELEGRAM_WEBHOOK_SECRET),
+          ratePerSecond: env.TELEGRAM_RATE_PER_SECOND,
+          perChatIntervalMs: env.TELEGRAM_PER_CHAT_INTERVAL_MS,
+          allowPaidBroadcast: env.TELEGRAM_ALLOW_PAID_BROADCAST,
+        }
+      : undefined,
+    zalo: env.ZALO_BOT_TOKEN
+      ? {
+          token: env.ZALO_BOT_TOKEN,
+          apiRoot: env.ZALO_API_ROOT,
+          admins: env.ZALO_ADMIN_IDS,
+          staff: env.ZALO_STAFF_IDS,
+          webhook: webhook(env.ZALO_WEBHOOK_URL, env.ZALO_WEBHOOK_SECRET),
+          ratePerSecond: env.ZALO_RATE_PER_SECOND,
+        }
+      : undefined,
   };
 }
 

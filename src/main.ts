@@ -28,14 +28,14 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  const logger = createLogger({ level: config.env.LOG_LEVEL, format: config.env.LOG_FORMAT });
+  const logger = createLogger(config.log);
   let service: RunningService;
   try {
     service = await startService(config, { logger, only });
   } catch (err) {
     if (refuse(err)) return;
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
-      logger.fatal(`port ${config.env.PORT} on ${config.env.HOST} is already in use: stop the other program or set PORT`);
+      logger.fatal(`port ${config.http.port} on ${config.http.host} is already in use: stop the other program or set PORT`);
     else logger.fatal({ err }, 'could not start');
     process.exit(1);
   }

@@ -15,6 +15,7 @@ import { lexicalTerms } from '../src/engine/tokenize.js';
 import type { Chunk, SearchHit } from '../src/engine/types.js';
 import { createLogger } from '../src/logger.js';
 import { answerTexts } from '../src/texts/answers.js';
+import { writeCityFile } from './helpers/city.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -71,7 +72,7 @@ function fakeRetrieve(chunks: readonly Chunk[]): Retrieve & { queries: string[] 
   return Object.assign(fn, { queries });
 }
 
-const config = loadConfig({ NODE_ENV: 'test', CITY_NAME: 'Bắc Kạn' }, root);
+const config = loadConfig({ NODE_ENV: 'test', CITY_FILE: writeCityFile({ name: 'Bắc Kạn' }) }, root).engine;
 const topics = config.city.topics.map((t) => t.label);
 
 describe('createAsk offline', () => {
@@ -177,7 +178,7 @@ describe('bad input', () => {
   it.each(cases)('%s → invalid with a short Vietnamese reply', async (_name, input, reason) => {
     const a = await ask(input);
     expect(a.status).toBe('invalid');
-    expect(a.text).toBe(answerTexts.invalid(reason as never, config.env.ASK_MAX_CHARS, config.city.exampleQuestion));
+    expect(a.text).toBe(answerTexts.invalid(reason as never, config.askMaxChars, config.city.exampleQuestion));
     expect(a.citations).toEqual([]);
     expect(a.searchedQuestion).toBe('');
   });
@@ -241,7 +242,7 @@ describe('follow-up questions offline', () => {
   });
 
   it('ignores history when HISTORY_TURNS is 0', async () => {
-    const noHistory = loadConfig({ NODE_ENV: 'test', HISTORY_TURNS: '0' }, root);
+    const noHistory = loadConfig({ NODE_ENV: 'test', HISTORY_TURNS: '0', CITY_FILE: writeCityFile({ name: 'Bắc Kạn' }) }, root).engine;
     const ask = createAsk({ retrieve: fakeRetrieve(PASSAGES), config: noHistory });
     const a = await ask('còn sân vận động thì sao?', { history: [{ role: 'user', text: 'Cầu Đội Kỳ xong chưa?' }] });
     expect(a.searchedQuestion).toBe('còn sân vận động thì sao?');
@@ -257,7 +258,7 @@ describe('a passage sharing only place names with the question does not answer i
     'tin#9',
     'Nhiều công trình trọng điểm được xây dựng và hoàn thiện như: Công trình cầu Đội Kỳ, đường tổ 11B Đức Xuân đi tổ 11 phường Phùng Chí Kiên, Khu dân cư Thương mại và Chợ Nguyễn Thị Minh Khai.',
   );
-  const withWards = loadConfig({ NODE_ENV: 'test', CITY_NAME: 'Bắc Kạn', CITY_WARDS: WARDS }, root);
+  const withWards = loadConfig({ NODE_ENV: 'test', CITY_FILE: writeCityFile({ name: 'Bắc Kạn', wards: WARDS.split(',') }) }, root).engine;
 
   it.each([
     ['as typed, wards configured', OFF_TOPIC, withWards],
@@ -267,7 +268,7 @@ describe('a passage sharing only place names with the question does not answer i
     const retrieve = fakeRetrieve([works]);
     const [hit] = await retrieve(question, 1);
     // Over the floor on the ward's name and stray syllables ("công", "dân"): retrieval alone would answer.
-    expect(hit.relevance).toBeGreaterThanOrEqual(cfg.env.RELEVANCE_FLOOR);
+    expect(hit.relevance).toBeGreaterThanOrEqual(cfg.relevanceFloor);
     const a = await createAsk({ retrieve, config: cfg })(question);
     expect(a.status).toBe('not_found');
     expect(a.citations).toEqual([]);
@@ -295,7 +296,15 @@ describe('over the real knowledge folder', () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'civicbot-ask-'));
-    const cfg = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, KNOWLEDGE_DIR: path.join(root, 'knowledge'), CITY_WARDS: WARDS }, root);
+    const cfg = loadConfig(
+      {
+        NODE_ENV: 'test',
+        DATA_DIR: dataDir,
+        KNOWLEDGE_DIR: path.join(root, 'knowledge'),
+        CITY_FILE: writeCityFile({ wards: WARDS.split(',') }),
+      },
+      root,
+    ).engine;
     kb = await KnowledgeBase.open(cfg, createLogger({ level: 'silent' }));
   });
   afterAll(async () => {

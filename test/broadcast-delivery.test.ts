@@ -42,7 +42,7 @@ function start(
     store,
     config,
     logger,
-    senders: [createTelegramSender(config, logger)],
+    senders: [createTelegramSender(config.telegram!, logger)],
     options: { tickMs: 50, progressIntervalMs: 20, worker: { retryBaseMs: 20, idlePollMs: 50, ...worker } },
   });
   service.start();

@@ -5,13 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseAnnouncementFile } from '../src/broadcast/announcement-file.js';
-import { parseCityDateEnd, parseCityTime } from '../src/broadcast/city-time.js';
 import { AnnouncementError, BroadcastService } from '../src/broadcast/service.js';
 import { createTelegramSender } from '../src/channels/telegram/sender.js';
 import { runBroadcastCli } from '../src/cli/broadcast.js';
 import { Store } from '../src/db/store.js';
+import { parseCityDateEnd, parseCityTime } from '../src/domain/index.js';
 import { type FakeTelegram, startFakeTelegram } from './fakes/telegram-api.js';
 import { seedSubscribers, silentLogger, TEST_TOKEN, testConfig, WARDS } from './helpers/broadcast-child.js';
+import { writeCityFile } from './helpers/city.js';
 
 const fixture = (name: string) => path.join(import.meta.dirname, 'fixtures/broadcast', name);
 const read = (name: string) => fs.readFileSync(fixture(name), 'utf8');
@@ -95,7 +96,7 @@ describe('npm run broadcast', () => {
     env = {
       DATA_DIR: dir,
       KNOWLEDGE_DIR: path.join(dir, 'knowledge'),
-      CITY_WARDS: WARDS.join(','),
+      CITY_FILE: writeCityFile({ name: 'Bắc Kạn', wards: WARDS }),
       TELEGRAM_BOT_TOKEN: TEST_TOKEN,
       TELEGRAM_API_ROOT: tg.apiRoot,
       TELEGRAM_RATE_PER_SECOND: '500',
@@ -209,7 +210,7 @@ describe('npm run broadcast', () => {
       store,
       config,
       logger: silentLogger(),
-      senders: [createTelegramSender(config, silentLogger())],
+      senders: [createTelegramSender(config.telegram!, silentLogger())],
       options: { tickMs: 20 },
     });
     service.start();
@@ -237,7 +238,7 @@ describe('npm run broadcast', () => {
       store,
       config,
       logger: silentLogger(),
-      senders: [createTelegramSender(config, silentLogger())],
+      senders: [createTelegramSender(config.telegram!, silentLogger())],
       options: { tickMs: 20, worker: { idlePollMs: 20 } },
     });
     service.start();

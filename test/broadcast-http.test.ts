@@ -4,11 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BROADCAST_API_PREFIX as API, broadcastRoutes } from '../src/broadcast/http-routes.js';
 import { BroadcastService } from '../src/broadcast/service.js';
 import { createTelegramSender } from '../src/channels/telegram/sender.js';
 import { Store } from '../src/db/store.js';
 import { installErrorHandlers } from '../src/server/errors.js';
+import { BROADCAST_API_PREFIX as API, broadcastRoutes } from '../src/server/staff-routes.js';
 import { type FakeTelegram, startFakeTelegram } from './fakes/telegram-api.js';
 import { seedSubscribers, silentLogger, testConfig } from './helpers/broadcast-child.js';
 
@@ -41,7 +41,7 @@ beforeEach(async () => {
     store,
     config,
     logger,
-    senders: [createTelegramSender(config, logger)],
+    senders: [createTelegramSender(config.telegram!, logger)],
     options: { tickMs: 50, progressIntervalMs: 20 },
   });
   service.start();

@@ -3,10 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AnnouncementError, BroadcastService } from '../src/broadcast/service.js';
-import type { ChannelSender, OutgoingAnnouncement, SendOutcome } from '../src/broadcast/types.js';
+import type { ChannelSender, SendOutcome } from '../src/broadcast/types.js';
 import { createTelegramSender } from '../src/channels/telegram/sender.js';
 import type { Config } from '../src/config.js';
 import { Store } from '../src/db/store.js';
+import type { OutgoingAnnouncement } from '../src/domain/index.js';
 import { broadcastTexts } from '../src/texts/broadcast.js';
 import { type FakeTelegram, startFakeTelegram } from './fakes/telegram-api.js';
 import { seedSubscribers, silentLogger, testConfig } from './helpers/broadcast-child.js';
@@ -40,7 +41,7 @@ function makeService(senders?: ChannelSender[], s = store): BroadcastService {
     store: s,
     config,
     logger,
-    senders: senders ?? [createTelegramSender(config, logger)],
+    senders: senders ?? [createTelegramSender(config.telegram!, logger)],
     refreshKnowledge: async () => void refreshes++,
     options: { tickMs: 50, progressIntervalMs: 20, worker: { retryBaseMs: 10, idlePollMs: 50 } },
   });
@@ -80,12 +81,12 @@ describe('audience', () => {
   const draft = { title: 'Tiêu đề', body: 'Nội dung', author: 'test' };
 
   it('counts active subscribers per channel; an empty filter means everyone', () => {
-    const service = makeService([createTelegramSender(config, silentLogger()), recordingZalo()]);
+    const service = makeService([createTelegramSender(config.telegram!, silentLogger()), recordingZalo()]);
     expect(service.previewDraft(draft)).toMatchObject({ recipients: { telegram: 3, zalo: 2 }, total: 5, text: 'Tiêu đề\n\nNội dung' });
   });
 
   it('filters by channel, topic and ward', () => {
-    const service = makeService([createTelegramSender(config, silentLogger()), recordingZalo()]);
+    const service = makeService([createTelegramSender(config.telegram!, silentLogger()), recordingZalo()]);
     expect(service.previewDraft({ ...draft, channels: ['zalo'] }).recipients).toEqual({ telegram: 0, zalo: 2 });
     // Subscribers of every topic, and of this topic.
     expect(service.previewDraft({ ...draft, topics: ['giao-thong'] }).recipients).toEqual({ telegram: 2, zalo: 2 });
@@ -96,7 +97,7 @@ describe('audience', () => {
 
   it('sends to exactly the resolved audience on each channel', async () => {
     const zalo = recordingZalo();
-    const service = makeService([createTelegramSender(config, silentLogger()), zalo]);
+    const service = makeService([createTelegramSender(config.telegram!, silentLogger()), zalo]);
     service.start();
     const a = service.create({ ...draft, topics: ['giao-thong'], wards: ['Đức Xuân'] });
     service.sendNow(a.id);
@@ -111,7 +112,7 @@ describe('audience', () => {
   });
 
   it('warns in the preview that Zalo recipients get only the text of an attachment given as a server file', () => {
-    const service = makeService([createTelegramSender(config, silentLogger()), recordingZalo()]);
+    const service = makeService([createTelegramSender(config.telegram!, silentLogger()), recordingZalo()]);
     const photo = path.join(dir, 'so-do.jpg');
     fs.writeFileSync(photo, 'jpeg');
     const withFile = { ...draft, attachment: { kind: 'photo' as const, path: photo } };
@@ -160,7 +161,7 @@ describe('validation', () => {
   });
 
   it('refuses a text too long for one message on a target channel (caption limit with an attachment)', () => {
-    const service = makeService([createTelegramSender(config, silentLogger()), recordingZalo()]);
+    const service = makeService([createTelegramSender(config.telegram!, silentLogger()), recordingZalo()]);
     const body = 'a'.repeat(2500);
     expect(() => service.create({ title: 'T', body, author: 't' })).toThrow(/Quá dài cho một tin Zalo: 2\.503 ký tự, tối đa 2\.000/);
     expect(service.create({ title: 'T', body, channels: ['telegram'], author: 't' }).status).toBe('draft');

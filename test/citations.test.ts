@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { citationLine } from '../src/bot/format.js';
+import { citationLine } from '../src/core/format.js';
 import { toCitation, validateCitations } from '../src/engine/answer/citations.js';
 import type { Chunk } from '../src/engine/types.js';
 

@@ -1,15 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, loadConfigOrReport } from '../src/config.js';
+import { wardNames } from '../src/domain/index.js';
 import { configTexts } from '../src/texts/config.js';
+import { writeCityFile } from './helpers/city.js';
+import { REPO_ROOT } from './helpers/test-env.js';
 
 describe('loadConfig', () => {
   it('works with no variables at all (fresh machine)', () => {
     const c = loadConfig({}, '/srv/app');
-    expect(c.env.PORT).toBe(3000);
-    expect(c.env.HOST).toBe('127.0.0.1');
+    expect(c.http.port).toBe(3000);
+    expect(c.http.host).toBe('127.0.0.1');
     expect(c.paths.knowledge).toBe('/srv/app/knowledge');
     expect(c.paths.database).toBe('/srv/app/data/civicbot.db');
-    expect(c.llmEnabled).toBe(false);
+    expect(c.engine.llm.enabled).toBe(false);
+    expect(c.telegram).toBeUndefined();
+    expect(c.zalo).toBeUndefined();
     expect(c.city.topics.map((t) => t.slug)).toContain('giao-thong');
     expect(c.city.wards).toEqual([]);
   });
@@ -46,35 +51,84 @@ describe('loadConfig', () => {
       expect(problems[1]).toMatch(/^TELEGRAM_STAFF_IDS: .*"abc"/);
       expect(problems[1]).not.toMatch(/-100200/);
     }
-    expect(loadConfig({ TELEGRAM_ADMIN_IDS: '123, -100200' }).env.TELEGRAM_ADMIN_IDS).toEqual(['123', '-100200']);
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: '1:abc', TELEGRAM_ADMIN_IDS: '123, -100200' }).telegram?.admins).toEqual(['123', '-100200']);
   });
 
-  it('parses lists, topics and wards', () => {
+  it('parses lists and groups settings into typed slices; the engine slice carries no channel token', () => {
     const c = loadConfig({
+      TELEGRAM_BOT_TOKEN: '1:abc',
       TELEGRAM_ADMIN_IDS: ' 1, 22 ,',
-      CITY_WARDS: 'Đức Xuân, Sông Cầu',
-      CITY_TOPICS: 'a=Một,b-2=Hai',
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/tg',
+      TELEGRAM_WEBHOOK_SECRET: 'secret_1',
+      ZALO_BOT_TOKEN: '2:zalo-token',
       OPENAI_API_KEY: 'sk-test',
     });
-    expect(c.env.TELEGRAM_ADMIN_IDS).toEqual(['1', '22']);
-    expect(c.city.wards).toEqual(['Đức Xuân', 'Sông Cầu']);
-    expect(c.city.topics).toEqual([
+    expect(c.telegram?.admins).toEqual(['1', '22']);
+    expect(c.telegram?.webhook).toEqual({ url: 'https://bot.example.org/tg', secret: 'secret_1' });
+    expect(c.zalo?.webhook).toBeUndefined();
+    expect(c.engine.llm.enabled).toBe(true);
+    expect(JSON.stringify(c.engine)).not.toMatch(/1:abc|zalo-token|secret_1/);
+  });
+
+  it('the shipped city file names the city whose documents ship; no city file means a nameless city', () => {
+    const shipped = loadConfig({}, REPO_ROOT).city;
+    expect(shipped.name).toBe('Bắc Kạn');
+    expect(shipped.exampleQuestion).toMatch(/Đội Kỳ/);
+    expect(wardNames(shipped)).toEqual(
+      expect.arrayContaining(['Đức Xuân', 'Phùng Chí Kiên', 'Sông Cầu', 'Nguyễn Thị Minh Khai', 'Huyền Tụng', 'Xuất Hóa']),
+    );
+    expect(shipped.offices).toEqual([]);
+    expect(loadConfig({}, REPO_ROOT).engine.city).toEqual(shipped);
+    expect(loadConfig({}, '/srv/app').city.exampleQuestion).not.toMatch(/Đội Kỳ/);
+  });
+
+  it('reads wards with their former names, topics and offices from CITY_FILE', () => {
+    const file = writeCityFile({
+      name: 'Thử',
+      example_question: 'Chợ mới khi nào mở?',
+      wards: ['Đức Xuân', { name: 'Bắc Kạn', former_names: ['Sông Cầu', 'Phùng Chí Kiên'] }],
+      topics: [
+        { slug: 'a', label: 'Một' },
+        { slug: 'b-2', label: 'Hai' },
+      ],
+      offices: [{ id: 'mot-cua', name: 'Bộ phận một cửa', handles: ['thủ tục hành chính'], keywords: ['giấy tờ'], phone: '0209 3870 123' }],
+    });
+    const c = loadConfig({ CITY_FILE: file }).city;
+    expect(c.wards).toEqual([
+      { name: 'Đức Xuân', formerNames: [] },
+      { name: 'Bắc Kạn', formerNames: ['Sông Cầu', 'Phùng Chí Kiên'] },
+    ]);
+    expect(c.topics).toEqual([
       { slug: 'a', label: 'Một' },
       { slug: 'b-2', label: 'Hai' },
     ]);
-    expect(c.llmEnabled).toBe(true);
-    expect(() => loadConfig({ CITY_TOPICS: 'Giao Thông=x' })).toThrow(/CITY_TOPICS/);
-    expect(loadConfig({ CITY_EXAMPLE_QUESTION: 'Chợ mới khi nào mở?' }).city.exampleQuestion).toBe('Chợ mới khi nào mở?');
-    expect(loadConfig({}).city.exampleQuestion).not.toMatch(/Đội Kỳ/);
+    expect(c.exampleQuestion).toBe('Chợ mới khi nào mở?');
+    expect(c.offices[0]).toMatchObject({ id: 'mot-cua', handles: ['thủ tục hành chính'], phone: '0209 3870 123' });
+  });
+
+  it('names the file and the field of every problem in the city file', () => {
+    const bad = writeCityFile({ topics: [{ slug: 'Giao Thông', label: 'x' }], wards: ['A', 'A'], offices: [{ id: 'x' }] });
+    try {
+      loadConfig({ CITY_FILE: bad });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const problems = (e as ConfigError).problems;
+      expect(problems.some((p) => p.includes('topics[0].slug'))).toBe(true);
+      expect(problems.some((p) => p.includes('offices[0].name'))).toBe(true);
+      expect(problems.every((p) => p.startsWith(bad))).toBe(true);
+    }
+    expect(() => loadConfig({ CITY_FILE: '/no/such/city.yaml' })).toThrow(/CITY_FILE/);
+    expect(() => loadConfig({ CITY_FILE: writeCityFile({ wards: ['A', 'B', 'A'] }) })).toThrow(/wards: .*"A"/);
   });
 
   it('TRUST_PROXY: off by default; true, a number of hops, or a list of proxy addresses', () => {
-    expect(loadConfig({}).trustProxy).toBe(false);
-    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
-    expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
-    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
-    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
-    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.5, 192.168.0.0/16 ,::1,loopback' }).trustProxy).toEqual([
+    expect(loadConfig({}).http.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).http.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '0' }).http.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: '2' }).http.trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.5, 192.168.0.0/16 ,::1,loopback' }).http.trustProxy).toEqual([
       '10.0.0.5',
       '192.168.0.0/16',
       '::1',
@@ -97,7 +151,7 @@ describe('loadConfig', () => {
     const lines: string[] = [];
     expect(loadConfigOrReport((m) => lines.push(m), { PORT: '-1' })).toBeUndefined();
     expect(lines.join('\n')).toMatch(/PORT/);
-    expect(loadConfigOrReport((m) => lines.push(m), {})?.env.PORT).toBe(3000);
+    expect(loadConfigOrReport((m) => lines.push(m), {})?.http.port).toBe(3000);
     expect(lines).toHaveLength(1);
   });
 });

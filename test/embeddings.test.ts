@@ -30,7 +30,7 @@ describe('LocalEmbeddings', () => {
   });
 
   it('is chosen by default with the configured dimension', () => {
-    const e = createEmbeddings(loadConfig({ EMBEDDING_DIMENSIONS: '256' }));
+    const e = createEmbeddings(loadConfig({ EMBEDDING_DIMENSIONS: '256' }).engine);
     expect(e).toBeInstanceOf(LocalEmbeddings);
     expect(e.id).toBe('local:v2');
     expect(e.dimensions).toBe(256);
@@ -86,7 +86,7 @@ describe('OpenAIEmbeddingProvider against a fake OpenAI-compatible server', () =
     new OpenAIEmbeddingProvider({ model: 'text-embedding-3-small', dimensions: 8, apiKey: 'sk-test-123456', baseURL, timeoutMs: 5000 });
 
   it('is created from the configuration', () => {
-    const e = createEmbeddings(loadConfig({ EMBEDDING_PROVIDER: 'openai', OPENAI_BASE_URL: baseURL, EMBEDDING_DIMENSIONS: '64' }));
+    const e = createEmbeddings(loadConfig({ EMBEDDING_PROVIDER: 'openai', OPENAI_BASE_URL: baseURL, EMBEDDING_DIMENSIONS: '64' }).engine);
     expect(e.id).toBe('openai:text-embedding-3-small');
     expect(e.dimensions).toBe(64);
   });
@@ -140,7 +140,7 @@ describe('the dimensions parameter', () => {
   const lastBody = () => fake.requests.at(-1)!.body as Record<string, unknown>;
 
   it('is sent to text-embedding-3 models, which return the length asked for', async () => {
-    const e = createEmbeddings(loadConfig({ EMBEDDING_PROVIDER: 'openai', OPENAI_BASE_URL: fake.url, EMBEDDING_DIMENSIONS: '32' }));
+    const e = createEmbeddings(loadConfig({ EMBEDDING_PROVIDER: 'openai', OPENAI_BASE_URL: fake.url, EMBEDDING_DIMENSIONS: '32' }).engine);
     expect(e.dimensions).toBe(32);
     const [v] = await e.embedVectors(['đô thị văn minh']);
     expect(lastBody().dimensions).toBe(32);
@@ -154,7 +154,7 @@ describe('the dimensions parameter', () => {
         OPENAI_BASE_URL: fake.url,
         EMBEDDING_MODEL: 'nomic-embed-text',
         EMBEDDING_DIMENSIONS: '32',
-      }),
+      }).engine,
     );
     expect(e.dimensions).toBeUndefined();
     expect(await e.resolveDimensions()).toBe(64); // the fake server's own length

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatAnswerPlain, formatSources, splitMessage } from '../src/bot/format.js';
-import { splitTitleBody } from '../src/broadcast/announcement-text.js';
+import { formatAnswerPlain, formatSources, splitMessage } from '../src/core/format.js';
+import { splitTitleBody } from '../src/domain/index.js';
 import type { Answer } from '../src/engine/types.js';
 import { botTexts } from '../src/texts/bot.js';
 

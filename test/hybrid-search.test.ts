@@ -131,7 +131,7 @@ describe('search over an index embedded by an OpenAI-compatible server', () => {
         LLM_TIMEOUT_MS: '500',
       },
       root,
-    );
+    ).engine;
 
   async function brokenServer(respond: boolean): Promise<string> {
     const server = http.createServer((req, res) => {
@@ -182,7 +182,7 @@ describe('search over an index embedded by an OpenAI-compatible server', () => {
       const [hit] = await index.search('Chợ phiên họp hôm nào?', 3);
       expect(hit.chunk.docId).toBe('cho');
       expect(hit.vectorRank).toBeUndefined();
-      expect(hit.relevance).toBeGreaterThan(config.env.RELEVANCE_FLOOR);
+      expect(hit.relevance).toBeGreaterThan(config.relevanceFloor);
       expect(brokenRequests).toBe(1); // no retries
       expect(logs.text()).toContain('searching lexical-only');
 

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Config, loadConfig } from '../src/config.js';
+import { type EngineConfig, loadConfig } from '../src/config.js';
 import { EmbeddingCache } from '../src/engine/embedding-cache.js';
 import { LocalEmbeddings } from '../src/engine/embeddings/local.js';
 import { readIndexFiles } from '../src/engine/index-store.js';
@@ -21,7 +21,7 @@ const CHILD = path.join(REPO_ROOT, 'test/helpers/ingest-child.ts');
 const DIMENSIONS = 64;
 
 let root: string;
-let config: Config;
+let config: EngineConfig;
 const children: ChildProcessWithoutNullStreams[] = [];
 
 beforeEach(async () => {
@@ -36,7 +36,7 @@ beforeEach(async () => {
       EMBEDDING_DIMENSIONS: String(DIMENSIONS),
     },
     root,
-  );
+  ).engine;
 });
 
 afterEach(async () => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Config, loadConfig } from '../src/config.js';
+import { type EngineConfig, loadConfig } from '../src/config.js';
 import { EmbeddingCache, embeddingKey } from '../src/engine/embedding-cache.js';
 import { LocalEmbeddings } from '../src/engine/embeddings/index.js';
 import { readIndexFiles } from '../src/engine/index-store.js';
@@ -31,13 +31,13 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 let tmp: string;
 let source: string;
 let indexDir: string;
-let config: Config;
+let config: EngineConfig;
 
 beforeEach(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'civicbot-ingest-'));
   source = path.join(tmp, 'knowledge');
   await fs.mkdir(source);
-  config = loadConfig({ DATA_DIR: path.join(tmp, 'data'), CHUNK_TARGET_CHARS: '300', CHUNK_OVERLAP_CHARS: '60' }, tmp);
+  config = loadConfig({ DATA_DIR: path.join(tmp, 'data'), CHUNK_TARGET_CHARS: '300', CHUNK_OVERLAP_CHARS: '60' }, tmp).engine;
   indexDir = config.paths.index;
 });
 

@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Config, loadConfig } from '../src/config.js';
+import { type EngineConfig, loadConfig } from '../src/config.js';
 import { KnowledgeBase, safeFileName } from '../src/engine/knowledge-base.js';
 import { DocumentParseError } from '../src/engine/loaders/index.js';
 import { createLogger } from '../src/logger.js';
@@ -48,11 +48,14 @@ kind: announcement
 Chợ phiên nông sản cuối tuần họp tại quảng trường thành phố vào sáng thứ Bảy hằng tuần, bán rau sạch và mật ong.
 `;
 
-async function makeWorkspace(files: Record<string, string>): Promise<{ dir: string; config: Config }> {
+async function makeWorkspace(files: Record<string, string>): Promise<{ dir: string; config: EngineConfig }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'civicbot-kb-'));
   await fs.mkdir(path.join(dir, 'knowledge'));
   for (const [name, text] of Object.entries(files)) await fs.writeFile(path.join(dir, 'knowledge', name), text);
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: path.join(dir, 'data'), KNOWLEDGE_DIR: path.join(dir, 'knowledge') }, root);
+  const config = loadConfig(
+    { NODE_ENV: 'test', DATA_DIR: path.join(dir, 'data'), KNOWLEDGE_DIR: path.join(dir, 'knowledge') },
+    root,
+  ).engine;
   return { dir, config };
 }
 
@@ -62,7 +65,7 @@ afterAll(async () => {
 });
 
 describe('KnowledgeBase', () => {
-  let config: Config;
+  let config: EngineConfig;
   let dir: string;
   let kb: KnowledgeBase;
 
@@ -233,7 +236,7 @@ describe('KnowledgeBase with an OpenAI-compatible endpoint', () => {
         EMBEDDING_DIMENSIONS: '64',
       },
       root,
-    );
+    ).engine;
     const kb = await KnowledgeBase.open(config, logger);
     const a = await kb.ask('Cầu Đội Kỳ đã được xây xong chưa?');
     expect(a).toMatchObject({ status: 'answered', mode: 'llm', llmFallback: false });

@@ -3,7 +3,7 @@
 // fallback on every kind of failure.
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Config, loadConfig } from '../src/config.js';
+import { type EngineConfig, loadConfig } from '../src/config.js';
 import { createOpenAiChat, LlmError } from '../src/engine/answer/llm.js';
 import { createAsk, type Retrieve } from '../src/engine/ask.js';
 import type { Chunk, SearchHit } from '../src/engine/types.js';
@@ -39,11 +39,11 @@ function retrieveAll(): Retrieve & { queries: string[] } {
 const isRewrite = (body: ChatRequestBody) => body.messages.some((m) => m.content.includes('viết lại thành một câu hỏi đầy đủ'));
 
 let server: FakeOpenAi;
-let config: Config;
+let config: EngineConfig;
 
 beforeAll(async () => {
   server = await startFakeOpenAi();
-  config = loadConfig({ NODE_ENV: 'test', OPENAI_BASE_URL: server.url, LLM_TIMEOUT_MS: '500', CHAT_MODEL: 'fake-chat' }, root);
+  config = loadConfig({ NODE_ENV: 'test', OPENAI_BASE_URL: server.url, LLM_TIMEOUT_MS: '500', CHAT_MODEL: 'fake-chat' }, root).engine;
 });
 afterAll(() => server.close());
 beforeEach(() => {
@@ -57,7 +57,7 @@ const makeAsk = () => {
 
 describe('LLM answers', () => {
   it('is enabled by OPENAI_BASE_URL alone', () => {
-    expect(config.llmEnabled).toBe(true);
+    expect(config.llm.enabled).toBe(true);
   });
 
   it('keeps only citations to given passages, renumbered in order of use', async () => {
@@ -221,7 +221,7 @@ describe('LLM_TIMEOUT_MS is the whole wait', () => {
     const hanging = loadConfig(
       { NODE_ENV: 'test', OPENAI_BASE_URL: server.url, LLM_TIMEOUT_MS: String(timeoutMs), CHAT_MODEL: 'fake-chat' },
       root,
-    );
+    ).engine;
     server.setChat({ kind: 'delay', ms: 30_000 });
     const ask = createAsk({ retrieve: retrieveAll(), config: hanging, llm: createOpenAiChat(hanging) });
     const a = await ask('còn dự án sân vận động thì sao?', { history: [{ role: 'user', text: 'Cầu Đội Kỳ đã xây xong chưa?' }] });

@@ -39,7 +39,7 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'civicbot-seed-'));
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, KNOWLEDGE_DIR: path.join(root, 'knowledge') }, root);
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, KNOWLEDGE_DIR: path.join(root, 'knowledge') }, root).engine;
   kb = await KnowledgeBase.open(config, createLogger({ level: 'silent' }));
 });
 afterAll(async () => {

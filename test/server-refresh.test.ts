@@ -88,7 +88,7 @@ async function swapTwice() {
     markdown(libraryTitle, 'Thư viện tỉnh mở cửa phục vụ bạn đọc từ 7 giờ 30 đến 17 giờ, nghỉ thứ Hai.'),
   );
   const before = service.knowledge.status().documents;
-  const cli = await KnowledgeBase.open(env.config, captureLogs().logger);
+  const cli = await KnowledgeBase.open(env.config.engine, captureLogs().logger);
   expect(cli.status().documents).toBe(before + 1);
   await cli.close();
   expect(await answeredFrom('Thư viện tỉnh mở cửa mấy giờ?', libraryTitle)).toBe(true);

@@ -1,7 +1,7 @@
 // The admin API's people side over real HTTP: roles granted at run time change what a person may do
 // on the messaging channels, and staff can read residents' votes with the answers they judged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ResidentService } from '../src/bot/resident-service.js';
+import { ResidentService } from '../src/core/resident-service.js';
 import { captureLogs, makeTestEnv, type TestEnv } from './helpers/test-env.js';
 import { getJson, postJson, startWebServer, type TestServer } from './helpers/web-server.js';
 

@@ -15,7 +15,7 @@ describe('web server', () => {
   const logs = captureLogs();
 
   beforeAll(async () => {
-    env = await makeTestEnv({ ADMIN_TOKEN, CITY_NAME: 'Bắc Kạn', WEB_RATE_LIMIT_PER_MINUTE: '1000', ASK_MAX_CHARS: '200' });
+    env = await makeTestEnv({ ADMIN_TOKEN, WEB_RATE_LIMIT_PER_MINUTE: '1000', ASK_MAX_CHARS: '200' });
     server = await startWebServer(env, logs.logger);
   });
   afterAll(async () => {

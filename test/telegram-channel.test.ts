@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ResidentService } from '../src/bot/resident-service.js';
 import { BroadcastService } from '../src/broadcast/service.js';
 import { createTelegramChannel } from '../src/channels/telegram/index.js';
 import { createTelegramSender } from '../src/channels/telegram/sender.js';
 import type { MessagingChannel } from '../src/channels/types.js';
 import { type Config, loadConfig } from '../src/config.js';
+import { ResidentService } from '../src/core/resident-service.js';
 import { Store } from '../src/db/store.js';
 import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import type { KnowledgeService, Turn } from '../src/engine/types.js';
@@ -26,6 +26,7 @@ import {
   startFakeTelegram,
   textUpdate,
 } from './fakes/telegram-api.js';
+import { writeCityFile } from './helpers/city.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const TOKEN = '123456:TEST-token_abcdefghijklmnopqrstu';
@@ -64,8 +65,7 @@ beforeAll(async () => {
       NODE_ENV: 'test',
       DATA_DIR: path.join(dir, 'data'),
       KNOWLEDGE_DIR: knowledge,
-      CITY_NAME: 'Bắc Kạn',
-      CITY_WARDS: 'Đức Xuân,Phùng Chí Kiên',
+      CITY_FILE: writeCityFile({ name: 'Bắc Kạn', wards: ['Đức Xuân', 'Phùng Chí Kiên'] }),
       TELEGRAM_BOT_TOKEN: TOKEN,
       TELEGRAM_API_ROOT: tg.apiRoot,
       TELEGRAM_STAFF_IDS: String(STAFF),
@@ -85,7 +85,7 @@ beforeAll(async () => {
     }),
   });
   store = Store.open(config.paths.database);
-  kb = await KnowledgeBase.open(config, logger);
+  kb = await KnowledgeBase.open(config.engine, logger);
   // The real engine, watched: follow-ups must reach it with the chat's history.
   const knowledgeService: KnowledgeService = {
     ask: (question, options) => {
@@ -97,7 +97,13 @@ beforeAll(async () => {
     addDocument: (name, bytes) => kb.addDocument(name, bytes),
   };
   const residents = new ResidentService({ store, knowledge: knowledgeService, config, logger });
-  broadcast = new BroadcastService({ store, config, logger, senders: [createTelegramSender(config, logger)], options: { tickMs: 100 } });
+  broadcast = new BroadcastService({
+    store,
+    config,
+    logger,
+    senders: [createTelegramSender(config.telegram!, logger)],
+    options: { tickMs: 100 },
+  });
   broadcast.start();
   channel = createTelegramChannel(
     { config, logger, store, residents, broadcast },

@@ -7,12 +7,12 @@ import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Api } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ResidentService } from '../src/bot/resident-service.js';
 import { BroadcastService } from '../src/broadcast/service.js';
 import { createTelegramChannel, sendAnswer } from '../src/channels/telegram/index.js';
 import type { MessagingChannel } from '../src/channels/types.js';
 import { registerWebhookRoute, secretMatches, webhookPath } from '../src/channels/webhook.js';
 import { type Config, loadConfig } from '../src/config.js';
+import { ResidentService } from '../src/core/resident-service.js';
 import { Store } from '../src/db/store.js';
 import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import type { Answer, KnowledgeService } from '../src/engine/types.js';
@@ -51,7 +51,7 @@ beforeAll(async () => {
     root,
   );
   store = Store.open(config.paths.database);
-  kb = await KnowledgeBase.open(config, logger);
+  kb = await KnowledgeBase.open(config.engine, logger);
   // The real engine behind a gate the test opens, to hold an answer "in progress".
   const knowledge: KnowledgeService = {
     ask: async (q, o) => {

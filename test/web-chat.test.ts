@@ -14,7 +14,7 @@ let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  env = await makeTestEnv({ CITY_NAME: 'Bắc Kạn' });
+  env = await makeTestEnv();
   server = await startWebServer(env, captureLogs().logger);
   browser = await launchChromium();
 });

@@ -5,8 +5,6 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ResidentService } from '../src/bot/resident-service.js';
-import { renderAnnouncement } from '../src/broadcast/render.js';
 import { BroadcastService } from '../src/broadcast/service.js';
 import type { ChannelSender } from '../src/broadcast/types.js';
 import { createTelegramSender } from '../src/channels/telegram/sender.js';
@@ -14,13 +12,16 @@ import type { MessagingChannel } from '../src/channels/types.js';
 import { createZaloChannel } from '../src/channels/zalo/index.js';
 import { createZaloSender } from '../src/channels/zalo/sender.js';
 import { type Config, loadConfig } from '../src/config.js';
+import { ResidentService } from '../src/core/resident-service.js';
 import { Store } from '../src/db/store.js';
+import { renderAnnouncement } from '../src/domain/index.js';
 import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import { createLogger } from '../src/logger.js';
 import { botTexts } from '../src/texts/bot.js';
 import { zaloTexts } from '../src/texts/zalo.js';
 import { type FakeTelegram, startFakeTelegram } from './fakes/telegram-api.js';
 import { type FakeZalo, startFakeZalo, textUpdate } from './fakes/zalo-api.js';
+import { writeCityFile } from './helpers/city.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const ZALO_TOKEN = '3331234567:zalo-broadcast-test-secret-abcdefghijk';
@@ -36,7 +37,7 @@ describe('Zalo sender', () => {
   const message = { id: 1, title: 'Cắt điện', body: 'Sáng thứ Bảy cắt điện khu vực Sông Cầu.' };
   beforeAll(async () => {
     zalo = await startFakeZalo({ token: ZALO_TOKEN });
-    sender = createZaloSender(configFor(zalo, { ZALO_RATE_PER_SECOND: '7' }), logger);
+    sender = createZaloSender(configFor(zalo, { ZALO_RATE_PER_SECOND: '7' }).zalo!, logger);
   });
   afterAll(() => zalo.close());
 
@@ -79,7 +80,7 @@ describe('Zalo sender', () => {
     const dead = await startFakeZalo({ token: ZALO_TOKEN });
     const config = configFor(dead);
     await dead.close();
-    const outcome = await createZaloSender(config, logger).send('c5', message);
+    const outcome = await createZaloSender(config.zalo!, logger).send('c5', message);
     expect(outcome).toMatchObject({ kind: 'retry', error: expect.stringContaining('ECONNREFUSED') });
     expect(JSON.stringify(outcome)).not.toContain(ZALO_TOKEN.split(':')[1]);
   });
@@ -106,17 +107,19 @@ describe('a staff announcement from Zalo', () => {
       KNOWLEDGE_DIR: path.join(dir, 'knowledge'),
       TELEGRAM_BOT_TOKEN: TG_TOKEN,
       TELEGRAM_API_ROOT: tg.apiRoot,
+      // A city without wards: subscribing takes one step.
+      CITY_FILE: writeCityFile({ name: 'Bắc Kạn' }),
       ZALO_STAFF_IDS: 'staff-1',
       ZALO_RATE_PER_SECOND: '50',
     });
     store = Store.open(':memory:');
-    kb = await KnowledgeBase.open(config, logger);
+    kb = await KnowledgeBase.open(config.engine, logger);
     const residents = new ResidentService({ store, knowledge: kb, config, logger });
     broadcast = new BroadcastService({
       store,
       config,
       logger,
-      senders: [createTelegramSender(config, logger), createZaloSender(config, logger)],
+      senders: [createTelegramSender(config.telegram!, logger), createZaloSender(config.zalo!, logger)],
       refreshKnowledge: () => kb.refresh(),
       options: { tickMs: 50, worker: { retryBaseMs: 20, idlePollMs: 20 } },
     });

@@ -5,13 +5,13 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FLOOD_LIMIT } from '../src/bot/flood-guard.js';
-import { ResidentService } from '../src/bot/resident-service.js';
 import { BroadcastService } from '../src/broadcast/service.js';
 import type { MessagingChannel } from '../src/channels/types.js';
 import { createZaloChannel } from '../src/channels/zalo/index.js';
 import { createZaloSender } from '../src/channels/zalo/sender.js';
 import { type Config, loadConfig } from '../src/config.js';
+import { FLOOD_LIMIT } from '../src/core/flood-guard.js';
+import { ResidentService } from '../src/core/resident-service.js';
 import { Store } from '../src/db/store.js';
 import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import { createLogger } from '../src/logger.js';
@@ -20,6 +20,7 @@ import { broadcastTexts } from '../src/texts/broadcast.js';
 import { zaloActions, zaloTexts } from '../src/texts/zalo.js';
 import { type FakeOpenAi, startFakeOpenAi } from './fakes/openai-server.js';
 import { type FakeZalo, imageUpdate, startFakeZalo, stickerUpdate, textUpdate } from './fakes/zalo-api.js';
+import { writeCityFile } from './helpers/city.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const TOKEN = '5551234567:zalo-channel-test-secret-abcdefghijklmnop';
@@ -43,9 +44,7 @@ async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harn
       NODE_ENV: 'test',
       DATA_DIR: dir,
       KNOWLEDGE_DIR: path.join(root, 'knowledge'),
-      CITY_NAME: 'Bắc Kạn',
-      CITY_EXAMPLE_QUESTION: 'Cầu Đội Kỳ đã xong chưa?',
-      CITY_WARDS: WARDS,
+      CITY_FILE: writeCityFile({ name: 'Bắc Kạn', example_question: 'Cầu Đội Kỳ đã xong chưa?', wards: WARDS.split(',') }),
       ZALO_BOT_TOKEN: TOKEN,
       ZALO_API_ROOT: fake.apiRoot,
       ZALO_ADMIN_IDS: 'admin-1',
@@ -56,9 +55,9 @@ async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harn
   );
   const logger = createLogger({ level: 'silent' });
   const store = Store.open(':memory:');
-  const kb = await KnowledgeBase.open(config, logger);
+  const kb = await KnowledgeBase.open(config.engine, logger);
   const residents = new ResidentService({ store, knowledge: kb, config, logger });
-  const broadcast = new BroadcastService({ store, config, logger, senders: [createZaloSender(config, logger)] });
+  const broadcast = new BroadcastService({ store, config, logger, senders: [createZaloSender(config.zalo!, logger)] });
   const channel = createZaloChannel(
     { config, logger, store, residents, broadcast },
     { pollTimeoutSeconds: 1, pollBackoffMs: 20, retryBackoffMs: 5 },

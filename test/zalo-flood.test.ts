@@ -1,7 +1,7 @@
 // The core flood guard the Zalo channel uses (Telegram's is @grammyjs/ratelimiter, with the same
 // FLOOD_LIMIT). Time is passed in, so the window is tested without waiting.
 import { describe, expect, it } from 'vitest';
-import { FLOOD_LIMIT, FloodGuard } from '../src/bot/flood-guard.js';
+import { FLOOD_LIMIT, FloodGuard } from '../src/core/flood-guard.js';
 
 describe('FloodGuard', () => {
   it('lets the limit through, then one notice, then silence for the rest of the window', () => {

@@ -5,12 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ResidentService } from '../src/bot/resident-service.js';
 import { BroadcastService } from '../src/broadcast/service.js';
 import type { MessagingChannel } from '../src/channels/types.js';
 import { createZaloChannel } from '../src/channels/zalo/index.js';
 import { createZaloSender } from '../src/channels/zalo/sender.js';
 import { loadConfig } from '../src/config.js';
+import { ResidentService } from '../src/core/resident-service.js';
 import { Store } from '../src/db/store.js';
 import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import { createLogger } from '../src/logger.js';
@@ -38,9 +38,9 @@ async function setup(mode: 'webhook' | 'polling') {
   const lines: string[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
   const store = Store.open(':memory:');
-  const kb = await KnowledgeBase.open(config, logger);
+  const kb = await KnowledgeBase.open(config.engine, logger);
   const residents = new ResidentService({ store, knowledge: kb, config, logger });
-  const broadcast = new BroadcastService({ store, config, logger, senders: [createZaloSender(config, logger)] });
+  const broadcast = new BroadcastService({ store, config, logger, senders: [createZaloSender(config.zalo!, logger)] });
   const channel = createZaloChannel(
     { config, logger, store, residents, broadcast },
     { pollTimeoutSeconds: 1, pollBackoffMs: 20, retryBackoffMs: 5 },

@@ -11,13 +11,18 @@
 // The front matter is optional; without a title there, the first line (a "# heading" or plain
 // text) is the title and the rest is the body.
 import { parseDocument } from 'yaml';
+import {
+  BROADCAST_CHANNELS,
+  type BroadcastChannel,
+  parseCityDateEnd,
+  parseCityTime,
+  renderAnnouncement,
+  splitTitleBody,
+} from '../domain/index.js';
 import { broadcastTexts as t } from '../texts/broadcast.js';
-import { splitTitleBody } from './announcement-text.js';
-import { parseCityDateEnd, parseCityTime } from './city-time.js';
 import { AnnouncementError } from './errors.js';
-import { DEFAULT_LIMITS, renderAnnouncement } from './render.js';
+import { DEFAULT_LIMITS } from './render.js';
 import type { AnnouncementDraft } from './service.js';
-import { BROADCAST_CHANNELS, type BroadcastChannel } from './types.js';
 
 export type AnnouncementFileDefaults = Omit<AnnouncementDraft, 'title' | 'body'> & {
   /** Longest text allowed; by default the smallest limit of the target channels. */

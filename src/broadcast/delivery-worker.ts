@@ -7,9 +7,10 @@
 // stand by and take over when the holder stops, dies (same host) or lets its lease expire.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AnnouncementStore, ClaimedDelivery } from '../db/announcements.js';
+import type { OutgoingAnnouncement } from '../domain/index.js';
 import type { Logger } from '../logger.js';
 import { TokenBucket } from './token-bucket.js';
-import type { ChannelSender, OutgoingAnnouncement, SendOutcome } from './types.js';
+import type { ChannelSender, SendOutcome } from './types.js';
 import { newWorkerId, workerIsGone } from './worker-identity.js';
 
 export interface DeliveryWorkerOptions {

@@ -3,10 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { Announcement } from '../db/announcements.js';
+import type { Announcement } from '../domain/index.js';
+import { cityDate, cityLastDay } from '../domain/index.js';
 import { fold } from '../engine/normalize.js';
 import type { Logger } from '../logger.js';
-import { cityDate, cityLastDay } from './city-time.js';
 
 export const ANNOUNCEMENT_FOLDER = 'thong-bao';
 

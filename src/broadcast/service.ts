@@ -2,15 +2,17 @@
 // the HTTP API): validates and stores announcements, turns them into an outbox when sending
 // starts, runs one delivery worker per channel and a scheduler, and reports progress.
 import type { Config } from '../config.js';
-import type { Announcement, AnnouncementStore } from '../db/announcements.js';
+import type { AnnouncementStore } from '../db/announcements.js';
 import type { Store } from '../db/store.js';
+import type { Announcement } from '../domain/index.js';
+import { type Attachment, BROADCAST_CHANNELS, type BroadcastChannel, type BroadcastProgress, renderAnnouncement } from '../domain/index.js';
 import type { Logger } from '../logger.js';
 import { broadcastTexts as t } from '../texts/broadcast.js';
 import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker.js';
 import { AnnouncementError } from './errors.js';
 import { KnowledgePublisher } from './knowledge-publisher.js';
-import { DEFAULT_LIMITS, renderAnnouncement } from './render.js';
-import { type Attachment, BROADCAST_CHANNELS, type BroadcastChannel, type BroadcastProgress, type ChannelSender } from './types.js';
+import { DEFAULT_LIMITS } from './render.js';
+import type { ChannelSender } from './types.js';
 import { validateDraft } from './validate.js';
 import { workerIsGone } from './worker-identity.js';
 
@@ -241,7 +243,7 @@ export class BroadcastService {
 
   start(): void {
     if (this.ticker) return;
-    const maxAttempts = this.deps.config.env.BROADCAST_MAX_ATTEMPTS;
+    const maxAttempts = this.deps.config.broadcast.maxAttempts;
     for (const sender of this.senders.values()) {
       const worker = new DeliveryWorker(
         {

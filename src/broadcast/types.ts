@@ -1,25 +1,5 @@
-// The broadcast contracts every channel and entry point codes against.
-
-export type BroadcastChannel = 'telegram' | 'zalo';
-export const BROADCAST_CHANNELS: readonly BroadcastChannel[] = ['telegram', 'zalo'];
-
-/**
- * A photo or document sent with the announcement (its text becomes the caption). `path` is a file
- * on the server (CLI, Telegram staff flow); `url` is an http(s) address the messenger fetches itself.
- */
-export interface Attachment {
-  kind: 'photo' | 'document';
-  path?: string;
-  url?: string;
-  fileName?: string;
-}
-
-export interface OutgoingAnnouncement {
-  id: number;
-  title: string;
-  body: string;
-  attachment?: Attachment;
-}
+// What a channel's sender offers the delivery workers, and what it reports back.
+import type { BroadcastChannel, OutgoingAnnouncement } from '../domain/index.js';
 
 export type SendOutcome =
   | { kind: 'sent' }
@@ -44,25 +24,4 @@ export interface ChannelSender {
   /** Limit of the text when it goes as the caption of an attachment (Telegram: 1024); default maxTextLength. */
   readonly maxCaptionLength?: number;
   send(chatId: string, message: OutgoingAnnouncement): Promise<SendOutcome>;
-}
-
-export type AnnouncementStatus = 'draft' | 'scheduled' | 'sending' | 'done' | 'cancelled';
-
-export interface BroadcastProgress {
-  id: number;
-  status: AnnouncementStatus;
-  total: number;
-  sent: number;
-  /** Permanent failures other than blocked chats. */
-  failed: number;
-  /** Chats that blocked the bot (their subscription is now 'blocked'). */
-  blocked: number;
-  /** Not yet sent: waiting, retrying, or claimed by a worker right now. */
-  pending: number;
-  /** Left out because the announcement was cancelled. */
-  skipped: number;
-  /** Messages per second over the last few seconds (whole run once finished). */
-  ratePerSecond: number;
-  /** undefined while the rate is unknown (nothing sent yet). */
-  etaSeconds?: number;
 }

@@ -2,11 +2,16 @@
 // topic slugs and ward names as configured).
 import fs from 'node:fs';
 import type { Config } from '../config.js';
+import {
+  type Attachment,
+  BROADCAST_CHANNELS,
+  type BroadcastChannel,
+  formatCityTime,
+  renderAnnouncement,
+  wardNames,
+} from '../domain/index.js';
 import { fold } from '../engine/normalize.js';
 import { broadcastTexts as t } from '../texts/broadcast.js';
-import { formatCityTime } from './city-time.js';
-import { renderAnnouncement } from './render.js';
-import { type Attachment, BROADCAST_CHANNELS, type BroadcastChannel } from './types.js';
 
 export interface DraftInput {
   title: string;
@@ -63,9 +68,10 @@ export function validateDraft(
 
   const wards: string[] = [];
   for (const raw of draft.wards ?? []) {
-    const match = ctx.config.city.wards.find((w) => fold(w) === fold(raw.trim()));
-    if (match) wards.push(match);
-    else problems.push(t.unknownWard(raw, ctx.config.city.wards));
+    // A former name (before the 2025 reorganization) is still understood, and stored as today's name.
+    const match = ctx.config.city.wards.find((w) => [w.name, ...w.formerNames].some((n) => fold(n) === fold(raw.trim())));
+    if (match) wards.push(match.name);
+    else problems.push(t.unknownWard(raw, wardNames(ctx.config.city)));
   }
 
   const attachment = draft.attachment;

@@ -9,7 +9,7 @@ import { createZaloSender } from './zalo/sender.js';
 
 export function configuredSenders(config: Config, logger: Logger): ChannelSender[] {
   const senders: ChannelSender[] = [];
-  if (config.env.TELEGRAM_BOT_TOKEN) senders.push(createTelegramSender(config, logger));
-  if (config.env.ZALO_BOT_TOKEN) senders.push(createZaloSender(config, logger));
+  if (config.telegram) senders.push(createTelegramSender(config.telegram, logger));
+  if (config.zalo) senders.push(createZaloSender(config.zalo, logger));
   return senders;
 }

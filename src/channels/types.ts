@@ -1,9 +1,9 @@
 // The seam between the core and the messaging channels: main.ts builds the core services and hands
 // them to each configured channel; channels never build services of their own.
 import type { FastifyInstance } from 'fastify';
-import type { ResidentService } from '../bot/resident-service.js';
 import type { BroadcastService } from '../broadcast/service.js';
 import type { Config } from '../config.js';
+import type { ResidentService } from '../core/resident-service.js';
 import type { Store } from '../db/store.js';
 import type { Logger } from '../logger.js';
 

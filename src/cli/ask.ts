@@ -4,8 +4,8 @@
 import 'dotenv/config';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { formatAnswerPlain } from '../bot/format.js';
 import { loadConfigOrReport } from '../config.js';
+import { formatAnswerPlain } from '../core/format.js';
 import { KnowledgeBase } from '../engine/knowledge-base.js';
 import { createLogger, redact } from '../logger.js';
 import { answerTexts } from '../texts/answers.js';
@@ -29,7 +29,7 @@ async function main(): Promise<number> {
   const logger = createLogger({ level: 'warn', destination: pino.destination(2) });
   let kb: KnowledgeBase | undefined;
   try {
-    kb = await KnowledgeBase.open(config, logger);
+    kb = await KnowledgeBase.open(config.engine, logger);
     const answer = await kb.ask(question);
     // The answer is rendered as the chat channels render it: one citation format everywhere.
     console.log(args.values.json ? JSON.stringify(answer, null, 2) : formatAnswerPlain(answer));

@@ -13,12 +13,12 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { parseAnnouncementFile } from '../broadcast/announcement-file.js';
-import { formatCityTime, parseCityDateEnd, parseCityTime } from '../broadcast/city-time.js';
 import { type AnnouncementDraft, AnnouncementError, BroadcastService, type Preview } from '../broadcast/service.js';
-import { BROADCAST_CHANNELS, type BroadcastChannel, type ChannelSender } from '../broadcast/types.js';
+import type { ChannelSender } from '../broadcast/types.js';
 import { configuredSenders } from '../channels/senders.js';
 import { type Config, loadConfigOrReport } from '../config.js';
 import { Store } from '../db/store.js';
+import { BROADCAST_CHANNELS, type BroadcastChannel, formatCityTime, parseCityDateEnd, parseCityTime } from '../domain/index.js';
 import { createLogger, type Logger, redact } from '../logger.js';
 import { channelLabel, broadcastTexts as t } from '../texts/broadcast.js';
 

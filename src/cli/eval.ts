@@ -125,8 +125,8 @@ export async function evaluate(
   questions: EvalQuestion[],
   options: { config: Config; stripDiacritics?: boolean },
 ): Promise<EvalReport> {
-  const floor = options.config.env.RELEVANCE_FLOOR;
-  const ask = createAsk({ retrieve: (q, k) => index.search(q, k), config: options.config });
+  const floor = options.config.engine.relevanceFloor;
+  const ask = createAsk({ retrieve: (q, k) => index.search(q, k), config: options.config.engine });
   const latencies: number[] = [];
   const askLatencies: number[] = [];
   let r1 = 0,
@@ -257,7 +257,7 @@ export interface EvalOptions {
  */
 export async function runEval(options: EvalOptions): Promise<{ label: string; report: EvalReport }> {
   const { config } = options;
-  const embeddings = createEmbeddings(config);
+  const embeddings = createEmbeddings(config.engine);
   let questions = await readJsonl<EvalQuestion>(options.questionsFile);
   if (options.outOfDomain) questions = questions.map((q) => ({ ...q, answerable: false }));
 
@@ -273,11 +273,11 @@ export async function runEval(options: EvalOptions): Promise<{ label: string; re
         await buildIndex(indexDir, corpusChunks(docs), embeddings);
       } else {
         // The embedding cache goes to the throwaway directory too, not to the bot's data folder.
-        const throwaway = { ...config, paths: { ...config.paths, data: tempDir, index: indexDir } };
+        const throwaway = { ...config.engine, paths: { ...config.engine.paths, data: tempDir, index: indexDir } };
         await ingest({ sourceDir: path.resolve(options.source!), indexDir, config: throwaway, embeddings });
       }
     } else {
-      await ingest({ sourceDir: config.paths.knowledge, indexDir, config, embeddings });
+      await ingest({ sourceDir: config.paths.knowledge, indexDir, config: config.engine, embeddings });
     }
     const index = await openIndex(indexDir, embeddings);
     const report = await evaluate(index, questions, { config, stripDiacritics: options.stripDiacritics });

@@ -7,9 +7,9 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import pino from 'pino';
 import { loadConfigOrReport } from '../config.js';
+import type { IngestSummary } from '../domain/index.js';
 import { createEmbeddings } from '../engine/embeddings/index.js';
 import { ingest } from '../engine/ingest.js';
-import type { IngestSummary } from '../engine/types.js';
 import { createLogger, redact } from '../logger.js';
 import { ingestCliTexts as texts } from '../texts/ingest.js';
 
@@ -37,8 +37,8 @@ async function main(): Promise<number> {
     const summary = await ingest({
       sourceDir,
       indexDir: config.paths.index,
-      config,
-      embeddings: createEmbeddings(config),
+      config: config.engine,
+      embeddings: createEmbeddings(config.engine),
       logger,
       onProgress: (done, total, phase) => {
         if (!showProgress || total <= PROGRESS_MIN_ITEMS) return;

@@ -1,7 +1,5 @@
+import type { ChannelName, Role } from '../domain/index.js';
 import type { Sqlite } from './database.js';
-import type { ChannelName } from './subscribers.js';
-
-export type Role = 'admin' | 'staff' | 'resident';
 
 /** Stored roles (granted at run time) and the audit trail of privileged attempts. */
 export class AccessStore {

@@ -2,34 +2,9 @@
 // one row at a time ('sending', committed before the message leaves), so after a crash only the
 // rows still 'sending' can have reached the chat without being recorded. Only the holder of a
 // channel's worker lease may claim that channel's rows, so two processes never drain one outbox.
-import type { AnnouncementStatus, Attachment, BroadcastChannel } from '../broadcast/types.js';
+import type { Announcement, AnnouncementStatus, Attachment, BroadcastChannel } from '../domain/index.js';
 import { json, type Sqlite } from './database.js';
 import type { SubscriberStore } from './subscribers.js';
-
-export interface Announcement {
-  id: number;
-  title: string;
-  body: string;
-  attachment?: Attachment;
-  /** [] = every channel. */
-  channels: BroadcastChannel[];
-  /** [] = every topic. */
-  topics: string[];
-  /** [] = every ward. */
-  wards: string[];
-  /** Epoch ms. */
-  scheduledAt?: number;
-  /** Epoch ms after which the announcement leaves the knowledge base. */
-  expiresAt?: number;
-  author: string;
-  status: AnnouncementStatus;
-  createdAt: number;
-  updatedAt: number;
-  startedAt?: number;
-  finishedAt?: number;
-  /** Path of the knowledge-base file while the announcement is published there. */
-  knowledgeFile?: string;
-}
 
 export type NewAnnouncement = Pick<
   Announcement,

@@ -1,6 +1,5 @@
-import type { Citation, Turn } from '../engine/types.js';
+import type { ChannelName, Citation, Turn, Vote } from '../domain/index.js';
 import type { Sqlite } from './database.js';
-import type { ChannelName } from './subscribers.js';
 
 export interface LoggedQuestion {
   id: number;
@@ -15,8 +14,6 @@ export interface LoggedQuestion {
   latencyMs: number;
   createdAt: number;
 }
-
-export type Vote = 'up' | 'down';
 
 /** Conversation turns (for follow-ups), the question log and feedback on answers. */
 export class ConversationStore {

@@ -1,11 +1,12 @@
 // One handle over the database and its stores; open it once per process and pass it down.
 
+import type { ChannelName } from '../domain/index.js';
 import { AccessStore } from './access.js';
 import { AnnouncementStore } from './announcements.js';
 import { ConversationStore } from './conversations.js';
 import { openDatabase, type Sqlite } from './database.js';
 import { KeyValueStore } from './kv.js';
-import { type ChannelName, SubscriberStore } from './subscribers.js';
+import { SubscriberStore } from './subscribers.js';
 
 export class Store {
   readonly subscribers: SubscriberStore;

@@ -1,21 +1,5 @@
+import type { ChannelName, Subscriber, SubscriberStatus } from '../domain/index.js';
 import { json, type Sqlite } from './database.js';
-
-export type ChannelName = 'telegram' | 'zalo' | 'web';
-export type SubscriberStatus = 'active' | 'unsubscribed' | 'blocked';
-
-export interface Subscriber {
-  id: number;
-  channel: ChannelName;
-  chatId: string;
-  displayName?: string;
-  /** [] means every topic. */
-  topics: string[];
-  /** undefined means the whole city. */
-  ward?: string;
-  status: SubscriberStatus;
-  createdAt: number;
-  updatedAt: number;
-}
 
 interface Row {
   id: number;

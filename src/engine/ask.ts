@@ -1,7 +1,8 @@
 // One channel-agnostic question → answer pipeline:
 // input guard → follow-up rewrite → retrieve → relevance floor → scope check → LLM or extractive answer.
 import { performance } from 'node:perf_hooks';
-import type { Config } from '../config.js';
+import type { EngineConfig } from '../config.js';
+import { placeNames } from '../domain/index.js';
 import type { Logger } from '../logger.js';
 import { answerTexts, type InvalidReason, type RefusalKind } from '../texts/answers.js';
 import { validateCitations } from './answer/citations.js';
@@ -43,10 +44,10 @@ interface Draft {
 }
 
 /** The pure pipeline. Never throws for bad input; returns status 'invalid'. */
-export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: Logger; llm?: ChatLlm }): Ask {
+export function createAsk(deps: { retrieve: Retrieve; config: EngineConfig; logger?: Logger; llm?: ChatLlm }): Ask {
   const { retrieve, config, logger, llm } = deps;
   const topics = config.city.topics.map((t) => t.label);
-  const ownPlaces = [config.city.name, ...config.city.wards].filter(Boolean);
+  const ownPlaces = placeNames(config.city);
   let prompts: Promise<Prompts> | undefined;
   const getPrompts = () => {
     prompts ??= loadPrompts(config.paths.prompts).catch((err: unknown) => {
@@ -58,7 +59,7 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
 
   const invalid = (reason: InvalidReason): Draft => ({
     status: 'invalid',
-    text: answerTexts.invalid(reason, config.env.ASK_MAX_CHARS, config.city.exampleQuestion),
+    text: answerTexts.invalid(reason, config.askMaxChars, config.city.exampleQuestion),
   });
   const refused = (kind: RefusalKind): Draft => ({ status: 'refused', text: answerTexts.refused(kind, topics) });
   const notFound = (): Draft => ({ status: 'not_found', text: answerTexts.notFound(topics) });
@@ -134,17 +135,17 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
       return answer;
     };
 
-    const guard = checkInput(question, config.env.ASK_MAX_CHARS);
+    const guard = checkInput(question, config.askMaxChars);
     if (!guard.ok) return finish(invalid(guard.reason));
     // Fillers and chat words are gone before search, scope check and sentence choice look at it.
     const q = cleanQuestion(guard.question);
     searchedQuestion = q;
     // HISTORY_TURNS=0 turns history off (slice(-0) would keep all of it).
-    const history = config.env.HISTORY_TURNS > 0 ? (options.history ?? []).slice(-config.env.HISTORY_TURNS) : [];
+    const history = config.historyTurns > 0 ? (options.history ?? []).slice(-config.historyTurns) : [];
 
     // One deadline for all the model calls of this question (rewrite and answer, retries
     // included): LLM_TIMEOUT_MS is the most a resident waits before the offline answer.
-    const deadline = llm ? AbortSignal.timeout(config.env.LLM_TIMEOUT_MS) : undefined;
+    const deadline = llm ? AbortSignal.timeout(config.llmTimeoutMs) : undefined;
     const genStart = performance.now();
     const rewrite = await standalone(q, history, deadline);
     llmFailed ||= rewrite.llmFailed;
@@ -162,7 +163,7 @@ export function createAsk(deps: { retrieve: Retrieve; config: Config; logger?: L
     if (!hits) return finish({ status: 'not_found', text: answerTexts.notReady });
 
     const scope = detectOutOfScope(q, ownPlaces);
-    const floor = config.env.RELEVANCE_FLOOR;
+    const floor = config.relevanceFloor;
     const passing = hits.filter((h) => h.relevance >= floor);
     if (scope && passagesIgnore(scope, passing)) return finish(refused(scope.kind));
     const shape = shapeFor(q, history);

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Config } from '../config.js';
+import type { EngineConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { CHUNKER_VERSION, type ChunkOptions, chunkDocument } from './chunker.js';
 import { EmbeddingCache, embeddingKey } from './embedding-cache.js';
@@ -26,7 +26,7 @@ import type { Chunk, DocumentInfo, IngestFailure, IngestSummary } from './types.
 export interface IngestOptions {
   sourceDir: string;
   indexDir: string;
-  config: Config;
+  config: EngineConfig;
   embeddings: EmbeddingProvider;
   logger?: Logger;
   onProgress?: (done: number, total: number, phase: 'parse' | 'embed' | 'index') => void;
@@ -61,7 +61,7 @@ export function ingest(options: IngestOptions): Promise<IngestSummary> {
 async function ingestLocked(options: IngestOptions): Promise<IngestSummary> {
   const started = performance.now();
   const { sourceDir, indexDir, config, embeddings, logger, onProgress } = options;
-  const chunkOptions: ChunkOptions = { targetChars: config.env.CHUNK_TARGET_CHARS, overlapChars: config.env.CHUNK_OVERLAP_CHARS };
+  const chunkOptions: ChunkOptions = { targetChars: config.chunk.targetChars, overlapChars: config.chunk.overlapChars };
   const chunker = { version: CHUNKER_VERSION, terms: termsVersion(), ...chunkOptions };
 
   await recoverAndCleanStale(indexDir, logger);

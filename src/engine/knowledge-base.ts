@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Config } from '../config.js';
+import type { EngineConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import { engineTexts } from '../texts/engine.js';
 import { createOpenAiChat } from './answer/llm.js';
@@ -43,11 +43,11 @@ export class KnowledgeBase implements KnowledgeService {
   private readonly answer: Ask;
 
   private constructor(
-    private readonly config: Config,
+    private readonly config: EngineConfig,
     private readonly logger: Logger,
     private readonly embeddings: EmbeddingProvider,
   ) {
-    const llm = config.llmEnabled ? createOpenAiChat(config) : undefined;
+    const llm = config.llm.enabled ? createOpenAiChat(config) : undefined;
     this.answer = createAsk({ retrieve: (q, k) => this.current().search(q, k), config, logger, llm });
   }
 
@@ -56,7 +56,7 @@ export class KnowledgeBase implements KnowledgeService {
    * ingest runs first: it builds a missing index, rebuilds a stale one (changed files, another
    * embedder) and costs only a folder scan when nothing changed.
    */
-  static async open(config: Config, logger: Logger, options: { buildIfMissing?: boolean } = {}): Promise<KnowledgeBase> {
+  static async open(config: EngineConfig, logger: Logger, options: { buildIfMissing?: boolean } = {}): Promise<KnowledgeBase> {
     const kb = new KnowledgeBase(config, logger, createEmbeddings(config));
     if (options.buildIfMissing ?? true) {
       try {

@@ -1,8 +1,10 @@
 // The knowledge engine's public shapes. Channels, the broadcast service and the HTTP server
-// depend on these and on nothing else inside src/engine/.
+// depend on these and on nothing else inside src/engine/. The shapes every layer shares (documents,
+// citations, turns, ingest summaries) live in the domain and are re-exported here.
+import type { Citation, DocKind, DocumentInfo, IngestSummary, Turn } from '../domain/knowledge.js';
 
-export const DOC_KINDS = ['resolution', 'programme', 'plan', 'news', 'announcement', 'faq'] as const;
-export type DocKind = (typeof DOC_KINDS)[number];
+export type { Citation, DocKind, DocumentInfo, IngestFailure, IngestSummary, Turn } from '../domain/knowledge.js';
+export { DOC_KINDS } from '../domain/knowledge.js';
 
 /** What is known about one source document (front matter, or derived from the file). */
 export interface DocumentMeta {
@@ -69,27 +71,6 @@ export interface SearchHit {
   vectorRank?: number;
 }
 
-export interface Turn {
-  role: 'user' | 'assistant';
-  text: string;
-}
-
-export interface Citation {
-  /** The number used in the answer text: [1], [2], ... */
-  n: number;
-  chunkId: string;
-  docId: string;
-  title: string;
-  number?: string;
-  /** Display form, e.g. "Chương II › Điều 5". */
-  section?: string;
-  page?: number;
-  sourceUrl?: string;
-  issued?: string;
-  /** The passage text (or its relevant part) for expandable quotes. */
-  quote: string;
-}
-
 /**
  * answered: grounded reply with citations.
  * not_found: nothing passed the relevance floor.
@@ -110,34 +91,6 @@ export interface Answer {
   /** The question actually searched (after follow-up rewrite). */
   searchedQuestion: string;
   timings: { retrievalMs: number; generationMs: number; totalMs: number };
-}
-
-export interface DocumentInfo {
-  id: string;
-  title: string;
-  kind: DocKind;
-  number?: string;
-  issued?: string;
-  sourceUrl?: string;
-  chunks: number;
-}
-
-export interface IngestFailure {
-  path: string;
-  reason: string;
-}
-
-export interface IngestSummary {
-  added: number;
-  changed: number;
-  removed: number;
-  unchanged: number;
-  failed: IngestFailure[];
-  chunks: number;
-  embedded: number;
-  seconds: number;
-  /** False when nothing changed and the index was not rebuilt. */
-  swapped: boolean;
 }
 
 /** What channels and services need from the knowledge engine (KnowledgeBase implements it). */

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import type { ResidentService } from '../bot/resident-service.js';
 import type { Config, TrustProxy } from '../config.js';
+import type { ResidentService } from '../core/resident-service.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { webTexts } from '../texts/web.js';
@@ -54,7 +54,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     // Behind the city portal's reverse proxy every request comes from the proxy's address; trusting
     // it (TRUST_PROXY) makes request.ip, and so the per-IP rate limit, the resident's own address.
-    trustProxy: fastifyTrustProxy(config.trustProxy),
+    trustProxy: fastifyTrustProxy(config.http.trustProxy),
   });
   installErrorHandlers(app);
   // The API speaks JSON only; plain text gets 415 instead of reaching a route as a string.
@@ -86,8 +86,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         new ApiError(context.statusCode, 'rate_limited', webTexts.errors.rateLimited(Math.max(1, Math.ceil(context.ttl / 1000)))),
     });
     await app.register(askRoutes, { config, residents: web.residents, knowledge: web.knowledge });
-    await app.register(adminRoutes, { prefix: '/api/admin', adminToken: config.env.ADMIN_TOKEN, knowledge: web.knowledge });
-    await app.register(reviewRoutes, { prefix: '/api/admin', adminToken: config.env.ADMIN_TOKEN, residents: web.residents });
+    await app.register(adminRoutes, { prefix: '/api/admin', adminToken: config.web.adminToken, knowledge: web.knowledge });
+    await app.register(reviewRoutes, { prefix: '/api/admin', adminToken: config.web.adminToken, residents: web.residents });
     await app.register(fastifyStatic, {
       root: PUBLIC_DIR,
       setHeaders: (reply) => {

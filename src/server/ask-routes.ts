@@ -3,8 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { ChatRef, ResidentService } from '../bot/resident-service.js';
 import type { Config } from '../config.js';
+import type { ResidentService } from '../core/resident-service.js';
+import type { ChatRef } from '../domain/index.js';
 import { isTooLong } from '../engine/answer/input-guard.js';
 import { uiTexts, webTexts } from '../texts/web.js';
 import { ApiError } from './errors.js';
@@ -34,7 +35,7 @@ const webChat = (id: string): ChatRef => ({ channel: 'web', chatId: id, userId: 
 
 export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promise<void> {
   const { config, residents, knowledge } = deps;
-  const limits = { bodyLimit: ASK_BODY_LIMIT, config: { rateLimit: { max: config.env.WEB_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 } } };
+  const limits = { bodyLimit: ASK_BODY_LIMIT, config: { rateLimit: { max: config.web.rateLimitPerMinute, timeWindow: 60_000 } } };
 
   app.get('/api/info', async () => {
     const documents = knowledge.documents().length;
@@ -42,7 +43,7 @@ export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promi
       city: config.city.name,
       topics: config.city.topics.map((t) => t.label),
       documents,
-      maxQuestionChars: config.env.ASK_MAX_CHARS,
+      maxQuestionChars: config.web.askMaxChars,
       texts: uiTexts(config.city.name, documents, config.city.exampleQuestion),
     };
   });
@@ -51,8 +52,8 @@ export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promi
     const parsed = askBody.safeParse(request.body);
     if (!parsed.success) throw new ApiError(400, 'invalid_request', webTexts.errors.invalidAsk);
     const { question } = parsed.data;
-    if (isTooLong(question, config.env.ASK_MAX_CHARS))
-      throw new ApiError(400, 'question_too_long', webTexts.errors.questionTooLong(config.env.ASK_MAX_CHARS));
+    if (isTooLong(question, config.web.askMaxChars))
+      throw new ApiError(400, 'question_too_long', webTexts.errors.questionTooLong(config.web.askMaxChars));
     const id = parsed.data.conversationId ?? randomBytes(16).toString('hex');
     const { answer, questionId } = await residents.ask(webChat(id), question);
     return {

@@ -1,6 +1,8 @@
 // What the HTTP server needs from the knowledge engine: the channel-facing service plus its status.
 // KnowledgeBase satisfies it structurally; the server depends on no engine internals.
-import type { IngestSummary, KnowledgeService } from '../engine/types.js';
+
+import type { IngestSummary } from '../domain/index.js';
+import type { KnowledgeService } from '../engine/types.js';
 
 export interface KnowledgeStatus {
   ready: boolean;

@@ -2,11 +2,13 @@
 // broadcast workers; `--only` picks some of them so a deployment can split the process.
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
+import { PersonError } from '../domain/index.js';
 
 export const PARTS = ['web', 'telegram', 'zalo', 'worker'] as const;
 export type Part = (typeof PARTS)[number];
 
-export class UsageError extends Error {
+/** A mistake in the command line of `npm start`. */
+export class UsageError extends PersonError {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
@@ -42,10 +44,7 @@ export interface PartPlan {
 
 /** The parts to run: asked-for channels must be configured; by default unconfigured channels are off. */
 export function planParts(config: Config, only: Part[] | undefined): PartPlan {
-  const tokens: Record<'telegram' | 'zalo', string | undefined> = {
-    telegram: config.env.TELEGRAM_BOT_TOKEN,
-    zalo: config.env.ZALO_BOT_TOKEN,
-  };
+  const tokens: Record<'telegram' | 'zalo', boolean> = { telegram: Boolean(config.telegram), zalo: Boolean(config.zalo) };
   const missing = (only ?? []).filter((p): p is 'telegram' | 'zalo' => (p === 'telegram' || p === 'zalo') && !tokens[p]);
   if (missing.length) throw new UsageError(missing.map((p) => `--only ${p}: ${p.toUpperCase()}_BOT_TOKEN is not set`).join('\n'));
 

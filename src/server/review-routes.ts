@@ -3,7 +3,7 @@
 // document routes replace the JSON parser with a raw one for uploads.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { ResidentService } from '../bot/resident-service.js';
+import type { ResidentService } from '../core/resident-service.js';
 import { webTexts } from '../texts/web.js';
 import { adminGuard } from './admin-routes.js';
 import { ApiError } from './errors.js';

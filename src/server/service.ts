@@ -4,14 +4,13 @@
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import { ResidentService } from '../bot/resident-service.js';
-import { broadcastRoutes } from '../broadcast/http-routes.js';
 import { BroadcastService } from '../broadcast/service.js';
 import { configuredSenders } from '../channels/senders.js';
 import { createTelegramChannel } from '../channels/telegram/index.js';
 import type { ChannelDeps, MessagingChannel } from '../channels/types.js';
 import { createZaloChannel } from '../channels/zalo/index.js';
 import type { Config } from '../config.js';
+import { ResidentService } from '../core/resident-service.js';
 import { Store } from '../db/store.js';
 import { KnowledgeBase } from '../engine/knowledge-base.js';
 import type { Logger } from '../logger.js';
@@ -20,6 +19,7 @@ import { buildServer } from './app.js';
 import type { ReadinessCheck } from './health-routes.js';
 import { meteredSender } from './metered-sender.js';
 import { type Part, planParts } from './parts.js';
+import { broadcastRoutes } from './staff-routes.js';
 
 export interface ServiceOptions {
   logger: Logger;
@@ -55,7 +55,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const store = Store.open(config.paths.database);
   // The index on disk (if any) is served at once; building or updating it runs after the server
   // is up, so /healthz answers and /readyz explains while a fresh machine indexes its documents.
-  const knowledge = await KnowledgeBase.open(config, logger, { buildIfMissing: false });
+  const knowledge = await KnowledgeBase.open(config.engine, logger, { buildIfMissing: false });
   const residents = new ResidentService({ store, knowledge, config, logger, metrics });
   const broadcast = new BroadcastService({
     store,
@@ -83,10 +83,10 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     web: parts.has('web') ? { residents, knowledge } : undefined,
   });
   // The staff API (announcements) lives under /api/staff/announcements, behind STAFF_TOKEN.
-  if (parts.has('web')) await app.register(broadcastRoutes, { service: broadcast, staffToken: config.env.STAFF_TOKEN });
+  if (parts.has('web')) await app.register(broadcastRoutes, { service: broadcast, staffToken: config.web.staffToken });
   for (const channel of channels) channel.registerWebhook?.(app);
 
-  await app.listen({ host: config.env.HOST, port: config.env.PORT });
+  await app.listen({ host: config.http.host, port: config.http.port });
   const url = listenUrl(app);
   logger.info({ parts: [...parts] }, `running: ${[...parts].join(', ')}`);
 
@@ -170,7 +170,7 @@ const SEEN_UPDATES_KEPT_MS = 7 * 24 * 3_600_000;
 function keepTidy(store: Store, config: Config, logger: Logger): NodeJS.Timeout {
   const tidy = () => {
     if (!store.isOpen()) return;
-    const turns = store.conversations.pruneTurns(config.env.HISTORY_TTL_MINUTES * 60_000);
+    const turns = store.conversations.pruneTurns(config.history.ttlMs);
     const seen = store.kv.pruneSeen(SEEN_UPDATES_KEPT_MS);
     if (turns || seen) logger.debug({ turns, seen }, 'old conversation turns and update markers removed');
   };

@@ -1,6 +1,6 @@
 // Every sentence the knowledge engine says to a resident, in one place. Channels add their own
 // greetings and menus; these are the replies to a question.
-import type { Citation } from '../engine/types.js';
+import type { Citation } from '../domain/index.js';
 
 export type InvalidReason = 'empty' | 'too_long' | 'no_words' | 'garbage' | 'foreign_script';
 

@@ -1,6 +1,6 @@
 // What the bot says to residents, staff and admins on every messaging channel. Channels pass their
 // own way of naming an action (Telegram "/dangky", Zalo "đăng ký") so the wording stays one.
-import type { DocumentInfo, IngestSummary } from '../engine/types.js';
+import type { DocumentInfo, IngestSummary } from '../domain/index.js';
 
 export interface ActionNames {
   subscribe: string;

@@ -1,6 +1,6 @@
 // Every word staff see about announcements: validation, progress, reports. Telegram, Zalo, the
 // CLI and the HTTP API all show these same lines.
-import type { AnnouncementStatus, BroadcastChannel, BroadcastProgress } from '../broadcast/types.js';
+import type { AnnouncementStatus, BroadcastChannel, BroadcastProgress } from '../domain/index.js';
 
 const number = new Intl.NumberFormat('vi-VN');
 const decimal = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });

@@ -15,8 +15,10 @@ export const configTexts = {
   overlapTooLarge: 'CHUNK_OVERLAP_CHARS: phải nhỏ hơn CHUNK_TARGET_CHARS',
   telegramIds: (name: string, bad: string[]) =>
     `${name}: mã người dùng Telegram là số (ví dụ 123456789), không phải tên @; không hợp lệ: ${bad.map((b) => `"${b}"`).join(', ')}`,
-  exampleQuestion: 'CITY_EXAMPLE_QUESTION: không được để trống',
-  topicsFormat: 'CITY_TOPICS: mỗi chủ đề có dạng "ma-chu-de=Tên hiển thị", mã chỉ gồm a-z 0-9 -',
+  cityFileMissing: (file: string) => `CITY_FILE: không đọc được tệp thông tin thành phố "${file}"`,
+  cityFileYaml: (file: string, detail: string) => `${file}: YAML không hợp lệ: ${detail}`,
+  topicSlug: 'mã chủ đề chỉ gồm a-z 0-9 - (ví dụ giao-thong)',
+  repeated: (names: string[]) => `bị lặp: ${[...new Set(names)].map((n) => `"${n}"`).join(', ')}`,
   trustProxy: (bad: string) =>
     `TRUST_PROXY: "${bad}" không hợp lệ; dùng false, true, số lớp proxy (ví dụ 1) hoặc danh sách địa chỉ IP/CIDR của proxy cách nhau bởi dấu phẩy (ví dụ 10.0.0.1,192.168.0.0/16)`,
 } as const;

@@ -1,6 +1,6 @@
 // What ingest says to administrators: why a document could not be read (shown as is in the
 // ingest summary, the admin upload answer and the chat bots), and the CLI's own lines.
-import type { IngestSummary } from '../engine/types.js';
+import type { IngestSummary } from '../domain/index.js';
 
 export const parseReasons = {
   empty: 'tệp rỗng',

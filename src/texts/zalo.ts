@@ -1,6 +1,6 @@
 // What the bot says only on Zalo: keyword hints (Zalo has no command menu or buttons) and numbered
 // lists answered with numbers. Everything said on every channel is in ./bot.ts.
-import type { BroadcastChannel } from '../broadcast/types.js';
+import type { BroadcastChannel } from '../domain/index.js';
 import type { ActionNames } from './bot.js';
 import { botTexts } from './bot.js';
 import { broadcastTexts } from './broadcast.js';

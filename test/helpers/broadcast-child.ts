@@ -15,6 +15,7 @@ import { createTelegramSender } from '../../src/channels/telegram/sender.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { Store } from '../../src/db/store.js';
 import { createLogger } from '../../src/logger.js';
+import { writeCityFile } from './city.js';
 
 export const TEST_TOKEN = '123456:TEST-token-for-the-fake-api_xyz';
 export const WARDS = ['Đức Xuân', 'Phùng Chí Kiên', 'Sông Cầu'];
@@ -24,7 +25,7 @@ export function testConfig(dataDir: string, env: Record<string, string> = {}): C
     {
       DATA_DIR: dataDir,
       KNOWLEDGE_DIR: `${dataDir}/knowledge`,
-      CITY_WARDS: WARDS.join(','),
+      CITY_FILE: writeCityFile({ name: 'Bắc Kạn', wards: WARDS }),
       TELEGRAM_BOT_TOKEN: TEST_TOKEN,
       TELEGRAM_RATE_PER_SECOND: '200',
       TELEGRAM_PER_CHAT_INTERVAL_MS: '0',
@@ -99,7 +100,7 @@ async function child(): Promise<void> {
     store,
     config,
     logger,
-    senders: [createTelegramSender(config, logger)],
+    senders: [createTelegramSender(config.telegram!, logger)],
     options: { tickMs: 100, worker: { idlePollMs: 100, leaseRenewMs: 100 } },
   });
   service.start();

@@ -17,7 +17,10 @@ export interface IngestChildOptions {
 }
 
 const options = JSON.parse(process.argv[2]) as IngestChildOptions;
-const config = loadConfig({ DATA_DIR: path.join(options.root, 'data'), KNOWLEDGE_DIR: path.join(options.root, 'knowledge') }, options.root);
+const config = loadConfig(
+  { DATA_DIR: path.join(options.root, 'data'), KNOWLEDGE_DIR: path.join(options.root, 'knowledge') },
+  options.root,
+).engine;
 
 async function beforeSwap(): Promise<void> {
   if (options.beforeSwap === 'kill') process.kill(process.pid, 'SIGKILL');

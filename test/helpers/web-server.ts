@@ -1,7 +1,7 @@
 // The HTTP app factory over the real engine and database, listening on a free port: what the
 // web part of `npm start` serves, without the channels and workers.
 import type { FastifyInstance } from 'fastify';
-import { ResidentService } from '../../src/bot/resident-service.js';
+import { ResidentService } from '../../src/core/resident-service.js';
 import { Store } from '../../src/db/store.js';
 import { KnowledgeBase } from '../../src/engine/knowledge-base.js';
 import type { Logger } from '../../src/logger.js';
@@ -22,7 +22,7 @@ export async function startWebServer(env: TestEnv, logger: Logger, options: { bu
   const { config } = env;
   const metrics = createMetrics();
   const store = Store.open(config.paths.database);
-  const knowledge = await KnowledgeBase.open(config, logger, { buildIfMissing: options.buildIndex ?? true });
+  const knowledge = await KnowledgeBase.open(config.engine, logger, { buildIfMissing: options.buildIndex ?? true });
   const residents = new ResidentService({ store, knowledge, config, logger, metrics });
   const app = await buildServer({
     config,

@@ -7,15 +7,13 @@ import path from 'node:path';
 import type { Conversation } from '@grammyjs/conversations';
 import { type Api, type Context, InlineKeyboard, InputFile } from 'grammy';
 import type { Message, MessageEntity } from 'grammy/types';
-import { AUDIT } from '../../bot/audit-actions.js';
-import { attempt } from '../../bot/broadcast-attempt.js';
-import { reasonFor } from '../../bot/error-reason.js';
-import type { ResidentService } from '../../bot/resident-service.js';
-import { splitTitleBody } from '../../broadcast/announcement-text.js';
-import { formatCityTime, parseCityTime } from '../../broadcast/city-time.js';
 import type { BroadcastService } from '../../broadcast/service.js';
-import type { Attachment } from '../../broadcast/types.js';
 import type { Config } from '../../config.js';
+import { attempt } from '../../core/broadcast-attempt.js';
+import { reasonFor } from '../../core/error-reason.js';
+import type { ResidentService } from '../../core/resident-service.js';
+import type { Attachment } from '../../domain/index.js';
+import { AUDIT, formatCityTime, logFields, parseCityTime, splitTitleBody, wardNames } from '../../domain/index.js';
 import type { Logger } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
 import { broadcastTexts } from '../../texts/broadcast.js';
@@ -48,7 +46,8 @@ export interface AnnounceDeps {
 type Saved = { ok: true; path: string } | { ok: false; reason: string };
 
 export function announceConversation({ config, logger, residents, broadcast, api, follow }: AnnounceDeps) {
-  const { topics, wards } = config.city;
+  const { topics } = config.city;
+  const wards = wardNames(config.city);
 
   /** Downloads the photo or file of the message into the data folder; a failure comes back as a Vietnamese reason. */
   const saveAttachment = async (fileId: string, size: number | undefined, fileName: string): Promise<Saved> => {
@@ -61,7 +60,7 @@ export function announceConversation({ config, logger, residents, broadcast, api
       await fs.writeFile(target, bytes);
       return { ok: true, path: target };
     } catch (err) {
-      logger.warn({ err, detail: (err as { detail?: string }).detail, file: fileName }, 'announcement attachment not saved');
+      logger.warn({ ...logFields(err), file: fileName }, 'announcement attachment not saved');
       return { ok: false, reason: reasonFor(err) };
     }
   };

@@ -3,7 +3,7 @@
 // as HTML or Markdown, so "<b>", "&" or "*_[" in a document arrive verbatim.
 import { FormattedString } from '@grammyjs/parse-mode';
 import type { MessageEntity } from 'grammy/types';
-import { citationLine, splitMessage } from '../../bot/format.js';
+import { citationLine, splitMessage } from '../../core/format.js';
 import type { Answer } from '../../engine/types.js';
 import { botTexts } from '../../texts/bot.js';
 

@@ -2,7 +2,7 @@
 // resident service; the answer comes back with its sources and 👍 / 👎 buttons.
 import { type Api, Composer, InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
-import type { ResidentService } from '../../bot/resident-service.js';
+import type { ResidentService } from '../../core/resident-service.js';
 import type { Answer } from '../../engine/types.js';
 import type { Logger } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';

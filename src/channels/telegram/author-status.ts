@@ -1,8 +1,8 @@
 // The author's view of an announcement being sent, on Telegram: one status message edited in place
 // as the counts change (at the pace of AuthorProgress, every few seconds), then the final report.
 import type { Api } from 'grammy';
-import type { AuthorProgress } from '../../bot/author-progress.js';
-import type { BroadcastProgress } from '../../broadcast/types.js';
+import type { AuthorProgress } from '../../core/author-progress.js';
+import type { BroadcastProgress } from '../../domain/index.js';
 import { botTexts } from '../../texts/bot.js';
 import { broadcastTexts, statusLabel } from '../../texts/broadcast.js';
 

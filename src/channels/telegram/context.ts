@@ -4,7 +4,7 @@
 import type { AutoChatActionFlavor } from '@grammyjs/auto-chat-action';
 import type { ConversationFlavor } from '@grammyjs/conversations';
 import type { Context, SessionFlavor } from 'grammy';
-import type { ChatRef } from '../../bot/resident-service.js';
+import type { ChatRef } from '../../domain/index.js';
 
 export interface TelegramSession {
   /** Topics ticked in the /dangky menu before "Tiếp tục". */

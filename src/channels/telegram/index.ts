@@ -11,8 +11,8 @@ import { type RunnerHandle, run, sequentialize } from '@grammyjs/runner';
 import type { FastifyInstance } from 'fastify';
 import { Bot, BotError, Composer, type Context, GrammyError, HttpError, session } from 'grammy';
 import type { BotCommand, Update, UserFromGetMe } from 'grammy/types';
-import { AuthorProgress } from '../../bot/author-progress.js';
-import { FLOOD_LIMIT } from '../../bot/flood-guard.js';
+import { AuthorProgress } from '../../core/author-progress.js';
+import { FLOOD_LIMIT } from '../../core/flood-guard.js';
 import { registerSecret } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
 import { telegramActions } from '../../texts/telegram.js';
@@ -62,17 +62,17 @@ function floodKeyFor(roleOf: (userId: string) => string) {
 
 export function createTelegramChannel(deps: ChannelDeps, options: TelegramChannelOptions = {}): MessagingChannel {
   const { config, store, residents, broadcast } = deps;
-  const env = config.env;
-  const token = env.TELEGRAM_BOT_TOKEN;
-  if (!token) throw new Error('TELEGRAM_BOT_TOKEN is not set');
+  const telegram = config.telegram;
+  if (!telegram) throw new Error('TELEGRAM_BOT_TOKEN is not set');
+  const { token, webhook } = telegram;
   registerSecret(token);
-  registerSecret(env.TELEGRAM_WEBHOOK_SECRET);
+  registerSecret(webhook?.secret);
   const log = deps.logger.child({ module: 'telegram' });
-  const mode = env.TELEGRAM_WEBHOOK_URL ? 'webhook' : 'polling';
+  const mode = webhook ? 'webhook' : 'polling';
   const retry: Partial<AutoRetryOptions> = { maxRetryAttempts: 3, maxDelaySeconds: 10, ...options.retry };
   const floodKey = floodKeyFor((userId) => residents.roleOf('telegram', userId));
 
-  const bot = new Bot<BotContext>(token, { botInfo: options.botInfo, client: { apiRoot: env.TELEGRAM_API_ROOT } });
+  const bot = new Bot<BotContext>(token, { botInfo: options.botInfo, client: { apiRoot: telegram.apiRoot } });
   bot.api.config.use(autoRetry(retry));
   let connected = false;
   // Installed last, so it sees the outcome after retries: any answer from Telegram means we are connected.
@@ -169,8 +169,8 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
   const registerCommands = async () => {
     await groups.resident.setCommands(bot);
     // Staff and admins see their extra commands in their own private chats.
-    const admins = new Set(env.TELEGRAM_ADMIN_IDS);
-    for (const id of new Set([...env.TELEGRAM_ADMIN_IDS, ...env.TELEGRAM_STAFF_IDS])) {
+    const admins = new Set(telegram.admins);
+    for (const id of new Set([...telegram.admins, ...telegram.staff])) {
       const list = admins.has(id) ? listOf(groups.resident, groups.staff, groups.admin) : listOf(groups.resident, groups.staff);
       await bot.api
         .setMyCommands(list, { scope: { type: 'chat', chat_id: id } })
@@ -189,9 +189,9 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
       await bot.init();
       connected = true;
       await registerCommands().catch((err) => log.warn({ err }, 'bot commands not registered'));
-      if (mode === 'webhook') {
-        await bot.api.setWebhook(env.TELEGRAM_WEBHOOK_URL!, {
-          secret_token: env.TELEGRAM_WEBHOOK_SECRET,
+      if (webhook) {
+        await bot.api.setWebhook(webhook.url, {
+          secret_token: webhook.secret,
           allowed_updates: [...ALLOWED_UPDATES],
         });
         log.info({ bot: bot.botInfo.username, mode }, 'Telegram bot started');
@@ -215,12 +215,12 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
     isConnected: () => connected,
   };
 
-  if (mode === 'webhook') {
+  if (webhook) {
     channel.registerWebhook = (app: FastifyInstance) =>
       registerWebhookRoute(app, {
-        path: webhookPath(env.TELEGRAM_WEBHOOK_URL!),
+        path: webhookPath(webhook.url),
         header: SECRET_HEADER,
-        secret: env.TELEGRAM_WEBHOOK_SECRET!,
+        secret: webhook.secret,
         logger: log,
         accepting: () => accepting,
         onUpdate: (body) => {

@@ -3,26 +3,25 @@
 // mapped to a SendOutcome instead.
 import { Api, GrammyError, HttpError, InputFile } from 'grammy';
 import type { MessageEntity } from 'grammy/types';
-import { renderAnnouncement } from '../../broadcast/render.js';
-import type { ChannelSender, OutgoingAnnouncement, SendOutcome } from '../../broadcast/types.js';
-import type { Config } from '../../config.js';
+import type { ChannelSender, SendOutcome } from '../../broadcast/types.js';
+import type { TelegramConfig } from '../../config.js';
+import type { OutgoingAnnouncement } from '../../domain/index.js';
+import { renderAnnouncement } from '../../domain/index.js';
 import { type Logger, redact, registerSecret } from '../../logger.js';
 
 /** A hung request holds a claimed delivery; a minute is ample for a caption upload. */
 const TIMEOUT_SECONDS = 60;
 
-export function createTelegramSender(config: Config, logger: Logger): ChannelSender {
-  const token = config.env.TELEGRAM_BOT_TOKEN;
-  if (!token) throw new Error('TELEGRAM_BOT_TOKEN is not set');
-  registerSecret(token);
-  const api = new Api(token, { apiRoot: config.env.TELEGRAM_API_ROOT, timeoutSeconds: TIMEOUT_SECONDS });
-  const paid = config.env.TELEGRAM_ALLOW_PAID_BROADCAST ? { allow_paid_broadcast: true } : {};
+export function createTelegramSender(config: TelegramConfig, logger: Logger): ChannelSender {
+  registerSecret(config.token);
+  const api = new Api(config.token, { apiRoot: config.apiRoot, timeoutSeconds: TIMEOUT_SECONDS });
+  const paid = config.allowPaidBroadcast ? { allow_paid_broadcast: true } : {};
   const log = logger.child({ module: 'telegram-sender' });
 
   return {
     channel: 'telegram',
-    ratePerSecond: config.env.TELEGRAM_RATE_PER_SECOND,
-    perChatIntervalMs: config.env.TELEGRAM_PER_CHAT_INTERVAL_MS,
+    ratePerSecond: config.ratePerSecond,
+    perChatIntervalMs: config.perChatIntervalMs,
     maxTextLength: 4096,
     maxCaptionLength: 1024,
     async send(chatId: string, message: OutgoingAnnouncement): Promise<SendOutcome> {

@@ -5,12 +5,12 @@
 import path from 'node:path';
 import type { CommandGroup } from '@grammyjs/commands';
 import { type Api, type Composer, InlineKeyboard } from 'grammy';
-import { AUDIT } from '../../bot/audit-actions.js';
-import { attempt } from '../../bot/broadcast-attempt.js';
-import { reasonFor } from '../../bot/error-reason.js';
-import { formatRecentAnnouncements, isStoppable } from '../../bot/format.js';
-import type { ResidentService } from '../../bot/resident-service.js';
 import type { BroadcastService } from '../../broadcast/service.js';
+import { attempt } from '../../core/broadcast-attempt.js';
+import { reasonFor } from '../../core/error-reason.js';
+import { formatRecentAnnouncements } from '../../core/format.js';
+import type { ResidentService } from '../../core/resident-service.js';
+import { AUDIT, isStoppable, logFields } from '../../domain/index.js';
 import { SUPPORTED_EXTENSIONS } from '../../engine/loaders/index.js';
 import type { Logger } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
@@ -84,7 +84,7 @@ export function staffCommands(
       const bytes = await downloadFile(api, doc.file_id);
       await ctx.reply(botTexts.refreshDone(await residents.addDocument(name, bytes)));
     } catch (err) {
-      logger.warn({ err, detail: (err as { detail?: string }).detail, file: name }, 'document upload rejected');
+      logger.warn({ ...logFields(err), file: name }, 'document upload rejected');
       await ctx.reply(botTexts.uploadRejected(name, reasonFor(err)));
     }
   });

@@ -1,8 +1,9 @@
 // /dangky: an inline menu to tick topics, then pick a ward (skipped when no wards are configured).
 // The ticks live in the chat's session until "Tiếp tục".
 import { Menu, type MenuFlavor } from '@grammyjs/menu';
-import type { ResidentService } from '../../bot/resident-service.js';
 import type { Config } from '../../config.js';
+import type { ResidentService } from '../../core/resident-service.js';
+import { wardNames } from '../../domain/index.js';
 import { botTexts } from '../../texts/bot.js';
 import { telegramTexts } from '../../texts/telegram.js';
 import { type BotContext, chatRef } from './context.js';
@@ -10,7 +11,8 @@ import { type BotContext, chatRef } from './context.js';
 type MenuContext = BotContext & MenuFlavor;
 
 export function subscribeMenu(config: Config, residents: ResidentService): Menu<BotContext> {
-  const { topics, wards } = config.city;
+  const { topics } = config.city;
+  const wards = wardNames(config.city);
   const ticked = (ctx: BotContext) => ctx.session?.subscribeTopics ?? [];
   const tick = (ctx: BotContext, topics: string[] | undefined) => {
     ctx.session = topics ? { ...ctx.session, subscribeTopics: topics } : undefined;

@@ -3,13 +3,15 @@
 // In a group the bot speaks only when a message names it, like on Telegram; a flood from one
 // person (or one group) gets one notice and then silence.
 
-import type { AuthorProgress } from '../../bot/author-progress.js';
-import { FLOOD_LIMIT, FloodGuard } from '../../bot/flood-guard.js';
-import { formatAnswerPlain, formatSources, splitMessage } from '../../bot/format.js';
-import type { ChatRef, ResidentService } from '../../bot/resident-service.js';
 import type { BroadcastService } from '../../broadcast/service.js';
 import type { Config } from '../../config.js';
+import type { AuthorProgress } from '../../core/author-progress.js';
+import { FLOOD_LIMIT, FloodGuard } from '../../core/flood-guard.js';
+import { formatAnswerPlain, formatSources, splitMessage } from '../../core/format.js';
+import type { ResidentService } from '../../core/resident-service.js';
 import type { Store } from '../../db/store.js';
+import type { ChatRef } from '../../domain/index.js';
+import { wardNames } from '../../domain/index.js';
 import type { Logger } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
 import { zaloActions, zaloTexts } from '../../texts/zalo.js';
@@ -167,7 +169,8 @@ export class ZaloBot {
       await this.reply(chatId, botTexts.cancelled);
       return true;
     }
-    const { topics, wards } = config.city;
+    const { topics } = config.city;
+    const wards = wardNames(config.city);
     switch (state.step) {
       case 'forget':
         this.dialogues.clear(chatId);

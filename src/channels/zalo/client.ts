@@ -4,7 +4,9 @@
 // their message, stack and properties never carry the URL.
 import axios, { type AxiosInstance } from 'axios';
 import { type Logger, registerSecret } from '../../logger.js';
-import { updatesOf } from './updates.js';
+import { updatesOf, type ZaloUpdate } from './updates.js';
+
+export type { ZaloMessage, ZaloUpdate, ZaloUser } from './updates.js';
 
 export interface ZaloBotInfo {
   id: string;
@@ -13,30 +15,6 @@ export interface ZaloBotInfo {
   display_name?: string;
   account_type?: string;
   can_join_groups?: boolean;
-}
-
-export interface ZaloUser {
-  id: string;
-  display_name?: string;
-  first_name?: string;
-  is_bot?: boolean;
-}
-
-export interface ZaloMessage {
-  message_id?: string | number;
-  /** Epoch milliseconds. */
-  date?: number;
-  text?: string;
-  photo_url?: string;
-  caption?: string;
-  sticker?: string;
-  from?: ZaloUser;
-  chat: { id: string; chat_type?: 'PRIVATE' | 'GROUP' | string };
-}
-
-export interface ZaloUpdate {
-  event_name?: string;
-  message?: ZaloMessage;
 }
 
 export interface ZaloSent {

@@ -1,7 +1,7 @@
 // The Zalo channel: connects with getMe, then takes updates by long polling or, when
 // ZALO_WEBHOOK_URL is set, through the shared webhook route; every update goes to ZaloBot.
 
-import { AuthorProgress } from '../../bot/author-progress.js';
+import { AuthorProgress } from '../../core/author-progress.js';
 import { registerSecret } from '../../logger.js';
 import type { ChannelDeps, MessagingChannel } from '../types.js';
 import { registerWebhookRoute, webhookPath } from '../webhook.js';
@@ -28,11 +28,11 @@ export interface ZaloChannelOptions {
 
 export function createZaloChannel(deps: ChannelDeps, options: ZaloChannelOptions = {}): MessagingChannel {
   const { config, logger: parent } = deps;
-  const env = config.env;
-  if (!env.ZALO_BOT_TOKEN) throw new Error('ZALO_BOT_TOKEN is not set');
-  registerSecret(env.ZALO_WEBHOOK_SECRET);
+  const zalo = config.zalo;
+  if (!zalo) throw new Error('ZALO_BOT_TOKEN is not set');
+  registerSecret(zalo.webhook?.secret);
   const logger = parent.child({ channel: 'zalo' });
-  const client = new ZaloClient({ token: env.ZALO_BOT_TOKEN, apiRoot: env.ZALO_API_ROOT, logger, backoffMs: options.retryBackoffMs });
+  const client = new ZaloClient({ token: zalo.token, apiRoot: zalo.apiRoot, logger, backoffMs: options.retryBackoffMs });
   let me: ZaloBotInfo | undefined;
   let running = false;
   const authors = new AuthorProgress(deps.broadcast, logger, options.progressIntervalMs);
@@ -46,20 +46,20 @@ export function createZaloChannel(deps: ChannelDeps, options: ZaloChannelOptions
     floodLimit: options.floodLimit,
   });
   const onUpdate = (update: ZaloUpdate) => void bot.handle(update);
-  const webhookUrl = env.ZALO_WEBHOOK_URL;
-  const poller = webhookUrl
+  const webhook = zalo.webhook;
+  const poller = webhook
     ? undefined
     : new ZaloPoller(client, onUpdate, logger, { timeoutSeconds: options.pollTimeoutSeconds ?? 30, backoffMs: options.pollBackoffMs });
 
   return {
     name: 'zalo',
-    mode: webhookUrl ? 'webhook' : 'polling',
-    registerWebhook: webhookUrl
+    mode: webhook ? 'webhook' : 'polling',
+    registerWebhook: webhook
       ? (app) =>
           registerWebhookRoute(app, {
-            path: webhookPath(webhookUrl),
+            path: webhookPath(webhook.url),
             header: SECRET_HEADER,
-            secret: env.ZALO_WEBHOOK_SECRET!,
+            secret: webhook.secret,
             logger,
             accepting: () => running,
             onUpdate: (body) => {
@@ -71,8 +71,8 @@ export function createZaloChannel(deps: ChannelDeps, options: ZaloChannelOptions
       : undefined,
     async start() {
       me = await client.getMe();
-      if (webhookUrl) {
-        await client.setWebhook(webhookUrl, env.ZALO_WEBHOOK_SECRET!);
+      if (webhook) {
+        await client.setWebhook(webhook.url, webhook.secret);
       } else {
         // Polling does not work while a webhook is set.
         await client.deleteWebhook();

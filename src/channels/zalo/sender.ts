@@ -6,10 +6,11 @@
 // subscriber on it would silently drop them (the broadcast service gives up after
 // BROADCAST_MAX_ATTEMPTS and counts it as failed); 400, 404 and other 4xx → failed.
 
-import { splitMessage } from '../../bot/format.js';
-import { renderAnnouncement } from '../../broadcast/render.js';
-import type { ChannelSender, OutgoingAnnouncement, SendOutcome } from '../../broadcast/types.js';
-import type { Config } from '../../config.js';
+import type { ChannelSender, SendOutcome } from '../../broadcast/types.js';
+import type { ZaloConfig } from '../../config.js';
+import { splitMessage } from '../../core/format.js';
+import type { OutgoingAnnouncement } from '../../domain/index.js';
+import { renderAnnouncement } from '../../domain/index.js';
 import { type Logger, redact } from '../../logger.js';
 import { zaloTexts } from '../../texts/zalo.js';
 import { ZALO_MAX_TEXT } from './bot.js';
@@ -18,16 +19,13 @@ import { ZaloApiError, ZaloClient, ZaloNetworkError } from './client.js';
 /** Zalo publishes no per-chat limit; one message a second to one person is the polite default. */
 const PER_CHAT_INTERVAL_MS = 1_000;
 
-export function createZaloSender(config: Config, logger: Logger, client?: ZaloClient): ChannelSender {
+export function createZaloSender(config: ZaloConfig, logger: Logger, client?: ZaloClient): ChannelSender {
   // Retries belong to the broadcast service here (it spreads them over time and counts attempts).
-  const token = config.env.ZALO_BOT_TOKEN;
-  if (!client && !token) throw new Error('ZALO_BOT_TOKEN is not set');
   const api =
-    client ??
-    new ZaloClient({ token: token!, apiRoot: config.env.ZALO_API_ROOT, logger: logger.child({ module: 'zalo-sender' }), retries: 0 });
+    client ?? new ZaloClient({ token: config.token, apiRoot: config.apiRoot, logger: logger.child({ module: 'zalo-sender' }), retries: 0 });
   return {
     channel: 'zalo',
-    ratePerSecond: config.env.ZALO_RATE_PER_SECOND,
+    ratePerSecond: config.ratePerSecond,
     perChatIntervalMs: PER_CHAT_INTERVAL_MS,
     maxTextLength: ZALO_MAX_TEXT,
     async send(chatId: string, message: OutgoingAnnouncement): Promise<SendOutcome> {

@@ -2,15 +2,15 @@
 // and wards by number, a preview exactly as residents will see it, an explicit "gửi"), follow the
 // progress of recent ones and stop one ("dừng gửi <số>"), and refresh the knowledge base.
 
-import { AUDIT } from '../../bot/audit-actions.js';
-import type { AuthorProgress } from '../../bot/author-progress.js';
-import { attempt } from '../../bot/broadcast-attempt.js';
-import { reasonFor } from '../../bot/error-reason.js';
-import { formatRecentAnnouncements, isStoppable } from '../../bot/format.js';
-import type { ChatRef, ResidentService } from '../../bot/resident-service.js';
-import { splitTitleBody } from '../../broadcast/announcement-text.js';
 import type { BroadcastService } from '../../broadcast/service.js';
 import type { Config } from '../../config.js';
+import type { AuthorProgress } from '../../core/author-progress.js';
+import { attempt } from '../../core/broadcast-attempt.js';
+import { reasonFor } from '../../core/error-reason.js';
+import { formatRecentAnnouncements } from '../../core/format.js';
+import type { ResidentService } from '../../core/resident-service.js';
+import type { ChatRef } from '../../domain/index.js';
+import { AUDIT, isStoppable, splitTitleBody, wardNames } from '../../domain/index.js';
 import type { Logger } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
 import { zaloTexts } from '../../texts/zalo.js';
@@ -53,7 +53,8 @@ export class StaffActions {
       const cancelled = state.step === 'announce-confirm' ? attempt(() => broadcast.cancel(state.id)) : undefined;
       return reply(chatId, cancelled?.ok === false ? zaloTexts.announceRefused(cancelled.problems) : zaloTexts.announceCancelled);
     }
-    const { topics, wards } = this.deps.config.city;
+    const { topics } = this.deps.config.city;
+    const wards = wardNames(this.deps.config.city);
     switch (state.step) {
       case 'announce-text': {
         const { title, body } = splitTitleBody(text);

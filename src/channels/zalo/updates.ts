@@ -1,7 +1,30 @@
 // The shapes updates arrive in. Sources disagree, so every form seen is accepted: a bare update
 // `{event_name, message}`, the envelope `{ok: true, result: ...}`, and a result that is one update
 // or an array of them.
-import type { ZaloMessage, ZaloUpdate } from './client.js';
+
+export interface ZaloUser {
+  id: string;
+  display_name?: string;
+  first_name?: string;
+  is_bot?: boolean;
+}
+
+export interface ZaloMessage {
+  message_id?: string | number;
+  /** Epoch milliseconds. */
+  date?: number;
+  text?: string;
+  photo_url?: string;
+  caption?: string;
+  sticker?: string;
+  from?: ZaloUser;
+  chat: { id: string; chat_type?: 'PRIVATE' | 'GROUP' | string };
+}
+
+export interface ZaloUpdate {
+  event_name?: string;
+  message?: ZaloMessage;
+}
 
 /** Updates carried by a getUpdates result or a webhook body; anything unrecognised gives []. */
 export function updatesOf(body: unknown): ZaloUpdate[] {

@@ -1,7 +1,7 @@
 // The chat model behind LLM answering: any OpenAI-compatible endpoint. Failures surface as
 // LlmError so the caller can fall back to the offline answer.
 import OpenAI from 'openai';
-import type { Config } from '../../config.js';
+import type { EngineConfig } from '../../config.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -41,20 +41,20 @@ export interface OpenAiChatOptions {
 /** A key is required by the client even for keyless local endpoints (OPENAI_BASE_URL only). */
 const KEYLESS = 'not-needed';
 
-export function createOpenAiChat(config: Config, options: OpenAiChatOptions = {}): ChatLlm {
+export function createOpenAiChat(config: EngineConfig, options: OpenAiChatOptions = {}): ChatLlm {
   const client = new OpenAI({
-    apiKey: config.env.OPENAI_API_KEY ?? KEYLESS,
-    baseURL: config.env.OPENAI_BASE_URL,
-    timeout: config.env.LLM_TIMEOUT_MS,
+    apiKey: config.llm.apiKey ?? KEYLESS,
+    baseURL: config.llm.baseUrl,
+    timeout: config.llmTimeoutMs,
     maxRetries: options.maxRetries ?? 1,
   });
-  const model = config.env.CHAT_MODEL;
+  const model = config.llm.chatModel;
   return {
     model,
     async complete(messages, { signal: deadline } = {}) {
       // The client's own timeout is per attempt; the deadline bounds the whole call, so a timed-out
       // attempt is never retried past it.
-      const signal = deadline ?? AbortSignal.timeout(config.env.LLM_TIMEOUT_MS);
+      const signal = deadline ?? AbortSignal.timeout(config.llmTimeoutMs);
       let completion: OpenAI.Chat.Completions.ChatCompletion;
       try {
         completion = await completeBefore(signal, () => client.chat.completions.create({ model, messages, temperature: 0 }, { signal }));

@@ -3,7 +3,7 @@
 // lands next to the accented passage, and near-miss spellings still share n-grams.
 import { Embeddings } from '@langchain/core/embeddings';
 import { foldedTerms } from '../tokenize.js';
-import type { EmbeddingProvider } from './index.js';
+import type { EmbeddingProvider } from './provider.js';
 
 // Character n-grams are many and each carries little: they refine, the terms lead.
 const TERM_WEIGHT = 1;

@@ -5,7 +5,7 @@
 import { Embeddings } from '@langchain/core/embeddings';
 import OpenAI from 'openai';
 import { engineTexts } from '../../texts/engine.js';
-import type { EmbeddingProvider } from './index.js';
+import type { EmbeddingProvider } from './provider.js';
 
 export interface OpenAIEmbeddingOptions {
   model: string;

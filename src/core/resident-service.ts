@@ -2,20 +2,11 @@
 // conversation memory, the question log, feedback, subscriptions, data deletion and roles.
 // Telegram and Zalo adapters translate their updates into these calls and nothing more.
 import type { Config } from '../config.js';
-import type { Role } from '../db/access.js';
-import type { Vote } from '../db/conversations.js';
 import type { Store } from '../db/store.js';
-import type { ChannelName, Subscriber } from '../db/subscribers.js';
-import type { Answer, DocumentInfo, IngestSummary, KnowledgeService } from '../engine/types.js';
+import type { ChannelName, ChatRef, DocumentInfo, IngestSummary, Role, Subscriber, Vote } from '../domain/index.js';
+import type { Answer, KnowledgeService } from '../engine/types.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-
-export interface ChatRef {
-  channel: ChannelName;
-  chatId: string;
-  userId: string;
-  displayName?: string;
-}
 
 export interface ResidentServiceDeps {
   store: Store;
@@ -33,12 +24,7 @@ export class ResidentService {
   /** Answers with the chat's recent turns as context; logs the exchange for review and feedback. */
   async ask(ref: ChatRef, question: string): Promise<{ answer: Answer; questionId: number }> {
     const { store, knowledge, config, metrics } = this.deps;
-    const history = store.conversations.recentTurns(
-      ref.channel,
-      ref.chatId,
-      config.env.HISTORY_TURNS,
-      config.env.HISTORY_TTL_MINUTES * 60_000,
-    );
+    const history = store.conversations.recentTurns(ref.channel, ref.chatId, config.history.turns, config.history.ttlMs);
     const answer = await knowledge.ask(question, { history });
     metrics?.questions.inc({ channel: ref.channel, status: answer.status });
     metrics?.answerLatency.observe({ mode: answer.mode }, answer.timings.totalMs / 1000);
@@ -51,7 +37,7 @@ export class ResidentService {
       channel: ref.channel,
       chatId: ref.chatId,
       userId: ref.userId,
-      question: question.slice(0, config.env.ASK_MAX_CHARS),
+      question: question.slice(0, config.web.askMaxChars),
       answer: answer.text,
       status: answer.status,
       citations: answer.citations,
@@ -68,7 +54,7 @@ export class ResidentService {
   subscribe(ref: ChatRef, prefs: { topics: string[]; ward?: string }): Subscriber {
     const { topics: known, wards } = this.deps.config.city;
     const topics = prefs.topics.filter((t) => known.some((k) => k.slug === t));
-    const ward = prefs.ward && wards.includes(prefs.ward) ? prefs.ward : undefined;
+    const ward = prefs.ward && wards.some((w) => w.name === prefs.ward) ? prefs.ward : undefined;
     return this.deps.store.subscribers.subscribe({ channel: ref.channel, chatId: ref.chatId, displayName: ref.displayName, topics, ward });
   }
 
@@ -98,16 +84,11 @@ export class ResidentService {
 
   /** Roles from configuration (TELEGRAM_ADMIN_IDS, ...) win over stored ones; everyone else is a resident. */
   roleOf(channel: ChannelName, userId: string): Role {
-    const env = this.deps.config.env;
-    const lists: Partial<Record<ChannelName, { admin: string[]; staff: string[] }>> = {
-      telegram: { admin: env.TELEGRAM_ADMIN_IDS, staff: env.TELEGRAM_STAFF_IDS },
-      zalo: { admin: env.ZALO_ADMIN_IDS, staff: env.ZALO_STAFF_IDS },
-    };
-    const l = lists[channel];
-    if (l?.admin.includes(userId)) return 'admin';
+    const listed = channel === 'web' ? undefined : this.deps.config.access[channel];
+    if (listed?.admins.includes(userId)) return 'admin';
     const stored = this.deps.store.access.storedRole(channel, userId);
     if (stored === 'admin') return 'admin';
-    if (l?.staff.includes(userId)) return 'staff';
+    if (listed?.staff.includes(userId)) return 'staff';
     return stored;
   }
 

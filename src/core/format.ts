@@ -1,7 +1,7 @@
 // Plain-text rendering shared by the messaging channels. Telegram adds entities on top of the same
 // text; Zalo sends it as is.
-import type { AnnouncementStatus, BroadcastProgress } from '../broadcast/types.js';
-import type { Answer, Citation, DocumentInfo } from '../engine/types.js';
+import type { AnnouncementStatus, BroadcastProgress, Citation, DocumentInfo } from '../domain/index.js';
+import type { Answer } from '../engine/types.js';
 import { botTexts, formatDate } from '../texts/bot.js';
 import { broadcastTexts, statusLabel } from '../texts/broadcast.js';
 
@@ -33,9 +33,6 @@ export function formatRecentAnnouncements(
   const lines = recent.map((a) => botTexts.progressLine(a.id, a.title, statusLabel[a.status], broadcastTexts.progress(a.progress)));
   return [botTexts.progressHeader, ...lines].join('\n\n');
 }
-
-/** Whether staff can still stop an announcement from chat. */
-export const isStoppable = (a: { status: AnnouncementStatus }) => a.status === 'sending' || a.status === 'scheduled';
 
 /**
  * Splits a message under a channel's length limit, preferring paragraph breaks, then line breaks,

@@ -1,14 +1,13 @@
 // The staff HTTP API over the broadcast service (for the staff console). Mount without a prefix:
-//   app.register(broadcastRoutes, { service, staffToken: config.env.STAFF_TOKEN })
+//   app.register(broadcastRoutes, { service, staffToken: config.web.staffToken })
 // Behind `Authorization: Bearer <STAFF_TOKEN>`; with no token configured the API is off (404).
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { bearerToken, tokenMatches } from '../server/bearer-auth.js';
-import { ApiError, errorBody } from '../server/errors.js';
+import { AnnouncementError, type BroadcastService } from '../broadcast/service.js';
+import { BROADCAST_CHANNELS, parseCityDateEnd, parseCityTime } from '../domain/index.js';
 import { broadcastTexts as t } from '../texts/broadcast.js';
-import { parseCityDateEnd, parseCityTime } from './city-time.js';
-import { AnnouncementError, type BroadcastService } from './service.js';
-import { BROADCAST_CHANNELS } from './types.js';
+import { bearerToken, tokenMatches } from './bearer-auth.js';
+import { ApiError, errorBody } from './errors.js';
 
 export const BROADCAST_API_PREFIX = '/api/staff/announcements';
 
@@ -53,7 +52,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
   throw new AnnouncementError(r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`));
 }
 
-const STATUS: Record<AnnouncementError['code'], number> = { invalid: 400, not_found: 404, conflict: 409 };
+const STATUS: Record<AnnouncementError['code'], number> = { invalid: 400, not_found: 404, conflict: 409, forbidden: 403, unavailable: 503 };
 
 export async function broadcastRoutes(app: FastifyInstance, opts: { service: BroadcastService; staffToken?: string }): Promise<void> {
   const { service, staffToken } = opts;

@@ -3,7 +3,7 @@
 // Zalo sends the report); this follows the announcement through BroadcastService.watch (database
 // polling, so a run delivered by a worker in another process is followed too).
 import type { BroadcastService } from '../broadcast/service.js';
-import type { BroadcastProgress } from '../broadcast/types.js';
+import type { BroadcastProgress } from '../domain/index.js';
 import type { Logger } from '../logger.js';
 
 export interface ProgressView {

@@ -1,0 +1,3 @@
+// A resident's verdict on one answer.
+export const VOTES = ['up', 'down'] as const;
+export type Vote = (typeof VOTES)[number];
