@@ -92,9 +92,9 @@ async function runOnce(o: RunOptions): Promise<BroadcastBenchRow> {
   const tg = await startFakeTelegram();
   try {
     const store = Store.open(benchConfig(dir, tg.apiRoot, o.rate).paths.database);
-    store.db.transaction(() => {
+    store.transaction(() => {
       for (let i = 1; i <= o.subscribers; i++) store.subscribers.subscribe({ channel: 'telegram', chatId: String(i), topics: [] });
-    })();
+    });
     store.close();
     for (let i = 1; i <= o.subscribers; i++) {
       if (o.blocking?.(i)) tg.failFor(i, { code: 403, description: 'Forbidden: bot was blocked by the user' });

@@ -38,9 +38,7 @@ function run(mode: 'start' | 'resume') {
 function inFlight(): string[] {
   const store = Store.open(path.join(dir, 'civicbot.db'));
   try {
-    return (store.db.prepare(`SELECT chat_id FROM deliveries WHERE status = 'sending'`).all() as { chat_id: string }[]).map(
-      (r) => r.chat_id,
-    );
+    return store.outbox.inFlightChats();
   } finally {
     store.close();
   }

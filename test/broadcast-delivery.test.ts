@@ -55,15 +55,7 @@ async function broadcast(s: BroadcastService, extra: Partial<Parameters<Broadcas
   return { id: a.id, final: await s.waitUntilFinished(a.id) };
 }
 
-const delivery = (announcementId: number, chatId: string) =>
-  store.db
-    .prepare('SELECT status, attempts, last_error, blocked FROM deliveries WHERE announcement_id = ? AND chat_id = ?')
-    .get(announcementId, chatId) as {
-    status: string;
-    attempts: number;
-    last_error: string | null;
-    blocked: number;
-  };
+const delivery = (announcementId: number, chatId: string) => store.outbox.deliveryTo(announcementId, chatId)!;
 
 describe('Telegram delivery outcomes', () => {
   it('429: waits retry_after for that chat, then delivers once', async () => {
@@ -101,7 +93,7 @@ describe('Telegram delivery outcomes', () => {
     tg.failFor('1', { code: 429, retryAfter: 0 });
     const { id, final } = await broadcast(service);
     expect(final).toMatchObject({ status: 'done', sent: 1, failed: 1 });
-    expect(delivery(id, '1')).toMatchObject({ status: 'failed', attempts: 4, last_error: expect.stringMatching(/^429 /) });
+    expect(delivery(id, '1')).toMatchObject({ status: 'failed', attempts: 4, lastError: expect.stringMatching(/^429 /) });
   });
 
   it('403: marks the subscriber blocked and never retries', async () => {
@@ -113,9 +105,9 @@ describe('Telegram delivery outcomes', () => {
     expect(tg.calls.filter((c) => c.params.chat_id === '3')).toHaveLength(1);
     expect(delivery(id, '3')).toMatchObject({
       status: 'failed',
-      blocked: 1,
+      blocked: true,
       attempts: 1,
-      last_error: '403 Forbidden: bot was blocked by the user',
+      lastError: '403 Forbidden: bot was blocked by the user',
     });
     expect(store.subscribers.get('telegram', '3')!.status).toBe('blocked');
     expect(store.subscribers.get('telegram', '4')!.status).toBe('blocked');
@@ -131,7 +123,7 @@ describe('Telegram delivery outcomes', () => {
     const { id, final } = await broadcast(service);
     expect(final).toMatchObject({ sent: 19, failed: 1, blocked: 0 });
     expect(tg.calls.filter((c) => c.params.chat_id === '5')).toHaveLength(3);
-    expect(delivery(id, '5')).toMatchObject({ status: 'failed', attempts: 3, last_error: '502 Bad Gateway' });
+    expect(delivery(id, '5')).toMatchObject({ status: 'failed', attempts: 3, lastError: '502 Bad Gateway' });
     expect(tg.calls.filter((c) => c.params.chat_id === '6').map((c) => c.ok)).toEqual([false, false, true]);
     expect(store.subscribers.get('telegram', '5')!.status).toBe('active');
   });
@@ -140,8 +132,8 @@ describe('Telegram delivery outcomes', () => {
     const { service } = start({ BROADCAST_MAX_ATTEMPTS: '2', TELEGRAM_API_ROOT: 'http://127.0.0.1:9' }, 2);
     const { id, final } = await broadcast(service);
     expect(final).toMatchObject({ failed: 2, sent: 0 });
-    expect(delivery(id, '1')).toMatchObject({ attempts: 2, last_error: expect.stringMatching(/^network: /) });
-    expect(delivery(id, '1').last_error).not.toContain('TEST-token');
+    expect(delivery(id, '1')).toMatchObject({ attempts: 2, lastError: expect.stringMatching(/^network: /) });
+    expect(delivery(id, '1').lastError).not.toContain('TEST-token');
   });
 
   it('400 chat not found: the delivery fails at once, the subscriber stays', async () => {
@@ -149,7 +141,7 @@ describe('Telegram delivery outcomes', () => {
     tg.failFor('9', { code: 400, description: 'Bad Request: chat not found' });
     const { id, final } = await broadcast(service);
     expect(final).toMatchObject({ sent: 19, failed: 1, blocked: 0 });
-    expect(delivery(id, '9')).toMatchObject({ status: 'failed', attempts: 1, last_error: '400 Bad Request: chat not found' });
+    expect(delivery(id, '9')).toMatchObject({ status: 'failed', attempts: 1, lastError: '400 Bad Request: chat not found' });
     expect(store.subscribers.get('telegram', '9')!.status).toBe('active');
   });
 

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { takeChannelLease } from '../src/broadcast/channel-lease.js';
 import { BroadcastService } from '../src/broadcast/service.js';
 import type { ChannelSender, SendOutcome } from '../src/broadcast/types.js';
 import type { Config } from '../src/config.js';
@@ -17,6 +18,8 @@ import { seedSubscribers, silentLogger, spawnBroadcastChild, testConfig } from '
 let dir: string;
 let config: Config;
 const stores: Store[] = [];
+const take = (store: Store, channel: 'telegram', holder: string, ttlMs: number) =>
+  takeChannelLease(store, channel, holder, ttlMs, () => false);
 const services: BroadcastService[] = [];
 
 beforeEach(() => {
@@ -99,10 +102,10 @@ describe('worker lease, in one process', () => {
     const a = s.create({ title: 'T', body: 'B', author: 't' });
     // A worker on another machine took the lease, claimed two deliveries, and went silent.
     const foreign = 'other-host/4242/abcd';
-    expect(s.announcements.takeLease('telegram', foreign, 300, () => false)).toEqual({ reset: 0 });
+    expect(take(stores[0], 'telegram', foreign, 300)).toEqual({ reset: 0 });
     s.sendNow(a.id);
-    const claimed = [s.announcements.claimNext('telegram', foreign)!, s.announcements.claimNext('telegram', foreign)!];
-    s.announcements.markSent(claimed[0].id);
+    const claimed = [stores[0].outbox.claimNext('telegram', foreign)!, stores[0].outbox.claimNext('telegram', foreign)!];
+    stores[0].outbox.markSent(claimed[0].id);
 
     const sender = recordingSender();
     const taker = service(sender, 5000);
@@ -121,11 +124,12 @@ describe('worker lease, in one process', () => {
     const s = service();
     seedSubscribers(stores[0], 1);
     s.sendNow(s.create({ title: 'T', body: 'B', author: 't' }).id);
-    s.announcements.takeLease('telegram', 'h/1/old', 1, () => false, Date.now() - 10);
-    expect(s.announcements.takeLease('telegram', 'h/2/new', 10_000, () => false)).toEqual({ reset: 0 });
-    expect(s.announcements.renewLease('telegram', 'h/1/old', 10_000)).toBe(false);
-    expect(s.announcements.claimNext('telegram', 'h/1/old')).toBeUndefined();
-    expect(s.announcements.claimNext('telegram', 'h/2/new')).toBeDefined();
+    const { leases, outbox } = stores[0];
+    leases.take('telegram', 'h/1/old', 1, () => false, Date.now() - 10);
+    expect(take(stores[0], 'telegram', 'h/2/new', 10_000)).toEqual({ reset: 0 });
+    expect(leases.renew('telegram', 'h/1/old', 10_000)).toBe(false);
+    expect(outbox.claimNext('telegram', 'h/1/old')).toBeUndefined();
+    expect(outbox.claimNext('telegram', 'h/2/new')).toBeDefined();
   });
 });
 
@@ -159,8 +163,7 @@ describe('two services on one database file', () => {
     const tokenB = '222222:BBBB-token-of-the-second-service';
     const a = spawnService(tokenA);
     await a.waitForLine((l) => l.event === 'ready');
-    const leaseHolder = () =>
-      (store.db.prepare(`SELECT holder FROM worker_leases WHERE channel = 'telegram'`).get() as { holder: string } | undefined)?.holder;
+    const leaseHolder = () => store.leases.holder('telegram', 0);
     while (!leaseHolder()?.includes(`/${a.child.pid}/`)) await sleep(20);
     const b = spawnService(tokenB);
     await b.waitForLine((l) => l.event === 'ready');

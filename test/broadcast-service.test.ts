@@ -203,10 +203,10 @@ describe('sending', () => {
     config = testConfig(dir, { TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_RATE_PER_SECOND: '100' });
     const service = makeService();
     const seen: number[] = [];
-    service.onProgress((p) => seen.push(p.sent));
     service.start();
     const a = service.create({ title: 'Tạm dừng', body: 'Nội dung', author: 't' });
     service.sendNow(a.id);
+    service.watch(a.id, (p) => seen.push(p.sent), 10);
     await tg.waitFor(() => tg.sent().length >= 30);
     expect(service.progress(a.id).status).toBe('sending');
     service.cancel(a.id);

@@ -289,7 +289,7 @@ describe('Telegram channel: residents', () => {
     const done = await press(111, confirm, botTexts.yesDelete);
     expect(done.params.text).toBe(botTexts.forgotten);
     expect(store.conversations.recentTurns('telegram', '111', 10, 3_600_000)).toEqual([]);
-    const left = store.db.prepare("SELECT COUNT(*) AS n FROM kv WHERE key LIKE 'telegram:111:%'").get() as { n: number };
+    const left = { n: store.kv.keys('telegram:111:').length };
     expect(left.n).toBe(0);
   });
 

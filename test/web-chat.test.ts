@@ -75,7 +75,7 @@ describe('web chat page', () => {
     const conversationId = await page.evaluate(() => localStorage.getItem('civicbot.conversationId'));
     expect(conversationId).toMatch(/^[0-9a-f]{32}$/);
     await expect
-      .poll(() => server.store.db.prepare('SELECT vote, chat_id AS chatId FROM feedback').all())
+      .poll(() => server.store.conversations.feedbackForReview().map((f) => ({ vote: f.vote, chatId: f.chatId })))
       .toContainEqual({ vote: 'up', chatId: conversationId });
     await page.close();
   });

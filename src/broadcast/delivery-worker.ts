@@ -6,9 +6,11 @@
 // run, a second instance): the one holding the channel's lease, renewed by a heartbeat. The others
 // stand by and take over when the holder stops, dies (same host) or lets its lease expire.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { AnnouncementStore, ClaimedDelivery } from '../db/announcements.js';
+import type { ClaimedDelivery } from '../db/deliveries.js';
+import type { Store } from '../db/store.js';
 import type { OutgoingAnnouncement } from '../domain/index.js';
 import type { Logger } from '../logger.js';
+import { takeChannelLease } from './channel-lease.js';
 import { TokenBucket } from './token-bucket.js';
 import type { ChannelSender, SendOutcome } from './types.js';
 import { newWorkerId, workerIsGone } from './worker-identity.js';
@@ -32,7 +34,8 @@ export interface DeliveryWorkerOptions {
 }
 
 export interface DeliveryWorkerDeps {
-  announcements: AnnouncementStore;
+  /** The outbox, the leases and the subscribers (a chat that blocked the bot is marked so). */
+  store: Pick<Store, 'outbox' | 'leases' | 'subscribers' | 'immediate' | 'transaction'>;
   sender: ChannelSender;
   logger: Logger;
   /** The message of an announcement, or undefined when it no longer exists. */
@@ -102,7 +105,7 @@ export class DeliveryWorker {
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
     this.loop = undefined;
-    if (this.holding) this.deps.announcements.releaseLease(this.channel, this.id);
+    if (this.holding) this.deps.store.leases.release(this.channel, this.id);
     this.holding = false;
   }
 
@@ -129,10 +132,10 @@ export class DeliveryWorker {
   }
 
   private takeLease(): boolean {
-    const { announcements, logger } = this.deps;
+    const { store, logger } = this.deps;
     let taken: { reset: number } | undefined;
     try {
-      taken = announcements.takeLease(this.channel, this.id, this.opts.leaseTtlMs, workerIsGone);
+      taken = takeChannelLease(store, this.channel, this.id, this.opts.leaseTtlMs, workerIsGone);
     } catch (err) {
       // SQLITE_BUSY beyond the busy timeout: another process is writing hard; ask again later.
       logger.warn({ err, channel: this.channel }, 'broadcast: could not ask for the worker lease');
@@ -141,7 +144,7 @@ export class DeliveryWorker {
     if (!taken) {
       if (!this.standbyNoted)
         logger.info(
-          { channel: this.channel, holder: announcements.leaseHolder(this.channel) },
+          { channel: this.channel, holder: store.leases.holder(this.channel) },
           'broadcast: another process delivers this channel; standing by',
         );
       this.standbyNoted = true;
@@ -160,7 +163,7 @@ export class DeliveryWorker {
 
   private renewLease(): void {
     try {
-      if (this.deps.announcements.renewLease(this.channel, this.id, this.opts.leaseTtlMs)) return;
+      if (this.deps.store.leases.renew(this.channel, this.id, this.opts.leaseTtlMs)) return;
     } catch (err) {
       // Keep the lease for now: it only lapses after leaseTtlMs without a heartbeat.
       this.deps.logger.warn({ err, channel: this.channel }, 'broadcast: could not renew the worker lease');
@@ -181,7 +184,7 @@ export class DeliveryWorker {
       }
       await this.bucket.take(signal);
       const now = Date.now();
-      const claim = this.deps.announcements.claimNext(this.channel, this.id, now);
+      const claim = this.deps.store.outbox.claimNext(this.channel, this.id, now);
       if (!claim) {
         this.bucket.refund();
         await this.idle();
@@ -191,7 +194,7 @@ export class DeliveryWorker {
       const readyAt = last + this.deps.sender.perChatIntervalMs;
       if (readyAt > now) {
         // A send to this chat still in flight (Infinity): look again one interval later.
-        this.deps.announcements.postpone(claim.id, Number.isFinite(readyAt) ? readyAt : now + this.deps.sender.perChatIntervalMs);
+        this.deps.store.outbox.postpone(claim.id, Number.isFinite(readyAt) ? readyAt : now + this.deps.sender.perChatIntervalMs);
         this.bucket.refund();
         continue;
       }
@@ -206,7 +209,8 @@ export class DeliveryWorker {
   }
 
   private async deliver(claim: ClaimedDelivery): Promise<void> {
-    const { announcements, sender, logger } = this.deps;
+    const { store, sender, logger } = this.deps;
+    const { outbox } = store;
     if (!this.messages.has(claim.announcementId)) this.messages.set(claim.announcementId, this.deps.loadMessage(claim.announcementId));
     const message = this.messages.get(claim.announcementId);
     let outcome: SendOutcome;
@@ -223,19 +227,22 @@ export class DeliveryWorker {
     this.rememberChat(claim.chatId, Date.now());
     switch (outcome.kind) {
       case 'sent':
-        announcements.markSent(claim.id);
+        outbox.markSent(claim.id);
         break;
       case 'blocked':
-        announcements.markBlocked(claim.id, outcome.error);
+        store.transaction(() => {
+          outbox.markBlocked(claim.id, outcome.error);
+          store.subscribers.setStatus(claim.subscriberId, 'blocked');
+        });
         break;
       case 'failed':
-        announcements.markFailed(claim.id, outcome.error);
+        outbox.markFailed(claim.id, outcome.error);
         break;
       case 'retry': {
         const rateLimited = outcome.rateLimited ?? outcome.retryAfterMs !== undefined;
         const delay = outcome.retryAfterMs ?? this.backoff(rateLimited ? claim.rateLimited + 1 : claim.attempts - claim.rateLimited);
         const budget = { maxAttempts: this.opts.maxAttempts, maxRateLimited: this.opts.maxRateLimited };
-        const status = announcements.markRetry(claim.id, outcome.error, Date.now() + delay, budget, rateLimited);
+        const status = outbox.markRetry(claim.id, outcome.error, Date.now() + delay, budget, rateLimited);
         if (outcome.retryAfterMs !== undefined) this.note429(outcome.retryAfterMs);
         if (status === 'failed')
           logger.warn({ channel: this.channel, delivery: claim.id, error: outcome.error }, 'broadcast: delivery failed after retries');
@@ -285,7 +292,7 @@ export class DeliveryWorker {
 
   /** Sleeps until the next retry is due, new work is announced, or the poll interval passes. */
   private async idle(): Promise<void> {
-    const due = this.deps.announcements.nextDueAt(this.channel);
+    const due = this.deps.store.outbox.nextDueAt(this.channel);
     const ms = Math.max(1, Math.min(this.opts.idlePollMs, due === undefined ? Infinity : due - Date.now()));
     const woken = new Promise<void>((resolve) => (this.wakeIdle = resolve));
     try {

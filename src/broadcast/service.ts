@@ -1,20 +1,23 @@
-// The one broadcast service behind every entry point (Telegram and Zalo staff commands, the CLI,
-// the HTTP API): validates and stores announcements, turns them into an outbox when sending
-// starts, runs one delivery worker per channel and a scheduler, and reports progress.
+// The one broadcast service behind every entry point (the staff flows of every channel, the CLI,
+// the HTTP API): the life of an announcement (draft → scheduled → sending → done / cancelled),
+// each transition one transaction over the announcement and its outbox. Delivery (DeliveryPool),
+// the clock (Scheduler), knowledge publishing (KnowledgePublisher) and progress (ProgressWatch)
+// are parts of their own that this facade composes.
 import type { Config } from '../config.js';
-import type { AnnouncementStore } from '../db/announcements.js';
 import type { Store } from '../db/store.js';
 import type { Announcement } from '../domain/index.js';
 import { type Attachment, BROADCAST_CHANNELS, type BroadcastChannel, type BroadcastProgress, renderAnnouncement } from '../domain/index.js';
 import type { Logger } from '../logger.js';
 import { broadcastTexts as t } from '../texts/broadcast.js';
-import { DeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker.js';
+import { DeliveryPool } from './delivery-pool.js';
+import type { DeliveryWorkerOptions } from './delivery-worker.js';
 import { AnnouncementError } from './errors.js';
 import { KnowledgePublisher } from './knowledge-publisher.js';
+import { measureProgress, type ProgressListener, ProgressWatch } from './progress.js';
 import { DEFAULT_LIMITS } from './render.js';
+import { Scheduler } from './scheduler.js';
 import type { ChannelSender } from './types.js';
 import { validateDraft } from './validate.js';
-import { workerIsGone } from './worker-identity.js';
 
 export type { Announcement, BroadcastProgress };
 export { AnnouncementError };
@@ -42,7 +45,7 @@ export interface Preview {
 export interface BroadcastServiceOptions {
   /** Scheduler period: due announcements, expiries, progress of runs started elsewhere. */
   tickMs?: number;
-  /** Progress is computed at most this often per announcement while it runs. */
+  /** A run is checked for completion at most this often while its deliveries settle. */
   progressIntervalMs?: number;
   /** Window over which the sending rate is measured. */
   rateWindowMs?: number;
@@ -60,35 +63,46 @@ export interface BroadcastServiceDeps {
 }
 
 export class BroadcastService {
-  readonly announcements: AnnouncementStore;
-  private readonly senders = new Map<BroadcastChannel, ChannelSender>();
-  private readonly workers: DeliveryWorker[] = [];
-  private readonly listeners = new Set<(p: BroadcastProgress) => void>();
-  private readonly progressTimers = new Map<number, NodeJS.Timeout>();
-  private readonly watchers = new Set<() => void>();
-  private readonly publisher: KnowledgePublisher;
+  private readonly store: Store;
   private readonly logger: Logger;
+  private readonly pool: DeliveryPool;
+  private readonly scheduler: Scheduler;
+  private readonly publisher: KnowledgePublisher;
+  private readonly progressWatch: ProgressWatch;
+  private readonly closeTimers = new Map<number, NodeJS.Timeout>();
   private readonly opts: Required<Omit<BroadcastServiceOptions, 'worker'>>;
-  private ticker: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: BroadcastServiceDeps) {
-    // A stateless wrapper over the shared connection; Store may carry the same one later.
-    this.announcements = deps.store.announcements;
-    for (const s of deps.senders) this.senders.set(s.channel, s);
+    this.store = deps.store;
     this.logger = deps.logger.child({ module: 'broadcast' });
-    this.publisher = new KnowledgePublisher(deps.config.paths.knowledge, this.logger, deps.refreshKnowledge);
     this.opts = { tickMs: 1000, progressIntervalMs: 200, rateWindowMs: 5000, ...deps.options };
+    this.publisher = new KnowledgePublisher(deps.config.paths.knowledge, this.logger, deps.refreshKnowledge);
+    this.pool = new DeliveryPool({
+      store: deps.store,
+      senders: deps.senders,
+      logger: this.logger,
+      onSettled: (id) => this.closeSoon(id),
+      worker: { maxAttempts: deps.config.broadcast.maxAttempts, ...deps.options?.worker },
+    });
+    this.scheduler = new Scheduler({
+      store: deps.store,
+      publisher: this.publisher,
+      logger: this.logger,
+      startSending: (id) => this.sendNow(id),
+      closeIfComplete: (id) => this.closeIfComplete(id),
+    });
+    this.progressWatch = new ProgressWatch((id) => this.progress(id), this.logger);
   }
 
   /** Channels this process can deliver to (a configured sender each). */
   get channels(): BroadcastChannel[] {
-    return BROADCAST_CHANNELS.filter((c) => this.senders.has(c));
+    return this.pool.channels;
   }
 
   /** Validates and stores a draft (or a scheduled announcement when `scheduledAt` is set). */
   create(draft: AnnouncementDraft): Announcement {
     const valid = this.validate(draft);
-    const a = this.announcements.create({
+    const a = this.store.announcements.create({
       ...valid,
       scheduledAt: valid.scheduledAt?.getTime(),
       expiresAt: valid.expiresAt?.getTime(),
@@ -101,8 +115,7 @@ export class BroadcastService {
 
   /** What a draft would look like and whom it would reach now, without storing anything. */
   previewDraft(draft: AnnouncementDraft): Preview {
-    const valid = this.validate(draft);
-    return this.previewOf(valid);
+    return this.previewOf(this.validate(draft));
   }
 
   preview(id: number): Preview {
@@ -114,17 +127,21 @@ export class BroadcastService {
     const a = this.mustGet(id);
     if (a.status !== 'draft' && a.status !== 'scheduled') throw new AnnouncementError([t.cannotSend(id, a.status)], 'conflict');
     const now = Date.now();
-    const total = this.announcements.startSending(id, this.channels, now);
+    // The audience is the one at this moment, written in the same transaction as the status.
+    const total = this.store.transaction(() => {
+      if (!this.store.announcements.markSending(id, now)) return undefined;
+      return this.store.outbox.enqueue(id, this.audience(a));
+    });
     if (total === undefined) throw new AnnouncementError([t.cannotSend(id, this.mustGet(id).status)], 'conflict');
     this.logger.info({ id, total }, 'announcement sending');
     try {
-      this.announcements.setKnowledgeFile(id, this.publisher.publish(a, now));
+      this.store.announcements.setKnowledgeFile(id, this.publisher.publish(a, now));
     } catch (err) {
       // Residents still get the message; only the later questions about it would miss it.
       this.logger.error({ err, id }, 'broadcast: could not publish the announcement to the knowledge base');
     }
-    for (const w of this.workers) w.wake();
-    this.checkSoon(id, 0);
+    this.pool.wake();
+    this.closeSoon(id, 0);
     return this.mustGet(id);
   }
 
@@ -132,7 +149,7 @@ export class BroadcastService {
     const a = this.mustGet(id);
     if (a.status !== 'draft' && a.status !== 'scheduled') throw new AnnouncementError([t.cannotSchedule(id, a.status)], 'conflict');
     this.validate({ ...a, scheduledAt: at, expiresAt: a.expiresAt === undefined ? undefined : new Date(a.expiresAt) });
-    if (!this.announcements.schedule(id, at.getTime()))
+    if (!this.store.announcements.schedule(id, at.getTime()))
       throw new AnnouncementError([t.cannotSchedule(id, this.mustGet(id).status)], 'conflict');
     this.logger.info({ id, at: at.toISOString() }, 'announcement scheduled');
     return this.mustGet(id);
@@ -141,87 +158,41 @@ export class BroadcastService {
   /** Stops a draft, scheduled or running announcement; deliveries not yet sent are skipped. */
   cancel(id: number): Announcement {
     const a = this.mustGet(id);
-    if (!this.announcements.cancel(id)) throw new AnnouncementError([t.cannotCancel(id, a.status)], 'conflict');
+    const cancelled = this.store.transaction(() => {
+      if (!this.store.announcements.cancel(id)) return false;
+      this.store.outbox.skipPending(id);
+      return true;
+    });
+    if (!cancelled) throw new AnnouncementError([t.cannotCancel(id, a.status)], 'conflict');
     this.logger.info({ id }, 'announcement cancelled');
-    this.checkSoon(id, 0);
+    this.pool.forget(id);
     return this.mustGet(id);
   }
 
   get(id: number): Announcement | undefined {
-    return this.announcements.get(id);
+    return this.store.announcements.get(id);
   }
 
   recent(limit = 20): (Announcement & { progress: BroadcastProgress })[] {
-    return this.announcements.recent(limit).map((a) => ({ ...a, progress: this.progressOf(a) }));
+    return this.store.announcements.recent(limit).map((a) => ({ ...a, progress: this.progressOf(a) }));
   }
 
   progress(id: number): BroadcastProgress {
     return this.progressOf(this.mustGet(id));
   }
 
-  onProgress(listener: (p: BroadcastProgress) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /**
+   * Follows an announcement by reading the database, so it works wherever the delivery worker
+   * runs. Calls `onUpdate` when the counts or status change, and a last time with `done` once it
+   * is done or cancelled; then stops. Returns a function that stops watching earlier.
+   */
+  watch(id: number, onUpdate: ProgressListener, intervalMs = 3000): () => void {
+    return this.progressWatch.watch(id, onUpdate, intervalMs);
   }
 
-  /**
-   * Resolves with the final progress once the announcement is done or cancelled — at once when
-   * this process records it, within one scheduler period when another process does.
-   */
-  waitUntilFinished(id: number): Promise<BroadcastProgress> {
-    return new Promise((resolve) => {
-      const settle = (p: BroadcastProgress) => {
-        if (p.id !== id || (p.status !== 'done' && p.status !== 'cancelled')) return;
-        off();
-        stopWatching();
-        resolve(p);
-      };
-      const off = this.onProgress(settle);
-      const stopWatching = this.watch(id, (p, done) => done && settle(p), this.opts.tickMs);
-    });
-  }
-
-  /**
-   * Follows an announcement for its author by reading the database, so it works wherever the
-   * delivery worker runs (this process or another). Calls `onUpdate` when the counts or status
-   * change, and a last time with `done` once it is done or cancelled; then stops. Returns a
-   * function that stops watching earlier.
-   */
-  watch(id: number, onUpdate: (p: BroadcastProgress, done: boolean) => void, intervalMs = 3000): () => void {
-    this.mustGet(id);
-    let timer: NodeJS.Timeout | undefined;
-    let last = '';
-    const stop = () => {
-      clearTimeout(timer);
-      this.watchers.delete(stop);
-    };
-    const notify = (p: BroadcastProgress, done: boolean) => {
-      try {
-        onUpdate(p, done);
-      } catch (err) {
-        this.logger.error({ err, id }, 'broadcast watcher failed');
-      }
-    };
-    const poll = () => {
-      let p: BroadcastProgress;
-      try {
-        p = this.progress(id);
-      } catch (err) {
-        this.logger.error({ err, id }, 'broadcast watcher stopped');
-        return stop();
-      }
-      if (p.status === 'done' || p.status === 'cancelled') {
-        stop();
-        return notify(p, true);
-      }
-      const key = [p.status, p.total, p.sent, p.failed, p.blocked, p.pending, p.skipped].join();
-      if (key !== last) notify(p, false);
-      last = key;
-      timer = setTimeout(poll, intervalMs);
-    };
-    this.watchers.add(stop);
-    timer = setTimeout(poll, 0);
-    return stop;
+  /** Resolves with the final progress once the announcement is done or cancelled. */
+  waitUntilFinished(id: number, pollMs = Math.min(100, this.opts.tickMs)): Promise<BroadcastProgress> {
+    return this.progressWatch.finished(id, pollMs);
   }
 
   /** The final lines shown to the author. */
@@ -234,76 +205,36 @@ export class BroadcastService {
    * draining now: an announcement sent from here is delivered there.
    */
   deliveredElsewhere(): BroadcastChannel[] {
-    const mine = new Set(this.workers.map((w) => w.id));
-    return this.channels.filter((c) => {
-      const holder = this.announcements.leaseHolder(c);
-      return holder !== undefined && !mine.has(holder) && !workerIsGone(holder);
-    });
+    return this.pool.deliveredElsewhere();
   }
 
+  /** Starts the delivery workers and the scheduler. */
   start(): void {
-    if (this.ticker) return;
-    const maxAttempts = this.deps.config.broadcast.maxAttempts;
-    for (const sender of this.senders.values()) {
-      const worker = new DeliveryWorker(
-        {
-          announcements: this.announcements,
-          sender,
-          logger: this.logger,
-          loadMessage: (id) => {
-            const a = this.announcements.get(id);
-            return a && { id: a.id, title: a.title, body: a.body, attachment: a.attachment };
-          },
-          onSettled: (id) => this.checkSoon(id, this.opts.progressIntervalMs),
-        },
-        { maxAttempts, ...this.deps.options?.worker },
-      );
-      worker.start();
-      this.workers.push(worker);
-    }
-    this.ticker = setInterval(() => this.tick(), this.opts.tickMs);
-    this.tick();
+    if (this.pool.running) return;
+    this.pool.start();
+    this.scheduler.start(this.opts.tickMs);
   }
 
   /** Stops claiming new deliveries and waits until those in flight are recorded. */
   async stop(): Promise<void> {
-    for (const stopWatching of [...this.watchers]) stopWatching();
-    if (this.ticker) clearInterval(this.ticker);
-    this.ticker = undefined;
-    await Promise.all(this.workers.map((w) => w.stop()));
-    this.workers.length = 0;
-    for (const timer of this.progressTimers.values()) clearTimeout(timer);
-    this.progressTimers.clear();
+    this.progressWatch.stopAll();
+    this.scheduler.stop();
+    await this.pool.stop();
+    for (const timer of this.closeTimers.values()) clearTimeout(timer);
+    this.closeTimers.clear();
     await this.publisher.idle();
   }
 
-  /** One scheduler pass (also run at start, so nothing waits for the first period after a restart). */
+  /** One scheduler pass (tests drive the clock with it). */
   tick(now = Date.now()): void {
-    try {
-      for (const id of this.announcements.dueScheduled(now)) {
-        try {
-          this.sendNow(id);
-        } catch (err) {
-          // Another process may have started it between the query and here.
-          this.logger.debug({ err, id }, 'scheduled announcement not started');
-        }
-      }
-      for (const { id, knowledgeFile } of this.announcements.expiredPublished(now)) {
-        this.publisher.unpublish(knowledgeFile);
-        this.announcements.setKnowledgeFile(id, undefined);
-        this.logger.info({ id }, 'announcement expired: removed from the knowledge base');
-      }
-      for (const id of this.announcements.idsWithStatus('sending')) this.checkSoon(id, 0);
-    } catch (err) {
-      this.logger.error({ err }, 'broadcast scheduler pass failed');
-    }
+    this.scheduler.tick(now);
   }
 
   private validate(draft: Omit<AnnouncementDraft, 'author'>) {
     const { draft: valid, problems } = validateDraft(draft, {
       config: this.deps.config,
       limits: (c) => {
-        const s = this.senders.get(c);
+        const s = this.pool.sender(c);
         return s ? { text: s.maxTextLength, caption: s.maxCaptionLength ?? s.maxTextLength } : DEFAULT_LIMITS[c];
       },
       defaultChannels: this.channels.length ? this.channels : [...BROADCAST_CHANNELS],
@@ -312,9 +243,16 @@ export class BroadcastService {
     return valid;
   }
 
+  /** Active subscribers the announcement reaches on the channels this process can deliver to. */
+  private audience(a: Pick<Announcement, 'channels' | 'topics' | 'wards'>) {
+    const wanted = a.channels.length ? a.channels.filter((c) => this.channels.includes(c)) : this.channels;
+    if (!wanted.length) return [];
+    return this.store.subscribers.audience({ channels: wanted, topics: a.topics, wards: a.wards });
+  }
+
   private previewOf(a: Pick<Announcement, 'title' | 'body' | 'attachment' | 'channels' | 'topics' | 'wards'>): Preview {
     const recipients: Record<BroadcastChannel, number> = { telegram: 0, zalo: 0 };
-    for (const s of this.announcements.audience(a, this.channels)) recipients[s.channel as BroadcastChannel]++;
+    for (const s of this.audience(a)) recipients[s.channel as BroadcastChannel]++;
     const warnings: string[] = [];
     // The Zalo Bot API takes attachments by URL only: a file on this server cannot reach Zalo.
     if (recipients.zalo > 0 && a.attachment && !a.attachment.url) warnings.push(t.zaloAttachmentDropped);
@@ -322,63 +260,36 @@ export class BroadcastService {
   }
 
   private mustGet(id: number): Announcement {
-    const a = this.announcements.get(id);
+    const a = this.store.announcements.get(id);
     if (!a) throw new AnnouncementError([t.notFound(id)], 'not_found');
     return a;
   }
 
   private progressOf(a: Announcement): BroadcastProgress {
-    const now = Date.now();
-    const c = this.announcements.counts(a.id, now - this.opts.rateWindowMs);
-    let ratePerSecond = 0;
-    if (a.startedAt !== undefined) {
-      if (a.status === 'sending') ratePerSecond = c.sentSince / (Math.max(1, Math.min(this.opts.rateWindowMs, now - a.startedAt)) / 1000);
-      else ratePerSecond = c.sent / (Math.max(1, (a.finishedAt ?? now) - a.startedAt) / 1000);
-    }
-    const pending = c.pending + c.sending;
-    return {
-      id: a.id,
-      status: a.status,
-      total: c.total,
-      sent: c.sent,
-      failed: c.failed,
-      blocked: c.blocked,
-      pending,
-      skipped: c.skipped,
-      ratePerSecond: Math.round(ratePerSecond * 10) / 10,
-      etaSeconds: ratePerSecond > 0 ? Math.ceil(pending / ratePerSecond) : undefined,
-    };
+    return measureProgress(this.store, a, this.opts.rateWindowMs);
   }
 
-  /** Progress is computed at most once per interval per announcement, and the run closed when complete. */
-  private checkSoon(id: number, delayMs: number): void {
-    if (this.progressTimers.has(id)) return;
-    this.progressTimers.set(
+  /** Checks a run for completion at most once per interval while its deliveries settle. */
+  private closeSoon(id: number, delayMs = this.opts.progressIntervalMs): void {
+    if (this.closeTimers.has(id)) return;
+    this.closeTimers.set(
       id,
       setTimeout(() => {
-        this.progressTimers.delete(id);
-        this.emitProgress(id);
+        this.closeTimers.delete(id);
+        this.closeIfComplete(id);
       }, delayMs),
     );
   }
 
-  private emitProgress(id: number): void {
+  /** A run with nothing pending or in flight is done. */
+  private closeIfComplete(id: number): void {
     try {
-      const finished = this.announcements.finishIfComplete(id);
-      const a = this.announcements.get(id);
-      if (!a) return;
-      if (a.status !== 'sending') for (const w of this.workers) w.forget(id);
-      const p = this.progressOf(a);
-      if (finished) this.logger.info({ progress: p }, 'announcement done');
-      for (const listener of this.listeners) {
-        try {
-          listener(p);
-        } catch (err) {
-          this.logger.error({ err }, 'broadcast progress listener failed');
-        }
-      }
+      const closed = this.store.transaction(() => !this.store.outbox.hasUnfinished(id) && this.store.announcements.markDone(id));
+      if (!closed) return;
+      this.pool.forget(id);
+      this.logger.info({ progress: this.progress(id) }, 'announcement done');
     } catch (err) {
-      this.logger.error({ err, id }, 'broadcast progress failed');
+      this.logger.error({ err, id }, 'broadcast: could not close a run');
     }
   }
 }

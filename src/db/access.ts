@@ -35,6 +35,11 @@ export class AccessStore {
     }));
   }
 
+  /** A person's audit entries (their stored role, if any, is kept: it is the city's decision). */
+  forget(channel: ChannelName, userId: string): void {
+    this.db.prepare('DELETE FROM audit_log WHERE channel = ? AND user_id = ?').run(channel, userId);
+  }
+
   audit(channel: ChannelName, userId: string, action: string, allowed: boolean): void {
     this.db
       .prepare('INSERT INTO audit_log (channel, user_id, action, allowed, created_at) VALUES (?, ?, ?, ?, ?)')

@@ -36,6 +36,14 @@ export class ConversationStore {
     return rows.reverse();
   }
 
+  /** Everything of one chat: its turns, its questions and the votes on them. */
+  forget(channel: ChannelName, chatId: string): { turns: number; questions: number } {
+    const turns = this.db.prepare('DELETE FROM conversation_turns WHERE channel = ? AND chat_id = ?').run(channel, chatId).changes;
+    this.db.prepare('DELETE FROM feedback WHERE channel = ? AND chat_id = ?').run(channel, chatId);
+    const questions = this.db.prepare('DELETE FROM questions WHERE channel = ? AND chat_id = ?').run(channel, chatId).changes;
+    return { turns, questions };
+  }
+
   /** Drops turns older than the history window: they can no longer be used and should not be kept. */
   pruneTurns(maxAgeMs: number): number {
     return this.db.prepare('DELETE FROM conversation_turns WHERE created_at < ?').run(Date.now() - maxAgeMs).changes;

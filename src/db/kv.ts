@@ -24,8 +24,26 @@ export class KeyValueStore {
     this.db.prepare('DELETE FROM kv WHERE key = ?').run(key);
   }
 
+  /** The keys under a prefix. */
+  keys(prefix: string): string[] {
+    return (
+      this.db.prepare('SELECT key FROM kv WHERE substr(key, 1, length(?)) = ? ORDER BY key').all(prefix, prefix) as { key: string }[]
+    ).map((r) => r.key);
+  }
+
   deletePrefix(prefix: string): number {
     return this.db.prepare('DELETE FROM kv WHERE substr(key, 1, length(?)) = ?').run(prefix, prefix).changes;
+  }
+
+  /**
+   * Everything kept under a chat's key prefix (`<channel>:<chatId>:`: sessions, dialogues) and the
+   * markers of its updates (keyed "<chatId>:<message id>").
+   */
+  forget(channel: string, chatId: string): void {
+    this.deletePrefix(`${channel}:${chatId}:`);
+    this.db
+      .prepare('DELETE FROM processed_updates WHERE channel = ? AND substr(update_key, 1, length(?)) = ?')
+      .run(channel, `${chatId}:`, `${chatId}:`);
   }
 
   /** Marks an update as handled; false when it was already seen (a duplicate delivery). */

@@ -1,11 +1,14 @@
-// One handle over the database and its stores; open it once per process and pass it down.
-
+// One handle over the database and its stores; open it once per process and pass it down. Each
+// store owns its tables (and deletes its own rows); what spans several stores runs in one
+// transaction through `transaction` or `immediate`.
 import type { ChannelName } from '../domain/index.js';
 import { AccessStore } from './access.js';
 import { AnnouncementStore } from './announcements.js';
 import { ConversationStore } from './conversations.js';
 import { openDatabase, type Sqlite } from './database.js';
+import { OutboxStore } from './deliveries.js';
 import { KeyValueStore } from './kv.js';
+import { LeaseStore } from './leases.js';
 import { SubscriberStore } from './subscribers.js';
 
 export class Store {
@@ -14,36 +17,49 @@ export class Store {
   readonly access: AccessStore;
   readonly kv: KeyValueStore;
   readonly announcements: AnnouncementStore;
+  readonly outbox: OutboxStore;
+  readonly leases: LeaseStore;
 
-  constructor(readonly db: Sqlite) {
+  constructor(private readonly db: Sqlite) {
     this.subscribers = new SubscriberStore(db);
     this.conversations = new ConversationStore(db);
     this.access = new AccessStore(db);
     this.kv = new KeyValueStore(db);
-    this.announcements = new AnnouncementStore(db, this.subscribers);
+    this.announcements = new AnnouncementStore(db);
+    this.outbox = new OutboxStore(db);
+    this.leases = new LeaseStore(db);
   }
 
   static open(file: string): Store {
     return new Store(openDatabase(file));
   }
 
+  /** Runs `work` in one transaction (nested calls join the outer one). */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  /** Like `transaction`, but takes the write lock at once: for read-then-write decisions across processes. */
+  immediate<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
   /** Everything stored about one chat: conversation, questions, feedback, subscription, sessions. */
   forgetChat(channel: ChannelName, chatId: string): { turns: number; questions: number; subscriptions: number } {
-    return this.db.transaction(() => {
-      const turns = this.db.prepare('DELETE FROM conversation_turns WHERE channel = ? AND chat_id = ?').run(channel, chatId).changes;
-      this.db.prepare('DELETE FROM feedback WHERE channel = ? AND chat_id = ?').run(channel, chatId);
-      const questions = this.db.prepare('DELETE FROM questions WHERE channel = ? AND chat_id = ?').run(channel, chatId).changes;
-      // Deliveries reference the subscriber; they go with it (ON DELETE CASCADE).
-      const subscriptions = this.db.prepare('DELETE FROM subscribers WHERE channel = ? AND chat_id = ?').run(channel, chatId).changes;
-      this.kv.deletePrefix(`${channel}:${chatId}:`);
-      // In a private chat the person's user id is the chat id: their audit entries and the
-      // markers of their messages (keyed "<chatId>:<message id>") go too.
-      this.db.prepare('DELETE FROM audit_log WHERE channel = ? AND user_id = ?').run(channel, chatId);
-      this.db
-        .prepare('DELETE FROM processed_updates WHERE channel = ? AND substr(update_key, 1, length(?)) = ?')
-        .run(channel, `${chatId}:`, `${chatId}:`);
+    return this.transaction(() => {
+      const { turns, questions } = this.conversations.forget(channel, chatId);
+      const subscriptions = this.subscribers.forget(channel, chatId);
+      this.kv.forget(channel, chatId);
+      // In a private chat the person's user id is the chat id: their audit entries go too.
+      this.access.forget(channel, chatId);
       return { turns, questions, subscriptions };
-    })();
+    });
+  }
+
+  /** The schema version applied and the journal mode (WAL for concurrent readers). */
+  schema(): { version: number; journalMode: string } {
+    const version = (this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v;
+    return { version, journalMode: String(this.db.pragma('journal_mode', { simple: true })) };
   }
 
   isOpen(): boolean {
@@ -54,5 +70,3 @@ export class Store {
     if (this.db.open) this.db.close();
   }
 }
-
-export type { ChannelName };

@@ -61,6 +61,11 @@ export class SubscriberStore {
     return r.changes > 0;
   }
 
+  /** The subscription of one chat (its deliveries go with it: ON DELETE CASCADE). Returns how many. */
+  forget(channel: ChannelName, chatId: string): number {
+    return this.db.prepare('DELETE FROM subscribers WHERE channel = ? AND chat_id = ?').run(channel, chatId).changes;
+  }
+
   setStatus(id: number, status: SubscriberStatus): void {
     this.db.prepare('UPDATE subscribers SET status = ?, updated_at = ? WHERE id = ?').run(status, Date.now(), id);
   }

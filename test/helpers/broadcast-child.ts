@@ -41,9 +41,9 @@ export const silentLogger = () => createLogger({ level: 'silent' });
 
 /** `n` active Telegram subscribers with chat ids 1..n (all topics, whole city). */
 export function seedSubscribers(store: Store, n: number, channel: 'telegram' | 'zalo' = 'telegram', firstId = 1): void {
-  store.db.transaction(() => {
+  store.transaction(() => {
     for (let i = 0; i < n; i++) store.subscribers.subscribe({ channel, chatId: String(firstId + i), topics: [] });
-  })();
+  });
 }
 
 /** A JSON line the child printed: an event, or a log line of the service. */

@@ -1,0 +1,221 @@
+// The outbox: one delivery row per announcement × subscriber. Workers claim one row at a time
+// ('sending', committed before the message leaves), so after a crash only the rows still 'sending'
+// can have reached the chat without being recorded. Only the holder of a channel's worker lease
+// may claim that channel's rows (read from worker_leases in the claim itself), so two processes
+// never drain one outbox; a retry of a cancelled announcement's row is skipped (read from
+// announcements in the same statement).
+import type { BroadcastChannel } from '../domain/index.js';
+import type { Sqlite } from './database.js';
+
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+export interface DeliveryRecord {
+  status: DeliveryStatus;
+  attempts: number;
+  lastError?: string;
+  /** Failed because the chat blocked the bot. */
+  blocked: boolean;
+}
+
+export interface ClaimedDelivery {
+  id: number;
+  announcementId: number;
+  subscriberId: number;
+  chatId: string;
+  /** Including this one. */
+  attempts: number;
+  /** Earlier tries answered by flood control (429); they do not count against the retry budget. */
+  rateLimited: number;
+}
+
+export interface RetryBudget {
+  /** Tries other than flood-control answers before the delivery fails for good. */
+  maxAttempts: number;
+  /** Flood-control answers (429) before the delivery fails for good. */
+  maxRateLimited: number;
+}
+
+export interface DeliveryCounts {
+  total: number;
+  sent: number;
+  failed: number;
+  blocked: number;
+  pending: number;
+  sending: number;
+  skipped: number;
+  /** Sent at or after the `since` passed in. */
+  sentSince: number;
+}
+
+export class OutboxStore {
+  constructor(private readonly db: Sqlite) {}
+
+  /** One pending delivery per recipient (a repeated recipient is ignored). Returns how many were written. */
+  enqueue(announcementId: number, recipients: { id: number; channel: string; chatId: string }[]): number {
+    const insert = this.db.prepare(
+      'INSERT OR IGNORE INTO deliveries (announcement_id, subscriber_id, channel, chat_id) VALUES (?, ?, ?, ?)',
+    );
+    let written = 0;
+    for (const r of recipients) written += insert.run(announcementId, r.id, r.channel, r.chatId).changes;
+    return written;
+  }
+
+  /** What is not yet sent of a cancelled announcement is skipped. */
+  skipPending(announcementId: number): number {
+    return this.db.prepare(`UPDATE deliveries SET status = 'skipped' WHERE announcement_id = ? AND status = 'pending'`).run(announcementId)
+      .changes;
+  }
+
+  /** True while a delivery of the announcement is pending or in flight. */
+  hasUnfinished(announcementId: number): boolean {
+    return Boolean(
+      this.db
+        .prepare(`SELECT 1 FROM deliveries WHERE announcement_id = ? AND status IN ('pending', 'sending') LIMIT 1`)
+        .get(announcementId),
+    );
+  }
+
+  /**
+   * Claims left by any other worker of the channel go back to pending: their holder can no longer be
+   * sending them. Returns how many (the possible duplicates). Run with LeaseStore.take.
+   */
+  resetClaims(channel: BroadcastChannel, holder: string): number {
+    return this.db
+      .prepare(
+        `UPDATE deliveries SET status = 'pending', next_attempt_at = 0
+         WHERE channel = ? AND status = 'sending' AND (claimed_by IS NULL OR claimed_by <> ?)`,
+      )
+      .run(channel, holder).changes;
+  }
+
+  /**
+   * Claims the next due delivery of a channel for `holder` (status 'sending', attempts + 1) in one
+   * statement — only while `holder` holds the channel's lease, so a worker that lost it claims nothing.
+   */
+  claimNext(channel: BroadcastChannel, holder: string, now = Date.now()): ClaimedDelivery | undefined {
+    const r = this.db
+      .prepare(
+        `UPDATE deliveries SET status = 'sending', claimed_at = @now, claimed_by = @holder, attempts = attempts + 1
+         WHERE id = (SELECT id FROM deliveries WHERE channel = @channel AND status = 'pending' AND next_attempt_at <= @now
+                     ORDER BY next_attempt_at, id LIMIT 1)
+           AND EXISTS (SELECT 1 FROM worker_leases WHERE channel = @channel AND holder = @holder)
+         RETURNING id, announcement_id, subscriber_id, chat_id, attempts, rate_limited`,
+      )
+      .get({ channel, holder, now }) as
+      | { id: number; announcement_id: number; subscriber_id: number; chat_id: string; attempts: number; rate_limited: number }
+      | undefined;
+    return (
+      r && {
+        id: r.id,
+        announcementId: r.announcement_id,
+        subscriberId: r.subscriber_id,
+        chatId: r.chat_id,
+        attempts: r.attempts,
+        rateLimited: r.rate_limited,
+      }
+    );
+  }
+
+  /** When the next pending delivery of a channel is due (epoch ms), if any. */
+  nextDueAt(channel: BroadcastChannel): number | undefined {
+    const r = this.db
+      .prepare(`SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE channel = ? AND status = 'pending'`)
+      .get(channel) as { at: number | null };
+    return r.at ?? undefined;
+  }
+
+  markSent(deliveryId: number, now = Date.now()): void {
+    this.db.prepare(`UPDATE deliveries SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?`).run(now, deliveryId);
+  }
+
+  markFailed(deliveryId: number, error: string): void {
+    this.db.prepare(`UPDATE deliveries SET status = 'failed', last_error = ? WHERE id = ?`).run(error, deliveryId);
+  }
+
+  /** The chat blocked the bot: the delivery fails as blocked (the caller marks the subscription blocked). */
+  markBlocked(deliveryId: number, error: string): void {
+    this.db.prepare(`UPDATE deliveries SET status = 'failed', blocked = 1, last_error = ? WHERE id = ?`).run(error, deliveryId);
+  }
+
+  /**
+   * A temporary failure: back to pending until `nextAttemptAt`, or failed for good once the budget
+   * is spent. Flood control (`rateLimited`, a 429) is the messenger pacing us, not a sign the
+   * message cannot go: it counts against its own, much larger bound. A delivery of a cancelled
+   * announcement is skipped instead. Returns the status written.
+   */
+  markRetry(
+    deliveryId: number,
+    error: string,
+    nextAttemptAt: number,
+    budget: RetryBudget,
+    rateLimited = false,
+  ): 'pending' | 'failed' | 'skipped' {
+    // SET expressions read the row as it was before this update.
+    const r = this.db
+      .prepare(
+        `UPDATE deliveries SET last_error = @error, next_attempt_at = @next, rate_limited = rate_limited + @limited,
+           status = CASE
+             WHEN (SELECT status FROM announcements WHERE id = announcement_id) = 'cancelled' THEN 'skipped'
+             WHEN @limited = 1 AND rate_limited + 1 >= @maxLimited THEN 'failed'
+             WHEN @limited = 0 AND attempts - rate_limited >= @max THEN 'failed'
+             ELSE 'pending' END
+         WHERE id = @id RETURNING status`,
+      )
+      .get({
+        id: deliveryId,
+        error,
+        next: nextAttemptAt,
+        limited: rateLimited ? 1 : 0,
+        max: budget.maxAttempts,
+        maxLimited: budget.maxRateLimited,
+      }) as { status: 'pending' | 'failed' | 'skipped' } | undefined;
+    return r?.status ?? 'failed';
+  }
+
+  /** Gives a claimed delivery back untried (the chat's per-chat gap has not passed yet). */
+  postpone(deliveryId: number, until: number): void {
+    this.db
+      .prepare(
+        `UPDATE deliveries SET attempts = attempts - 1, next_attempt_at = ?,
+           status = CASE WHEN (SELECT status FROM announcements WHERE id = announcement_id) = 'cancelled' THEN 'skipped' ELSE 'pending' END
+         WHERE id = ?`,
+      )
+      .run(until, deliveryId);
+  }
+
+  counts(announcementId: number, since = 0): DeliveryCounts {
+    const out: DeliveryCounts = { total: 0, sent: 0, failed: 0, blocked: 0, pending: 0, sending: 0, skipped: 0, sentSince: 0 };
+    const rows = this.db
+      .prepare(
+        `SELECT status, blocked, COUNT(*) AS n, SUM(sent_at >= ?) AS recent FROM deliveries WHERE announcement_id = ? GROUP BY status, blocked`,
+      )
+      .all(since, announcementId) as { status: keyof DeliveryCounts; blocked: number; n: number; recent: number | null }[];
+    for (const r of rows) {
+      out.total += r.n;
+      if (r.status === 'failed' && r.blocked) out.blocked += r.n;
+      else out[r.status] += r.n;
+      if (r.status === 'sent') out.sentSince += r.recent ?? 0;
+    }
+    return out;
+  }
+
+  /** One recipient's delivery of an announcement, as recorded. */
+  deliveryTo(announcementId: number, chatId: string): DeliveryRecord | undefined {
+    const r = this.db
+      .prepare('SELECT status, attempts, last_error, blocked FROM deliveries WHERE announcement_id = ? AND chat_id = ?')
+      .get(announcementId, chatId) as { status: DeliveryStatus; attempts: number; last_error: string | null; blocked: number } | undefined;
+    return r && { status: r.status, attempts: r.attempts, lastError: r.last_error ?? undefined, blocked: r.blocked === 1 };
+  }
+
+  /** Chats whose delivery is claimed and not yet recorded (the ones a crash can repeat). */
+  inFlightChats(): string[] {
+    return (this.db.prepare(`SELECT chat_id FROM deliveries WHERE status = 'sending'`).all() as { chat_id: string }[]).map(
+      (r) => r.chat_id,
+    );
+  }
+
+  /** Every delivery row there is. */
+  total(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM deliveries').get() as { n: number }).n;
+  }
+}
