@@ -28,8 +28,9 @@ export type Ask = (question: string, options?: AskOptions) => Promise<Answer>;
 
 /** Below the floor, passages down to this share of it may still answer a value question… */
 const RESCUE_SHARE = 0.5;
-/** …when the unit that states the value holds at least this share of the question's terms. */
-const RESCUE_COVERAGE = 0.5;
+/** …when one unit holds at least this share of the question's terms (less when it states the value asked for). */
+const RESCUE_COVERAGE = Number(process.env.RC ?? 0.5);
+const RESCUE_COVERAGE_WITH_VALUE = Number(process.env.RCV ?? 0.4);
 
 /** Passages searched per question; the LLM sees at most LLM_PASSAGES of those over the floor. */
 const SEARCH_K = 6;
@@ -178,9 +179,9 @@ export function createAsk(deps: { retrieve: Retrieve; config: EngineConfig; logg
         // The first search answered; the second is a bonus.
       }
     }
-    // Nothing over the floor, but the question asks for a value and a near passage states one:
-    // resident wording lowered the score, not the documents. Answered only on strong evidence.
-    const rescue = !passing.length && targetsOf(shape).length > 0;
+    // Nothing over the floor, but a near passage has a sentence that holds most of the question:
+    // resident wording lowered the passage's score, not the documents. Answered only on strong evidence.
+    const rescue = !passing.length;
     const evidence = rescue ? hits.filter((h) => h.relevance >= floor * RESCUE_SHARE) : passing;
     if (!evidence.length) return finish(notFound());
 
@@ -200,7 +201,8 @@ export function createAsk(deps: { retrieve: Retrieve; config: EngineConfig; logg
     const places = placeTerms(quotedFor, ownPlaces);
     const offline = extractiveAnswer({ question: quotedFor, carried: rewrite.carried, places, shape }, evidence);
     if (offline && 'unsettled' in offline) return finish({ status: 'not_found', text: answerTexts.unsettled });
-    if (!offline || (rescue && !(offline.evidence.holdsTarget && offline.evidence.coverage >= RESCUE_COVERAGE))) return finish(notFound());
+    const strong = offline && offline.evidence.coverage >= (offline.evidence.holdsTarget ? RESCUE_COVERAGE_WITH_VALUE : RESCUE_COVERAGE);
+    if (!offline || (rescue && !strong)) return finish(notFound());
     const { evidence: _, ...answer } = offline;
     return finish({ status: 'answered', ...answer });
   };

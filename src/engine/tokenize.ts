@@ -168,7 +168,12 @@ interface Emitter {
 }
 
 /** Emits every unigram (stopwords left out) and bigram of a run, in the forms asked for. */
-function emitRun(words: readonly string[], emit: Emitter, stopwords: ReadonlySet<string> = STOPWORDS): void {
+function emitRun(
+  words: readonly string[],
+  emit: Emitter,
+  stopwords: ReadonlySet<string> = STOPWORDS,
+  questionBigrams: 'all' | 'content' = 'all',
+): void {
   const { exact, folded } = emit;
   const STOPWORDS = stopwords;
   for (let i = 0; i < words.length; i++) {
@@ -189,6 +194,8 @@ function emitRun(words: readonly string[], emit: Emitter, stopwords: ReadonlySet
     if (i + 1 < words.length) {
       const next = words[i + 1];
       if (stop && STOPWORDS.has(next)) continue;
+      // In a question, "mấy giờ" or "được mở" is wording, not a phrase a passage should hold.
+      if (questionBigrams === 'content' && (stop || STOPWORDS.has(next))) continue;
       exact?.(`${w} ${next}`);
       folded?.(`${foldSyllable(w)} ${foldSyllable(next)}`);
     }
@@ -220,13 +227,14 @@ function walkTerms(text: string, emit: Emitter, question = false): void {
       }
     }
     const stopwords = bare ? BARE_STOPWORDS : STOPWORDS;
-    if (!covered) emitRun(words, emit, stopwords);
+    const bigrams = question ? 'content' : 'all';
+    if (!covered) emitRun(words, emit, stopwords, bigrams);
     else {
       let run: string[] = [];
       for (let i = 0; i <= words.length; i++) {
         if (i < words.length && !covered[i]) run.push(words[i]);
         else if (run.length) {
-          emitRun(run, emit, stopwords);
+          emitRun(run, emit, stopwords, bigrams);
           run = [];
         }
       }

@@ -159,6 +159,7 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
   });
   const ranked = [...scored].sort((a, b) => b.score - a.score);
   const best = ranked[0];
+  if (process.env.DBG) { console.log('TERMS', terms.map(t=>t.exact+':'+t.weight.toFixed(2)).join(' ')); for (const r of ranked.slice(0,4)) console.log('  ', r.score.toFixed(3), r.coverage.toFixed(2), r.holdsTarget, r.u.text.slice(0,90)); }
   if (best.coverage === 0) return undefined;
 
   // A value the documents must state (a fee, a length, an hour) and no unit about the subject has it.
@@ -167,7 +168,10 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
 
   const chosen = choose(ranked, best, shape);
   const quotedPassages = [...new Set(chosen.map((s) => s.u.hit))].map((i) => hits[i].chunk.text);
-  if (!aboutSubject(terms, q.places ?? new Set(), quotedPassages)) return undefined;
+  if (!aboutSubject(terms, q.places ?? new Set(), quotedPassages)) { if (process.env.DBG) console.log('NOT ABOUT SUBJECT'); return undefined; }
+  // "quốc lộ 1A", "trường THPT Chu Văn An": a named thing the passages never name is another subject.
+  const passagesText = fold(hits.map((h) => h.chunk.text).join('\n').toLowerCase());
+  if (namedThings(q.question).some((name) => !passagesText.includes(name))) return undefined;
 
   return compose(q, shape, chosen, scored, hits, terms, best);
 }
@@ -194,7 +198,7 @@ function choose(ranked: readonly Scored[], best: Scored, shape: QuestionShape): 
   for (const c of ranked.slice(1)) {
     if (chosen.length >= MAX_UNITS) break;
     // The value asked for from a second place (the fine of an act, in the article on fines).
-    const completes = needsValue && !best.holdsTarget && c.holdsTarget && c.coverage >= 0.35 * best.coverage;
+    const completes = needsValue && !best.holdsTarget && !chosen.some((x) => x.holdsTarget) && c.holdsTarget && c.coverage >= 0.2 * best.coverage;
     if (completes || (c.score >= KEEP_RATIO * best.score && !sameFact(c.u, best.u))) chosen.push(c);
   }
   return chosen;
@@ -279,7 +283,6 @@ function compose(
 /** The first sentence: the answer in plain words, read off the quoted units; none when they do not settle it. */
 function directAnswer(question: string, shape: QuestionShape, chosen: readonly Scored[]): string | undefined {
   const texts = chosen.map((c) => `${c.u.heading ?? ''} ${c.u.text}`);
-  const all = texts.join(' ');
   const t = shape.types;
   if (t.has('status')) {
     const lead = texts[0];
@@ -293,7 +296,8 @@ function directAnswer(question: string, shape: QuestionShape, chosen: readonly S
   }
   for (const type of ['money', 'time', 'duration', 'phone'] as const) {
     if (!t.has(type)) continue;
-    const m = SPANS[type]?.exec(all);
+    // The value from the unit that holds one, not from any quoted text.
+    const m = chosen.filter((c) => c.holdsTarget).map((c) => SPANS[type]?.exec(c.u.text)).find(Boolean);
     if (m) {
       const value = upperFirst(m[0].trim());
       return t.has('yesno') && type === 'money' ? answerTexts.direct.fined(lowerFirst(value)) : `${value}.`;
@@ -327,7 +331,8 @@ function aboutSubject(terms: readonly QueryTerm[], places: ReadonlySet<string>, 
   if (!syllables.length) return true;
   const own = new Set(syllables.map((t) => t.folded));
   // A bigram with a function word ("dân ở") or a place in it ("phường đức") is not a subject word.
-  const words = terms.filter((t) => t.folded.includes(' ') && t.folded.split(' ').every((s) => own.has(s)));
+  // A synonym concept ("≈karaoke") is a subject word like a two-syllable one.
+  const words = terms.filter((t) => t.folded.startsWith('≈') || (t.folded.includes(' ') && t.folded.split(' ').every((s) => own.has(s))));
   const found = passages.map(termsOf);
   const present = (t: QueryTerm) => found.some((f) => match(t, f) === 1);
   // Scattered one-syllable words ("Chợ ... xong chưa?"): any of them will do.
@@ -390,4 +395,26 @@ function listSizes(units: readonly Unit[]): (u: Unit) => number {
       u.opensList ? (byHeading.get(headingText(u.text)) ?? 0) : 0,
       bySentence.get(`${u.hit}:${u.sentence}`) ?? 0,
     );
+}
+
+/** "3m", "11h", "500k": amounts with a unit, not codes. */
+const UNIT_SUFFIX = /\d(?:m|km|cm|mm|h|g|kg|k|tr|ha|đ|d|p|s|l)$/iu;
+
+/** Word runs that start with a capital (not the question's first word) and codes like "1A", "11B", folded. */
+function namedThings(question: string): string[] {
+  const words = question.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const names: string[] = [];
+  let run: string[] = [];
+  const flush = () => {
+    if (run.length) names.push(fold(run.join(' ').toLowerCase()));
+    run = [];
+  };
+  words.forEach((w, i) => {
+    const capital = i > 0 && /^\p{Lu}\p{Ll}+$/u.test(w);
+    if (capital) run.push(w);
+    else flush();
+    if (/^\d+\p{L}{1,2}$/u.test(w) && !UNIT_SUFFIX.test(w)) names.push(fold(w.toLowerCase()));
+  });
+  flush();
+  return names;
 }
