@@ -174,7 +174,8 @@ export function createAsk(deps: { retrieve: Retrieve; config: EngineConfig; logg
     if (hint) {
       try {
         const more = await retrieve(`${searchedQuestion} ${hint}`, SEARCH_K);
-        for (const h of more) if (h.relevance >= floor && !passing.some((p) => p.chunk.id === h.chunk.id)) passing.push(h);
+        // Its relevance is against the question plus the hint: a lower bar, and it only adds.
+        for (const h of more) if (h.relevance >= floor * RESCUE_SHARE && !passing.some((p) => p.chunk.id === h.chunk.id)) passing.push(h);
       } catch {
         // The first search answered; the second is a bonus.
       }

@@ -8,7 +8,7 @@ import { fold } from '../normalize.js';
 import { lexicalTerms, questionTerms } from '../tokenize.js';
 import type { Citation, SearchHit } from '../types.js';
 import { toCitation } from './citations.js';
-import { countedNoun, type QuestionShape, questionShape, targetsOf, VALUE_TYPES } from './question-type.js';
+import { countedNoun, type QuestionShape, questionShape, targetOf, targetsOf, VALUE_TYPES } from './question-type.js';
 import { headingText, type Unit, unitsOf } from './units.js';
 
 export interface ExtractiveQuestion {
@@ -150,7 +150,7 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
     const coverage = covered / total;
     const hit = hits[u.hit];
     const prior = (1 / (1 + 0.15 * u.hit)) * (0.6 + 0.4 * hit.relevance);
-    const target = targets.length > 0 && holdsTarget(u.text, targets, q.question);
+    const target = targets.length > 0 && holdsTarget(u.text, targets, q.question) && rightMoney(u, shape, q.question);
     const status = shape.types.has('status') && (STATUS.done.test(u.text) || STATUS.started.test(u.text) || STATUS.notStarted.test(u.text));
     const list = asksList && listSize(u) >= LIST_MIN ? LIST_BONUS : 0;
     const count = counted?.test(fold(u.text.toLowerCase())) ? COUNTED_BONUS : 0;
@@ -166,7 +166,7 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
   const valueTypes = [...shape.types].filter((t) => VALUE_TYPES.has(t));
   if (valueTypes.length && !ranked.some((s) => s.holdsTarget && s.coverage >= 0.35 * best.coverage)) return { unsettled: true };
 
-  const chosen = choose(ranked, best, shape);
+  const chosen = withValues(choose(ranked, best, shape), ranked, shape, best);
   const quotedPassages = [...new Set(chosen.map((s) => s.u.hit))].map((i) => hits[i].chunk.text);
   if (!aboutSubject(terms, q.places ?? new Set(), quotedPassages)) { if (process.env.DBG) console.log('NOT ABOUT SUBJECT'); return undefined; }
   // "quốc lộ 1A", "trường THPT Chu Văn An": a named thing the passages never name is another subject.
@@ -202,6 +202,34 @@ function choose(ranked: readonly Scored[], best: Scored, shape: QuestionShape): 
     if (completes || (c.score >= KEEP_RATIO * best.score && !sameFact(c.u, best.u))) chosen.push(c);
   }
   return chosen;
+}
+
+/**
+ * A question that asks for two things ("gọi số nào, bao lâu thì có trả lời"): each value type the
+ * chosen units do not hold is added from the best unit that does.
+ */
+function withValues(chosen: Scored[], ranked: readonly Scored[], shape: QuestionShape, best: Scored): Scored[] {
+  const out = [...chosen];
+  for (const type of shape.types) {
+    const target = VALUE_TYPES.has(type) ? targetOf(type) : undefined;
+    if (!target || out.some((c) => target.test(c.u.text))) continue;
+    const add = ranked.find((c) => target.test(c.u.text) && c.coverage >= 0.2 * best.coverage && !out.includes(c));
+    if (add) out.push(add);
+  }
+  return out;
+}
+
+/**
+ * A money question about a fine wants a unit about fines; one about a fee or a charge wants one that
+ * is not about fines or rewards ("phí thu gom rác" is not answered by the fine for dumping rubbish).
+ */
+function rightMoney(u: Unit, shape: QuestionShape, question: string): boolean {
+  if (!shape.types.has('money')) return true;
+  const q = ` ${fold(question.toLowerCase())} `;
+  const text = fold(`${u.heading ?? ''} ${u.text}`.toLowerCase());
+  const aboutFines = /phat|vi pham/.test(text);
+  if (/ phat /.test(q)) return aboutFines;
+  return !aboutFines && !/thuong/.test(text);
 }
 
 /** Two units that say the same thing (a table row and the article sentence it was taken from). */
