@@ -67,6 +67,11 @@ const CARRIED_WEIGHT = 0.5;
 const CONTEXT_WEIGHT = 0.6;
 /** Holding the value asked for (a fine, an hour) lifts a unit this much. */
 const TARGET_BONUS = 0.8;
+/**
+ * A unit stating the value asked for completes the answer when it holds this share of what the
+ * best unit holds: the article on fines words the act differently from the article forbidding it.
+ */
+const VALUE_SHARE = 0.15;
 /** A unit in a list of at least LIST_MIN items lifts a list question's score this much. */
 const LIST_BONUS = 0.6;
 const LIST_MIN = 3;
@@ -164,7 +169,7 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
 
   // A value the documents must state (a fee, a length, an hour) and no unit about the subject has it.
   const valueTypes = [...shape.types].filter((t) => VALUE_TYPES.has(t));
-  if (valueTypes.length && !ranked.some((s) => s.holdsTarget && s.coverage >= 0.35 * best.coverage)) return { unsettled: true };
+  if (valueTypes.length && !ranked.some((s) => s.holdsTarget && s.coverage >= VALUE_SHARE * best.coverage)) return { unsettled: true };
 
   const chosen = withValues(choose(ranked, best, shape), ranked, shape, best);
   const quotedPassages = [...new Set(chosen.map((s) => s.u.hit))].map((i) => hits[i].chunk.text);
@@ -198,7 +203,7 @@ function choose(ranked: readonly Scored[], best: Scored, shape: QuestionShape): 
   for (const c of ranked.slice(1)) {
     if (chosen.length >= MAX_UNITS) break;
     // The value asked for from a second place (the fine of an act, in the article on fines).
-    const completes = needsValue && !best.holdsTarget && !chosen.some((x) => x.holdsTarget) && c.holdsTarget && c.coverage >= 0.2 * best.coverage;
+    const completes = needsValue && !best.holdsTarget && !chosen.some((x) => x.holdsTarget) && c.holdsTarget && c.coverage >= VALUE_SHARE * best.coverage;
     if (completes || (c.score >= KEEP_RATIO * best.score && !sameFact(c.u, best.u))) chosen.push(c);
   }
   return chosen;
@@ -213,7 +218,7 @@ function withValues(chosen: Scored[], ranked: readonly Scored[], shape: Question
   for (const type of shape.types) {
     const target = VALUE_TYPES.has(type) ? targetOf(type) : undefined;
     if (!target || out.some((c) => target.test(c.u.text))) continue;
-    const add = ranked.find((c) => target.test(c.u.text) && c.coverage >= 0.2 * best.coverage && !out.includes(c));
+    const add = ranked.find((c) => target.test(c.u.text) && c.coverage >= VALUE_SHARE * best.coverage && !out.includes(c));
     if (add) out.push(add);
   }
   return out;
