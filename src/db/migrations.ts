@@ -143,4 +143,69 @@ export const migrations: readonly string[] = [
   ALTER TABLE deliveries ADD COLUMN claimed_by TEXT;
   ALTER TABLE deliveries ADD COLUMN rate_limited INTEGER NOT NULL DEFAULT 0;
   `,
+  // 4: the staff console — personal accounts (password hashes, sign-in throttle), their sessions,
+  // the audit trail of console actions (with the person's name), curated answers and their versions
+  `
+  CREATE TABLE console_users (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,   -- the sign-in name
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('staff', 'admin')),
+    password_hash TEXT NOT NULL,
+    telegram_id TEXT,
+    zalo_id TEXT,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    locked_until INTEGER NOT NULL DEFAULT 0,
+    last_sign_in_at INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE console_sessions (
+    sid TEXT PRIMARY KEY,
+    data TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX console_sessions_expiry ON console_sessions (expires_at);
+
+  CREATE TABLE console_audit (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER,                             -- NULL for a failed sign-in with an unknown name
+    user_name TEXT NOT NULL,                     -- kept when the account is removed
+    action TEXT NOT NULL,
+    target TEXT,
+    allowed INTEGER NOT NULL,
+    ip TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX console_audit_time ON console_audit (created_at);
+
+  CREATE TABLE curated_answers (
+    id INTEGER PRIMARY KEY,
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'withdrawn')),
+    version INTEGER NOT NULL DEFAULT 1,
+    answer TEXT NOT NULL,
+    variants TEXT NOT NULL,                      -- JSON string[]: the questions it answers
+    citations TEXT NOT NULL DEFAULT '[]',        -- JSON [{docId, title, number?, issued?, sourceUrl?}]
+    expires_at INTEGER,
+    created_by TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE curated_answer_versions (
+    curated_id INTEGER NOT NULL REFERENCES curated_answers (id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    answer TEXT NOT NULL,
+    variants TEXT NOT NULL,
+    citations TEXT NOT NULL,
+    expires_at INTEGER,
+    status TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (curated_id, version)
+  );
+  CREATE INDEX questions_time ON questions (created_at);
+  `,
 ];

@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js';
 import { engineTexts } from '../texts/engine.js';
 import { createOpenAiChat } from './answer/llm.js';
 import { type Ask, type AskOptions, createAsk } from './ask.js';
+import { type CuratedMatcher, curatedReply } from './curated.js';
 import { createEmbeddings, type EmbeddingProvider } from './embeddings/index.js';
 import { IndexMismatchError, IndexMissingError, openIndex, readIndexMeta, type SearchIndex } from './index-store.js';
 import { ingest } from './ingest.js';
@@ -28,6 +29,12 @@ export interface UploadSummary extends IngestSummary {
   duplicateOf?: string;
 }
 
+/** Where curated answers come from (the console's store), and the line that marks them as the staff's. */
+export interface CuratedAnswers {
+  matcher(): CuratedMatcher;
+  mark: string;
+}
+
 class IndexNotReadyError extends Error {
   constructor() {
     super('the knowledge index is not loaded');
@@ -41,6 +48,7 @@ export class KnowledgeBase implements KnowledgeService {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly answer: Ask;
+  private curated: CuratedAnswers | undefined;
 
   private constructor(
     private readonly config: EngineConfig,
@@ -82,8 +90,17 @@ export class KnowledgeBase implements KnowledgeService {
     return kb;
   }
 
+  /** Every channel's questions pass here: a curated answer that matches wins over retrieval. */
   ask(question: string, options?: AskOptions): Promise<Answer> {
+    const startedAt = performance.now();
+    const match = this.curated?.matcher().match(question);
+    if (match) return Promise.resolve(curatedReply(match, question, this.curated!.mark, startedAt));
     return this.answer(question, options);
+  }
+
+  /** Answers written by staff, consulted before retrieval; `matcher` is called per question (cache it). */
+  useCuratedAnswers(curated: CuratedAnswers | undefined): void {
+    this.curated = curated;
   }
 
   documents(): DocumentInfo[] {
@@ -124,6 +141,56 @@ export class KnowledgeBase implements KnowledgeService {
       this.logger.info({ file: savedAs, bytes: bytes.length }, 'knowledge base: document added');
       return { ...(await this.ingestAndSwap()), savedAs };
     });
+  }
+
+  /**
+   * Removes a document's file from the knowledge folder and re-indexes: its passages leave the
+   * index. Undefined when no indexed file has that document id.
+   */
+  removeDocument(docId: string): Promise<IngestSummary | undefined> {
+    return this.serialized(async () => {
+      const rel = await this.fileOf(docId);
+      if (!rel) return undefined;
+      await fs.rm(path.join(this.config.paths.knowledge, rel), { force: true });
+      this.logger.info({ file: rel }, 'knowledge base: document removed');
+      return this.ingestAndSwap();
+    });
+  }
+
+  /**
+   * Puts a new version of a document in place of the old one (same place and stem, so the same
+   * document id; the new file's extension) after parsing it first: a file that cannot be read is
+   * rejected (DocumentParseError) and the old version stays.
+   */
+  replaceDocument(docId: string, fileName: string, bytes: Uint8Array): Promise<UploadSummary | undefined> {
+    const name = safeFileName(fileName);
+    return this.serialized(async () => {
+      const rel = await this.fileOf(docId);
+      if (!rel) return undefined;
+      const target = rel.slice(0, rel.length - path.extname(rel).length) + path.extname(name);
+      await parseDocumentFile(path.basename(target), bytes);
+      const dir = this.config.paths.knowledge;
+      const tmp = path.join(dir, `.upload-${randomBytes(6).toString('hex')}.tmp`);
+      await fs.writeFile(tmp, bytes);
+      await fs.rename(tmp, path.join(dir, target));
+      if (target !== rel) await fs.rm(path.join(dir, rel), { force: true });
+      this.logger.info({ file: target, replaced: rel, bytes: bytes.length }, 'knowledge base: document replaced');
+      return { ...(await this.ingestAndSwap()), savedAs: target };
+    });
+  }
+
+  /** A document's passages in order, as the index holds them (what answers quote from). */
+  passages(docId: string): { section: string; page?: number; text: string }[] {
+    return (this.index?.chunks ?? [])
+      .filter((c) => c.docId === docId)
+      .sort((a, b) => a.position - b.position)
+      .map((c) => ({ section: c.section.join(' › '), page: c.page, text: c.text }));
+  }
+
+  /** The knowledge-folder file indexed under a document id, as of the last ingest. */
+  private async fileOf(docId: string): Promise<string | undefined> {
+    const manifest = await readManifest(this.config.paths.index);
+    return Object.entries(manifest?.files ?? {}).find(([, entry]) => entry.docId === docId)?.[0];
   }
 
   reloadIfChanged(): Promise<boolean> {

@@ -91,6 +91,8 @@ export interface Answer {
   /** The question actually searched (after follow-up rewrite). */
   searchedQuestion: string;
   timings: { retrievalMs: number; generationMs: number; totalMs: number };
+  /** Set when the reply is an answer written by the city's staff (the console), not retrieved. */
+  curated?: { id: number; version: number };
 }
 
 /** What channels and services need from the knowledge engine (KnowledgeBase implements it). */
