@@ -105,7 +105,7 @@ export const consoleTexts = {
     questionsPerDay: 'Câu hỏi mỗi ngày theo kênh',
     outcomes: 'Kết quả trả lời',
     votes: 'Đánh giá của người dân',
-    recentDown: 'Đánh giá 👎 gần đây',
+    recentDown: 'Câu trả lời bị đánh giá chưa đúng gần đây',
     subscribersByTopic: 'Người đăng ký theo chủ đề',
     subscribersByWard: 'Người đăng ký theo phường/xã',
     recentAnnouncements: 'Thông báo gần đây',
@@ -122,8 +122,9 @@ export const consoleTexts = {
     channel_web: 'Web',
     channel_telegram: 'Telegram',
     channel_zalo: 'Zalo',
-    vote_up: '👍',
-    vote_down: '👎',
+    // Words, not 👍/👎: not every staff computer has an emoji font.
+    vote_up: 'Hữu ích',
+    vote_down: 'Chưa đúng',
     vote_none: 'Chưa đánh giá',
     // questions
     searchLabel: 'Tìm trong câu hỏi (có dấu hoặc không dấu)',

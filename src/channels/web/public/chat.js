@@ -120,9 +120,34 @@
       bar.replaceChildren(el('span', '', value === 'up' ? texts.thanks : texts.thanksDown));
       try {
         await postJson('/api/feedback', { questionId, conversationId: id, vote: value });
+        if (value === 'down') bar.appendChild(reasonForm());
       } catch (err) {
         bar.replaceChildren(el('span', 'error', err.message));
       }
+    };
+    // After a 👎, a short reason for the staff who review it (optional; the vote already counts).
+    const reasonForm = () => {
+      const form = el('form', 'reason');
+      const label = el('label', '', texts.reasonPrompt);
+      const input = el('input');
+      input.maxLength = 300;
+      input.placeholder = texts.reasonPlaceholder;
+      label.appendChild(input);
+      const submit = el('button', '', texts.reasonSend);
+      submit.type = 'submit';
+      form.append(label, submit);
+      form.addEventListener('submit', async (event) => {
+        event.preventDefault();
+        const comment = input.value.trim();
+        if (!comment) return;
+        try {
+          await postJson('/api/feedback', { questionId, conversationId: id, vote: 'down', comment });
+          form.replaceWith(el('span', '', texts.reasonThanks));
+        } catch (err) {
+          form.replaceWith(el('span', 'error', err.message));
+        }
+      });
+      return form;
     };
     for (const [value, icon, label] of [
       ['up', '👍', texts.helpful],

@@ -21,6 +21,8 @@
       if (v === undefined || v === false || v === null) continue;
       if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
       else if (k === 'text') node.textContent = v;
+      // Through the CSSOM: the page's policy refuses style attributes.
+      else if (k === 'style') node.style.cssText = v;
       else node.setAttribute(k, v === true ? '' : String(v));
     }
     for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) node.append(c instanceof Node ? c : String(c));
@@ -152,6 +154,7 @@
   }
 
   function bars(entries) {
+    if (!entries.length) return el('p', { class: 'muted' }, T.empty);
     const max = Math.max(1, ...entries.map((e) => e[1]));
     return el(
       'div',
@@ -190,7 +193,12 @@
           el('b', {}, total ? `${Math.round((100 * (o.statuses.answered || 0)) / total)}%` : '–'),
           el('span', {}, T.status_answered),
         ),
-        el('div', { class: 'figure', id: 'votes' }, el('b', {}, `👍 ${o.votes.up} · 👎 ${o.votes.down}`), el('span', {}, T.votes)),
+        el(
+          'div',
+          { class: 'figure', id: 'votes' },
+          el('b', {}, `${o.votes.up} · ${o.votes.down}`),
+          el('span', {}, `${T.vote_up} · ${T.vote_down}`),
+        ),
         el('div', { class: 'figure' }, el('b', {}, o.subscribers.active), el('span', {}, T.activeSubscribers)),
         el('div', { class: 'figure' }, el('b', {}, o.index.documents), el('span', {}, T.documentsCount)),
       ),
