@@ -70,7 +70,7 @@ describe('staff console in Chromium', () => {
     await staff.fill('#name', 'lan');
     await staff.fill('#password', 'sai-mat-khau-roi');
     await staff.click('#submit');
-    await expect.poll(() => staff.locator('#message').textContent()).toBe('Tên đăng nhập hoặc mật khẩu không đúng.');
+    await expect.poll(() => staff.locator('#message').textContent(), { timeout: 10_000 }).toBe('Tên đăng nhập hoặc mật khẩu không đúng.');
     await staff.fill('#password', PASSWORD);
     await staff.press('#password', 'Enter');
     await staff.waitForURL('**/quan-tri/');
@@ -88,7 +88,7 @@ describe('staff console in Chromium', () => {
 
     await open('#chua-tra-loi');
     const group = staff.locator('.group', { hasText: question });
-    await expect.poll(() => group.count()).toBe(1);
+    await expect.poll(() => group.count(), { timeout: 10_000 }).toBe(1);
     expect(await group.textContent()).toContain('2 lượt hỏi');
     await shoot(staff, 'chua-tra-loi');
     await group.getByRole('button', { name: 'Soạn câu trả lời mẫu' }).click();
@@ -198,7 +198,7 @@ describe('staff console in Chromium', () => {
     expect(fx.service.knowledge.documents().filter((d) => d.title.includes('Lồng tồng'))).toHaveLength(1);
 
     await staff.locator('#documents tr', { hasText: 'lễ hội Lồng tồng' }).getByRole('button', { name: 'Xóa' }).click();
-    await expect.poll(() => staff.locator('#documents tr', { hasText: 'lễ hội Lồng tồng' }).count()).toBe(0);
+    await expect.poll(() => staff.locator('#documents tr', { hasText: 'lễ hội Lồng tồng' }).count(), { timeout: 20_000 }).toBe(0);
     expect(await (await ask(chat, question)).locator('.text').textContent()).not.toContain('Đức Xuân');
     await chat.close();
   });
