@@ -17,7 +17,7 @@ let staff: Page;
 const SHOTS = process.env.CONSOLE_SCREENSHOTS;
 
 beforeAll(async () => {
-  fx = await startConsole({ CITY_WARDS: 'Phùng Chí Kiên, Đức Xuân, Sông Cầu' });
+  fx = await startConsole();
   await fx.addUser('lan', 'admin', 'Nguyễn Thị Lan');
   browser = await launchChromium();
   staff = await browser.context.newPage();

@@ -1,6 +1,6 @@
 // Read-only views for the staff console over tables other stores own and write: the question log
 // with its votes, the unanswered questions, and the figures of the overview. Nothing here writes.
-import type { Citation } from '../engine/types.js';
+import type { Citation } from '../domain/knowledge.js';
 import type { Sqlite } from './database.js';
 
 export interface LogQuery {

@@ -4,12 +4,12 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { parseCityDateEnd, parseCityTime } from '../../domain/city-time.js';
 import type { AnnouncementDraft, BroadcastService } from '../../broadcast/service.js';
 import { AnnouncementError } from '../../broadcast/service.js';
 import type { Config } from '../../config.js';
-import { wardNames } from '../../domain/city.js';
 import type { ConsoleStore } from '../../db/console-store.js';
+import { wardNames } from '../../domain/city.js';
+import { parseCityDateEnd, parseCityTime } from '../../domain/city-time.js';
 import type { UploadSummary } from '../../engine/knowledge-base.js';
 import { DocumentParseError } from '../../engine/loaders/index.js';
 import type { IngestSummary } from '../../engine/types.js';

@@ -1,9 +1,9 @@
 // Accounts and roles, the audit log and the CSV exports (admins only), and one's own password.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { formatCityTime } from '../../domain/city-time.js';
 import type { ConsoleStore } from '../../db/console-store.js';
 import { CONSOLE_ROLES, type ConsoleUser } from '../../db/console-users.js';
+import { formatCityTime } from '../../domain/city-time.js';
 import { consoleTexts } from '../../texts/console.js';
 import { ApiError } from '../errors.js';
 import { hashPassword, passwordProblem } from './auth.js';

@@ -3,9 +3,9 @@
 // answers staff write, edit (versions kept) and withdraw.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { parseCityDateEnd, parseCityTime } from '../../domain/city-time.js';
 import type { ConsoleStore } from '../../db/console-store.js';
 import type { CuratedContent, CuratedSource } from '../../db/curated-answers.js';
+import { parseCityDateEnd, parseCityTime } from '../../domain/city-time.js';
 import { CuratedMatcher, groupSimilar } from '../../engine/curated.js';
 import type { DocumentInfo } from '../../engine/types.js';
 import { consoleTexts } from '../../texts/console.js';
