@@ -106,7 +106,7 @@ describe('staff console security', () => {
     expect(forged.status).toBe(403);
     const ok = await c.send('POST', '/curated', body);
     expect(ok.status).toBe(201);
-    expect(fx.service.consoleStore.curated.list().filter((x) => x.variants.includes('Câu hỏi thử CSRF'))).toHaveLength(1);
+    expect(fx.service.store.console.curated.list().filter((x) => x.variants.includes('Câu hỏi thử CSRF'))).toHaveLength(1);
   });
 
   it('keeps staff out of admin actions (refusals audited) and lets admins do them', async () => {
@@ -119,7 +119,7 @@ describe('staff console security', () => {
     expect(create.status).toBe(403);
     expect(create.body.error.message).toBe('Chỉ quản trị viên được làm việc này.');
     expect((await staff.send('DELETE', '/documents/file?id=bac-kan-nep-song')).status).toBe(403);
-    expect(fx.service.consoleStore.users.exists('moi')).toBe(false);
+    expect(fx.service.store.console.users.exists('moi')).toBe(false);
 
     const admin = new ConsoleClient(url);
     await admin.signIn('lan');
@@ -147,12 +147,12 @@ describe('staff console security', () => {
     await staff.signIn('moi', 'mot-mat-khau-dai');
     const admin = new ConsoleClient(url);
     await admin.signIn('lan');
-    const id = fx.service.consoleStore.users.forSignIn('moi')!.id;
+    const id = fx.service.store.console.users.forSignIn('moi')!.id;
     expect((await admin.send('PATCH', `/accounts/${id}`, { disabled: true })).status).toBe(200);
     expect((await staff.get('/overview')).status).toBe(401);
     expect((await new ConsoleClient(url).signIn('moi', 'mot-mat-khau-dai')).status).toBe(401);
     // The last admin cannot be demoted.
-    const self = fx.service.consoleStore.users.forSignIn('lan')!.id;
+    const self = fx.service.store.console.users.forSignIn('lan')!.id;
     expect((await admin.send('PATCH', `/accounts/${self}`, { role: 'staff' })).status).toBe(409);
   });
 

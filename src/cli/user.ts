@@ -9,8 +9,7 @@ import readline from 'node:readline';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { loadConfigOrReport } from '../config.js';
-import { ConsoleStore } from '../db/console-store.js';
-import { openDatabase } from '../db/database.js';
+import { Store } from '../db/store.js';
 import { hashPassword, passwordProblem } from '../server/console/auth.js';
 import { consoleTexts } from '../texts/console.js';
 
@@ -75,8 +74,8 @@ async function main(): Promise<number> {
   const { name, role } = args.values;
   const config = loadConfigOrReport();
   if (!config) return 1;
-  const db = openDatabase(config.paths.database);
-  const { users, sessions } = new ConsoleStore(db);
+  const store = Store.open(config.paths.database);
+  const { users, sessions } = store.console;
   try {
     if (command === 'list') {
       const all = users.list();
@@ -128,7 +127,7 @@ async function main(): Promise<number> {
     console.log(command === 'disable' ? t.disabled(name) : t.enabled(name));
     return 0;
   } finally {
-    db.close();
+    store.close();
   }
 }
 

@@ -4,6 +4,7 @@
 import type { ChannelName } from '../domain/index.js';
 import { AccessStore } from './access.js';
 import { AnnouncementStore } from './announcements.js';
+import { ConsoleStore } from './console-store.js';
 import { ConversationStore } from './conversations.js';
 import { openDatabase, type Sqlite } from './database.js';
 import { OutboxStore } from './deliveries.js';
@@ -19,6 +20,8 @@ export class Store {
   readonly announcements: AnnouncementStore;
   readonly outbox: OutboxStore;
   readonly leases: LeaseStore;
+  /** The staff console's accounts, sessions, audit trail, curated answers and reports. */
+  readonly console: ConsoleStore;
 
   constructor(private readonly db: Sqlite) {
     this.subscribers = new SubscriberStore(db);
@@ -28,6 +31,7 @@ export class Store {
     this.announcements = new AnnouncementStore(db);
     this.outbox = new OutboxStore(db);
     this.leases = new LeaseStore(db);
+    this.console = new ConsoleStore(db);
   }
 
   static open(file: string): Store {

@@ -11,7 +11,6 @@ import type { ChannelDeps, MessagingChannel } from '../channels/types.js';
 import { createZaloChannel } from '../channels/zalo/index.js';
 import type { Config } from '../config.js';
 import { ResidentService } from '../core/resident-service.js';
-import { ConsoleStore } from '../db/console-store.js';
 import { Store } from '../db/store.js';
 import { KnowledgeBase } from '../engine/knowledge-base.js';
 import type { Logger } from '../logger.js';
@@ -40,7 +39,6 @@ export interface RunningService {
   url: string;
   parts: ReadonlySet<Part>;
   store: Store;
-  consoleStore: ConsoleStore;
   knowledge: KnowledgeBase;
   broadcast: BroadcastService;
   channels: MessagingChannel[];
@@ -61,8 +59,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   // The index on disk (if any) is served at once; building or updating it runs after the server
   // is up, so /healthz answers and /readyz explains while a fresh machine indexes its documents.
   const knowledge = await KnowledgeBase.open(config.engine, logger, { buildIfMissing: false });
-  const consoleStore = new ConsoleStore(store.db);
-  knowledge.useCuratedAnswers(curatedAnswersFrom(consoleStore.curated));
+  knowledge.useCuratedAnswers(curatedAnswersFrom(store.console.curated));
   const residents = new ResidentService({ store, knowledge, config, logger, metrics });
   const broadcast = new BroadcastService({
     store,
@@ -91,7 +88,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   });
   // The staff API (announcements) lives under /api/staff/announcements, behind STAFF_TOKEN.
   if (parts.has('web')) await app.register(broadcastRoutes, { service: broadcast, staffToken: config.web.staffToken });
-  if (parts.has('web')) await app.register(consolePlugin, { config, consoleStore, kv: store.kv, knowledge, broadcast });
+  if (parts.has('web')) await app.register(consolePlugin, { config, consoleStore: store.console, kv: store.kv, knowledge, broadcast });
   for (const channel of channels) channel.registerWebhook?.(app);
 
   await app.listen({ host: config.http.host, port: config.http.port });
@@ -107,7 +104,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     logger.info({ channels: to }, `broadcast scheduler started; delivering to: ${to.length ? to.join(', ') : 'no channel configured'}`);
   }
   const reloader = watchIndex(knowledge, logger, options.reloadIntervalMs ?? 3000);
-  const cleaner = keepTidy(store, config, logger, consoleStore);
+  const cleaner = keepTidy(store, config, logger);
   if (parts.has('web')) logger.info({ url: `${url}/` }, `web chat: open ${url}/ in a browser`);
   if (parts.has('web'))
     logger.info({ url: `${url}${CONSOLE_PATH}/` }, `staff console: ${url}${CONSOLE_PATH}/ (accounts: npm run user -- add)`);
@@ -129,7 +126,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       logger.info('stopped');
     })());
 
-  return { app, url, parts, store, consoleStore, knowledge, broadcast, channels, indexed, stop };
+  return { app, url, parts, store, knowledge, broadcast, channels, indexed, stop };
 }
 
 async function bringIndexUpToDate(knowledge: KnowledgeBase, logger: Logger): Promise<void> {
@@ -177,10 +174,10 @@ function watchIndex(knowledge: KnowledgeBase, logger: Logger, intervalMs: number
 const SEEN_UPDATES_KEPT_MS = 7 * 24 * 3_600_000;
 
 /** Forgets what is no longer needed: conversation turns past the follow-up window, old update markers. */
-function keepTidy(store: Store, config: Config, logger: Logger, consoleStore: ConsoleStore): NodeJS.Timeout {
+function keepTidy(store: Store, config: Config, logger: Logger): NodeJS.Timeout {
   const tidy = () => {
     if (!store.isOpen()) return;
-    consoleStore.sessions.prune();
+    store.console.sessions.prune();
     const turns = store.conversations.pruneTurns(config.history.ttlMs);
     const seen = store.kv.pruneSeen(SEEN_UPDATES_KEPT_MS);
     if (turns || seen) logger.debug({ turns, seen }, 'old conversation turns and update markers removed');

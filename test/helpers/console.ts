@@ -24,7 +24,7 @@ export async function startConsole(vars: Record<string, string> = {}): Promise<C
     service,
     logs,
     async addUser(name, role, displayName = name) {
-      service.consoleStore.users.add({ name, displayName, role, passwordHash: await hashPassword(PASSWORD) });
+      service.store.console.users.add({ name, displayName, role, passwordHash: await hashPassword(PASSWORD) });
     },
     async close() {
       await service.stop();
