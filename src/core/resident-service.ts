@@ -8,6 +8,16 @@ import type { Answer, KnowledgeService } from '../engine/types.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 
+/** How long after a 👎 a "góp ý: …" message is taken as its reason, and the longest reason kept. */
+export const REASON_WINDOW_MS = 60 * 60_000;
+const MAX_REASON_CHARS = 500;
+
+/** "góp ý: thông tin đã cũ" (any case, with or without diacritics) → "thông tin đã cũ". */
+export function reasonOf(text: string): string | undefined {
+  const m = /^\s*g[oó]p\s*[yý]\s*[:,.\-–]?\s+(\S[\s\S]*)$/iu.exec(text.normalize('NFC'));
+  return m?.[1].trim();
+}
+
 export interface ResidentServiceDeps {
   store: Store;
   knowledge: KnowledgeService;
@@ -47,8 +57,27 @@ export class ResidentService {
     return { answer, questionId };
   }
 
+  /** A 👎 leaves the answer open for a reason (see giveReason) for REASON_WINDOW_MS. */
   vote(ref: ChatRef, questionId: number, vote: Vote, comment?: string): boolean {
-    return this.deps.store.conversations.vote(questionId, ref.channel, ref.chatId, vote, comment);
+    const { store } = this.deps;
+    const counted = store.conversations.vote(questionId, ref.channel, ref.chatId, vote, comment);
+    const key = `${ref.channel}:${ref.chatId}:reason-for`;
+    if (counted && vote === 'down' && !comment) store.kv.set(key, { questionId, at: Date.now() });
+    else if (counted) store.kv.delete(key);
+    return counted;
+  }
+
+  /**
+   * The reason for the chat's last 👎 ("góp ý: …" on Telegram and Zalo), kept with the vote for
+   * staff. False when there is no recent 👎 to attach it to: the message is then a question.
+   */
+  giveReason(ref: ChatRef, reason: string): boolean {
+    const { store } = this.deps;
+    const key = `${ref.channel}:${ref.chatId}:reason-for`;
+    const pending = store.kv.get<{ questionId: number; at: number }>(key);
+    if (!pending || Date.now() - pending.at > REASON_WINDOW_MS || !reason.trim()) return false;
+    store.kv.delete(key);
+    return store.conversations.vote(pending.questionId, ref.channel, ref.chatId, 'down', reason.trim().slice(0, MAX_REASON_CHARS));
   }
 
   subscribe(ref: ChatRef, prefs: { topics: string[]; ward?: string }): Subscriber {

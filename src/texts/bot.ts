@@ -43,7 +43,8 @@ export const botTexts = {
   busy: 'Tôi đang xử lý câu hỏi trước của bạn, xin chờ giây lát.',
   error: 'Xin lỗi, đã có lỗi khi xử lý câu hỏi. Bạn vui lòng thử lại sau ít phút.',
   feedbackThanks: 'Cảm ơn bạn đã đánh giá!',
-  feedbackDownThanks: 'Cảm ơn bạn! Cán bộ sẽ xem lại câu trả lời này.',
+  feedbackDownThanks: 'Cảm ơn bạn! Cán bộ sẽ xem lại câu trả lời này. Nếu muốn, nhắn "góp ý: …" để cho biết chưa đúng ở đâu.',
+  reasonThanks: 'Đã ghi nhận góp ý của bạn. Cảm ơn bạn!',
   feedbackUnknown: 'Không tìm thấy câu trả lời này để đánh giá.',
   notAllowed: 'Xin lỗi, bạn không có quyền dùng chức năng này.',
 

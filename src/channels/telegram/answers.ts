@@ -2,7 +2,7 @@
 // resident service; the answer comes back with its sources and 👍 / 👎 buttons.
 import { type Api, Composer, InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
-import type { ResidentService } from '../../core/resident-service.js';
+import { type ResidentService, reasonOf } from '../../core/resident-service.js';
 import type { Answer } from '../../engine/types.js';
 import type { Logger } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
@@ -57,6 +57,11 @@ export function answers(residents: ResidentService, logger: Logger): Composer<Bo
     if (text.startsWith('/')) return next();
     const question = isPrivate(ctx) ? text.trim() : groupQuestion(ctx, text);
     if (!question) return;
+    const reason = isPrivate(ctx) ? reasonOf(question) : undefined;
+    if (reason && residents.giveReason(chatRef(ctx), reason)) {
+      await ctx.reply(botTexts.reasonThanks);
+      return;
+    }
     ctx.chatAction = 'typing';
     let result: Awaited<ReturnType<ResidentService['ask']>>;
     try {

@@ -8,7 +8,7 @@ import type { Config } from '../../config.js';
 import type { AuthorProgress } from '../../core/author-progress.js';
 import { FLOOD_LIMIT, FloodGuard } from '../../core/flood-guard.js';
 import { formatAnswerPlain, formatSources, splitMessage } from '../../core/format.js';
-import type { ResidentService } from '../../core/resident-service.js';
+import { type ResidentService, reasonOf } from '../../core/resident-service.js';
 import type { Store } from '../../db/store.js';
 import type { ChatRef } from '../../domain/index.js';
 import { wardNames } from '../../domain/index.js';
@@ -118,6 +118,8 @@ export class ZaloBot {
     if (state && (await this.continueDialogue(ref, state, text))) return;
     const command = commandOf(text);
     if (command) return this.run(command, ref);
+    const reason = reasonOf(text);
+    if (reason && this.deps.residents.giveReason(ref, reason)) return this.reply(chatId, botTexts.reasonThanks);
     return this.answer(ref, text);
   }
 
