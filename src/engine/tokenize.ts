@@ -221,6 +221,8 @@ function walkTerms(text: string, emit: Emitter, question = false): void {
         for (let j = 0; j < e.match.length && ok; j++) {
           ok = e.exact && !bare ? words[i + j] === e.exact[j] : foldedWords[i + j] === e.match[j] && (!e.caseSensitive || seg[i + j].upper);
         }
+        // Typed without marks, one syllable is too ambiguous for a synonym: "do" may be "đỗ", "đó" or "đô".
+        if (ok && bare && e.exact?.length === 1 && e.exact[0] !== e.match[0]) ok = false;
         if (!ok) continue;
         added.push(e.add);
         if (covered && e.exact) covered.fill(1, i, i + e.match.length);

@@ -9,7 +9,7 @@ import { lexicalTerms, questionTerms } from '../tokenize.js';
 import type { Citation, SearchHit } from '../types.js';
 import { toCitation } from './citations.js';
 import { countedNoun, type QuestionShape, questionShape, targetOf, targetsOf, VALUE_TYPES } from './question-type.js';
-import { headingText, type Unit, unitsOf } from './units.js';
+import { headingText, type Unit, unitsWithNeighbours } from './units.js';
 
 export interface ExtractiveQuestion {
   /** What the resident asked (cleaned of fillers). */
@@ -72,6 +72,8 @@ const TARGET_BONUS = 0.8;
  * best unit holds: the article on fines words the act differently from the article forbidding it.
  */
 const VALUE_SHARE = 0.15;
+/** Weight of a question word that no retrieved unit holds. */
+const ABSENT_WEIGHT = Number(process.env.AW ?? 0.5);
 /** A unit in a list of at least LIST_MIN items lifts a list question's score this much. */
 const LIST_BONUS = 0.6;
 const LIST_MIN = 3;
@@ -129,7 +131,7 @@ function holdsTarget(text: string, targets: readonly RegExp[], question: string)
 }
 
 export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit[]): ExtractiveAnswer | Unsettled | undefined {
-  const units = unitsOf(hits);
+  const { units, next } = unitsWithNeighbours(hits);
   if (!units.length) return undefined;
   const shape = q.shape ?? questionShape(q.question);
   const targets = targetsOf(shape);
@@ -141,7 +143,10 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
   const n = units.length;
   for (const t of terms) {
     const df = own.reduce((sum, s) => sum + (match(t, s) > 0 ? 1 : 0), 0);
-    t.weight *= Math.log(1 + (n + 1) / (df + 0.5)) * (t.exact.includes(' ') ? 1.5 : 1);
+    // A word no retrieved unit has ("sân sau", "nhà bên") is the resident's wording more often than
+    // the subject: it counts, but less than one the units do have.
+    const absent = df === 0 && !context.some((c) => match(t, c) > 0) ? ABSENT_WEIGHT : 1;
+    t.weight *= Math.log(1 + (n + 1) / (df + 0.5)) * (t.exact.includes(' ') ? 1.5 : 1) * absent;
   }
   const total = terms.reduce((sum, t) => sum + t.weight, 0);
   if (total === 0) return undefined;
@@ -164,25 +169,36 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
   });
   const ranked = [...scored].sort((a, b) => b.score - a.score);
   const best = ranked[0];
-  if (process.env.DBG) { console.log('TERMS', terms.map(t=>t.exact+':'+t.weight.toFixed(2)).join(' ')); for (const r of ranked.slice(0,4)) console.log('  ', r.score.toFixed(3), r.coverage.toFixed(2), r.holdsTarget, r.u.text.slice(0,90)); }
+  if (process.env.DBG) {
+    console.log('TERMS', terms.map((t) => t.exact + ':' + t.weight.toFixed(2)).join(' '));
+    for (const r of ranked.slice(0, 4)) console.log('  ', r.score.toFixed(3), r.coverage.toFixed(2), r.holdsTarget, r.u.text.slice(0, 90));
+  }
   if (best.coverage === 0) return undefined;
 
   // A value the documents must state (a fee, a length, an hour) and no unit about the subject has it.
   const valueTypes = [...shape.types].filter((t) => VALUE_TYPES.has(t));
   if (valueTypes.length && !ranked.some((s) => s.holdsTarget && s.coverage >= VALUE_SHARE * best.coverage)) return { unsettled: true };
 
-  const chosen = withValues(choose(ranked, best, shape), ranked, shape, best);
+  const chosen = withValues(choose(ranked, best, shape, next.get(best.u.text) ?? []), ranked, shape, best);
   const quotedPassages = [...new Set(chosen.map((s) => s.u.hit))].map((i) => hits[i].chunk.text);
-  if (!aboutSubject(terms, q.places ?? new Set(), quotedPassages)) { if (process.env.DBG) console.log('NOT ABOUT SUBJECT'); return undefined; }
+  if (!aboutSubject(terms, q.places ?? new Set(), quotedPassages)) {
+    if (process.env.DBG) console.log('NOT ABOUT SUBJECT');
+    return undefined;
+  }
   // "quốc lộ 1A", "trường THPT Chu Văn An": a named thing the passages never name is another subject.
-  const passagesText = fold(hits.map((h) => h.chunk.text).join('\n').toLowerCase());
+  const passagesText = fold(
+    hits
+      .map((h) => h.chunk.text)
+      .join('\n')
+      .toLowerCase(),
+  );
   if (namedThings(q.question).some((name) => !passagesText.includes(name))) return undefined;
 
   return compose(q, shape, chosen, scored, hits, terms, best);
 }
 
 /** The units to quote: a whole list for a list question, else the best and what completes it. */
-function choose(ranked: readonly Scored[], best: Scored, shape: QuestionShape): Scored[] {
+function choose(ranked: readonly Scored[], best: Scored, shape: QuestionShape, following: readonly string[]): Scored[] {
   const asksList = shape.types.has('list') || shape.types.has('count');
   const heading = best.u.heading ?? (best.u.opensList ? headingText(best.u.text) : undefined);
   if (asksList && heading) {
@@ -192,6 +208,12 @@ function choose(ranked: readonly Scored[], best: Scored, shape: QuestionShape): 
   if (asksList && ranked.filter((s) => s.u.sentence === best.u.sentence && s.u.hit === best.u.hit).length > 1) {
     // A list written as one long sentence cut at ";": all of its clauses.
     return ranked.filter((s) => s.u.sentence === best.u.sentence && s.u.hit === best.u.hit).sort((a, b) => a.u.order - b.u.order);
+  }
+  // "… cụ thể hóa bằng các Nghị quyết chuyên đề. Đó là các Nghị quyết số 04 …; số 06 …; …": the list
+  // is the next sentence.
+  if (asksList && following.length >= LIST_MIN) {
+    const next = following.map((t) => ranked.find((s) => s.u.text === t)).filter((s): s is Scored => Boolean(s));
+    if (next.length >= LIST_MIN) return [best, ...next];
   }
   if (asksList && best.u.row) {
     // Table rows that answer alike (the same status asked for): every one of them.
@@ -203,7 +225,8 @@ function choose(ranked: readonly Scored[], best: Scored, shape: QuestionShape): 
   for (const c of ranked.slice(1)) {
     if (chosen.length >= MAX_UNITS) break;
     // The value asked for from a second place (the fine of an act, in the article on fines).
-    const completes = needsValue && !best.holdsTarget && !chosen.some((x) => x.holdsTarget) && c.holdsTarget && c.coverage >= VALUE_SHARE * best.coverage;
+    const completes =
+      needsValue && !best.holdsTarget && !chosen.some((x) => x.holdsTarget) && c.holdsTarget && c.coverage >= VALUE_SHARE * best.coverage;
     if (completes || (c.score >= KEEP_RATIO * best.score && !sameFact(c.u, best.u))) chosen.push(c);
   }
   return chosen;
@@ -330,7 +353,10 @@ function directAnswer(question: string, shape: QuestionShape, chosen: readonly S
   for (const type of ['money', 'time', 'duration', 'phone'] as const) {
     if (!t.has(type)) continue;
     // The value from the unit that holds one, not from any quoted text.
-    const m = chosen.filter((c) => c.holdsTarget).map((c) => SPANS[type]?.exec(c.u.text)).find(Boolean);
+    const m = chosen
+      .filter((c) => c.holdsTarget)
+      .map((c) => SPANS[type]?.exec(c.u.text))
+      .find(Boolean);
     if (m) {
       const value = upperFirst(m[0].trim());
       return t.has('yesno') && type === 'money' ? answerTexts.direct.fined(lowerFirst(value)) : `${value}.`;

@@ -62,11 +62,23 @@ export function clean(sentence: string): string {
   return s;
 }
 
+export interface Units {
+  units: Unit[];
+  /** A unit's text → the texts of the sentence after it, where some passage has one (a list that follows its lead-in). */
+  next: Map<string, string[]>;
+}
+
 export function unitsOf(hits: readonly SearchHit[]): Unit[] {
+  return unitsWithNeighbours(hits).units;
+}
+
+export function unitsWithNeighbours(hits: readonly SearchHit[]): Units {
   const units: Unit[] = [];
   const seen = new Set<string>();
+  const next = new Map<string, string[]>();
   hits.forEach((hit, h) => {
     let heading: { text: string; level: number } | undefined;
+    let previous: string[] = [];
     let order = 0;
     let sentence = 0;
     for (const raw of hit.chunk.text.split(/\n+/)) {
@@ -85,18 +97,20 @@ export function unitsOf(hits: readonly SearchHit[]): Unit[] {
       }
       for (const whole of chunkSentences(line)) {
         const clauses = whole.length > CLAUSE_SPLIT_CHARS ? whole.split(/;\s+/) : [whole];
-        for (const c of clauses) {
-          const text = clean(c);
-          if (text.length < MIN_CHARS || seen.has(text)) continue;
+        const texts = clauses.map(clean).filter((t) => t.length >= MIN_CHARS);
+        for (const p of previous) if (!next.has(p) && texts.length) next.set(p, texts);
+        previous = texts;
+        for (const text of texts) {
+          if (seen.has(text)) continue;
           seen.add(text);
-          units.push({ text, heading: underHeading, hit: h, order: order++, sentence, opensList: /:\s*$/u.test(c) || undefined });
+          units.push({ text, heading: underHeading, hit: h, order: order++, sentence, opensList: /:\s*$/u.test(text) || undefined });
         }
         sentence++;
       }
       if (/:\s*$/u.test(line)) heading = { text: headingText(line), level };
     }
   });
-  return units;
+  return { units, next };
 }
 
 /** A list heading as items carry it, and as the unit of its own line compares to it. */
