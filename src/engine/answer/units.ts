@@ -76,9 +76,12 @@ export function unitsWithNeighbours(hits: readonly SearchHit[]): Units {
   const units: Unit[] = [];
   const seen = new Set<string>();
   const next = new Map<string, string[]>();
+  const sequences = new Map<number, string[][]>();
   hits.forEach((hit, h) => {
     let heading: { text: string; level: number } | undefined;
     let previous: string[] = [];
+    const sequence: string[][] = [];
+    sequences.set(h, sequence);
     let order = 0;
     let sentence = 0;
     for (const raw of hit.chunk.text.split(/\n+/)) {
@@ -100,6 +103,7 @@ export function unitsWithNeighbours(hits: readonly SearchHit[]): Units {
         const texts = clauses.map(clean).filter((t) => t.length >= MIN_CHARS);
         for (const p of previous) if (!next.has(p) && texts.length) next.set(p, texts);
         previous = texts;
+        if (texts.length) sequence.push(texts);
         for (const text of texts) {
           if (seen.has(text)) continue;
           seen.add(text);
@@ -110,7 +114,26 @@ export function unitsWithNeighbours(hits: readonly SearchHit[]): Units {
       if (/:\s*$/u.test(line)) heading = { text: headingText(line), level };
     }
   });
+  linkAcrossPassages(hits, sequences, next);
   return { units, next };
+}
+
+/**
+ * Passages i and i+1 of one document were both retrieved: the sentence after the last one of the
+ * first is the first of the second that it does not already hold (passages overlap by whole sentences).
+ */
+function linkAcrossPassages(hits: readonly SearchHit[], sequences: ReadonlyMap<number, string[][]>, next: Map<string, string[]>): void {
+  const at = new Map(hits.map((hit, i) => [`${hit.chunk.docId}#${hit.chunk.position}`, i]));
+  hits.forEach((hit, i) => {
+    const j = at.get(`${hit.chunk.docId}#${hit.chunk.position + 1}`);
+    const first = sequences.get(i);
+    const second = j === undefined ? undefined : sequences.get(j);
+    if (!first?.length || !second?.length) return;
+    const last = first[first.length - 1];
+    const held = new Set(first.flat());
+    const following = second.find((sentence) => !sentence.some((t) => held.has(t)));
+    for (const t of last) if (!next.has(t) && following) next.set(t, following);
+  });
 }
 
 /** A list heading as items carry it, and as the unit of its own line compares to it. */
