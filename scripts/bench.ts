@@ -1,7 +1,16 @@
 // `npm run bench`: performance figures for the project, one section per subsystem.
+// `npm run bench -- hostile` (or another section's name) runs one section only.
 import { runBroadcastBench } from './bench-broadcast.js';
+import { runHostileBench } from './bench-hostile.js';
 import { runRetrievalBench } from './bench-retrieval.js';
 
-await runRetrievalBench();
-console.log('\n== Broadcast: 10,000 subscribers, fake Telegram Bot API on 127.0.0.1, limit 1,000 msg/s ==');
-await runBroadcastBench();
+const only = process.argv[2];
+if (!only || only === 'retrieval') await runRetrievalBench();
+if (!only || only === 'broadcast') {
+  console.log('\n== Broadcast: 10,000 subscribers, fake Telegram Bot API on 127.0.0.1, limit 1,000 msg/s ==');
+  await runBroadcastBench();
+}
+if (!only || only === 'hostile') {
+  console.log('\n== Hostile documents: DOCX bombs uploaded to the running knowledge base ==');
+  await runHostileBench();
+}

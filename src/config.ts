@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { CityFileError, NEUTRAL_CITY, readCityFile } from './city-file.js';
 import { type City, PersonError } from './domain/index.js';
 import { registerSecret } from './redact.js';
+import { DEFAULT_DOCUMENT_LIMITS as DOC, type DocumentLimits } from './engine/limits.js';
 import { configTexts as texts } from './texts/config.js';
 
 // zod's own Vietnamese messages, so a bad variable is explained in the admin's language.
@@ -42,6 +43,8 @@ const idList = z
       .filter(Boolean),
   );
 
+const MB = 1024 * 1024;
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -65,6 +68,13 @@ const schema = z.object({
 
   CHUNK_TARGET_CHARS: int(200, 8000).default(900),
   CHUNK_OVERLAP_CHARS: int(0, 2000).default(150),
+  DOC_MAX_FILE_MB: num(0.1, 1024).default(DOC.maxFileBytes / MB),
+  DOC_MAX_UNZIPPED_MB: num(1, 8192).default(DOC.maxUnzippedBytes / MB),
+  DOC_MAX_ZIP_ENTRIES: int(10, 1_000_000).default(DOC.maxZipEntries),
+  DOC_MAX_TEXT_CHARS: int(1000, 1_000_000_000).default(DOC.maxTextChars),
+  DOC_MAX_PASSAGES: int(1, 10_000_000).default(DOC.maxPassages),
+  PARSE_TIMEOUT_MS: int(1000, 3_600_000).default(DOC.parseTimeoutMs),
+  PARSE_MEMORY_MB: int(64, 16_384).default(DOC.parseMemoryMb),
   RELEVANCE_FLOOR: num(0, 1).default(0.2),
   ASK_MAX_CHARS: int(50, 20_000).default(1000),
   HISTORY_TURNS: int(0, 50).default(6),
@@ -137,6 +147,8 @@ export interface EngineConfig {
   paths: { data: string; knowledge: string; prompts: string; index: string };
   city: City;
   chunk: { targetChars: number; overlapChars: number };
+  /** What one document may cost (DOC_*, PARSE_*). */
+  documents: DocumentLimits;
   /** Below it the bot says it does not know. */
   relevanceFloor: number;
   askMaxChars: number;
@@ -284,6 +296,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       paths,
       city,
       chunk: { targetChars: env.CHUNK_TARGET_CHARS, overlapChars: env.CHUNK_OVERLAP_CHARS },
+      documents: {
+        maxFileBytes: Math.round(env.DOC_MAX_FILE_MB * MB),
+        maxUnzippedBytes: Math.round(env.DOC_MAX_UNZIPPED_MB * MB),
+        maxZipEntries: env.DOC_MAX_ZIP_ENTRIES,
+        maxTextChars: env.DOC_MAX_TEXT_CHARS,
+        maxPassages: env.DOC_MAX_PASSAGES,
+        parseTimeoutMs: env.PARSE_TIMEOUT_MS,
+        parseMemoryMb: env.PARSE_MEMORY_MB,
+      },
       relevanceFloor: env.RELEVANCE_FLOOR,
       askMaxChars: env.ASK_MAX_CHARS,
       historyTurns: env.HISTORY_TURNS,

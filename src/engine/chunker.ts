@@ -333,6 +333,8 @@ export function chunkDocument(doc: ParsedDocument, options: ChunkOptions): Chunk
   const meta = doc.meta;
   const chunks: Chunk[] = [];
   const emit = (text: string, section: string[], page: number | undefined) => {
+    // Loaders drop blank blocks; a caller that did not must not get a passage of nothing.
+    if (!text.trim()) return;
     const position = chunks.length;
     chunks.push({
       id: `${meta.id}#${position}`,

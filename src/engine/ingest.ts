@@ -12,13 +12,14 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { EngineConfig } from '../config.js';
 import type { Logger } from '../logger.js';
-import { CHUNKER_VERSION, type ChunkOptions, chunkDocument } from './chunker.js';
+import { CHUNKER_VERSION } from './chunker.js';
 import { EmbeddingCache, embeddingKey } from './embedding-cache.js';
 import type { EmbeddingProvider } from './embeddings/index.js';
 import { readIndexFiles, readIndexMeta, searchableText, writeIndex } from './index-store.js';
 import { withIngestLock } from './ingest-lock.js';
+import { IsolatedParser } from './isolated-parser.js';
 import { reasons } from './loaders/errors.js';
-import { DocumentParseError, documentId, parseDocumentFile } from './loaders/index.js';
+import { DocumentParseError, documentId } from './loaders/index.js';
 import { type Manifest, type ManifestEntry, readManifest, writeManifest } from './manifest.js';
 import { termsVersion } from './tokenize.js';
 import type { Chunk, DocumentInfo, IngestFailure, IngestSummary } from './types.js';
@@ -36,6 +37,8 @@ export interface IngestOptions {
   lockTimeoutMs?: number;
   /** The chunks of the index being served, if any: shared with the previous index read here. */
   reuseChunks?: readonly Chunk[];
+  /** The parse worker to use (the knowledge base keeps one); by default one for this run. */
+  parser?: IsolatedParser;
 }
 
 const EMBED_BATCH = 128;
@@ -51,18 +54,22 @@ interface DocState {
  * Brings the index in `indexDir` up to date with `sourceDir`, holding the ingest lock of
  * config.paths.data (which also holds the embedding cache) for the whole run.
  */
-export function ingest(options: IngestOptions): Promise<IngestSummary> {
-  return withIngestLock(options.config.paths.data, () => ingestLocked(options), {
-    timeoutMs: options.lockTimeoutMs ?? LOCK_TIMEOUT_MS,
-    logger: options.logger,
-  });
+export async function ingest(options: IngestOptions): Promise<IngestSummary> {
+  const parser = options.parser ?? new IsolatedParser(options.config.documents, options.config.chunk, options.logger);
+  try {
+    return await withIngestLock(options.config.paths.data, () => ingestLocked(options, parser), {
+      timeoutMs: options.lockTimeoutMs ?? LOCK_TIMEOUT_MS,
+      logger: options.logger,
+    });
+  } finally {
+    if (!options.parser) await parser.close();
+  }
 }
 
-async function ingestLocked(options: IngestOptions): Promise<IngestSummary> {
+async function ingestLocked(options: IngestOptions, parser: IsolatedParser): Promise<IngestSummary> {
   const started = performance.now();
   const { sourceDir, indexDir, config, embeddings, logger, onProgress } = options;
-  const chunkOptions: ChunkOptions = { targetChars: config.chunk.targetChars, overlapChars: config.chunk.overlapChars };
-  const chunker = { version: CHUNKER_VERSION, terms: termsVersion(), ...chunkOptions };
+  const chunker = { version: CHUNKER_VERSION, terms: termsVersion(), ...config.chunk };
 
   await recoverAndCleanStale(indexDir, logger);
   const files = await listFiles(sourceDir);
@@ -111,6 +118,12 @@ async function ingestLocked(options: IngestOptions): Promise<IngestSummary> {
       continue;
     }
     seenIds.set(id, rel);
+    // A file over the size limit is not even read: it could be any size.
+    if ((await fs.stat(path.join(sourceDir, rel))).size > config.documents.maxFileBytes) {
+      fail(rel, reasons.fileTooLarge(config.documents.maxFileBytes));
+      if (oldState?.info) kept.set(rel, { entry: oldState.entry, chunks: oldState.chunks, info: oldState.info });
+      continue;
+    }
     const bytes = await fs.readFile(path.join(sourceDir, rel));
     const hash = createHash('sha256').update(bytes).digest('hex');
     const unchanged = old?.hash === hash;
@@ -121,12 +134,11 @@ async function ingestLocked(options: IngestOptions): Promise<IngestSummary> {
       continue;
     }
     try {
-      const doc = await parseDocumentFile(rel, bytes);
+      const { doc, chunks } = await parser.parse(rel, bytes);
       if (doc.meta.expires && doc.meta.expires < today) {
         logger?.info({ path: rel, expires: doc.meta.expires }, 'ingest: document expired, left out');
         continue;
       }
-      const chunks = chunkDocument(doc, chunkOptions);
       const { meta } = doc;
       const info: DocumentInfo = { id: meta.id, title: meta.title, kind: meta.kind, chunks: chunks.length };
       if (meta.number) info.number = meta.number;

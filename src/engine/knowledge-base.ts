@@ -13,8 +13,9 @@ import { type CuratedMatcher, curatedReply } from './curated.js';
 import { createEmbeddings, type EmbeddingProvider } from './embeddings/index.js';
 import { IndexMismatchError, IndexMissingError, openIndex, readIndexMeta, type SearchIndex } from './index-store.js';
 import { ingest } from './ingest.js';
+import { IsolatedParser } from './isolated-parser.js';
 import { reasons } from './loaders/errors.js';
-import { DocumentParseError, parseDocumentFile, SUPPORTED_EXTENSIONS } from './loaders/index.js';
+import { DocumentParseError, SUPPORTED_EXTENSIONS } from './loaders/index.js';
 import { readManifest } from './manifest.js';
 import { normalizeVietnamese } from './normalize.js';
 import type { Answer, DocumentInfo, IngestSummary, KnowledgeService } from './types.js';
@@ -49,12 +50,15 @@ export class KnowledgeBase implements KnowledgeService {
   private closed = false;
   private readonly answer: Ask;
   private curated: CuratedAnswers | undefined;
+  /** Uploads and the knowledge folder are parsed in a worker with memory and time limits. */
+  private readonly parser: IsolatedParser;
 
   private constructor(
     private readonly config: EngineConfig,
     private readonly logger: Logger,
     private readonly embeddings: EmbeddingProvider,
   ) {
+    this.parser = new IsolatedParser(config.documents, config.chunk, logger);
     const llm = config.llm.enabled ? createOpenAiChat(config) : undefined;
     this.answer = createAsk({ retrieve: (q, k) => this.current().search(q, k), config, logger, llm });
   }
@@ -130,7 +134,7 @@ export class KnowledgeBase implements KnowledgeService {
    */
   async addDocument(fileName: string, bytes: Uint8Array): Promise<UploadSummary> {
     const name = safeFileName(fileName);
-    await parseDocumentFile(name, bytes);
+    await this.parser.parse(name, bytes);
     return this.serialized(async () => {
       const duplicateOf = await this.indexedCopyOf(bytes);
       if (duplicateOf) {
@@ -206,6 +210,7 @@ export class KnowledgeBase implements KnowledgeService {
   async close(): Promise<void> {
     this.closed = true;
     await this.queue.catch(() => undefined);
+    await this.parser.close();
   }
 
   private current(): SearchIndex {
@@ -228,6 +233,7 @@ export class KnowledgeBase implements KnowledgeService {
       embeddings: this.embeddings,
       logger: this.logger,
       reuseChunks: this.index?.chunks,
+      parser: this.parser,
     });
     this.lastIngest = summary;
     if (summary.swapped || !this.index || (await this.builtAtOnDisk()) !== this.index.meta.builtAt) await this.load();

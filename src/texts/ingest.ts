@@ -32,7 +32,22 @@ export const parseReasons = {
   tableNoRows: 'bảng không có dòng dữ liệu nào',
   duplicateId: (other: string) => `trùng mã tài liệu với ${other} (cùng tên, khác phần mở rộng): hãy đổi tên một trong hai tệp`,
   noSourceDir: (dir: string) => `không tìm thấy thư mục tài liệu ${dir}`,
+  // Limits on what one file may cost (src/engine/limits.ts).
+  fileTooLarge: (max: number) => `tệp lớn hơn giới hạn ${megabytes(max)}`,
+  zipTooLarge: (max: number) => `tệp nén bung ra hơn ${megabytes(max)} (có thể là tệp "bom nén"), không đọc`,
+  zipTooManyEntries: (max: number) => `tệp nén có hơn ${max.toLocaleString('vi-VN')} thành phần, không đọc`,
+  textTooLong: (max: number) =>
+    `tệp có hơn ${max.toLocaleString('vi-VN')} ký tự văn bản, vượt giới hạn một tài liệu; hãy tách thành nhiều tệp`,
+  tooManyPassages: (max: number) =>
+    `tệp tạo ra hơn ${max.toLocaleString('vi-VN')} đoạn, vượt giới hạn một tài liệu; hãy tách thành nhiều tệp`,
+  parseTimeout: (ms: number) => `đọc tệp quá ${Math.round(ms / 1000)} giây nên đã dừng (tệp quá phức tạp hoặc cố ý gây treo)`,
+  parseMemory: (mb: number) => `đọc tệp cần hơn ${mb} MB bộ nhớ nên đã dừng (tệp quá lớn hoặc cố ý gây tràn bộ nhớ)`,
+  parseCrashed: 'bộ đọc tệp dừng bất thường khi đọc tệp này',
 } as const;
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MB`;
+}
 
 export const ingestCliTexts = {
   usage: 'Cách dùng: npm run ingest [-- --source THƯ_MỤC] [--json]',

@@ -1,6 +1,7 @@
 // One entry point for every supported format: picks the loader by extension, normalizes the
 // text (Vietnamese NFC and tone placement, spaces, hyphenation) and completes the metadata.
 import path from 'node:path';
+import { DEFAULT_DOCUMENT_LIMITS, type DocumentLimits } from '../limits.js';
 import { normalizeText } from '../normalize.js';
 import type { DocumentMeta, ParsedDocument } from '../types.js';
 import { loadDocx } from './docx.js';
@@ -12,6 +13,7 @@ import { guessMeta, kindFromTitle, titleFromFileName } from './meta.js';
 import { loadPdf } from './pdf.js';
 import { loadCsv, loadYamlTable } from './table.js';
 import { loadText } from './text.js';
+import { checkZip } from './zip-guard.js';
 
 export { DocumentParseError } from './errors.js';
 
@@ -40,13 +42,31 @@ export function documentId(relPath: string): string {
     .replace(/\.[^./]+$/, '');
 }
 
-/** Parses one file (relative path used for id and reporting). Throws DocumentParseError. */
-export async function parseDocumentFile(relPath: string, bytes: Uint8Array): Promise<ParsedDocument> {
+/** Formats stored as zip containers: checked for bombs before their loader inflates them. */
+const ZIPPED = new Set(['.docx']);
+
+/**
+ * Parses one file (relative path used for id and reporting) within `limits` (size, zip, text).
+ * Throws DocumentParseError. Untrusted files are parsed in the parse worker (isolated-parser.ts),
+ * which adds the time and memory limits a loop inside a library can only be stopped by.
+ */
+export async function parseDocumentFile(
+  relPath: string,
+  bytes: Uint8Array,
+  limits: DocumentLimits = DEFAULT_DOCUMENT_LIMITS,
+): Promise<ParsedDocument> {
   const ext = path.extname(relPath).toLowerCase();
   const loader = LOADERS[ext];
   if (!loader) throw new DocumentParseError(reasons.unsupported(ext));
   if (!bytes.length) throw new DocumentParseError(reasons.empty);
+  if (bytes.length > limits.maxFileBytes) throw new DocumentParseError(reasons.fileTooLarge(limits.maxFileBytes));
+  if (ZIPPED.has(ext)) await checkZip(bytes, limits);
   const loaded = await loader(bytes);
+  let chars = 0;
+  for (const b of loaded.blocks) {
+    chars += b.text.length;
+    if (chars > limits.maxTextChars) throw new DocumentParseError(reasons.textTooLong(limits.maxTextChars));
+  }
   const blocks = loaded.blocks.map((b) => ({ ...b, text: normalizeText(b.text) })).filter((b) => b.text);
   if (!blocks.length) throw new DocumentParseError(reasons.noText);
 
@@ -55,7 +75,8 @@ export async function parseDocumentFile(relPath: string, bytes: Uint8Array): Pro
   // Without front matter, title, number and date come from the opening lines (tables: file name).
   const prose = blocks.filter((b) => !b.record);
   const guessed = explicit.title || !prose.length ? {} : guessMeta(prose.slice(0, 10).flatMap((b) => b.text.split('\n')));
-  const title = normalizeText(explicit.title ?? guessed.title ?? titleFromFileName(posixPath));
+  // A title of invisible characters only (a zero-width space) is no title: the file name is used.
+  const title = normalizeText(explicit.title ?? guessed.title ?? '') || normalizeText(titleFromFileName(posixPath));
   const meta: DocumentMeta = {
     id: documentId(posixPath),
     title,

@@ -17,10 +17,22 @@ export function parseFrontMatter(yamlText: string, firstLine: number): MetaField
     const line = err.linePos?.[0]?.line;
     throw new DocumentParseError(reasons.frontMatterYaml(line ? line + firstLine - 1 : undefined, shortYamlMessage(err.message)));
   }
-  const data: unknown = doc.toJS();
+  const data = yamlData(doc, (detail) => reasons.frontMatterYaml(undefined, detail));
   if (data == null) return {};
   if (typeof data !== 'object' || Array.isArray(data)) throw new DocumentParseError(reasons.frontMatterNotMap);
   return metaFromRecord(data as Record<string, unknown>);
+}
+
+/**
+ * The document's data. toJS() throws on an alias to nothing ("*x") and on an alias bomb (the yaml
+ * library stops "billion laughs" at its maxAliasCount): both are a broken file, said in words.
+ */
+export function yamlData(doc: YAML.Document, reason: (detail: string) => string): unknown {
+  try {
+    return doc.toJS();
+  } catch (err) {
+    throw new DocumentParseError(reason(shortYamlMessage(err instanceof Error ? err.message : String(err))));
+  }
 }
 
 export function shortYamlMessage(message: string): string {

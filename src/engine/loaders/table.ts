@@ -9,7 +9,7 @@ import YAML from 'yaml';
 import type { TextBlock } from '../types.js';
 import { DocumentParseError, reasons } from './errors.js';
 import type { LoadedDocument } from './loaded.js';
-import { metaFromRecord, parseFrontMatter, shortYamlMessage } from './meta.js';
+import { metaFromRecord, parseFrontMatter, shortYamlMessage, yamlData } from './meta.js';
 import { decodeText } from './text.js';
 
 /** "Tên công trình: Cầu Đội Kỳ; Tình trạng: đã hoàn thiện" — empty cells are left out. */
@@ -67,7 +67,7 @@ export function loadYamlTable(bytes: Uint8Array): LoadedDocument {
     const err = doc.errors[0];
     throw new DocumentParseError(reasons.yamlError(err.linePos?.[0]?.line, shortYamlMessage(err.message)));
   }
-  const data: unknown = doc.toJS();
+  const data = yamlData(doc, (detail) => reasons.yamlError(undefined, detail));
   const isMap = data != null && typeof data === 'object' && !Array.isArray(data);
   const rows = Array.isArray(data) ? data : isMap ? (data as Record<string, unknown>).rows : undefined;
   if (!Array.isArray(rows)) throw new DocumentParseError(reasons.yamlNoRows);
