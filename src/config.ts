@@ -8,8 +8,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { CityFileError, NEUTRAL_CITY, readCityFile } from './city-file.js';
 import { type City, PersonError } from './domain/index.js';
-import { registerSecret } from './redact.js';
 import { DEFAULT_DOCUMENT_LIMITS as DOC, type DocumentLimits } from './engine/limits.js';
+import { registerSecret } from './redact.js';
 import { configTexts as texts } from './texts/config.js';
 
 // zod's own Vietnamese messages, so a bad variable is explained in the admin's language.
