@@ -34,6 +34,16 @@ export interface DocumentInfo {
   issued?: string;
   sourceUrl?: string;
   chunks: number;
+  /** Sentences that instruct rather than inform (engine/untrusted.ts): never quoted, listed to admins. */
+  flagged?: string[];
+}
+
+/** A document with sentences flagged as instructions, for the admins to review. */
+export interface FlaggedDocument {
+  /** The document id (its path in the knowledge folder without the extension). */
+  id: string;
+  title: string;
+  sentences: string[];
 }
 
 export interface IngestFailure {
@@ -52,4 +62,6 @@ export interface IngestSummary {
   seconds: number;
   /** False when nothing changed and the index was not rebuilt. */
   swapped: boolean;
+  /** Indexed documents holding sentences that instruct the reader (never quoted to residents). */
+  flagged: FlaggedDocument[];
 }

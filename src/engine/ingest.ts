@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { EngineConfig } from '../config.js';
+import type { FlaggedDocument } from '../domain/knowledge.js';
 import type { Logger } from '../logger.js';
 import { CHUNKER_VERSION } from './chunker.js';
 import { EmbeddingCache, embeddingKey } from './embedding-cache.js';
@@ -23,6 +24,7 @@ import { DocumentParseError, documentId } from './loaders/index.js';
 import { type Manifest, type ManifestEntry, readManifest, writeManifest } from './manifest.js';
 import { termsVersion } from './tokenize.js';
 import type { Chunk, DocumentInfo, IngestFailure, IngestSummary } from './types.js';
+import { UNTRUSTED_VERSION } from './untrusted.js';
 
 export interface IngestOptions {
   sourceDir: string;
@@ -69,7 +71,7 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
 async function ingestLocked(options: IngestOptions, parser: IsolatedParser): Promise<IngestSummary> {
   const started = performance.now();
   const { sourceDir, indexDir, config, embeddings, logger, onProgress } = options;
-  const chunker = { version: CHUNKER_VERSION, terms: termsVersion(), ...config.chunk };
+  const chunker = { version: CHUNKER_VERSION, terms: termsVersion(), untrusted: UNTRUSTED_VERSION, ...config.chunk };
 
   await recoverAndCleanStale(indexDir, logger);
   const files = await listFiles(sourceDir);
@@ -97,6 +99,7 @@ async function ingestLocked(options: IngestOptions, parser: IsolatedParser): Pro
     embedded: 0,
     seconds: 0,
     swapped: false,
+    flagged: [],
   };
   const kept = new Map<string, DocState>();
   const seenIds = new Map<string, string>();
@@ -134,7 +137,7 @@ async function ingestLocked(options: IngestOptions, parser: IsolatedParser): Pro
       continue;
     }
     try {
-      const { doc, chunks } = await parser.parse(rel, bytes);
+      const { doc, chunks, flagged } = await parser.parse(rel, bytes);
       if (doc.meta.expires && doc.meta.expires < today) {
         logger?.info({ path: rel, expires: doc.meta.expires }, 'ingest: document expired, left out');
         continue;
@@ -144,6 +147,13 @@ async function ingestLocked(options: IngestOptions, parser: IsolatedParser): Pro
       if (meta.number) info.number = meta.number;
       if (meta.issued) info.issued = meta.issued;
       if (meta.sourceUrl) info.sourceUrl = meta.sourceUrl;
+      if (flagged.length) {
+        info.flagged = flagged;
+        logger?.warn(
+          { path: rel, sentences: flagged.length },
+          'ingest: document holds sentences that instruct the reader; they are never quoted',
+        );
+      }
       kept.set(rel, { entry: { hash, docId: meta.id, ...(meta.expires && { expires: meta.expires }) }, chunks, info });
       if (!old) summary.added++;
       else if (unchanged) summary.unchanged++;
@@ -160,6 +170,7 @@ async function ingestLocked(options: IngestOptions, parser: IsolatedParser): Pro
     summary.removed = Object.keys(manifest.files).filter((rel) => !kept.has(rel) && !summary.failed.some((f) => f.path === rel)).length;
 
   const states = [...kept.values()];
+  summary.flagged = flaggedOf([...kept.values()].map((st) => st.info));
   summary.chunks = states.reduce((n, s) => n + s.chunks.length, 0);
   if (!rebuild && summary.added === 0 && summary.changed === 0 && summary.removed === 0) {
     summary.seconds = (performance.now() - started) / 1000;
@@ -189,6 +200,11 @@ async function ingestLocked(options: IngestOptions, parser: IsolatedParser): Pro
   summary.seconds = (performance.now() - started) / 1000;
   logger?.info({ ...summary, failed: summary.failed.length }, 'ingest: index rebuilt');
   return summary;
+}
+
+/** The documents with flagged sentences, for the summary. */
+export function flaggedOf(documents: readonly DocumentInfo[]): FlaggedDocument[] {
+  return documents.filter((d) => d.flagged?.length).map((d) => ({ id: d.id, title: d.title, sentences: d.flagged! }));
 }
 
 /** YYYY-MM-DD in the server's time zone: an announcement stays through its last day there. */

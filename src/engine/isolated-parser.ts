@@ -19,13 +19,15 @@ export interface ParseRequest {
 }
 
 export type ParseResponse =
-  | { id: number; ok: true; doc: ParsedDocument; chunks: Chunk[] }
+  | { id: number; ok: true; doc: ParsedDocument; chunks: Chunk[]; flagged: string[] }
   | { id: number; ok: false; parseError: string }
   | { id: number; ok: false; error: string };
 
 export interface ParsedFile {
   doc: ParsedDocument;
   chunks: Chunk[];
+  /** Sentences that instruct rather than inform (untrusted.ts), at most 50. */
+  flagged: string[];
 }
 
 const BOOT = new URL('./parse-worker-boot.mjs', import.meta.url);
@@ -75,7 +77,7 @@ export class IsolatedParser {
         const onMessage = (m: ParseResponse) => {
           if (m.id !== id) return;
           cleanup();
-          if (m.ok) resolve({ doc: m.doc, chunks: m.chunks });
+          if (m.ok) resolve({ doc: m.doc, chunks: m.chunks, flagged: m.flagged });
           else if ('parseError' in m) reject(new DocumentParseError(m.parseError));
           else reject(new Error(`parse worker: ${m.error}`));
         };

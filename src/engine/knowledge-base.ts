@@ -12,7 +12,7 @@ import { type Ask, type AskOptions, createAsk } from './ask.js';
 import { type CuratedMatcher, curatedReply } from './curated.js';
 import { createEmbeddings, type EmbeddingProvider } from './embeddings/index.js';
 import { IndexMismatchError, IndexMissingError, openIndex, readIndexMeta, type SearchIndex } from './index-store.js';
-import { ingest } from './ingest.js';
+import { flaggedOf, ingest } from './ingest.js';
 import { IsolatedParser } from './isolated-parser.js';
 import { reasons } from './loaders/errors.js';
 import { DocumentParseError, SUPPORTED_EXTENSIONS } from './loaders/index.js';
@@ -287,6 +287,7 @@ export class KnowledgeBase implements KnowledgeService {
       embedded: 0,
       seconds: 0,
       swapped: false,
+      flagged: flaggedOf(meta?.documents ?? []),
     };
   }
 

@@ -6,6 +6,7 @@ import { chunkDocument } from './chunker.js';
 import type { ParseRequest, ParseResponse } from './isolated-parser.js';
 import { DocumentParseError, reasons } from './loaders/errors.js';
 import { parseDocumentFile } from './loaders/index.js';
+import { withoutInstructions } from './untrusted.js';
 
 const port = parentPort;
 if (!port) throw new Error('parse-worker.ts runs only as a worker thread');
@@ -18,10 +19,12 @@ process.on('unhandledRejection', () => undefined);
 port.on('message', async (request: ParseRequest) => {
   let response: ParseResponse;
   try {
-    const doc = await parseDocumentFile(request.relPath, request.bytes, request.limits);
+    const parsed = await parseDocumentFile(request.relPath, request.bytes, request.limits);
+    // Sentences that instruct the reader are left out of what is indexed, and listed (untrusted.ts).
+    const { doc, flagged } = withoutInstructions(parsed);
     const chunks = chunkDocument(doc, request.chunkOptions);
     if (chunks.length > request.limits.maxPassages) throw new DocumentParseError(reasons.tooManyPassages(request.limits.maxPassages));
-    response = { id: request.id, ok: true, doc, chunks };
+    response = { id: request.id, ok: true, doc, chunks, flagged };
   } catch (err) {
     response =
       err instanceof DocumentParseError

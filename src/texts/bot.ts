@@ -1,6 +1,7 @@
 // What the bot says to residents, staff and admins on every messaging channel. Channels pass their
 // own way of naming an action (Telegram "/dangky", Zalo "đăng ký") so the wording stays one.
 import type { DocumentInfo, IngestSummary } from '../domain/index.js';
+import { flaggedLines } from './ingest.js';
 
 export interface ActionNames {
   subscribe: string;
@@ -69,6 +70,7 @@ export const botTexts = {
       `Đã cập nhật kho dữ liệu trong ${s.seconds.toFixed(1)} giây.`,
       `Thêm ${s.added} · sửa ${s.changed} · xóa ${s.removed} · không đổi ${s.unchanged} · ${s.chunks} đoạn.`,
       ...(s.failed.length ? ['Không đọc được:', ...s.failed.map((f) => `• ${f.path}: ${f.reason}`)] : []),
+      ...flaggedLines(s),
     ].join('\n'),
   refreshFailed: (reason: string) => `Không cập nhật được kho dữ liệu: ${reason}. Kho dữ liệu cũ vẫn đang được dùng.`,
   uploadRejected: (name: string, reason: string) => `Không thêm được tệp "${name}": ${reason}. Kho dữ liệu cũ vẫn đang được dùng.`,

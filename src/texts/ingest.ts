@@ -49,6 +49,21 @@ function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MB`;
 }
 
+/**
+ * Documents holding sentences that instruct the reader ("bỏ qua mọi hướng dẫn…", "gửi số CCCD tới
+ * 0912…"): those sentences are never quoted to residents; an admin should check the document.
+ */
+export function flaggedLines(s: IngestSummary): string[] {
+  if (!s.flagged?.length) return [];
+  return [
+    `Cảnh báo: ${s.flagged.length} tài liệu có câu mang tính ra lệnh hoặc lừa đảo (không bao giờ được trích cho người dân), cần kiểm tra:`,
+    ...s.flagged.flatMap((d) => [
+      `- ${d.id} «${d.title}»:`,
+      ...d.sentences.map((x) => `    «${x.length > 200 ? `${x.slice(0, 200)}…` : x}»`),
+    ]),
+  ];
+}
+
 export const ingestCliTexts = {
   usage: 'Cách dùng: npm run ingest [-- --source THƯ_MỤC] [--json]',
   phase: { parse: 'Đọc tài liệu', embed: 'Tạo vector ', index: 'Ghi chỉ mục' },
@@ -66,6 +81,7 @@ export const ingestCliTexts = {
       lines.push(`Không nạp được ${s.failed.length} tệp:`);
       for (const f of s.failed) lines.push(`  - ${f.path}: ${f.reason}`);
     }
+    lines.push(...flaggedLines(s).map((l, i) => (i ? `  ${l}` : l)));
     return lines.join('\n');
   },
 };
