@@ -172,7 +172,7 @@ export class KnowledgeBase implements KnowledgeService {
       const rel = await this.fileOf(docId);
       if (!rel) return undefined;
       const target = rel.slice(0, rel.length - path.extname(rel).length) + path.extname(name);
-      await parseDocumentFile(path.basename(target), bytes);
+      await this.parser.parse(path.basename(target), bytes);
       const dir = this.config.paths.knowledge;
       const tmp = path.join(dir, `.upload-${randomBytes(6).toString('hex')}.tmp`);
       await fs.writeFile(tmp, bytes);
