@@ -8,7 +8,7 @@ import { fold } from '../normalize.js';
 import { lexicalTerms, questionTerms } from '../tokenize.js';
 import type { Citation, SearchHit } from '../types.js';
 import { toCitation } from './citations.js';
-import { countedNoun, type QuestionShape, questionShape, targetOf, targetsOf, VALUE_TYPES } from './question-type.js';
+import { countedNoun, countedNouns, type QuestionShape, questionShape, targetOf, targetsOf, VALUE_TYPES } from './question-type.js';
 import { headingText, type Unit, unitsWithNeighbours } from './units.js';
 
 export interface ExtractiveQuestion {
@@ -153,8 +153,9 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
 
   const asksList = shape.types.has('list') || shape.types.has('count');
   const listSize = listSizes(units);
-  const noun = countedNoun(q.question);
-  const counted = noun ? new RegExp(`\\b\\d+(?:/\\d+)?\\s+${noun.folded.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'u') : undefined;
+  const counted = countedNouns(q.question).map(
+    (noun) => new RegExp(`\\b\\d+(?:/\\d+)?\\s+${noun.folded.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'u'),
+  );
   const scored: Scored[] = units.map((u, i) => {
     const covered = terms.reduce((sum, t) => sum + t.weight * Math.max(match(t, own[i]), CONTEXT_WEIGHT * match(t, context[i])), 0);
     const coverage = covered / total;
@@ -163,7 +164,7 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
     const target = targets.length > 0 && holdsTarget(u.text, targets, q.question) && rightMoney(u, shape, q.question);
     const status = shape.types.has('status') && (STATUS.done.test(u.text) || STATUS.started.test(u.text) || STATUS.notStarted.test(u.text));
     const list = asksList && listSize(u) >= LIST_MIN ? LIST_BONUS : 0;
-    const count = counted?.test(fold(u.text.toLowerCase())) ? COUNTED_BONUS : 0;
+    const count = counted.some((r) => r.test(fold(u.text.toLowerCase()))) ? COUNTED_BONUS : 0;
     const lift = (target ? TARGET_BONUS : 0) + (status ? TARGET_BONUS / 2 : 0) + list + count;
     return { u, coverage, score: coverage * prior * (1 + lift), holdsTarget: target };
   });
@@ -179,20 +180,16 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
   const valueTypes = [...shape.types].filter((t) => VALUE_TYPES.has(t));
   if (valueTypes.length && !ranked.some((s) => s.holdsTarget && s.coverage >= VALUE_SHARE * best.coverage)) return { unsettled: true };
 
-  const chosen = withValues(choose(ranked, best, shape, next.get(best.u.text) ?? []), ranked, shape, best);
+  const chosen = withCounts(withValues(choose(ranked, best, shape, next.get(best.u.text) ?? []), ranked, shape, best), ranked, counted, best);
   const quotedPassages = [...new Set(chosen.map((s) => s.u.hit))].map((i) => hits[i].chunk.text);
   if (!aboutSubject(terms, q.places ?? new Set(), quotedPassages)) {
     if (process.env.DBG) console.log('NOT ABOUT SUBJECT');
     return undefined;
   }
   // "quốc lộ 1A", "trường THPT Chu Văn An": a named thing the passages never name is another subject.
-  const passagesText = fold(
-    hits
-      .map((h) => h.chunk.text)
-      .join('\n')
-      .toLowerCase(),
-  );
-  if (namedThings(q.question).some((name) => !passagesText.includes(name))) return undefined;
+  // Compared by terms, so "Ban Thường vụ" is found in a passage that writes "BTV".
+  const passageTerms = new Set(hits.flatMap((h) => lexicalTerms(h.chunk.text).folded));
+  if (namedThings(q.question).some((name) => !name.every((syllable) => passageTerms.has(syllable)))) return undefined;
 
   return compose(q, shape, chosen, scored, hits, terms, best);
 }
@@ -242,6 +239,18 @@ function withValues(chosen: Scored[], ranked: readonly Scored[], shape: Question
     const target = VALUE_TYPES.has(type) ? targetOf(type) : undefined;
     if (!target || out.some((c) => target.test(c.u.text))) continue;
     const add = ranked.find((c) => target.test(c.u.text) && c.coverage >= VALUE_SHARE * best.coverage && !out.includes(c));
+    if (add) out.push(add);
+  }
+  return out;
+}
+
+/** Each thing counted ("bao nhiêu chỉ tiêu …, mấy chương trình …") from the best unit that gives its number. */
+function withCounts(chosen: Scored[], ranked: readonly Scored[], counted: readonly RegExp[], best: Scored): Scored[] {
+  const out = [...chosen];
+  for (const r of counted) {
+    const holds = (c: Scored) => r.test(fold(c.u.text.toLowerCase()));
+    if (out.some(holds)) continue;
+    const add = ranked.find((c) => holds(c) && c.coverage >= VALUE_SHARE * best.coverage);
     if (add) out.push(add);
   }
   return out;
@@ -397,6 +406,7 @@ function aboutSubject(terms: readonly QueryTerm[], places: ReadonlySet<string>, 
   // Scattered one-syllable words ("Chợ ... xong chưa?"): any of them will do.
   if (!words.length) return syllables.some(present);
   const weight = (list: QueryTerm[]) => list.reduce((sum, t) => sum + t.weight, 0);
+  if (process.env.DBG) console.log('SUBJ', syllables.map((t) => `${t.exact}:${present(t)}:${t.weight.toFixed(2)}`).join(' '), '|', words.map((t) => t.exact).join(','), [...places]);
   return words.some(present) || weight(syllables.filter(present)) >= SUBJECT_SYLLABLES_SHARE * weight(syllables);
 }
 
@@ -459,21 +469,22 @@ function listSizes(units: readonly Unit[]): (u: Unit) => number {
 /** "3m", "11h", "500k": amounts with a unit, not codes. */
 const UNIT_SUFFIX = /\d(?:m|km|cm|mm|h|g|kg|k|tr|ha|đ|d|p|s|l)$/iu;
 
-/** Word runs that start with a capital (not the question's first word) and codes like "1A", "11B", folded. */
-function namedThings(question: string): string[] {
-  const words = question.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-  const names: string[] = [];
-  let run: string[] = [];
-  const flush = () => {
-    if (run.length) names.push(fold(run.join(' ').toLowerCase()));
-    run = [];
-  };
-  words.forEach((w, i) => {
-    const capital = i > 0 && /^\p{Lu}\p{Ll}+$/u.test(w);
-    if (capital) run.push(w);
-    else flush();
-    if (/^\d+\p{L}{1,2}$/u.test(w) && !UNIT_SUFFIX.test(w)) names.push(fold(w.toLowerCase()));
-  });
-  flush();
+/** Word runs that start with a capital (not a sentence's first word) and codes like "1A", "11B": their folded syllables. */
+function namedThings(question: string): string[][] {
+  const names: string[][] = [];
+  for (const sentence of question.split(/[.!?:;]\s+/u)) {
+    const words = sentence.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    let run: string[] = [];
+    const flush = () => {
+      if (run.length) names.push(run.map((w) => fold(w.toLowerCase())));
+      run = [];
+    };
+    words.forEach((w, i) => {
+      if (i > 0 && /^\p{Lu}\p{Ll}+$/u.test(w)) run.push(w);
+      else flush();
+      if (/^\d+\p{L}{1,2}$/u.test(w) && !UNIT_SUFFIX.test(w)) names.push([fold(w.toLowerCase())]);
+    });
+    flush();
+  }
   return names;
 }

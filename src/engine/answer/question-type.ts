@@ -190,23 +190,27 @@ const NOUN_END = new Set([
 ]);
 const NOT_COUNTED = new Set(['tien', 'gio', 'ngay', 'lau', 'met', 'phut', 'thang', 'nam', 'km']);
 
-/** "bao nhiêu chỉ tiêu", "mấy nhóm": the thing counted, as typed and folded, if the question names it. */
-export function countedNoun(question: string): { typed: string; folded: string } | undefined {
-  const typed = question
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean);
+/** "bao nhiêu chỉ tiêu", "mấy nhóm": the things counted, as typed and folded, in the order asked. */
+export function countedNouns(question: string): { typed: string; folded: string }[] {
+  const typed = question.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   const folded = typed.map(fold);
-  let at = folded.indexOf('may') + 1;
-  if (!at) {
-    const bao = folded.findIndex((w, i) => w === 'bao' && folded[i + 1] === 'nhieu');
-    if (bao < 0) return undefined;
-    at = bao + 2;
+  const nouns: { typed: string; folded: string }[] = [];
+  for (let i = 0; i < folded.length; i++) {
+    let at = -1;
+    if (folded[i] === 'may') at = i + 1;
+    else if (folded[i] === 'bao' && folded[i + 1] === 'nhieu') at = i + 2;
+    if (at < 0) continue;
+    const words: number[] = [];
+    for (let j = at; j < typed.length && words.length < 2 && !NOUN_END.has(folded[j]); j++) words.push(j);
+    if (!words.length || NOT_COUNTED.has(folded[words[0]])) continue;
+    nouns.push({ typed: words.map((j) => typed[j]).join(' '), folded: words.map((j) => folded[j]).join(' ') });
   }
-  const words: number[] = [];
-  for (let i = at; i < typed.length && words.length < 2 && !NOUN_END.has(folded[i]); i++) words.push(i);
-  if (!words.length || NOT_COUNTED.has(folded[words[0]])) return undefined;
-  return { typed: words.map((i) => typed[i]).join(' '), folded: words.map((i) => folded[i]).join(' ') };
+  return nouns;
+}
+
+/** The first thing counted, if the question names one. */
+export function countedNoun(question: string): { typed: string; folded: string } | undefined {
+  return countedNouns(question)[0];
 }
 
 /** Words a value of each type comes with in documents, searched with a question that asks for it. */
