@@ -6,6 +6,7 @@ import { placeNames } from '../domain/index.js';
 import type { Logger } from '../logger.js';
 import { answerTexts, type InvalidReason, type RefusalKind } from '../texts/answers.js';
 import { validateCitations } from './answer/citations.js';
+import { officeFor } from './answer/directory.js';
 import { extractiveAnswer } from './answer/extractive.js';
 import { carriedTerms, looksLikeFollowUp, shapeFor } from './answer/follow-up.js';
 import { checkInput } from './answer/input-guard.js';
@@ -13,7 +14,7 @@ import { type ChatLlm, LlmError } from './answer/llm.js';
 import { placeTerms } from './answer/places.js';
 import { answerMessages, loadPrompts, type Prompts, rewriteMessages } from './answer/prompts.js';
 import { type QuestionShape, searchHint, targetsOf } from './answer/question-type.js';
-import { detectOutOfScope, passagesIgnore } from './answer/scope.js';
+import { detectOutOfScope, passagesIgnore, withoutInstructions } from './answer/scope.js';
 import { cleanQuestion } from './language/clean.js';
 import { fold } from './normalize.js';
 import type { Answer, AnswerStatus, Citation, SearchHit, Turn } from './types.js';
@@ -31,6 +32,8 @@ const RESCUE_SHARE = 0.5;
 /** …when one unit holds at least this share of the question's terms (less when it states the value asked for). */
 const RESCUE_COVERAGE = Number(process.env.RC ?? 0.5);
 const RESCUE_COVERAGE_WITH_VALUE = Number(process.env.RCV ?? 0.4);
+const RESCUE_WORDS = Number(process.env.RW ?? 3);
+const RESCUE_COVERAGE_WITH_WORDS = Number(process.env.RCW ?? 0.2);
 
 /** Passages searched per question; the LLM sees at most LLM_PASSAGES of those over the floor. */
 const SEARCH_K = 6;
@@ -47,7 +50,6 @@ interface Draft {
 /** The pure pipeline. Never throws for bad input; returns status 'invalid'. */
 export function createAsk(deps: { retrieve: Retrieve; config: EngineConfig; logger?: Logger; llm?: ChatLlm }): Ask {
   const { retrieve, config, logger, llm } = deps;
-  const topics = config.city.topics.map((t) => t.label);
   const ownPlaces = placeNames(config.city);
   let prompts: Promise<Prompts> | undefined;
   const getPrompts = () => {
@@ -62,8 +64,13 @@ export function createAsk(deps: { retrieve: Retrieve; config: EngineConfig; logg
     status: 'invalid',
     text: answerTexts.invalid(reason, config.askMaxChars, config.city.exampleQuestion),
   });
-  const refused = (kind: RefusalKind): Draft => ({ status: 'refused', text: answerTexts.refused(kind, topics) });
-  const notFound = (): Draft => ({ status: 'not_found', text: answerTexts.notFound(topics) });
+  // A refusal points to the office that handles the matter, when the city's directory names one.
+  const office = (question: string) => officeFor(question, config.city.offices);
+  const refused = (kind: RefusalKind, question: string): Draft => ({
+    status: 'refused',
+    text: answerTexts.refused(kind, office(question)),
+  });
+  const notFound = (question: string): Draft => ({ status: 'not_found', text: answerTexts.notFound(office(question)) });
 
   /** A standalone question for retrieval, plus the carried terms when the heuristic made it. */
   async function standalone(
@@ -97,7 +104,7 @@ export function createAsk(deps: { retrieve: Retrieve; config: EngineConfig; logg
     const passages = hits.slice(0, LLM_PASSAGES).map((h) => h.chunk);
     const p = await getPrompts();
     const reply = await llm!.complete(await answerMessages(p, { question, passages, history, questionType }), { signal: deadline });
-    if (fold(reply).includes(fold(p.refusal))) return { ...notFound(), mode: 'llm' };
+    if (fold(reply).includes(fold(p.refusal))) return { ...notFound(question), mode: 'llm' };
     const cited = validateCitations(reply, passages);
     // A reply that cites nothing it was given is not grounded: treat it like a broken reply.
     if (!cited.citations.length) throw new LlmError('the reply cites no given passage', 'malformed');
@@ -139,7 +146,10 @@ export function createAsk(deps: { retrieve: Retrieve; config: EngineConfig; logg
     const guard = checkInput(question, config.askMaxChars);
     if (!guard.ok) return finish(invalid(guard.reason));
     // Fillers and chat words are gone before search, scope check and sentence choice look at it.
-    const q = cleanQuestion(guard.question);
+    const cleaned = cleanQuestion(guard.question);
+    // Orders to the assistant are dropped; a message made only of them is refused.
+    const { question: q } = withoutInstructions(cleaned);
+    if (!q) return finish(refused('unsafe', cleaned));
     searchedQuestion = q;
     // HISTORY_TURNS=0 turns history off (slice(-0) would keep all of it).
     const history = config.historyTurns > 0 ? (options.history ?? []).slice(-config.historyTurns) : [];
@@ -166,7 +176,7 @@ export function createAsk(deps: { retrieve: Retrieve; config: EngineConfig; logg
     const scope = detectOutOfScope(q, ownPlaces);
     const floor = config.relevanceFloor;
     const passing = hits.filter((h) => h.relevance >= floor);
-    if (scope && passagesIgnore(scope, passing)) return finish(refused(scope.kind));
+    if (scope && passagesIgnore(scope, passing)) return finish(refused(scope.kind, q));
     const shape = shapeFor(q, history);
     // A question that asks for a value (a fine, an hour) is also searched with the words that
     // value comes with: the fine of an act is often in another article than the act.
@@ -184,7 +194,7 @@ export function createAsk(deps: { retrieve: Retrieve; config: EngineConfig; logg
     // resident wording lowered the passage's score, not the documents. Answered only on strong evidence.
     const rescue = !passing.length;
     const evidence = rescue ? hits.filter((h) => h.relevance >= floor * RESCUE_SHARE) : passing;
-    if (!evidence.length) return finish(notFound());
+    if (!evidence.length) return finish(notFound(q));
 
     answerStart = performance.now();
     if (llm) {
@@ -201,9 +211,9 @@ export function createAsk(deps: { retrieve: Retrieve; config: EngineConfig; logg
     const quotedFor = rewrite.carried ? q : searchedQuestion;
     const places = placeTerms(quotedFor, ownPlaces);
     const offline = extractiveAnswer({ question: quotedFor, carried: rewrite.carried, places, shape }, evidence);
-    if (offline && 'unsettled' in offline) return finish({ status: 'not_found', text: answerTexts.unsettled });
-    const strong = offline && offline.evidence.coverage >= (offline.evidence.holdsTarget ? RESCUE_COVERAGE_WITH_VALUE : RESCUE_COVERAGE);
-    if (!offline || (rescue && !strong)) return finish(notFound());
+    if (offline && 'unsettled' in offline) return finish({ status: 'not_found', text: answerTexts.unsettled(office(q)) });
+    const strong = offline && isStrong(offline.evidence);
+    if (!offline || (rescue && !strong)) return finish(notFound(q));
     const { evidence: _, ...answer } = offline;
     return finish({ status: 'answered', ...answer });
   };
@@ -223,6 +233,16 @@ function cleanRewrite(reply: string, question: string): string | undefined {
 
 function describe(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+/**
+ * Evidence strong enough to answer below the floor: one unit holds most of the question, or states
+ * the value asked for, or holds several of its words ("nệm cũ", "tủ", "điểm tập kết", "rác").
+ */
+function isStrong(e: { coverage: number; holdsTarget: boolean; matched: number }): boolean {
+  if (e.coverage >= RESCUE_COVERAGE) return true;
+  if (e.holdsTarget && e.coverage >= RESCUE_COVERAGE_WITH_VALUE) return true;
+  return e.matched >= RESCUE_WORDS && e.coverage >= RESCUE_COVERAGE_WITH_WORDS;
 }
 
 /** The question's types in words, for the model. */

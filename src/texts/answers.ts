@@ -4,12 +4,24 @@ import type { Citation } from '../domain/index.js';
 
 export type InvalidReason = 'empty' | 'too_long' | 'no_words' | 'garbage' | 'foreign_script';
 
-export type RefusalKind = 'weather' | 'opinion' | 'advice' | 'elsewhere' | 'markets';
+export type RefusalKind = 'weather' | 'opinion' | 'advice' | 'elsewhere' | 'markets' | 'unsafe';
 
 /** What the bot can answer, listed after a refusal or a not-found so the resident can rephrase. */
-function scopeHint(topics: readonly string[]): string {
-  const list = topics.length ? ` (${topics.join(', ')})` : '';
-  return `Tôi có thể trả lời các câu hỏi về nghị quyết, chương trình, kế hoạch, dự án và thông báo của thành phố${list}.`;
+// No list of topics here: a refusal must not name as covered the topic it has just failed on.
+const SCOPE_HINT = 'Tôi trả lời các câu hỏi về nghị quyết, quy định, chương trình, kế hoạch, dự án và thông báo của thành phố.';
+
+/** Where else to ask: the office that handles the matter when the directory knows one, else what the bot covers. */
+function elsewhere(office: OfficeContact | undefined): string {
+  return office ? answerTexts.askOffice(office) : SCOPE_HINT;
+}
+
+export interface OfficeContact {
+  name: string;
+  address?: string;
+  hours?: string;
+  phone?: string;
+  email?: string;
+  url?: string;
 }
 
 export const answerTexts = {
@@ -29,24 +41,40 @@ export const answerTexts = {
   },
 
   /** The documents name the subject but do not give the value asked for (a length, a fee). */
-  unsettled: 'Tài liệu của thành phố có nhắc đến nội dung này nhưng không nêu cụ thể điều bạn hỏi, nên tôi không đoán.',
+  unsettled(office?: OfficeContact): string {
+    return `Tài liệu của thành phố có nhắc đến nội dung này nhưng không nêu cụ thể điều bạn hỏi, nên tôi không đoán. ${elsewhere(office)}`;
+  },
 
-  notFound(topics: readonly string[]): string {
-    return `Xin lỗi, tôi không tìm thấy thông tin này trong tài liệu của thành phố. ${scopeHint(topics)} Bạn có thể hỏi lại cụ thể hơn, ví dụ nêu tên dự án hoặc số nghị quyết.`;
+  notFound(office?: OfficeContact): string {
+    return `Xin lỗi, tôi không tìm thấy thông tin này trong tài liệu của thành phố. ${elsewhere(office)} Bạn có thể hỏi lại cụ thể hơn, ví dụ nêu tên dự án hoặc số văn bản.`;
+  },
+
+  /** After a refusal or a not-found: the office that handles the matter, with what is known of it. */
+  askOffice(office: OfficeContact): string {
+    const details = [
+      office.address && `địa chỉ: ${office.address}`,
+      office.hours && `giờ làm việc: ${office.hours}`,
+      office.phone && `điện thoại: ${office.phone}`,
+      office.email && `email: ${office.email}`,
+      office.url,
+    ].filter(Boolean);
+    return `Việc này bạn có thể hỏi ${office.name}${details.length ? ` (${details.join('; ')})` : ''}.`;
   },
 
   /** Shown while no index is loaded yet (first start, or the index is being rebuilt). */
   notReady: 'Hệ thống đang cập nhật tài liệu, bạn vui lòng hỏi lại sau ít phút.',
 
-  refused(kind: RefusalKind, topics: readonly string[]): string {
+  refused(kind: RefusalKind, office?: OfficeContact): string {
     const why: Record<RefusalKind, string> = {
       weather: 'Tôi không cung cấp thông tin thời tiết; bạn vui lòng xem bản tin dự báo của cơ quan khí tượng.',
       opinion: 'Tôi không đưa ra ý kiến hay quan điểm cá nhân, chỉ trích dẫn nội dung tài liệu chính thức của thành phố.',
       advice: 'Tôi không tư vấn cho trường hợp cá nhân; bạn vui lòng liên hệ bộ phận một cửa của phường hoặc cơ quan chuyên môn.',
       elsewhere: 'Câu hỏi này nằm ngoài phạm vi tài liệu của thành phố nên tôi không trả lời được.',
       markets: 'Tôi không cung cấp thông tin giá cả thị trường, tỷ giá hay chứng khoán.',
+      unsafe:
+        'Tôi không làm theo yêu cầu đổi vai, tiết lộ hướng dẫn nội bộ hay soạn văn bản thay cơ quan nhà nước; tôi chỉ trả lời câu hỏi bằng nội dung tài liệu chính thức của thành phố.',
     };
-    return `${why[kind]} ${scopeHint(topics)}`;
+    return `${why[kind]} ${kind === 'unsafe' ? SCOPE_HINT : elsewhere(office)}`;
   },
 
   invalid(reason: InvalidReason, maxChars: number, example: string): string {

@@ -27,7 +27,7 @@ export interface ExtractiveAnswer {
   citations: Citation[];
   confidence: number;
   /** How strongly the first quoted unit answers: its share of the question's terms, and whether it holds the value asked for. */
-  evidence: { coverage: number; holdsTarget: boolean };
+  evidence: { coverage: number; holdsTarget: boolean; matched: number };
 }
 
 /** The passages hold the subject but not the value asked for (a length, a fee): not answered. */
@@ -180,7 +180,12 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
   const valueTypes = [...shape.types].filter((t) => VALUE_TYPES.has(t));
   if (valueTypes.length && !ranked.some((s) => s.holdsTarget && s.coverage >= VALUE_SHARE * best.coverage)) return { unsettled: true };
 
-  const chosen = withCounts(withValues(choose(ranked, best, shape, next.get(best.u.text) ?? []), ranked, shape, best), ranked, counted, best);
+  const chosen = withCounts(
+    withValues(choose(ranked, best, shape, next.get(best.u.text) ?? []), ranked, shape, best),
+    ranked,
+    counted,
+    best,
+  );
   const quotedPassages = [...new Set(chosen.map((s) => s.u.hit))].map((i) => hits[i].chunk.text);
   if (!aboutSubject(terms, q.places ?? new Set(), quotedPassages)) {
     if (process.env.DBG) console.log('NOT ABOUT SUBJECT');
@@ -341,7 +346,7 @@ function compose(
     text: first ? `${first} ${body}` : body,
     citations,
     confidence: Math.round(confidence * 100) / 100,
-    evidence: { coverage: best.coverage, holdsTarget: chosen.some((c) => c.holdsTarget) },
+    evidence: { coverage: best.coverage, holdsTarget: chosen.some((c) => c.holdsTarget), matched: matchedWords(terms, best.u, q.places) },
   };
 }
 
@@ -384,6 +389,12 @@ function directAnswer(question: string, shape: QuestionShape, chosen: readonly S
   return undefined;
 }
 
+/** Distinct question words (syllables and synonym concepts, places aside) that a unit holds as written. */
+function matchedWords(terms: readonly QueryTerm[], u: Unit, places: ReadonlySet<string> = new Set()): number {
+  const sets = termsOf(u.text);
+  return terms.filter((t) => (!t.folded.includes(' ') || t.folded.startsWith('≈')) && !places.has(t.folded) && match(t, sets) === 1).length;
+}
+
 /** Share of the subject's syllables (by weight: rare ones count more) that grounds an answer without any of its words. */
 const SUBJECT_SYLLABLES_SHARE = 0.5;
 
@@ -406,7 +417,14 @@ function aboutSubject(terms: readonly QueryTerm[], places: ReadonlySet<string>, 
   // Scattered one-syllable words ("Chợ ... xong chưa?"): any of them will do.
   if (!words.length) return syllables.some(present);
   const weight = (list: QueryTerm[]) => list.reduce((sum, t) => sum + t.weight, 0);
-  if (process.env.DBG) console.log('SUBJ', syllables.map((t) => `${t.exact}:${present(t)}:${t.weight.toFixed(2)}`).join(' '), '|', words.map((t) => t.exact).join(','), [...places]);
+  if (process.env.DBG)
+    console.log(
+      'SUBJ',
+      syllables.map((t) => `${t.exact}:${present(t)}:${t.weight.toFixed(2)}`).join(' '),
+      '|',
+      words.map((t) => t.exact).join(','),
+      [...places],
+    );
   return words.some(present) || weight(syllables.filter(present)) >= SUBJECT_SYLLABLES_SHARE * weight(syllables);
 }
 

@@ -192,7 +192,10 @@ const NOT_COUNTED = new Set(['tien', 'gio', 'ngay', 'lau', 'met', 'phut', 'thang
 
 /** "bao nhiêu chỉ tiêu", "mấy nhóm": the things counted, as typed and folded, in the order asked. */
 export function countedNouns(question: string): { typed: string; folded: string }[] {
-  const typed = question.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const typed = question
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
   const folded = typed.map(fold);
   const nouns: { typed: string; folded: string }[] = [];
   for (let i = 0; i < folded.length; i++) {

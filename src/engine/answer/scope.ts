@@ -6,7 +6,7 @@ import type { RefusalKind } from '../../texts/answers.js';
 import { fold, hasDiacritics } from '../normalize.js';
 import type { SearchHit } from '../types.js';
 
-const PHRASES: Record<RefusalKind, readonly string[]> = {
+const PHRASES: Record<Exclude<RefusalKind, 'unsafe'>, readonly string[]> = {
   weather: ['thời tiết', 'dự báo thời tiết', 'nhiệt độ', 'trời mưa', 'trời nắng', 'trời rét', 'độ ẩm', 'có mưa không'],
   opinion: [
     'bạn nghĩ gì',
@@ -82,7 +82,7 @@ export function detectOutOfScope(question: string, ownPlaces: readonly string[] 
   const accented = hasDiacritics(question);
   const text = accented ? words(question) : fold(words(question));
   const own = ownPlaces.map((p) => fold(words(p)));
-  for (const [kind, phrases] of Object.entries(PHRASES) as [RefusalKind, readonly string[]][]) {
+  for (const [kind, phrases] of Object.entries(PHRASES) as [Exclude<RefusalKind, 'unsafe'>, readonly string[]][]) {
     for (const phrase of phrases) {
       const key = words(accented ? phrase : fold(phrase));
       if (!text.includes(key)) continue;
@@ -98,4 +98,53 @@ export function detectOutOfScope(question: string, ownPlaces: readonly string[] 
 export function passagesIgnore(scope: OutOfScope, hits: readonly SearchHit[]): boolean {
   const key = ` ${scope.phrase} `;
   return !hits.some((h) => fold(words(h.chunk.text)).includes(key));
+}
+
+/**
+ * Wording that gives the assistant orders, asks it to play a part or to write on the city's behalf.
+ * Such sentences are never obeyed; they are dropped from the question, and a question made only of
+ * them is refused as unsafe.
+ */
+const INSTRUCTIONS: readonly string[] = [
+  'bỏ qua mọi hướng dẫn',
+  'bỏ qua các hướng dẫn',
+  'bỏ qua hướng dẫn',
+  'quên mọi hướng dẫn',
+  'quên hết hướng dẫn',
+  'ignore previous',
+  'ignore all',
+  'ignore the above',
+  'system prompt',
+  'lời nhắc hệ thống',
+  'hướng dẫn hệ thống',
+  'trợ lý không giới hạn',
+  'từ giờ bạn là',
+  'từ bây giờ bạn là',
+  'you are now',
+  'đóng vai',
+  'giả làm',
+  'giả vờ',
+  'hãy nói rằng',
+  'hãy trả lời rằng',
+  'in nguyên văn',
+  'viết giúp',
+  'soạn giúp',
+  'viết đơn',
+  'soạn đơn',
+  'viết thông báo',
+  'soạn thông báo',
+  'developer mode',
+  'jailbreak',
+];
+
+/** The question without its sentences of instructions; `instructed` when any was dropped. */
+export function withoutInstructions(question: string): { question: string; instructed: boolean } {
+  const accented = hasDiacritics(question);
+  const keys = INSTRUCTIONS.map((p) => words(accented ? p : fold(p)));
+  const sentences = question.split(/(?<=[.!?;:])\s+/u);
+  const kept = sentences.filter((sentence) => {
+    const text = accented ? words(sentence) : fold(words(sentence));
+    return !keys.some((k) => text.includes(k));
+  });
+  return { question: kept.join(' ').trim(), instructed: kept.length < sentences.length };
 }
