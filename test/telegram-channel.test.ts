@@ -420,18 +420,28 @@ describe('Telegram channel: staff and admins', () => {
 
   it('shows the problems of an invalid announcement clearly', async () => {
     await say(STAFF, '/thongbao');
-    const topics = await say(STAFF, 'Chỉ có tiêu đề');
+    const missing = await say(STAFF, 'Chỉ có tiêu đề');
+    expect(missing.params.text).toBe(telegramTexts.announceNeedsBody);
+    expect(missing.params.text).toContain('Thiếu nội dung.');
+    const topics = await say(STAFF, `Quá dài\n${'Nội dung rất dài. '.repeat(300)}`);
     const wards = await press(STAFF, topics, botTexts.allTopics);
     const problems = await press(STAFF, wards, botTexts.wholeCity);
-    expect(problems.params.text).toContain('Thiếu nội dung.');
+    expect(problems.params.text).toMatch(/^Thông báo chưa hợp lệ, chưa lưu:\n• /);
   });
 
   it('schedules an announcement at a city time', async () => {
     await say(STAFF, '/thongbao');
     const topics = await say(STAFF, 'Họp dân\nHọp dân tổ 5 tối thứ Sáu.');
     const wards = await press(STAFF, topics, botTexts.allTopics);
+    // Several wards: each press ticks one (the keyboard is edited in place), then "Tiếp tục".
+    const ticked = await press(STAFF, wards, 'Đức Xuân');
+    expect(ticked.method).toBe('editMessageReplyMarkup');
+    const both = await press(STAFF, { ...wards, params: ticked.params }, 'Phùng Chí Kiên');
+    expect(both.params.reply_markup.inline_keyboard.flat().map((b: any) => b.text)).toEqual(
+      expect.arrayContaining([telegramTexts.checked('Đức Xuân'), telegramTexts.checked('Phùng Chí Kiên')]),
+    );
     const mark = tg.calls.length;
-    await press(STAFF, wards, 'Đức Xuân');
+    await press(STAFF, { ...wards, params: both.params }, botTexts.next);
     const recipients = await tg.waitFor((c) => c.seq >= mark && c.params.chat_id === STAFF && /Sẽ gửi tới/.test(c.params.text ?? ''));
     const askTime = await press(STAFF, recipients, telegramTexts.schedule);
     expect(askTime.params.text).toBe(telegramTexts.announceAskTime);
@@ -441,7 +451,7 @@ describe('Telegram channel: staff and admins', () => {
     const ok = await say(STAFF, `01/12/${year} 07:00`);
     expect(ok.params.text).toContain(`01/12/${year} 07:00`);
     const latest = broadcast.recent(1)[0];
-    expect(latest).toMatchObject({ title: 'Họp dân', status: 'scheduled', wards: ['Đức Xuân'] });
+    expect(latest).toMatchObject({ title: 'Họp dân', status: 'scheduled', wards: ['Đức Xuân', 'Phùng Chí Kiên'] });
   });
 
   it('stops a scheduled announcement from the "Dừng gửi" button under /tiendo; a resident may not', async () => {
@@ -504,7 +514,8 @@ describe('Telegram channel: staff and admins', () => {
     ];
     const topics = await send(STAFF, messageUpdate(STAFF, user(STAFF), { photo, caption: 'Lịch cắt điện\nTổ 3 cắt điện sáng Chủ nhật.' }));
     expect(topics.params.text).toBe(telegramTexts.announceChooseTopic);
-    const wards = await press(STAFF, topics, config.city.topics[0].label);
+    const ticked = await press(STAFF, topics, config.city.topics[0].label);
+    const wards = await press(STAFF, { ...topics, params: ticked.params }, botTexts.next);
     const mark = tg.calls.length;
     await press(STAFF, wards, botTexts.wholeCity);
     const preview = await tg.waitFor((c) => c.seq >= mark && c.method === 'sendPhoto' && c.params.chat_id === String(STAFF));

@@ -1,5 +1,5 @@
-// The core flood guard the Zalo channel uses (Telegram's is @grammyjs/ratelimiter, with the same
-// FLOOD_LIMIT). Time is passed in, so the window is tested without waiting.
+// The core flood guard behind ChatPolicy, the same on every channel (one FLOOD_LIMIT).
+// Time is passed in, so the window is tested without waiting.
 import { describe, expect, it } from 'vitest';
 import { FLOOD_LIMIT, FloodGuard } from '../src/core/flood-guard.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { pick } from '../src/channels/zalo/bot.js';
 import { DialogueStore } from '../src/channels/zalo/dialogue.js';
 import { commandOf, numbersOf, replyOf, stopRequestOf } from '../src/channels/zalo/keywords.js';
 import { withoutMention } from '../src/channels/zalo/mention.js';
-import { pick } from '../src/channels/zalo/staff.js';
 import { textOf, updatesOf } from '../src/channels/zalo/updates.js';
 import { Store } from '../src/db/store.js';
 

@@ -1,6 +1,6 @@
-// Incoming flood control for the chat channels. One limit for every channel: Telegram hands it to
-// @grammyjs/ratelimiter, Zalo to FloodGuard below. FloodGuard exists because that plugin is grammY
-// middleware and only runs inside a grammY bot; the Zalo adapter is plain axios.
+// Incoming flood control for the chat channels, used by ChatPolicy for every channel alike. Written
+// here rather than taken from @grammyjs/ratelimiter: that plugin is grammY middleware and runs only
+// inside a grammY bot, while one counter must serve Telegram, Zalo and whatever comes next.
 
 /** Messages one person (or one group) may send to the bot per window before it pauses. */
 export const FLOOD_LIMIT = { limit: 6, windowMs: 10_000 } as const;

@@ -4,7 +4,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AnnouncementError, type BroadcastService } from '../broadcast/service.js';
-import { BROADCAST_CHANNELS, parseCityDateEnd, parseCityTime } from '../domain/index.js';
+import { BROADCAST_CHANNELS, parseInstant } from '../domain/index.js';
 import { broadcastTexts as t } from '../texts/broadcast.js';
 import { bearerToken, tokenMatches } from './bearer-auth.js';
 import { ApiError, errorBody } from './errors.js';
@@ -39,10 +39,9 @@ const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 function instant(field: string, value: string | undefined, endOfDay = false): Date | undefined {
   if (value === undefined || value.trim() === '') return undefined;
-  const local = endOfDay ? (parseCityDateEnd(value) ?? parseCityTime(value)) : parseCityTime(value);
-  if (local) return local;
-  // An explicit instant must carry its offset; a bare "T07:00" would be read in the server's zone.
-  if (/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(value) && !Number.isNaN(Date.parse(value))) return new Date(value);
+  // The formats staff type everywhere (dd/mm/yyyy hh:mm, dd/mm hh:mm, YYYY-MM-DD HH:mm) or an ISO instant with its offset.
+  const at = parseInstant(value, { endOfDay });
+  if (at) return at;
   throw new AnnouncementError([t.badDate(field, value)]);
 }
 

@@ -1,6 +1,8 @@
 // Every word staff see about announcements: validation, progress, reports. Telegram, Zalo, the
 // CLI and the HTTP API all show these same lines.
+
 import type { AnnouncementStatus, BroadcastChannel, BroadcastProgress } from '../domain/index.js';
+import { TIME_FORMATS } from '../domain/index.js';
 
 const number = new Intl.NumberFormat('vi-VN');
 const decimal = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
@@ -35,7 +37,8 @@ export const broadcastTexts = {
   unknownChannel: (channel: string) => `Không có kênh "${channel}" (chỉ telegram hoặc zalo).`,
   scheduledInPast: (at: string) => `Giờ gửi ${at} đã qua.`,
   expiresBeforeSend: 'Ngày hết hạn phải sau thời điểm gửi.',
-  badDate: (field: string, value: string) => `${field}: không đọc được "${value}" (dạng YYYY-MM-DD hoặc YYYY-MM-DD HH:mm).`,
+  badDate: (field: string, value: string) =>
+    `${field}: không đọc được "${value}" (giờ Việt Nam, dạng ${TIME_FORMATS.join(', ')}; ngày hết hạn: dd/mm/yyyy hoặc YYYY-MM-DD).`,
   attachmentSource: 'Tệp đính kèm cần đúng một trong hai: đường dẫn tệp (path) hoặc địa chỉ (url).',
   attachmentMissing: (file: string) => `Không tìm thấy tệp đính kèm ${file}.`,
   attachmentPathNotAllowed: 'Qua API chỉ được đính kèm bằng địa chỉ (url), không bằng đường dẫn trên máy chủ.',

@@ -1,6 +1,9 @@
 // Wording only the Telegram channel uses: command names and descriptions, buttons, and the staff
 // announcement flow. Shared wording (answers, subscriptions, refusals) is in ./bot.ts.
+import { announceTexts } from './announce.js';
 import type { ActionNames } from './bot.js';
+
+const announce = announceTexts({ cancel: 'gõ /huy' });
 
 /** How Telegram names each resident action inside the shared texts. */
 export const telegramActions: ActionNames = {
@@ -34,15 +37,16 @@ export const telegramTexts = {
   announceAskText:
     'Soạn thông báo: gửi một tin nhắn, dòng đầu là tiêu đề, các dòng sau là nội dung. Có thể gửi kèm một ảnh hoặc tệp (khi đó viết tiêu đề và nội dung ở phần chú thích). Gõ /huy để thôi.',
   announceNeedText: 'Tôi cần một tin nhắn chữ, hoặc một ảnh/tệp có chú thích. Gõ /huy để thôi.',
-  announceChooseTopic: 'Gửi cho người đăng ký chủ đề nào?',
-  announceChooseWard: 'Gửi cho phường/xã nào?',
+  announceChooseTopic: 'Gửi cho người đăng ký chủ đề nào? Bấm chọn một hoặc nhiều chủ đề rồi bấm "Tiếp tục".',
+  announceChooseWard: 'Gửi cho phường/xã nào? Bấm chọn một hoặc nhiều phường/xã rồi bấm "Tiếp tục".',
   announceProblems: (problems: string[]) =>
     ['Thông báo chưa hợp lệ, chưa lưu:', ...problems.map((p) => `• ${p}`), 'Gõ /thongbao để soạn lại.'].join('\n'),
   announcePreviewHeader: 'Xem trước, đúng như người dân sẽ nhận:',
   sendNow: 'Gửi ngay',
   schedule: 'Hẹn giờ gửi',
-  announceAskTime: 'Nhập giờ gửi theo giờ Việt Nam, dạng dd/mm/yyyy hh:mm (ví dụ 01/12/2026 07:00):',
-  announceBadTime: 'Không đọc được giờ này. Hãy nhập dạng dd/mm/yyyy hh:mm, ví dụ 01/12/2026 07:00:',
+  announceAskTime: announce.askTime,
+  announceBadTime: announce.badTime,
+  announceNeedsBody: announce.needsBody,
   announceStarted: (id: number) =>
     `Đang gửi thông báo số ${id}. Tiến độ hiện ngay bên dưới và tự cập nhật; khi xong tôi sẽ gửi báo cáo. Muốn dừng: /tiendo.`,
   announceFailed: (reason: string) => `Không thực hiện được: ${reason}`,

@@ -1,9 +1,12 @@
 // What the bot says only on Zalo: keyword hints (Zalo has no command menu or buttons) and numbered
 // lists answered with numbers. Everything said on every channel is in ./bot.ts.
 import type { BroadcastChannel } from '../domain/index.js';
+import { announceTexts } from './announce.js';
 import type { ActionNames } from './bot.js';
 import { botTexts } from './bot.js';
 import { broadcastTexts } from './broadcast.js';
+
+const announce = announceTexts({ cancel: 'gõ "hủy"' });
 
 /** How residents reach each action on Zalo: by typing the keyword. */
 export const zaloActions: ActionNames = {
@@ -27,14 +30,17 @@ export const zaloTexts = {
   pickOne: (max: number) => `Xin trả lời bằng một số từ 0 đến ${max}, hoặc gõ "hủy" để thôi.`,
   forgetConfirm: `${botTexts.forgetConfirm}\nGõ "xóa" để xác nhận hoặc "hủy" để thôi.`,
 
-  announceAskText: 'Gửi nội dung thông báo trong một tin nhắn: dòng đầu là tiêu đề, các dòng sau là nội dung. Gõ "hủy" để thôi.',
-  announceNeedsBody: 'Thông báo cần có tiêu đề (dòng đầu) và nội dung (từ dòng thứ hai). Xin gửi lại, hoặc gõ "hủy" để thôi.',
+  announceAskText:
+    'Gửi nội dung thông báo trong một tin nhắn: dòng đầu là tiêu đề, các dòng sau là nội dung. Có thể gửi kèm một ảnh (viết tiêu đề và nội dung ở phần chú thích). Gõ "hủy" để thôi.',
+  announceNeedsBody: announce.needsBody,
+  announceAskTime: announce.askTime,
+  announceBadTime: announce.badTime,
   announceTopics: (labels: string[]) =>
     `Thông báo thuộc chủ đề nào? Trả lời bằng các số, ví dụ "1 3".\n${numbered(labels, 'Mọi chủ đề (gửi cho mọi người đăng ký)')}`,
   announceWards: (wards: string[]) => `Gửi cho phường/xã nào? Trả lời bằng các số, ví dụ "2 5".\n${numbered(wards, botTexts.wholeCity)}`,
   announcePreview: (text: string, recipients: Partial<Record<BroadcastChannel, number>>, total: number) =>
     ['Xem trước — người nhận sẽ thấy đúng như sau:', '────────', text, '────────', broadcastTexts.recipients(recipients, total)].join('\n'),
-  announceConfirm: 'Gõ "gửi" để gửi ngay, hoặc "hủy" để hủy thông báo này.',
+  announceConfirm: 'Gõ "gửi" để gửi ngay, "hẹn giờ" để chọn giờ gửi, hoặc "hủy" để hủy thông báo này.',
   announceRejected: (problems: string[]) => `Không tạo được thông báo:\n${problems.map((p) => `• ${p}`).join('\n')}`,
   /** Sending or cancelling refused, e.g. the announcement changed state meanwhile. */
   announceRefused: (problems: string[]) => `Không thực hiện được:\n${problems.map((p) => `• ${p}`).join('\n')}`,

@@ -2,7 +2,6 @@
 // ChatRef.
 
 import type { AutoChatActionFlavor } from '@grammyjs/auto-chat-action';
-import type { ConversationFlavor } from '@grammyjs/conversations';
 import type { Context, SessionFlavor } from 'grammy';
 import type { ChatRef } from '../../domain/index.js';
 
@@ -12,7 +11,7 @@ export interface TelegramSession {
 }
 
 /** The session is stored only once something is put in it (undefined for most chats). */
-export type BotContext = ConversationFlavor<Context & SessionFlavor<TelegramSession | undefined> & AutoChatActionFlavor>;
+export type BotContext = Context & SessionFlavor<TelegramSession | undefined> & AutoChatActionFlavor;
 
 export function chatRef(ctx: Context): ChatRef {
   const from = ctx.from;

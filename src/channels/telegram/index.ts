@@ -2,26 +2,28 @@
 // (@grammyjs/runner) or webhook mode (a Fastify route), with auto-retry on every API call,
 // per-chat ordering, a flood limit, and a graceful stop that finishes updates in flight.
 
+import path from 'node:path';
 import { autoChatAction } from '@grammyjs/auto-chat-action';
 import { type AutoRetryOptions, autoRetry } from '@grammyjs/auto-retry';
 import { CommandGroup } from '@grammyjs/commands';
-import { conversations, createConversation } from '@grammyjs/conversations';
-import { limit } from '@grammyjs/ratelimiter';
 import { type RunnerHandle, run, sequentialize } from '@grammyjs/runner';
 import type { FastifyInstance } from 'fastify';
 import { Bot, BotError, Composer, type Context, GrammyError, HttpError, session } from 'grammy';
 import type { BotCommand, Update, UserFromGetMe } from 'grammy/types';
+import { AnnounceFlow } from '../../core/announce-flow.js';
 import { AuthorProgress } from '../../core/author-progress.js';
+import { ChatPolicy } from '../../core/chat-policy.js';
 import { FLOOD_LIMIT } from '../../core/flood-guard.js';
+import { StaffActions } from '../../core/staff-actions.js';
 import { registerSecret } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
 import { telegramActions } from '../../texts/telegram.js';
 import type { ChannelDeps, MessagingChannel } from '../types.js';
 import { registerWebhookRoute, webhookPath } from '../webhook.js';
-import { ANNOUNCE, announceConversation } from './announce-conversation.js';
+import { announceFeature } from './announce.js';
 import { answers } from './answers.js';
 import { followOnTelegram } from './author-status.js';
-import { addressedToBot, type BotContext, isPrivate, type TelegramSession } from './context.js';
+import { addressedToBot, type BotContext, chatRef, isPrivate, type TelegramSession } from './context.js';
 import { KvStorage, stateKey } from './kv-storage.js';
 import { residentCommands } from './resident-commands.js';
 import { staffCommands } from './staff-commands.js';
@@ -47,19 +49,6 @@ export interface TelegramChannelOptions {
 
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
-/**
- * Whose flood a message counts towards: the person in a private chat, the whole group in a group
- * (only messages meant for the bot: the rest of a group's talk is never answered anyway). Staff
- * are not limited in their own chats: the announcement flow is many quick steps.
- */
-function floodKeyFor(roleOf: (userId: string) => string) {
-  return (ctx: BotContext): string | undefined => {
-    if (!ctx.message || !ctx.from) return undefined;
-    if (!isPrivate(ctx)) return addressedToBot(ctx) ? `chat:${ctx.chat!.id}` : undefined;
-    return roleOf(String(ctx.from.id)) === 'resident' ? `user:${ctx.from.id}` : undefined;
-  };
-}
-
 export function createTelegramChannel(deps: ChannelDeps, options: TelegramChannelOptions = {}): MessagingChannel {
   const { config, store, residents, broadcast } = deps;
   const telegram = config.telegram;
@@ -70,7 +59,7 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
   const log = deps.logger.child({ module: 'telegram' });
   const mode = webhook ? 'webhook' : 'polling';
   const retry: Partial<AutoRetryOptions> = { maxRetryAttempts: 3, maxDelaySeconds: 10, ...options.retry };
-  const floodKey = floodKeyFor((userId) => residents.roleOf('telegram', userId));
+  const policy = new ChatPolicy({ residents, kv: store.kv }, options.rateLimit ?? FLOOD_LIMIT);
 
   const bot = new Bot<BotContext>(token, { botInfo: options.botInfo, client: { apiRoot: telegram.apiRoot } });
   bot.api.config.use(autoRetry(retry));
@@ -106,17 +95,16 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
 
   bot.use((ctx, next) => track(next()));
   // Before sequentialize: a flood is counted as it arrives and the notice goes out at once, not
-  // after the chat's queued answers.
-  const flood = options.rateLimit ?? FLOOD_LIMIT;
-  bot.use(
-    limit<BotContext, never>({
-      timeFrame: flood.windowMs,
-      limit: flood.limit,
-      // One notice per window (the plugin calls this once, on the first message over the limit), then silence.
-      onLimitExceeded: (ctx) => ctx.reply(botTexts.rateLimited).then(() => undefined, onError),
-      keyGenerator: floodKey,
-    }),
-  );
+  // after the chat's queued answers. Only messages meant for the bot count (a group's other talk is
+  // never answered anyway).
+  bot.use(async (ctx, next) => {
+    if (ctx.message && ctx.from && (isPrivate(ctx) || addressedToBot(ctx))) {
+      const verdict = policy.admit({ ref: chatRef(ctx), group: !isPrivate(ctx) });
+      if (verdict === 'silent') return;
+      if (verdict === 'notice') return void ctx.reply(botTexts.rateLimited).catch(onError);
+    }
+    return next();
+  });
   bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
   bot.use(
     session<TelegramSession | undefined, BotContext>({
@@ -125,37 +113,27 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
     }),
   );
   bot.use(autoChatAction());
-  bot.use(
-    conversations<BotContext, Context>({
-      storage: {
-        type: 'key',
-        adapter: new KvStorage(store.kv),
-        getStorageKey: (ctx) => (ctx.chatId === undefined ? undefined : stateKey(ctx.chatId, 'conversation')),
-      },
-      // The conversation's own Api is built from scratch; it needs the same bounded retries.
-      plugins: [
-        (ctx, next) => {
-          ctx.api.config.use(autoRetry(retry));
-          return next();
-        },
-      ],
-    }),
-  );
   const authors = new AuthorProgress(broadcast, log, options.progressIntervalMs);
-  const follow = followOnTelegram(bot.api, authors);
-  bot.use(
-    createConversation(announceConversation({ config, logger: log, residents, broadcast, api: bot.api, follow }), {
-      id: ANNOUNCE,
-      maxMillisecondsToWait: options.flowTimeoutMs ?? 30 * 60_000,
-    }),
-  );
+  const announce = announceFeature({
+    flow: new AnnounceFlow({ city: config.city, kv: store.kv, residents, broadcast, ttlMs: options.flowTimeoutMs }),
+    logger: log,
+    api: bot.api,
+    filesDir: path.join(config.paths.data, 'announcement-files'),
+    follow: followOnTelegram(bot.api, authors),
+  });
+  bot.use(announce.composer);
 
   const menu = subscribeMenu(config, residents);
   bot.use(menu);
   const groups = { resident: new CommandGroup<BotContext>(), staff: new CommandGroup<BotContext>(), admin: new CommandGroup<BotContext>() };
   const handlers = new Composer<BotContext>();
   residentCommands(groups.resident, handlers, { config, residents, menu });
-  staffCommands(groups, handlers, { residents, broadcast, logger: log, api: bot.api });
+  staffCommands(groups, handlers, {
+    staff: new StaffActions({ residents, broadcast, logger: log }),
+    startAnnouncement: announce.start,
+    isResident: (userId) => residents.roleOf('telegram', userId) === 'resident',
+    api: bot.api,
+  });
   bot.use(groups.resident, groups.staff, groups.admin, handlers, answers(residents, log));
   // Whatever is left: in a private chat one polite line (an unknown command gets the help);
   // in a group nothing, so the bot never floods it.
@@ -227,7 +205,7 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
           const update = body as Update | undefined;
           if (typeof update?.update_id !== 'number') return log.warn('telegram webhook: body without an update');
           // Telegram redelivers an update it got no 200 for in time: each update_id is handled once.
-          if (!store.kv.firstSeen('telegram', String(update.update_id))) return;
+          if (!policy.firstSeen('telegram', String(update.update_id))) return;
           track(
             (async () => {
               if (!bot.isInited()) await bot.init();

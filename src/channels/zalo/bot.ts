@@ -5,21 +5,24 @@
 
 import type { BroadcastService } from '../../broadcast/service.js';
 import type { Config } from '../../config.js';
+import { AnnounceFlow, type DraftInput, type DraftScreen } from '../../core/announce-flow.js';
 import type { AuthorProgress } from '../../core/author-progress.js';
-import { FLOOD_LIMIT, FloodGuard } from '../../core/flood-guard.js';
+import { ChatPolicy } from '../../core/chat-policy.js';
+import { FLOOD_LIMIT } from '../../core/flood-guard.js';
 import { formatAnswerPlain, formatSources, splitMessage } from '../../core/format.js';
 import { type ResidentService, reasonOf } from '../../core/resident-service.js';
+import { StaffActions } from '../../core/staff-actions.js';
 import type { Store } from '../../db/store.js';
 import type { ChatRef } from '../../domain/index.js';
-import { wardNames } from '../../domain/index.js';
+import { formatCityTime, wardNames } from '../../domain/index.js';
 import type { Logger } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
+import { broadcastTexts } from '../../texts/broadcast.js';
 import { zaloActions, zaloTexts } from '../../texts/zalo.js';
 import type { ZaloBotInfo, ZaloClient, ZaloUpdate } from './client.js';
 import { type DialogueState, DialogueStore } from './dialogue.js';
-import { type Command, commandOf, replyOf, stopRequestOf } from './keywords.js';
+import { type Command, commandOf, numbersOf, replyOf, stopRequestOf } from './keywords.js';
 import { withoutMention } from './mention.js';
-import { pick, StaffActions } from './staff.js';
 import { textOf } from './updates.js';
 
 /** Zalo's limit for one text message. */
@@ -49,13 +52,15 @@ export interface ZaloBotDeps {
 export class ZaloBot {
   private readonly dialogues: DialogueStore;
   private readonly staff: StaffActions;
+  private readonly announce: AnnounceFlow;
   private readonly chains = new Map<string, { tail: Promise<void>; queued: number }>();
-  private readonly flood: FloodGuard;
+  private readonly policy: ChatPolicy;
 
   constructor(private readonly deps: ZaloBotDeps) {
     this.dialogues = new DialogueStore(deps.store.kv, deps.dialogueTtlMs);
-    this.flood = new FloodGuard(deps.floodLimit);
-    this.staff = new StaffActions({ ...deps, dialogues: this.dialogues, reply: (chatId, text) => this.reply(chatId, text) });
+    this.policy = new ChatPolicy({ residents: deps.residents, kv: deps.store.kv }, deps.floodLimit);
+    this.staff = new StaffActions(deps);
+    this.announce = new AnnounceFlow({ city: deps.config.city, kv: deps.store.kv, residents: deps.residents, broadcast: deps.broadcast });
   }
 
   /**
@@ -69,7 +74,7 @@ export class ZaloBot {
     const me = this.deps.me();
     if (m.from?.is_bot || (me && String(m.from?.id) === String(me.id))) return Promise.resolve();
     // Durable: a redelivery after a restart is still recognised.
-    if (m.message_id !== undefined && !this.deps.store.kv.firstSeen('zalo', `${chatId}:${m.message_id}`)) {
+    if (m.message_id !== undefined && !this.policy.firstSeen('zalo', `${chatId}:${m.message_id}`)) {
       this.deps.logger.debug({ chatId }, 'duplicate zalo update ignored');
       return Promise.resolve();
     }
@@ -79,9 +84,7 @@ export class ZaloBot {
     // In a group: only text that names the bot, never stickers or images.
     if (group) text = text === undefined ? undefined : withoutMention(text, botNames(me));
     if (group && !text) return Promise.resolve();
-    // Staff compose announcements in many quick steps in their own chat: not limited there.
-    const limited = group || this.deps.residents.roleOf('zalo', userId) === 'resident';
-    const verdict = limited ? this.flood.check(group ? `chat:${chatId}` : `user:${userId}`) : 'ok';
+    const verdict = this.policy.admit({ ref: { channel: 'zalo', chatId, userId }, group });
     if (verdict === 'silent') return Promise.resolve();
     if (verdict === 'notice') return this.reply(chatId, botTexts.rateLimited);
     return this.enqueue(chatId, () => this.process(update, chatId, userId, text));
@@ -111,9 +114,15 @@ export class ZaloBot {
   private async process(update: ZaloUpdate, chatId: string, userId: string, text: string | undefined): Promise<void> {
     const from = update.message!.from;
     const ref: ChatRef = { channel: 'zalo', chatId, userId, displayName: from?.display_name ?? from?.first_name };
+    // A photo with its caption is the content of an announcement being written.
+    const photo = update.message?.photo_url;
+    if (text === undefined && photo && this.announce.state(ref)?.step === 'text')
+      return this.draft(ref, { kind: 'content', text: update.message?.caption ?? '', attachment: { kind: 'photo', url: photo } });
     if (text === undefined) return this.reply(chatId, botTexts.nonText);
     const stopId = stopRequestOf(text);
-    if (stopId !== undefined) return this.staff.stop(ref, stopId);
+    if (stopId !== undefined) return this.reply(chatId, this.staff.stop(ref, stopId));
+    const draft = this.announce.state(ref);
+    if (draft) return this.draft(ref, draftInput(draft.step, text, this.deps.config));
     const state = this.dialogues.get(chatId);
     if (state && (await this.continueDialogue(ref, state, text))) return;
     const command = commandOf(text);
@@ -145,26 +154,77 @@ export class ZaloBot {
       case 'voteDown':
         return this.vote(ref, command === 'voteUp' ? 'up' : 'down');
       case 'announce':
-        return this.staff.announce(ref);
-      case 'progress':
-        return this.staff.progress(ref);
+        return this.render(ref, this.announce.start(ref));
+      case 'progress': {
+        const { text, stoppable } = this.staff.progress(ref);
+        return this.reply(chatId, stoppable.length ? `${text}\n\n${zaloTexts.stopHint}` : text);
+      }
       case 'refresh':
-        return this.staff.refresh(ref);
+        return this.staff.refresh(ref, (text) => this.reply(chatId, text));
+    }
+  }
+
+  /** One step of the announcement draft; staff stay in it until they send or cancel, so a stray message never loses it. */
+  private async draft(ref: ChatRef, input: DraftInput): Promise<void> {
+    const screen = this.announce.handle(ref, input);
+    if (screen) await this.render(ref, screen);
+  }
+
+  /** The core's draft screens as Zalo text: numbered lists and keywords. */
+  private async render(ref: ChatRef, screen: DraftScreen): Promise<void> {
+    const chatId = ref.chatId;
+    const say = (text: string) => this.reply(chatId, text);
+    switch (screen.kind) {
+      case 'ask-content':
+        return say(zaloTexts.announceAskText);
+      case 'need-body':
+        return say(zaloTexts.announceNeedsBody);
+      case 'choose-topics':
+        return say(zaloTexts.announceTopics(screen.options.map((o) => o.label)));
+      case 'choose-wards':
+        return say(zaloTexts.announceWards(screen.options.map((o) => o.label)));
+      case 'preview': {
+        const { text, recipients, total, warnings } = screen.preview;
+        return say([zaloTexts.announcePreview(text, recipients, total), ...warnings, '', zaloTexts.announceConfirm].join('\n'));
+      }
+      case 'ask-time':
+        return say(zaloTexts.announceAskTime);
+      case 'bad-time':
+        return say(zaloTexts.announceBadTime);
+      case 'invalid':
+        return say(zaloTexts.announceRejected(screen.problems));
+      case 'refused':
+        return say(
+          screen.open
+            ? `${zaloTexts.announceRefused(screen.problems)}\n${zaloTexts.announceAskTime}`
+            : zaloTexts.announceRefused(screen.problems),
+        );
+      case 'not-allowed':
+        return say(botTexts.notAllowed);
+      case 'sending':
+        await say(zaloTexts.announceSending(screen.id, screen.total));
+        this.deps.authors.follow(screen.id, { done: (_p, report) => say(report) });
+        return;
+      case 'scheduled':
+        return say(broadcastTexts.scheduled(screen.id, formatCityTime(screen.at)));
+      case 'cancelled':
+        return say(zaloTexts.announceCancelled);
+      case 'again': {
+        const inner = screen.screen;
+        if (inner.kind === 'choose-topics' || inner.kind === 'choose-wards') return say(zaloTexts.pickNumbers(inner.options.length));
+        if (inner.kind === 'preview') return say(zaloTexts.announceConfirm);
+        return this.render(ref, inner);
+      }
     }
   }
 
   /**
    * True when the message answered the open step. A resident's reply that is not a choice ends the
-   * dialogue and is handled as a new message (they moved on); staff composing an announcement stay
-   * in it until they send or cancel, so a stray message never loses their draft.
+   * dialogue and is handled as a new message (they moved on).
    */
   private async continueDialogue(ref: ChatRef, state: DialogueState, text: string): Promise<boolean> {
     const { residents, config } = this.deps;
     const chatId = ref.chatId;
-    if (state.step.startsWith('announce-')) {
-      await this.staff.continue(ref, state as Extract<DialogueState, { step: `announce-${string}` }>, text);
-      return true;
-    }
     const reply = replyOf(text);
     if (reply === 'cancel') {
       this.dialogues.clear(chatId);
@@ -269,6 +329,34 @@ export class ZaloBot {
 /** The names a group message may call the bot by. */
 function botNames(me: ZaloBotInfo | undefined): string[] {
   return [me?.display_name, me?.account_name].filter((n): n is string => Boolean(n));
+}
+
+/** 1-based picks from a list of `count`; [] when 0 ("all") is among them; undefined when out of range. */
+export function pick(text: string, count: number): number[] | undefined {
+  const numbers = numbersOf(text);
+  if (!numbers?.length || numbers.some((n) => n > count)) return undefined;
+  return numbers.includes(0) ? [] : numbers;
+}
+
+/** A message typed while an announcement is being written, as the draft's input. */
+function draftInput(step: string, text: string, config: Config): DraftInput {
+  const reply = replyOf(text);
+  if (reply === 'cancel') return { kind: 'cancel' };
+  switch (step) {
+    case 'topics':
+    case 'wards': {
+      const values = step === 'topics' ? config.city.topics.map((t) => t.slug) : wardNames(config.city);
+      const picked = pick(text, values.length);
+      // Out of range or not numbers: a value no list holds, so the flow asks again.
+      return picked ? { kind: 'pick', values: picked.map((i) => values[i - 1]) } : { kind: 'toggle', value: '' };
+    }
+    case 'confirm':
+      return reply === 'send' ? { kind: 'send' } : reply === 'schedule' ? { kind: 'schedule' } : { kind: 'next' };
+    case 'time':
+      return { kind: 'time', text };
+    default:
+      return { kind: 'content', text };
+  }
 }
 
 /** Digits and separators only: the person is answering the numbered list (maybe with a wrong number). */

@@ -1,16 +1,9 @@
-// Where a chat is in a multi-step exchange (choosing topics, confirming an announcement), kept in
+// Where a resident's chat is in a multi-step exchange (choosing topics, confirming a deletion), kept in
 // the durable key-value store under `zalo:<chatId>:` so a restart does not lose it and the
 // resident's "xóa dữ liệu" removes it with everything else.
 import type { KeyValueStore } from '../../db/kv.js';
 
-export type DialogueState =
-  | { step: 'subscribe-topics' }
-  | { step: 'subscribe-ward'; topics: string[] }
-  | { step: 'forget' }
-  | { step: 'announce-text' }
-  | { step: 'announce-topics'; title: string; body: string }
-  | { step: 'announce-wards'; title: string; body: string; topics: string[] }
-  | { step: 'announce-confirm'; id: number };
+export type DialogueState = { step: 'subscribe-topics' } | { step: 'subscribe-ward'; topics: string[] } | { step: 'forget' };
 
 interface Stored {
   state: DialogueState;
