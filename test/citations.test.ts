@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { citationLine } from '../src/core/format.js';
 import { toCitation, validateCitations } from '../src/engine/answer/citations.js';
 import type { Chunk } from '../src/engine/types.js';
+import { botTexts } from '../src/texts/bot.js';
 
 const chunk = (id: string, extra: Partial<Chunk> = {}): Chunk => ({
   id,
@@ -69,9 +70,18 @@ describe('toCitation and its label', () => {
     expect(citationLine(c)).toBe('[2] Tài liệu nq-07#3, số 07-NQ/TU, 05/03/2021, Chương II › Điều 5, trang 3 — https://x.example/nq07');
   });
 
-  it('omits what the passage does not have', () => {
+  it('omits what the passage does not have, and says when it has no date', () => {
     const c = toCitation(1, chunk('tin#0'));
     expect(c.section).toBeUndefined();
-    expect(citationLine(c)).toBe('[1] Tài liệu tin#0');
+    expect(citationLine(c)).toBe(`[1] Tài liệu tin#0, ${botTexts.citationUndated}`);
+  });
+
+  it('names the issuer or the author, and the provenance in words when there is no address', () => {
+    const issued = toCitation(1, chunk('qc#0', { issuer: 'UBND phường An Bình', issued: '2025-03-10', number: '15/2025/QĐ-UBND' }));
+    expect(citationLine(issued)).toBe('[1] Tài liệu qc#0, số 15/2025/QĐ-UBND, của UBND phường An Bình, 10/03/2025');
+    const article = toCitation(2, chunk('tin#1', { author: 'Minh Cường', source: 'Bài viết của tác giả Minh Cường, nguồn chưa rõ' }));
+    expect(citationLine(article)).toBe(
+      `[2] Tài liệu tin#1, tác giả Minh Cường, ${botTexts.citationUndated} — nguồn: Bài viết của tác giả Minh Cường, nguồn chưa rõ`,
+    );
   });
 });

@@ -198,7 +198,7 @@ describe('long answers', () => {
       expect(c.params.text).toMatch(/^Đoạn \d+:/);
     }
     expect(calls.map((c) => c.params.text).join('\n\n')).toBe(
-      `${text}\n\n${botTexts.sourcesLabel}\n[1] Nghị quyết <dài> & *đặc biệt*, số 04-NQ/TU, Điều 1 — https://backan.example/nq`,
+      `${text}\n\n${botTexts.sourcesLabel}\n[1] Nghị quyết <dài> & *đặc biệt*, số 04-NQ/TU, ${botTexts.citationUndated}, Điều 1 — https://backan.example/nq`,
     );
     expect(calls[0].params.reply_markup).toBeUndefined();
     expect(calls[1].params.reply_markup.inline_keyboard[0].map((b: any) => b.callback_data)).toEqual(['v:up:42', 'v:down:42']);

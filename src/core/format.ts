@@ -8,10 +8,14 @@ import { broadcastTexts, statusLabel } from '../texts/broadcast.js';
 export function citationLine(c: Citation): string {
   const parts = [c.title];
   if (c.number) parts.push(botTexts.citationNumber(c.number));
-  if (c.issued) parts.push(formatDate(c.issued));
+  // Who speaks and when: an undated or unofficial source is shown as such, not passed off as a resolution.
+  if (c.issuer) parts.push(botTexts.citationIssuer(c.issuer));
+  if (c.author) parts.push(botTexts.citationAuthor(c.author));
+  parts.push(c.issued ? formatDate(c.issued) : botTexts.citationUndated);
   if (c.section) parts.push(c.section);
   if (c.page) parts.push(botTexts.citationPage(c.page));
-  return `[${c.n}] ${parts.join(', ')}${c.sourceUrl ? ` — ${c.sourceUrl}` : ''}`;
+  const where = c.sourceUrl ?? (c.source && botTexts.citationSource(c.source));
+  return `[${c.n}] ${parts.join(', ')}${where ? ` — ${where}` : ''}`;
 }
 
 /** The documents the bot answers from, one numbered line each (the "nguồn" / /nguon reply). */

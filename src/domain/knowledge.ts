@@ -22,6 +22,10 @@ export interface Citation {
   page?: number;
   sourceUrl?: string;
   issued?: string;
+  issuer?: string;
+  author?: string;
+  /** Provenance in words when there is no address ("Bài viết của tác giả …, nguồn chưa rõ"). */
+  source?: string;
   /** The passage text (or its relevant part) for expandable quotes. */
   quote: string;
 }

@@ -12,7 +12,8 @@ export interface ChunkOptions {
 }
 
 /** Bumped when chunking changes, so that ingest re-chunks documents whose bytes did not change. */
-export const CHUNKER_VERSION = 1;
+// 2: passages carry issuer, author and provenance for citations.
+export const CHUNKER_VERSION = 2;
 
 // Ranks order section markers from outermost to innermost; Markdown/HTML heading levels 1..6
 // sit above the legal structure. Items (rank >= ITEM_RANK) may share a chunk with siblings.
@@ -344,6 +345,9 @@ export function chunkDocument(doc: ParsedDocument, options: ChunkOptions): Chunk
       ...(meta.number && { number: meta.number }),
       ...(meta.issued && { issued: meta.issued }),
       ...(meta.sourceUrl && { sourceUrl: meta.sourceUrl }),
+      ...(meta.issuer && { issuer: meta.issuer }),
+      ...(meta.author && { author: meta.author }),
+      ...(meta.source && { source: meta.source }),
       section,
       ...(page !== undefined && { page }),
       position,

@@ -16,6 +16,8 @@ export interface DocumentMeta {
   /** ISO date (YYYY-MM-DD) when known. */
   issued?: string;
   issuer?: string;
+  /** The writer of an article (news, not an issued document). */
+  author?: string;
   sourceUrl?: string;
   /** Provenance in words when there is no address (front matter `source` that is not a URL). */
   source?: string;
@@ -50,6 +52,10 @@ export interface Chunk {
   number?: string;
   issued?: string;
   sourceUrl?: string;
+  /** Who issued it, who wrote it, and where it comes from in words: what a resident checks a citation by. */
+  issuer?: string;
+  author?: string;
+  source?: string;
   /** e.g. ["Chương II", "Điều 5", "Khoản 2"]; joined with " › " for display. */
   section: string[];
   page?: number;

@@ -38,6 +38,10 @@ export const botTexts = {
   sourcesLabel: 'Nguồn:',
   citationNumber: (number: string) => `số ${number}`,
   citationPage: (page: number) => `trang ${page}`,
+  citationIssuer: (issuer: string) => `của ${issuer}`,
+  citationAuthor: (author: string) => `tác giả ${author}`,
+  citationUndated: 'không ghi ngày',
+  citationSource: (source: string) => `nguồn: ${source}`,
   nonText:
     'Xin lỗi, tôi chỉ đọc được tin nhắn chữ. Bạn hãy gõ câu hỏi về nghị quyết, chương trình hoặc dự án của thành phố, tôi sẽ trả lời kèm nguồn.',
   rateLimited: 'Bạn gửi hơi nhanh, xin chờ vài giây rồi hỏi tiếp nhé.',

@@ -13,6 +13,9 @@ export function toCitation(n: number, chunk: Chunk): Citation {
     page: chunk.page,
     sourceUrl: chunk.sourceUrl,
     issued: chunk.issued,
+    ...(chunk.issuer && { issuer: chunk.issuer }),
+    ...(chunk.author && { author: chunk.author }),
+    ...(chunk.source && { source: chunk.source }),
     quote: chunk.text,
   };
 }

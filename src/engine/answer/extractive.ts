@@ -80,7 +80,7 @@ const LIST_MIN = 3;
 /** A number right before the thing counted ("18/30 chỉ tiêu") lifts a count question's score this much. */
 const COUNTED_BONUS = 1.2;
 /** A quoted unit longer than this is cut to its best-matching run of clauses. */
-const MAX_QUOTE_CHARS = 300;
+const MAX_QUOTE_CHARS = Number(process.env.MQ ?? 300);
 
 const STATUS = {
   done: /hoàn thiện|hoàn thành|đã xong|xây xong|đưa vào sử dụng|khánh thành|thông xe|đi vào hoạt động/iu,
@@ -131,7 +131,7 @@ function holdsTarget(text: string, targets: readonly RegExp[], question: string)
 }
 
 export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit[]): ExtractiveAnswer | Unsettled | undefined {
-  const { units, next } = unitsWithNeighbours(hits);
+  const { units, next, previousOf } = unitsWithNeighbours(hits);
   if (!units.length) return undefined;
   const shape = q.shape ?? questionShape(q.question);
   const targets = targetsOf(shape);
@@ -180,12 +180,13 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
   const valueTypes = [...shape.types].filter((t) => VALUE_TYPES.has(t));
   if (valueTypes.length && !ranked.some((s) => s.holdsTarget && s.coverage >= VALUE_SHARE * best.coverage)) return { unsettled: true };
 
-  const chosen = withCounts(
+  const picked = withCounts(
     withValues(choose(ranked, best, shape, next.get(best.u.text) ?? []), ranked, shape, best),
     ranked,
     counted,
     best,
   );
+  const chosen = withAntecedents(picked, scored, previousOf);
   const quotedPassages = [...new Set(chosen.map((s) => s.u.hit))].map((i) => hits[i].chunk.text);
   if (!aboutSubject(terms, q.places ?? new Set(), quotedPassages)) {
     if (process.env.DBG) console.log('NOT ABOUT SUBJECT');
@@ -194,7 +195,8 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
   // "quốc lộ 1A", "trường THPT Chu Văn An": a named thing the passages never name is another subject.
   // Compared by terms, so "Ban Thường vụ" is found in a passage that writes "BTV".
   const passageTerms = new Set(hits.flatMap((h) => lexicalTerms(h.chunk.text).folded));
-  if (namedThings(q.question).some((name) => !name.every((syllable) => passageTerms.has(syllable)))) return undefined;
+  // A name counts as absent only when none of its words is there: translated names are spelled many ways.
+  if (namedThings(q.question).some((name) => !name.some((syllable) => passageTerms.has(syllable)))) return undefined;
 
   return compose(q, shape, chosen, scored, hits, terms, best);
 }
@@ -245,6 +247,22 @@ function withValues(chosen: Scored[], ranked: readonly Scored[], shape: Question
     if (!target || out.some((c) => target.test(c.u.text))) continue;
     const add = ranked.find((c) => target.test(c.u.text) && c.coverage >= VALUE_SHARE * best.coverage && !out.includes(c));
     if (add) out.push(add);
+  }
+  return out;
+}
+
+/** Openers that point back to the sentence before ("Anh ấy cũng là…", "Điều này…"). */
+const POINTS_BACK = /^(?:anh ấy|ông ấy|bà ấy|cô ấy|chị ấy|họ|nó|ông|bà|đây|điều này|việc này|những người này|sau đó|khi đó|lúc đó)\b/iu;
+
+/** A unit that starts by pointing back is quoted after the sentence it points to. */
+function withAntecedents(chosen: Scored[], scored: readonly Scored[], previousOf: ReadonlyMap<string, string[]>): Scored[] {
+  const out: Scored[] = [];
+  for (const c of chosen) {
+    if (POINTS_BACK.test(c.u.text)) {
+      const before = (previousOf.get(c.u.text) ?? []).map((t) => scored.find((s) => s.u.text === t)).filter((s): s is Scored => Boolean(s));
+      for (const b of before) if (!out.includes(b) && !chosen.includes(b)) out.push(b);
+    }
+    out.push(c);
   }
   return out;
 }
@@ -499,9 +517,14 @@ function namedThings(question: string): string[][] {
     };
     words.forEach((w, i) => {
       if (i > 0 && /^\p{Lu}\p{Ll}+$/u.test(w)) run.push(w);
-      else flush();
+      else {
+        // One capitalised word is too often a foreign name spelled another way; two or more name a thing.
+        if (run.length === 1) run = [];
+        flush();
+      }
       if (/^\d+\p{L}{1,2}$/u.test(w) && !UNIT_SUFFIX.test(w)) names.push([fold(w.toLowerCase())]);
     });
+    if (run.length === 1) run = [];
     flush();
   }
   return names;

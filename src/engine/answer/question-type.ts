@@ -103,8 +103,8 @@ const TARGETS: Partial<Record<QuestionType, RegExp>> = {
     /(?:nghị quyết|chương trình hành động|chương trình|quyết định|kế hoạch|chỉ thị|thông báo|quy chế|luật|nghị định|thông tư)\s+(?:số\s+)?\d+/iu,
   money: /\d[\d.,]*\s*(?:đồng|nghìn|ngàn|triệu|tỷ|vnđ|đ\b)/iu,
   time: /\b\d{1,2}\s*(?:giờ|h\b|:\d\d)/iu,
-  duration:
-    /(?:trong (?:thời hạn|vòng)|không quá|tối đa|ít nhất|trước|kể từ|chậm nhất)\s+(?:\d+|\p{L}+)\s*(?:ngày|giờ|tháng|năm|tuần|phút)|\d+\s*ngày làm việc/iu,
+  // "24/24 giờ" is opening hours, not a duration.
+  duration: /(?<![/\d])\d+(?:[.,]\d+)?\s*(?:ngày|giờ|tháng|năm|phút|tuần|giây|thế kỷ)(?!\s*\/)/iu,
   date: /\b(?:19|20)\d\d\b|ngày \d{1,2}|tháng \d{1,2}/iu,
   count: /\b\d+(?:\/\d+)?\b|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\b/iu,
   phone: /\b0\d{2,3}[\s.-]?\d{3,4}[\s.-]?\d{3,4}\b|\b1\d{2}\b/u,

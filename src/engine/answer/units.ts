@@ -66,6 +66,8 @@ export interface Units {
   units: Unit[];
   /** A unit's text → the texts of the sentence after it, where some passage has one (a list that follows its lead-in). */
   next: Map<string, string[]>;
+  /** A unit's text → the texts of the sentence before it (what "Anh ấy", "Điều này" point back to). */
+  previousOf: Map<string, string[]>;
 }
 
 export function unitsOf(hits: readonly SearchHit[]): Unit[] {
@@ -76,6 +78,7 @@ export function unitsWithNeighbours(hits: readonly SearchHit[]): Units {
   const units: Unit[] = [];
   const seen = new Set<string>();
   const next = new Map<string, string[]>();
+  const previousOf = new Map<string, string[]>();
   const sequences = new Map<number, string[][]>();
   hits.forEach((hit, h) => {
     let heading: { text: string; level: number } | undefined;
@@ -102,6 +105,7 @@ export function unitsWithNeighbours(hits: readonly SearchHit[]): Units {
         const clauses = whole.length > CLAUSE_SPLIT_CHARS ? whole.split(/;\s+/) : [whole];
         const texts = clauses.map(clean).filter((t) => t.length >= MIN_CHARS);
         for (const p of previous) if (!next.has(p) && texts.length) next.set(p, texts);
+        if (previous.length) for (const t of texts) if (!previousOf.has(t)) previousOf.set(t, previous);
         previous = texts;
         if (texts.length) sequence.push(texts);
         for (const text of texts) {
@@ -115,7 +119,7 @@ export function unitsWithNeighbours(hits: readonly SearchHit[]): Units {
     }
   });
   linkAcrossPassages(hits, sequences, next);
-  return { units, next };
+  return { units, next, previousOf };
 }
 
 /**

@@ -39,7 +39,7 @@ export function shortYamlMessage(message: string): string {
   return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
-/** Validates the known keys of a front matter record; unknown keys (author, tags...) are ignored. */
+/** Validates the known keys of a front matter record; unknown keys (tags...) are ignored. */
 export function metaFromRecord(data: Record<string, unknown>): MetaFields {
   const meta: MetaFields = {};
   const title = text(data, 'title');
@@ -55,6 +55,8 @@ export function metaFromRecord(data: Record<string, unknown>): MetaFields {
   if (issued) meta.issued = issued;
   const issuer = text(data, 'issuer');
   if (issuer) meta.issuer = issuer;
+  const author = text(data, 'author');
+  if (author) meta.author = author;
   const address = text(data, 'source_url') ?? text(data, 'url');
   if (address) {
     if (!isHttpUrl(address)) throw new DocumentParseError(reasons.badUrl(address));

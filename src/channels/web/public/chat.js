@@ -76,10 +76,14 @@
   function citationLabel(c) {
     const parts = [c.title];
     if (c.number) parts.push(texts.number + ' ' + c.number);
-    if (c.issued) parts.push(formatDate(c.issued));
+    if (c.issuer) parts.push(texts.issuer + ' ' + c.issuer);
+    if (c.author) parts.push(texts.author + ' ' + c.author);
+    parts.push(c.issued ? formatDate(c.issued) : texts.undated);
     if (c.section) parts.push(c.section);
     if (c.page) parts.push(texts.page + ' ' + c.page);
-    return '[' + c.n + '] ' + parts.join(', ');
+    // Provenance in words when there is no address to link to.
+    const where = !c.sourceUrl && c.source ? ' — ' + texts.sourceLabel + ' ' + c.source : '';
+    return '[' + c.n + '] ' + parts.join(', ') + where;
   }
 
   function isWebLink(url) {
