@@ -20,6 +20,7 @@ import { type Config, loadConfigOrReport } from '../config.js';
 import { Store } from '../db/store.js';
 import { BROADCAST_CHANNELS, type BroadcastChannel, formatCityTime, parseCityDateEnd, parseCityTime } from '../domain/index.js';
 import { createLogger, type Logger, redact } from '../logger.js';
+import { securePrivateData } from '../private-data.js';
 import { channelLabel, broadcastTexts as t } from '../texts/broadcast.js';
 
 export interface CliIo {
@@ -151,6 +152,7 @@ export async function runBroadcastCli(argv: string[], deps: CliDeps = {}): Promi
 function open(config: Config, deps: CliDeps): { store: Store; service: BroadcastService } {
   // Progress and reports go to stdout; only warnings are logged, to stderr.
   const logger = createLogger({ level: 'warn', destination: pino.destination(2) });
+  securePrivateData(config.paths.data, logger);
   const store = Store.open(config.paths.database);
   return { store, service: new BroadcastService({ store, config, logger, senders: (deps.senders ?? configuredSenders)(config, logger) }) };
 }

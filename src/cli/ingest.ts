@@ -11,6 +11,7 @@ import type { IngestSummary } from '../domain/index.js';
 import { createEmbeddings } from '../engine/embeddings/index.js';
 import { ingest } from '../engine/ingest.js';
 import { createLogger, redact } from '../logger.js';
+import { securePrivateData } from '../private-data.js';
 import { ingestCliTexts as texts } from '../texts/ingest.js';
 
 // Long runs only: a bar that flashes for a second is noise.
@@ -26,6 +27,7 @@ async function main(): Promise<number> {
   }
   const config = loadConfigOrReport();
   if (!config) return 1;
+  securePrivateData(config.paths.data);
   const sourceDir = args.source ? path.resolve(args.source) : config.paths.knowledge;
   // Progress and the summary go to stdout; only warnings are logged, to stderr.
   const logger = createLogger({ level: 'warn', destination: pino.destination(2) });

@@ -15,6 +15,7 @@ import { Store } from '../db/store.js';
 import { KnowledgeBase } from '../engine/knowledge-base.js';
 import type { Logger } from '../logger.js';
 import { createMetrics, type Metrics } from '../metrics.js';
+import { securePrivateData } from '../private-data.js';
 import { buildServer } from './app.js';
 import { curatedAnswersFrom } from './console/curated-source.js';
 import { consolePlugin } from './console/plugin.js';
@@ -55,6 +56,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const answering = parts.has('web') || parts.has('telegram') || parts.has('zalo');
 
   const metrics = options.metrics ?? createMetrics();
+  securePrivateData(config.paths.data, logger);
   const store = Store.open(config.paths.database);
   // The index on disk (if any) is served at once; building or updating it runs after the server
   // is up, so /healthz answers and /readyz explains while a fresh machine indexes its documents.
