@@ -10,6 +10,7 @@ import { CityFileError, NEUTRAL_CITY, readCityFile } from './city-file.js';
 import { type City, PersonError } from './domain/index.js';
 import { DEFAULT_DOCUMENT_LIMITS as DOC, type DocumentLimits } from './engine/limits.js';
 import { registerSecret } from './redact.js';
+import { secretProblem } from './secret-strength.js';
 import { configTexts as texts } from './texts/config.js';
 
 // zod's own Vietnamese messages, so a bad variable is explained in the admin's language.
@@ -257,6 +258,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
   if (env.ZALO_WEBHOOK_URL && !env.ZALO_WEBHOOK_SECRET) problems.push(texts.zaloSecretRequired);
   if (env.ZALO_WEBHOOK_SECRET && (env.ZALO_WEBHOOK_SECRET.length < 8 || env.ZALO_WEBHOOK_SECRET.length > 256))
     problems.push(texts.zaloSecretLength);
+  for (const name of ['ADMIN_TOKEN', 'STAFF_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'ZALO_WEBHOOK_SECRET'] as const) {
+    const problem = env[name] === undefined ? undefined : secretProblem(env[name]);
+    if (problem) problems.push(texts.weakSecret(name, problem));
+  }
   if (env.EMBEDDING_PROVIDER === 'openai' && !env.OPENAI_API_KEY && !env.OPENAI_BASE_URL) problems.push(texts.openAiEmbeddingsNeedEndpoint);
   if (env.CHUNK_OVERLAP_CHARS >= env.CHUNK_TARGET_CHARS) problems.push(texts.overlapTooLarge);
   // A typo here would silently leave the city without admins or staff on Telegram.

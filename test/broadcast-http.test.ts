@@ -12,7 +12,7 @@ import { BROADCAST_API_PREFIX as API, broadcastRoutes } from '../src/server/staf
 import { type FakeTelegram, startFakeTelegram } from './fakes/telegram-api.js';
 import { seedSubscribers, silentLogger, testConfig } from './helpers/broadcast-child.js';
 
-const TOKEN = 'staff-token-0123456789';
+const TOKEN = 'staff-token-0123456789-Kl4Zx5Cv6Bn7Mq8W';
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 let dir: string;

@@ -59,15 +59,15 @@ describe('loadConfig', () => {
       TELEGRAM_BOT_TOKEN: '1:abc',
       TELEGRAM_ADMIN_IDS: ' 1, 22 ,',
       TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/tg',
-      TELEGRAM_WEBHOOK_SECRET: 'secret_1',
+      TELEGRAM_WEBHOOK_SECRET: 'secret_1_Kq7Wz2Lp9Xv4Mn6Bt3Rj8Yc5',
       ZALO_BOT_TOKEN: '2:zalo-token',
       OPENAI_API_KEY: 'sk-test',
     });
     expect(c.telegram?.admins).toEqual(['1', '22']);
-    expect(c.telegram?.webhook).toEqual({ url: 'https://bot.example.org/tg', secret: 'secret_1' });
+    expect(c.telegram?.webhook).toEqual({ url: 'https://bot.example.org/tg', secret: 'secret_1_Kq7Wz2Lp9Xv4Mn6Bt3Rj8Yc5' });
     expect(c.zalo?.webhook).toBeUndefined();
     expect(c.engine.llm.enabled).toBe(true);
-    expect(JSON.stringify(c.engine)).not.toMatch(/1:abc|zalo-token|secret_1/);
+    expect(JSON.stringify(c.engine)).not.toMatch(/1:abc|zalo-token|secret_1_Kq7Wz2Lp9Xv4Mn6Bt3Rj8Yc5/);
   });
 
   it('the shipped city file names the city whose documents ship; no city file means a nameless city', () => {

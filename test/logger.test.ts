@@ -45,13 +45,13 @@ describe('redact', () => {
 
   it('loadConfig registers every configured token and key', () => {
     const secrets = {
-      ADMIN_TOKEN: 'admin-logger-test-1',
-      STAFF_TOKEN: 'staff-logger-test-2',
+      ADMIN_TOKEN: 'admin-logger-test-1-Qa2Ws3Ed4Rf5Tg6Yh',
+      STAFF_TOKEN: 'staff-logger-test-2-Uj7Ik8Ol9Pm0Nb1Vc',
       OPENAI_API_KEY: 'sk-logger-test-3',
       TELEGRAM_BOT_TOKEN: '42:telegram-logger-test-4',
-      TELEGRAM_WEBHOOK_SECRET: 'tg-hook-logger-test-5',
+      TELEGRAM_WEBHOOK_SECRET: 'tg-hook-logger-test-5-Xz2Cv3Bn4Mq5Wr6E',
       ZALO_BOT_TOKEN: '7:zalo-logger-test-6',
-      ZALO_WEBHOOK_SECRET: 'zalo-hook-logger-test-7',
+      ZALO_WEBHOOK_SECRET: 'zalo-hook-logger-test-7-Ty8Ui9Op0As1Df',
     };
     loadConfig(secrets);
     const text = redact(Object.values(secrets).join(' '));

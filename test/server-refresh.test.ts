@@ -9,7 +9,7 @@ import { type RunningService, startService } from '../src/server/service.js';
 import { captureLogs, makeTestEnv, type TestEnv } from './helpers/test-env.js';
 import { postJson } from './helpers/web-server.js';
 
-const ADMIN_TOKEN = 'admin-refresh-token-123456';
+const ADMIN_TOKEN = 'admin-refresh-token-123456-Gh7Ks2Qw9Xe4Lm';
 let env: TestEnv;
 let service: RunningService;
 

@@ -5,7 +5,7 @@ import { ResidentService } from '../src/core/resident-service.js';
 import { captureLogs, makeTestEnv, type TestEnv } from './helpers/test-env.js';
 import { getJson, postJson, startWebServer, type TestServer } from './helpers/web-server.js';
 
-const ADMIN_TOKEN = 'admin-token-review-7b21c9';
+const ADMIN_TOKEN = 'admin-token-review-7b21c9-Ty3Nu8Pf5Hd1Wq6Z';
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = auth) {

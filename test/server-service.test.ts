@@ -91,7 +91,7 @@ describe('startService with Telegram and Zalo configured', () => {
     cleanups.push(() => tg.close());
     const zalo = await startFakeZalo({ maxPollSeconds: 1 });
     cleanups.push(() => zalo.close());
-    const staffToken = 'staff-token-8c1d2e3f4a5b';
+    const staffToken = 'staff-token-8c1d2e3f4a5b-Qx7Lm2Vn9Rt4Kw6Y';
     const e = await env({
       TELEGRAM_BOT_TOKEN: '123456:telegram-token-abcdefghijklmnopqrstuvwxyz',
       TELEGRAM_API_ROOT: tg.apiRoot,
@@ -150,8 +150,8 @@ describe('startService with Telegram and Zalo configured', () => {
 
 describe('secrets in logs', () => {
   it('no token, key or tried token appears in any log line', async () => {
-    const adminToken = 'admin-secret-5e6f7a8b9c0d';
-    const staffToken = 'staff-secret-1a2b3c4d5e6f';
+    const adminToken = 'admin-secret-5e6f7a8b9c0d-Hj3Pq8Zs1Ue5Nb7C';
+    const staffToken = 'staff-secret-1a2b3c4d5e6f-Wd4Gk9Xr2Ty6Mv8F';
     const apiKey = 'sk-test-9f8e7d6c5b4a39281706';
     const telegramToken = '987654:wrong-telegram-token-abcdefghijklmnop';
     const triedToken = 'tried-token-7777777777';

@@ -7,7 +7,7 @@ import { answerTexts } from '../src/texts/answers.js';
 import { captureLogs, makeTestEnv, type TestEnv } from './helpers/test-env.js';
 import { getJson, postJson, startWebServer, type TestServer } from './helpers/web-server.js';
 
-const ADMIN_TOKEN = 'admin-token-3f9a7c1e55d2';
+const ADMIN_TOKEN = 'admin-token-3f9a7c1e55d2-Bn5Jq8Wx2Lp7Rz4K';
 
 describe('web server', () => {
   let env: TestEnv;

@@ -22,7 +22,7 @@ import { type FakeTelegram, startFakeTelegram, textUpdate } from './fakes/telegr
 
 const root = path.resolve(import.meta.dirname, '..');
 const TOKEN = '654321:WEBHOOK-token_abcdefghijklmnop';
-const SECRET = 'webhook_Secret-123';
+const SECRET = 'webhook_Secret-123-Mn4Pq8Rs2Tu6Vw0Xy3Z';
 const logger = createLogger({ level: 'silent' });
 
 let tg: FakeTelegram;

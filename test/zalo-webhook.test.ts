@@ -19,7 +19,7 @@ import { type FakeZalo, startFakeZalo, stickerUpdate, textUpdate } from './fakes
 
 const root = path.resolve(import.meta.dirname, '..');
 const TOKEN = '7771234567:zalo-webhook-test-secret-abcdefghijklmno';
-const SECRET = 'webhook-secret-0123456789';
+const SECRET = 'webhook-secret-0123456789-Ab3Cd7Ef1Gh5Jk9L';
 
 async function setup(mode: 'webhook' | 'polling') {
   const fake = await startFakeZalo({ token: TOKEN, maxPollSeconds: 1 });

@@ -5,6 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../logger.js';
+import { checkSecret } from '../server/auth-throttle.js';
 
 /** Updates are small JSON objects (a message of a few thousand characters); anything bigger is not one. */
 export const WEBHOOK_BODY_LIMIT = 256 * 1024;
@@ -48,9 +49,10 @@ export function registerWebhookRoute(app: FastifyInstance, o: WebhookRouteOption
     {
       bodyLimit: o.bodyLimit ?? WEBHOOK_BODY_LIMIT,
       onRequest: async (request, reply) => {
-        if (!secretMatches(request.headers[o.header], o.secret)) {
-          o.logger.warn({ ip: request.ip, path: o.path }, 'webhook: wrong secret');
-          return reply.code(401).send({ ok: false });
+        const verdict = checkSecret(request, `webhook ${o.path}`, () => secretMatches(request.headers[o.header], o.secret), o.logger);
+        if (!verdict.ok) {
+          if (verdict.status === 429) reply.header('retry-after', String(verdict.retryAfterSeconds));
+          return reply.code(verdict.status).send({ ok: false });
         }
         if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) return reply.code(415).send({ ok: false });
         if (!o.accepting()) return reply.code(503).send({ ok: false });

@@ -1,10 +1,11 @@
 // The admin API: re-ingest the knowledge folder, upload a document, list what is indexed. Behind
 // ADMIN_TOKEN; with no token configured the API is off (never open).
 import multipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DocumentParseError } from '../engine/loaders/index.js';
 import { webTexts } from '../texts/web.js';
-import { bearerToken, tokenMatches } from './bearer-auth.js';
+import { checkSecret } from './auth-throttle.js';
+import { bearerToken, refusal, tokenMatches } from './bearer-auth.js';
 import { ApiError } from './errors.js';
 import type { KnowledgeHandle } from './knowledge-handle.js';
 
@@ -49,12 +50,10 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRouteDeps): P
 
 /** The admin API's door: off (404) without ADMIN_TOKEN, 401 without the right bearer token. */
 export function adminGuard(adminToken: string | undefined) {
-  return async (request: FastifyRequest): Promise<void> => {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (!adminToken) throw new ApiError(404, 'admin_api_off', webTexts.errors.adminOff);
-    if (!tokenMatches(bearerToken(request), adminToken)) {
-      request.log.warn({ url: request.url, ip: request.ip }, 'admin request refused: missing or wrong token');
-      throw new ApiError(401, 'unauthorized', webTexts.errors.unauthorized);
-    }
+    const verdict = checkSecret(request, 'admin', () => tokenMatches(bearerToken(request), adminToken));
+    if (!verdict.ok) throw refusal(verdict, reply, webTexts.errors.unauthorized);
   };
 }
 

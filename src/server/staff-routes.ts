@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { AnnouncementError, type BroadcastService } from '../broadcast/service.js';
 import { BROADCAST_CHANNELS, parseInstant } from '../domain/index.js';
 import { broadcastTexts as t } from '../texts/broadcast.js';
-import { bearerToken, tokenMatches } from './bearer-auth.js';
+import { checkSecret } from './auth-throttle.js';
+import { bearerToken, refusal, tokenMatches } from './bearer-auth.js';
 import { ApiError, errorBody } from './errors.js';
 
 export const BROADCAST_API_PREFIX = '/api/staff/announcements';
@@ -66,12 +67,10 @@ export async function broadcastRoutes(app: FastifyInstance, opts: { service: Bro
     throw err;
   });
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (!staffToken) throw new ApiError(404, 'broadcast_api_off', t.apiOff);
-    if (!tokenMatches(bearerToken(request), staffToken)) {
-      request.log.warn({ url: request.url, ip: request.ip }, 'staff request refused: missing or wrong token');
-      throw new ApiError(401, 'unauthorized', t.apiUnauthorized);
-    }
+    const verdict = checkSecret(request, 'staff', () => tokenMatches(bearerToken(request), staffToken));
+    if (!verdict.ok) throw refusal(verdict, reply, t.apiUnauthorized);
   });
 
   app.get(p, async (request) => {

@@ -11,6 +11,14 @@ export const configTexts = {
   telegramSecretFormat: 'TELEGRAM_WEBHOOK_SECRET: chỉ gồm A-Z a-z 0-9 _ - và dài 1–256 ký tự',
   zaloSecretRequired: 'ZALO_WEBHOOK_SECRET: bắt buộc khi đặt ZALO_WEBHOOK_URL (chuỗi bí mật 8–256 ký tự)',
   zaloSecretLength: 'ZALO_WEBHOOK_SECRET: phải dài 8–256 ký tự',
+  weakSecret: (name: string, problem: 'too_short' | 'whitespace' | 'low_variety') =>
+    `${name}: ${
+      {
+        too_short: 'quá ngắn, cần ít nhất 32 ký tự',
+        whitespace: 'có khoảng trắng (sẽ không bao giờ khớp)',
+        low_variety: 'quá đơn điệu (lặp ký tự), dễ đoán',
+      }[problem]
+    }. Tạo một chuỗi ngẫu nhiên bằng: npm run token`,
   openAiEmbeddingsNeedEndpoint: 'EMBEDDING_PROVIDER: "openai" cần OPENAI_API_KEY hoặc OPENAI_BASE_URL',
   overlapTooLarge: 'CHUNK_OVERLAP_CHARS: phải nhỏ hơn CHUNK_TARGET_CHARS',
   telegramIds: (name: string, bad: string[]) =>

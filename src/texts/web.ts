@@ -17,6 +17,7 @@ export const webTexts = {
     feedbackUnknown: 'Không tìm thấy câu trả lời này để đánh giá.',
     adminOff: 'API quản trị đang tắt (admin API is off): máy chủ chưa đặt biến ADMIN_TOKEN.',
     unauthorized: 'Cần mã quản trị hợp lệ trong tiêu đề Authorization: Bearer <ADMIN_TOKEN>.',
+    tooManyFailures: (seconds: number) => `Sai mã xác thực quá nhiều lần từ địa chỉ này. Vui lòng thử lại sau ${seconds} giây.`,
     invalidRole: 'Quyền không hợp lệ: cần {"role": "staff" hoặc "admin"}; kênh là telegram hoặc zalo.',
     roleNotFound: 'Người này không có quyền nào được cấp qua API (quyền trong biến môi trường chỉ đổi được ở đó).',
     invalidReviewQuery: 'Tham số không hợp lệ: vote là "up" hoặc "down", limit từ 1 đến 500.',

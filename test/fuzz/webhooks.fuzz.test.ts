@@ -100,11 +100,14 @@ async function fuzzRoute(name: string, url: string, header: string, secret: stri
       const res = await service.app.inject({
         method: 'POST',
         url,
+        // Wrong secrets come from another address: the failed-authentication throttle answers it 429
+        // after a few, and must not close the door to the bodies being fuzzed.
+        remoteAddress: secretOk ? '127.0.0.1' : '10.9.9.9',
         headers: { 'content-type': contentType, [header]: secretOk ? secret : `${secret}x` },
         payload,
       });
       statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
-      return [200, 400, 401, 413, 415].includes(res.statusCode);
+      return secretOk ? [200, 400, 413, 415].includes(res.statusCode) : [401, 429].includes(res.statusCode);
     }),
     RUNS,
   );
