@@ -2,11 +2,12 @@
 // APIs): a curated answer is used on both, marked as the staff's, with or without diacritics; a
 // resident's 👎 can carry a reason ("góp ý: …") that staff then see with the vote.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../src/server/console/auth.js';
 import { botTexts } from '../src/texts/bot.js';
 import { consoleTexts } from '../src/texts/console.js';
 import { callbackUpdate, type FakeTelegram, startFakeTelegram, textUpdate } from './fakes/telegram-api.js';
 import { type FakeZalo, startFakeZalo, textUpdate as zaloText } from './fakes/zalo-api.js';
-import { type ConsoleFixture, startConsole } from './helpers/console.js';
+import { ConsoleClient, type ConsoleFixture, PASSWORD, startConsole } from './helpers/console.js';
 
 let tg: FakeTelegram;
 let zalo: FakeZalo;
@@ -80,5 +81,46 @@ describe('the console on Telegram and Zalo', () => {
     expect(await sayZalo('z2', 'Góp ý: trả lời thiếu giai đoạn')).toBe(botTexts.reasonThanks);
     const [review] = fx.service.store.conversations.feedbackForReview(10, 'down').filter((f) => f.chatId === 'z2');
     expect(review).toMatchObject({ channel: 'zalo', comment: 'trả lời thiếu giai đoạn' });
+  });
+
+  it('gives a console account its role in the bot through its Telegram id, until it is disabled', async () => {
+    expect((await askTelegram(6161, '/tiendo')).params.text).toBe(botTexts.notAllowed);
+    const { users } = fx.service.store.console;
+    const account = users.add({
+      name: 'thu',
+      displayName: 'Lê Thu',
+      role: 'staff',
+      telegramId: '6161',
+      passwordHash: await hashPassword(PASSWORD),
+    });
+    expect((await askTelegram(6161, '/tiendo')).params.text).not.toBe(botTexts.notAllowed);
+    users.update(account.id, { disabled: true });
+    expect((await askTelegram(6161, '/tiendo')).params.text).toBe(botTexts.notAllowed);
+    users.update(account.id, { disabled: false });
+  });
+
+  it('sends a draft announcement as a test to the author’s own Telegram chat only', async () => {
+    const c = new ConsoleClient(fx.service.url);
+    expect((await c.signIn('thu')).status).toBe(200);
+    const mark = tg.calls.length;
+    const r = await c.send('POST', '/announcements/test', { title: 'Thử', body: 'Nội dung gửi thử cho chính mình.' });
+    expect(r.status).toBe(200);
+    expect(r.body.results).toEqual([{ channel: 'telegram', sent: true }]);
+    const sent = tg.calls.filter((x) => x.seq >= mark && x.method === 'sendMessage');
+    expect(sent.map((x) => String(x.params.chat_id))).toEqual(['6161']);
+    expect(sent[0].params.text).toContain('Nội dung gửi thử cho chính mình.');
+    expect(fx.service.broadcast.recent(5)).toHaveLength(0);
+
+    fx.service.store.console.users.add({
+      name: 'nochat',
+      displayName: 'Không mã',
+      role: 'staff',
+      passwordHash: await hashPassword(PASSWORD),
+    });
+    const other = new ConsoleClient(fx.service.url);
+    await other.signIn('nochat');
+    const refused = await other.send('POST', '/announcements/test', { title: 'Thử', body: 'x' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('no_own_chat');
   });
 });

@@ -116,8 +116,10 @@ export class ResidentService {
     const listed = channel === 'web' ? undefined : this.deps.config.access[channel];
     if (listed?.admins.includes(userId)) return 'admin';
     const stored = this.deps.store.access.storedRole(channel, userId);
-    if (stored === 'admin') return 'admin';
-    if (listed?.staff.includes(userId)) return 'staff';
+    // A console account with this Telegram/Zalo id gives its role in the bot too.
+    const account = channel === 'web' ? undefined : this.deps.store.console.users.roleOnChannel(channel, userId);
+    if (stored === 'admin' || account === 'admin') return 'admin';
+    if (listed?.staff.includes(userId) || account === 'staff') return 'staff';
     return stored;
   }
 

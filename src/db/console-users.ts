@@ -76,6 +76,15 @@ export class ConsoleUserStore {
     return r && { ...toUser(r), passwordHash: r.password_hash };
   }
 
+  /** The role of the active account that has this Telegram or Zalo id, if any: staff act in the bots with it. */
+  roleOnChannel(channel: 'telegram' | 'zalo', platformId: string): ConsoleRole | undefined {
+    const column = channel === 'telegram' ? 'telegram_id' : 'zalo_id';
+    const r = this.db
+      .prepare(`SELECT role FROM console_users WHERE ${column} = ? AND disabled = 0 ORDER BY role = 'admin' DESC LIMIT 1`)
+      .get(platformId) as { role: ConsoleRole } | undefined;
+    return r?.role;
+  }
+
   list(): ConsoleUser[] {
     return (this.db.prepare('SELECT * FROM console_users ORDER BY name').all() as Record<string, any>[]).map(toUser);
   }

@@ -63,11 +63,12 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const knowledge = await KnowledgeBase.open(config.engine, logger, { buildIfMissing: false });
   knowledge.useCuratedAnswers(curatedAnswersFrom(store.console.curated));
   const residents = new ResidentService({ store, knowledge, config, logger, metrics });
+  const senders = configuredSenders(config, logger).map((s) => meteredSender(s, metrics));
   const broadcast = new BroadcastService({
     store,
     config,
     logger,
-    senders: configuredSenders(config, logger).map((s) => meteredSender(s, metrics)),
+    senders,
     refreshKnowledge: () => knowledge.refresh(),
   });
 
@@ -90,7 +91,8 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   });
   // The staff API (announcements) lives under /api/staff/announcements, behind STAFF_TOKEN.
   if (parts.has('web')) await app.register(broadcastRoutes, { service: broadcast, staffToken: config.web.staffToken });
-  if (parts.has('web')) await app.register(consolePlugin, { config, consoleStore: store.console, kv: store.kv, knowledge, broadcast });
+  if (parts.has('web'))
+    await app.register(consolePlugin, { config, consoleStore: store.console, kv: store.kv, knowledge, broadcast, senders });
   for (const channel of channels) channel.registerWebhook?.(app);
 
   await app.listen({ host: config.http.host, port: config.http.port });

@@ -26,6 +26,8 @@ export const consoleTexts = {
     noRecipients:
       'Chưa có người nhận nào với lựa chọn chủ đề, phường/xã và kênh này. Hãy xác nhận nếu vẫn muốn tạo thông báo (thông báo vẫn được đăng vào kho tri thức).',
     uploadMissing: 'Hãy chọn một tệp để tải lên.',
+    noOwnChat: 'Tài khoản của bạn chưa có mã Telegram hoặc Zalo để nhận tin thử. Nhờ quản trị viên thêm mã trong trang Quản trị.',
+    noChannels: 'Máy chủ chưa bật kênh Telegram hay Zalo nào để gửi thử.',
     documentRejected: (reason: string) => `Không nạp được tài liệu: ${reason}. Chưa có gì thay đổi.`,
     documentNotFound: 'Không tìm thấy tài liệu này trong kho tri thức.',
     invalidAccount:
@@ -190,6 +192,9 @@ export const consoleTexts = {
     noRecipientsWarning: 'Không có người nhận nào với lựa chọn này.',
     confirmNoRecipients: 'Vẫn tạo thông báo dù không có người nhận',
     send: 'Gửi ngay',
+    sendTest: 'Gửi thử cho tôi',
+    testSent: 'Đã gửi thử qua: {0}',
+    testFailed: 'Gửi thử qua {0} không được: {1}',
     schedule: 'Hẹn giờ gửi',
     stop: 'Dừng gửi',
     stopConfirm: 'Dừng gửi thông báo này? Những người chưa nhận sẽ không nhận nữa.',

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AnnouncementDraft, BroadcastService } from '../../broadcast/service.js';
 import { AnnouncementError } from '../../broadcast/service.js';
+import type { ChannelSender } from '../../broadcast/types.js';
 import type { Config } from '../../config.js';
 import type { ConsoleStore } from '../../db/console-store.js';
 import { wardNames } from '../../domain/city.js';
@@ -31,6 +32,8 @@ export interface ContentDeps {
   consoleStore: ConsoleStore;
   knowledge: ConsoleKnowledge;
   broadcast: BroadcastService;
+  /** The channels' senders, for a test message to the author's own chat. */
+  senders: readonly ChannelSender[];
 }
 
 const t = consoleTexts.errors;
@@ -131,6 +134,25 @@ export async function contentRoutes(app: FastifyInstance, deps: ContentDeps): Pr
   }));
 
   app.post('/announcements/preview', async (request) => broadcast.previewDraft(draftOf(request, request.consoleUser!.name)));
+
+  // The draft to the author's own Telegram/Zalo chat (the ids on their account), as residents will get it.
+  app.post('/announcements/test', { config: { action: 'announcement.test' } }, async (request) => {
+    const draft = draftOf(request, request.consoleUser!.name);
+    const me = request.consoleUser!;
+    const targets = deps.senders
+      .map((sender) => ({ sender, chatId: sender.channel === 'telegram' ? me.telegramId : me.zaloId }))
+      .filter((t): t is { sender: ChannelSender; chatId: string } => Boolean(t.chatId));
+    if (!targets.length) throw new ApiError(400, 'no_own_chat', deps.senders.length ? t.noOwnChat : t.noChannels);
+    const results = await Promise.all(
+      targets.map(async ({ sender, chatId }) => {
+        const outcome = await sender
+          .send(chatId, { id: 0, title: draft.title, body: draft.body })
+          .catch((err: Error) => ({ kind: 'failed' as const, error: err.message }));
+        return { channel: sender.channel, sent: outcome.kind === 'sent', error: outcome.kind === 'sent' ? undefined : outcome.error };
+      }),
+    );
+    return { results };
+  });
 
   app.post('/announcements', { config: { action: 'announcement.create' } }, async (request, reply) => {
     const draft = draftOf(request, request.consoleUser!.name);

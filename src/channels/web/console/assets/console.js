@@ -822,7 +822,12 @@
       el('input', { id: 'a-at', name: 'at', type: 'datetime-local' }),
       el('label', { for: 'a-expires' }, T.announcementExpiresLabel),
       el('input', { id: 'a-expires', name: 'expires', type: 'date' }),
-      el('div', { class: 'actions' }, el('button', { type: 'button', class: 'secondary', id: 'preview-button' }, T.preview)),
+      el(
+        'div',
+        { class: 'actions' },
+        el('button', { type: 'button', class: 'secondary', id: 'preview-button' }, T.preview),
+        el('button', { type: 'button', class: 'secondary', id: 'test-button' }, T.sendTest),
+      ),
       preview,
       confirmZero,
       error,
@@ -857,12 +862,23 @@
         ),
         p.total === 0 ? el('p', { class: 'warning', id: 'zero-warning' }, T.noRecipientsWarning) : '',
         p.warnings.map((w) => el('p', { class: 'warning' }, w)),
-        el('div', { class: 'preview' }, el('h3', {}, T.previewTitle), p.text),
+        // One box per channel: the same text, as each channel's residents will get it.
+        (data.channels.length ? data.channels : ['']).map((c) =>
+          el('div', { class: 'preview' }, el('h3', {}, c ? `${T.previewTitle} (${channelName(c)})` : T.previewTitle), p.text),
+        ),
       );
       confirmZero.hidden = p.total !== 0;
       return p;
     };
     form.querySelector('#preview-button').addEventListener('click', showPreview);
+    form.querySelector('#test-button').addEventListener('click', async () => {
+      const r = await attempt(() => api('POST', '/announcements/test', draft()), error);
+      if (!r) return;
+      const sent = r.results.filter((x) => x.sent).map((x) => channelName(x.channel));
+      const failed = r.results.filter((x) => !x.sent);
+      if (sent.length) toast(fmt(T.testSent, sent.join(', ')));
+      if (failed.length) error.textContent = failed.map((x) => fmt(T.testFailed, channelName(x.channel), x.error)).join(' ');
+    });
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       const p = await showPreview();
