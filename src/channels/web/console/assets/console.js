@@ -861,9 +861,9 @@
             .join(' · '),
         ),
         p.total === 0 ? el('p', { class: 'warning', id: 'zero-warning' }, T.noRecipientsWarning) : '',
-        p.warnings.map((w) => el('p', { class: 'warning' }, w)),
+        ...p.warnings.map((w) => el('p', { class: 'warning' }, w)),
         // One box per channel: the same text, as each channel's residents will get it.
-        (data.channels.length ? data.channels : ['']).map((c) =>
+        ...(data.channels.length ? data.channels : ['']).map((c) =>
           el('div', { class: 'preview' }, el('h3', {}, c ? `${T.previewTitle} (${channelName(c)})` : T.previewTitle), p.text),
         ),
       );
