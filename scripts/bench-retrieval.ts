@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { loadConfig } from '../src/config.js';
+import { createAsk } from '../src/engine/ask.js';
 import { LocalEmbeddings } from '../src/engine/embeddings/local.js';
 import { openIndex } from '../src/engine/index-store.js';
 import { ingest } from '../src/engine/ingest.js';
@@ -175,8 +176,21 @@ export interface SearchResult {
   p95Ms: number;
   /** Share of queries (words taken from a chunk) whose chunk is in the top 5. */
   selfRecallAt5: number;
+  /** The whole offline ask(): cleaning, question type, search (twice for a value question), composition. */
+  askP50Ms: number;
+  askP95Ms: number;
   peakRssMb: number;
 }
+
+/** Resident wordings around a chunk's own words: fillers, chat words, a status, a count, a fine. */
+const RESIDENT_FORMS = [
+  (w: string) => `ad oi ${w} xong chua vay`,
+  (w: string) => `${w} bao nhiêu ạ`,
+  (w: string) => `${w} bị phạt bao nhiêu tiền`,
+  (w: string) => `cho em hỏi ${w} ở đâu`,
+  (w: string) => `những ${w} nào`,
+  (w: string) => `${w} dc ko ad`,
+];
 
 /** Phase 2 (own process): open the index and time queries made of a chunk's own words. */
 export async function benchSearch(root: string): Promise<SearchResult> {
@@ -199,11 +213,26 @@ export async function benchSearch(root: string): Promise<SearchResult> {
     if (hits.some((h) => h.chunk.id === target.id)) found++;
   }
   latencies.sort((a, b) => a - b);
+  const ask = createAsk({ retrieve: (query, k) => index.search(query, k), config: benchConfig(root) });
+  const askLatencies: number[] = [];
+  for (let q = 0; q < QUERIES; q++) {
+    const target = index.chunks[Math.floor(random() * index.chunks.length)];
+    const words = target.text.split(' ');
+    const from = Math.floor(random() * Math.max(1, words.length - 6));
+    let question = RESIDENT_FORMS[q % RESIDENT_FORMS.length](words.slice(from, from + 3 + Math.floor(random() * 3)).join(' '));
+    if (q % 3 === 0) question = fold(question);
+    const t = performance.now();
+    await ask(question);
+    askLatencies.push(performance.now() - t);
+  }
+  askLatencies.sort((a, b) => a - b);
   return {
     loadSeconds,
     p50Ms: percentile(latencies, 50),
     p95Ms: percentile(latencies, 95),
     selfRecallAt5: found / QUERIES,
+    askP50Ms: percentile(askLatencies, 50),
+    askP95Ms: percentile(askLatencies, 95),
     peakRssMb: maxRssMb(),
   };
 }
@@ -270,7 +299,7 @@ export async function runRetrievalBench(sizes = [10_000, 100_000]): Promise<Retr
     }
   }
   const f = (x: number, d = 1) => x.toFixed(d);
-  console.log(`\nTruy xuất (bộ nhúng local:v1, ${DIMENSIONS} chiều, HNSW M=${HNSW_M} efConstruction=${HNSW_EF_CONSTRUCTION})`);
+  console.log(`\nTruy xuất (bộ nhúng local:v2, ${DIMENSIONS} chiều, HNSW M=${HNSW_M} efConstruction=${HNSW_EF_CONSTRUCTION})`);
   console.table(
     rows.map((r) => ({
       chunks: r.chunks,
@@ -283,6 +312,8 @@ export async function runRetrievalBench(sizes = [10_000, 100_000]): Promise<Retr
       'load s': f(r.search.loadSeconds, 2),
       'search p50 ms': f(r.search.p50Ms, 2),
       'search p95 ms': f(r.search.p95Ms, 2),
+      'ask() p50 ms': f(r.search.askP50Ms, 2),
+      'ask() p95 ms': f(r.search.askP95Ms, 2),
       'self R@5': f(r.search.selfRecallAt5, 3),
       'serve peak RSS MB': f(r.search.peakRssMb, 0),
       'refresh s': f(r.reload.refreshSeconds),

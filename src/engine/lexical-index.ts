@@ -371,7 +371,7 @@ export class LexicalIndex {
   search(query: string, k: number): LexicalHit[] {
     const n = this.data.docCount;
     if (n === 0 || k <= 0) return [];
-    const { exact, folded } = questionTerms(query);
+    const { exact, folded, wording } = questionTerms(query);
     const accented = hasDiacritics(query);
     const pairs = new Map<string, string>();
     exact.forEach((e, i) => pairs.set(e, folded[i]));
@@ -383,17 +383,19 @@ export class LexicalIndex {
       let idfF = foldedIdf.get(f);
       if (idfF === undefined) {
         const group = this.vocabulary.group(f);
-        idfF = group ? this.scoreTerm(group, accented ? FOLD_WEIGHT : 1, (idf) => idf * foldCredit, touchedCount) : this.idf(0);
+        // A wording bigram ranks, but neither credits nor counts against a passage's coverage.
+        const credit = wording.has(f) ? () => 0 : (idf: number) => idf * foldCredit;
+        idfF = group ? this.scoreTerm(group, accented ? FOLD_WEIGHT : 1, credit, touchedCount) : this.idf(0);
         foldedIdf.set(f, idfF);
       }
       if (!accented) continue;
       const id = this.vocabulary.id(e);
       if (id === undefined) continue;
-      const rest = idfF * (1 - FOLD_CREDIT);
+      const rest = wording.has(f) ? 0 : idfF * (1 - FOLD_CREDIT);
       this.scoreTerm([id], 1, () => rest, touchedCount);
     }
     let informativeness = 0;
-    for (const idf of foldedIdf.values()) informativeness += idf;
+    for (const [f, idf] of foldedIdf) if (!wording.has(f)) informativeness += idf;
     const hits = topK(this.scores, this.touched, touchedCount.n, k).map((doc) => ({
       doc,
       score: this.scores[doc],

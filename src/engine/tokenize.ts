@@ -165,6 +165,8 @@ export function isStopword(syllable: string): boolean {
 interface Emitter {
   exact?: (term: string) => void;
   folded?: (term: string) => void;
+  /** In a question: a bigram with a function word in it ("mấy giờ"), by its folded form. */
+  wording?: (folded: string) => void;
 }
 
 /** Emits every unigram (stopwords left out) and bigram of a run, in the forms asked for. */
@@ -194,10 +196,12 @@ function emitRun(
     if (i + 1 < words.length) {
       const next = words[i + 1];
       if (stop && STOPWORDS.has(next)) continue;
-      // In a question, "mấy giờ" or "được mở" is wording, not a phrase a passage should hold.
-      if (questionBigrams === 'content' && (stop || STOPWORDS.has(next))) continue;
+      const foldedPair = `${foldSyllable(w)} ${foldSyllable(next)}`;
       exact?.(`${w} ${next}`);
-      folded?.(`${foldSyllable(w)} ${foldSyllable(next)}`);
+      folded?.(foldedPair);
+      // In a question, "mấy giờ" or "được mở" is wording: it ranks passages that share it, but a
+      // passage that does not is no less an answer.
+      if (questionBigrams === 'content' && (stop || STOPWORDS.has(next))) emit.wording?.(foldedPair);
     }
   }
 }
@@ -258,11 +262,12 @@ export function lexicalTerms(text: string): { exact: string[]; folded: string[] 
 }
 
 /** lexicalTerms of a question: a synonym's wording gives its concept term, not its own syllables. */
-export function questionTerms(text: string): { exact: string[]; folded: string[] } {
+export function questionTerms(text: string): { exact: string[]; folded: string[]; wording: ReadonlySet<string> } {
   const exact: string[] = [];
   const folded: string[] = [];
-  walkTerms(text, { exact: (t) => exact.push(t), folded: (t) => folded.push(t) }, true);
-  return { exact, folded };
+  const wording = new Set<string>();
+  walkTerms(text, { exact: (t) => exact.push(t), folded: (t) => folded.push(t), wording: (t) => wording.add(t) }, true);
+  return { exact, folded, wording };
 }
 
 /** Folded-form terms only: what the local embedder hashes. */

@@ -102,8 +102,9 @@ function termsOf(text: string): TermSets {
 }
 
 function queryTerms(text: string, weight: number): QueryTerm[] {
-  const { exact, folded } = questionTerms(text);
-  return exact.map((e, i) => ({ exact: e, folded: folded[i], bare: e === folded[i], weight }));
+  const { exact, folded, wording } = questionTerms(text);
+  // Wording bigrams ("mấy giờ") say how the resident asks, not what a sentence must hold.
+  return exact.map((e, i) => ({ exact: e, folded: folded[i], bare: e === folded[i], weight })).filter((t) => !wording.has(t.folded));
 }
 
 function match(term: QueryTerm, s: TermSets): number {
