@@ -99,6 +99,7 @@ export const answerTexts = {
     /** What the question asks for, told to the model so its first sentence answers that. */
     anyType: 'câu hỏi chung',
     questionTypes: {
+      obligation: 'hỏi phải làm gì',
       document: 'hỏi văn bản nào',
       status: 'hỏi tình trạng (xong chưa, đang làm hay chưa bắt đầu)',
       yesno: 'hỏi có hay không, được hay không',

@@ -414,6 +414,10 @@ function matchedWords(terms: readonly QueryTerm[], u: Unit, places: ReadonlySet<
   return terms.filter((t) => (!t.folded.includes(' ') || t.folded.startsWith('≈')) && !places.has(t.folded) && match(t, sets) === 1).length;
 }
 
+/** This many of the question's own words (places aside) in the quoted passages ground an answer. */
+const SUBJECT_WORDS = 3;
+const SUBJECT_WORDS_SHARE = 0.35;
+
 /** Share of the subject's syllables (by weight: rare ones count more) that grounds an answer without any of its words. */
 const SUBJECT_SYLLABLES_SHARE = 0.5;
 
@@ -444,7 +448,10 @@ function aboutSubject(terms: readonly QueryTerm[], places: ReadonlySet<string>, 
       words.map((t) => t.exact).join(','),
       [...places],
     );
-  return words.some(present) || weight(syllables.filter(present)) >= SUBJECT_SYLLABLES_SHARE * weight(syllables);
+  // Several of its words, not places, are there ("nuôi", "con", "gà"): the passage speaks of it.
+  const share = weight(syllables.filter(present)) / weight(syllables);
+  if (syllables.filter(present).length >= SUBJECT_WORDS && share >= SUBJECT_WORDS_SHARE) return true;
+  return words.some(present) || share >= SUBJECT_SYLLABLES_SHARE;
 }
 
 /**

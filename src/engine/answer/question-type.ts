@@ -4,6 +4,7 @@
 import { fold } from '../normalize.js';
 
 export type QuestionType =
+  | 'obligation'
   | 'document'
   | 'status'
   | 'yesno'
@@ -20,6 +21,17 @@ export type QuestionType =
 
 /** Folded phrases that mark each type; "_" stands for any one word. */
 const MARKERS: Readonly<Record<QuestionType, readonly string[]>> = {
+  obligation: [
+    'phai lam gi',
+    'phai lam sao',
+    'phai lam nhu the nao',
+    'can lam gi',
+    'can nhung gi',
+    'can giay to gi',
+    'phai the nao',
+    'phai lam the nao',
+    'phai tuan thu',
+  ],
   document: [
     'van ban nao',
     'nghi quyet nao',
@@ -99,6 +111,7 @@ const MARKERS: Readonly<Record<QuestionType, readonly string[]>> = {
 
 /** What a sentence must hold to answer each type; a type without one is answered by wording. */
 const TARGETS: Partial<Record<QuestionType, RegExp>> = {
+  obligation: /\bphải\b|\bcần\b|bắt buộc|có trách nhiệm/iu,
   document:
     /(?:nghị quyết|chương trình hành động|chương trình|quyết định|kế hoạch|chỉ thị|thông báo|quy chế|luật|nghị định|thông tư)\s+(?:số\s+)?\d+/iu,
   money: /\d[\d.,]*\s*(?:đồng|nghìn|ngàn|triệu|tỷ|vnđ|đ\b)/iu,
