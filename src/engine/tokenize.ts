@@ -42,6 +42,8 @@ export function canonicalSpelling(syllable: string): string {
 const STOPWORDS: ReadonlySet<string> = new Set(stopwordData.stopwords.map(canonicalSpelling));
 /** In a text typed without marks, "thi" is "thì" and "duoc" is "được": function words too. */
 const BARE_STOPWORDS: ReadonlySet<string> = new Set([...STOPWORDS].map((w) => fold(w)));
+/** Function words that are written the same with and without marks ("ra", "cho" is not: "chó"). */
+const ACCENTED_STOPWORDS = STOPWORDS;
 
 const foldCache = new Map<string, string>();
 /** fold() per distinct syllable: the syllable vocabulary is small, the texts are not. */
@@ -181,6 +183,12 @@ function emitRun(
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     const stop = STOPWORDS.has(w);
+    // Typed without marks, "cho" may be the function word "cho" or "chó": it ranks, it does not judge.
+    if (stop && questionBigrams === 'content' && STOPWORDS === BARE_STOPWORDS && !ACCENTED_STOPWORDS.has(w)) {
+      exact?.(w);
+      folded?.(w);
+      emit.wording?.(w);
+    }
     if (!stop) {
       exact?.(w);
       folded?.(foldSyllable(w));

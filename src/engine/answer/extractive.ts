@@ -72,6 +72,8 @@ const TARGET_BONUS = 0.8;
  * best unit holds: the article on fines words the act differently from the article forbidding it.
  */
 const VALUE_SHARE = 0.15;
+/** Weight of an ambiguous function word typed without marks ("cho": "cho" or "chó"). */
+const WORDING_WEIGHT = 0.5;
 /** Weight of a question word that no retrieved unit holds. */
 const ABSENT_WEIGHT = Number(process.env.AW ?? 0.5);
 /** A unit in a list of at least LIST_MIN items lifts a list question's score this much. */
@@ -103,8 +105,10 @@ function termsOf(text: string): TermSets {
 
 function queryTerms(text: string, weight: number): QueryTerm[] {
   const { exact, folded, wording } = questionTerms(text);
-  // Wording bigrams ("mấy giờ") say how the resident asks, not what a sentence must hold.
-  return exact.map((e, i) => ({ exact: e, folded: folded[i], bare: e === folded[i], weight })).filter((t) => !wording.has(t.folded));
+  // Wording ("mấy giờ", a bare "cho") says how the resident asks more than what a sentence must hold.
+  return exact
+    .map((e, i) => ({ exact: e, folded: folded[i], bare: e === folded[i], weight: wording.has(folded[i]) ? weight * WORDING_WEIGHT : weight }))
+    .filter((t) => !(wording.has(t.folded) && t.folded.includes(' ')));
 }
 
 function match(term: QueryTerm, s: TermSets): number {
