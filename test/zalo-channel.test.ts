@@ -1,28 +1,22 @@
-// The Zalo channel end to end in polling mode: the real channel, axios client, keyword dialogue,
-// ResidentService and knowledge engine (the repository's knowledge/ folder), against the fake
+// The Zalo channel end to end in polling mode: the real channel, axios client, keyword dialogues and
+// the core built by the composition root (the repository's knowledge/ folder), against the fake
 // Zalo Bot API over real HTTP.
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BroadcastService } from '../src/broadcast/service.js';
+import type { BroadcastService } from '../src/broadcast/service.js';
 import type { MessagingChannel } from '../src/channels/types.js';
 import { createZaloChannel } from '../src/channels/zalo/index.js';
-import { createZaloSender } from '../src/channels/zalo/sender.js';
-import { type Config, loadConfig } from '../src/config.js';
+import type { Config } from '../src/config.js';
 import { FLOOD_LIMIT } from '../src/core/flood-guard.js';
-import { ResidentService } from '../src/core/resident-service.js';
-import { Store } from '../src/db/store.js';
-import { KnowledgeBase } from '../src/engine/knowledge-base.js';
-import { createLogger } from '../src/logger.js';
+import type { Store } from '../src/db/store.js';
+import type { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import { botTexts } from '../src/texts/bot.js';
 import { broadcastTexts } from '../src/texts/broadcast.js';
 import { zaloActions, zaloTexts } from '../src/texts/zalo.js';
 import { type FakeOpenAi, startFakeOpenAi } from './fakes/openai-server.js';
 import { type FakeZalo, imageUpdate, startFakeZalo, stickerUpdate, textUpdate } from './fakes/zalo-api.js';
 import { writeCityFile } from './helpers/city.js';
+import { startCore, type TestCore } from './helpers/core.js';
 
-const root = path.resolve(import.meta.dirname, '..');
 const TOKEN = '5551234567:zalo-channel-test-secret-abcdefghijklmnop';
 const WARDS = 'Phường Đức Xuân,Phường Sông Cầu,Phường Phùng Chí Kiên';
 
@@ -33,17 +27,13 @@ interface Harness {
   kb: KnowledgeBase;
   channel: MessagingChannel;
   broadcast: BroadcastService;
-  dir: string;
+  core: TestCore;
 }
 
 async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harness> {
   const fake = await startFakeZalo({ token: TOKEN, maxPollSeconds: 1 });
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'civicbot-zalo-'));
-  const config = loadConfig(
+  const core = await startCore(
     {
-      NODE_ENV: 'test',
-      DATA_DIR: dir,
-      KNOWLEDGE_DIR: path.join(root, 'knowledge'),
       CITY_FILE: writeCityFile({ name: 'Bắc Kạn', example_question: 'Cầu Đội Kỳ đã xong chưa?', wards: WARDS.split(',') }),
       ZALO_BOT_TOKEN: TOKEN,
       ZALO_API_ROOT: fake.apiRoot,
@@ -51,28 +41,18 @@ async function startHarness(extraEnv: Record<string, string> = {}): Promise<Harn
       ZALO_STAFF_IDS: 'staff-1',
       ...extraEnv,
     },
-    root,
+    { database: ':memory:' },
   );
-  const logger = createLogger({ level: 'silent' });
-  const store = Store.open(':memory:');
-  const kb = await KnowledgeBase.open(config.engine, logger);
-  const residents = new ResidentService({ store, knowledge: kb, config, logger });
-  const broadcast = new BroadcastService({ store, config, logger, senders: [createZaloSender(config.zalo!, logger)] });
-  const channel = createZaloChannel(
-    { config, logger, store, residents, broadcast },
-    { pollTimeoutSeconds: 1, pollBackoffMs: 20, retryBackoffMs: 5 },
-  );
+  const channel = createZaloChannel(core.channelDeps, { pollTimeoutSeconds: 1, pollBackoffMs: 20, retryBackoffMs: 5 });
   await channel.start();
-  return { fake, config, store, kb, channel, broadcast, dir };
+  return { fake, config: core.config, store: core.store, kb: core.knowledge, channel, broadcast: core.broadcast, core };
 }
 
 async function stopHarness(h: Harness | undefined) {
   if (!h) return;
   await h.channel.stop();
-  await h.kb.close();
-  h.store.close();
+  await h.core.cleanup();
   await h.fake.close();
-  await fs.rm(h.dir, { recursive: true, force: true });
 }
 
 /** Sends a text as `chatId` and returns the `replies` messages the bot sends back. */

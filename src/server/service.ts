@@ -4,24 +4,21 @@
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import { BroadcastService } from '../broadcast/service.js';
-import { configuredSenders } from '../channels/senders.js';
+import type { BroadcastService } from '../broadcast/service.js';
 import { createTelegramChannel } from '../channels/telegram/index.js';
-import type { ChannelDeps, MessagingChannel } from '../channels/types.js';
+import type { MessagingChannel } from '../channels/types.js';
 import { createZaloChannel } from '../channels/zalo/index.js';
+import { openCore } from '../compose.js';
 import type { Config } from '../config.js';
-import { ResidentService } from '../core/resident-service.js';
-import { Store } from '../db/store.js';
-import { KnowledgeBase } from '../engine/knowledge-base.js';
+import type { Store } from '../db/store.js';
+import type { KnowledgeBase } from '../engine/knowledge-base.js';
 import type { Logger } from '../logger.js';
-import { createMetrics, type Metrics } from '../metrics.js';
+import type { Metrics } from '../metrics.js';
 import { securePrivateData } from '../private-data.js';
 import { buildServer } from './app.js';
-import { curatedAnswersFrom } from './console/curated-source.js';
 import { consolePlugin } from './console/plugin.js';
 import { CONSOLE_PATH } from './console/session.js';
 import type { ReadinessCheck } from './health-routes.js';
-import { meteredSender } from './metered-sender.js';
 import { type Part, planParts } from './parts.js';
 import { broadcastRoutes } from './staff-routes.js';
 
@@ -55,24 +52,12 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   for (const [part, reason] of Object.entries(off)) logger.info({ part, reason }, `${part}: off (${reason})`);
   const answering = parts.has('web') || parts.has('telegram') || parts.has('zalo');
 
-  const metrics = options.metrics ?? createMetrics();
   securePrivateData(config.paths.data, logger);
-  const store = Store.open(config.paths.database);
   // The index on disk (if any) is served at once; building or updating it runs after the server
   // is up, so /healthz answers and /readyz explains while a fresh machine indexes its documents.
-  const knowledge = await KnowledgeBase.open(config.engine, logger, { buildIfMissing: false });
-  knowledge.useCuratedAnswers(curatedAnswersFrom(store.console.curated));
-  const residents = new ResidentService({ store, knowledge, config, logger, metrics });
-  const senders = configuredSenders(config, logger).map((s) => meteredSender(s, metrics));
-  const broadcast = new BroadcastService({
-    store,
-    config,
-    logger,
-    senders,
-    refreshKnowledge: () => knowledge.refresh(),
-  });
+  const core = await openCore(config, { logger, metrics: options.metrics, buildIndex: false });
+  const { metrics, store, knowledge, residents, broadcast, senders, channelDeps: deps } = core;
 
-  const deps: ChannelDeps = { config, logger, store, residents, broadcast };
   const channels: MessagingChannel[] = [];
   if (parts.has('telegram')) channels.push(createTelegramChannel(deps));
   if (parts.has('zalo')) channels.push(createZaloChannel(deps));

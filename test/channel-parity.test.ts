@@ -1,0 +1,238 @@
+// One table of behaviours that Telegram and Zalo must both show, driven through the fake Bot APIs
+// over real HTTP, on one core built by the composition root. Each channel has a driver that does
+// a step its own way (Telegram: commands and buttons; Zalo: keywords and numbered replies); the
+// expectations are the same for both.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTelegramChannel } from '../src/channels/telegram/index.js';
+import type { MessagingChannel } from '../src/channels/types.js';
+import { createZaloChannel } from '../src/channels/zalo/index.js';
+import { FLOOD_LIMIT } from '../src/core/flood-guard.js';
+import { botTexts } from '../src/texts/bot.js';
+import {
+  type FakeTelegram,
+  type RecordedCall,
+  startFakeTelegram,
+  callbackUpdate as tgCallback,
+  textUpdate as tgText,
+} from './fakes/telegram-api.js';
+import { type FakeZalo, startFakeZalo, textUpdate as zaloText } from './fakes/zalo-api.js';
+import { writeCityFile } from './helpers/city.js';
+import { startCore, type TestCore } from './helpers/core.js';
+
+const TG_TOKEN = '4242424242:parity-telegram-token-abcdefghijkl';
+const ZALO_TOKEN = '9898989898:parity-zalo-token-abcdefghijklmnop';
+const WARDS = ['Đức Xuân', 'Phùng Chí Kiên', 'Sông Cầu'];
+const TOPICS = [
+  { slug: 'giao-thong', label: 'Giao thông' },
+  { slug: 'do-thi', label: 'Đô thị và xây dựng' },
+  { slug: 'khan-cap', label: 'Khẩn cấp – thiên tai' },
+];
+
+/** What a test does on a channel, in that channel's own way. */
+interface Driver {
+  name: 'telegram' | 'zalo';
+  /** Sends a text; resolves with the text of the bot's next reply. */
+  say(user: number, text: string): Promise<string>;
+  greet(user: number): Promise<string>;
+  startAnnouncement(user: number): Promise<string>;
+  /** Writes an announcement for several topics and wards and schedules it; resolves with the last reply. */
+  announceScheduled(user: number, content: string, topics: string[], wards: string[], at: string): Promise<string>;
+  progress(user: number): Promise<string>;
+  stop(user: number, id: number): Promise<string>;
+  /** Sends `count` messages at once; resolves with every reply that came back. */
+  burst(user: number, count: number): Promise<string[]>;
+}
+
+let core: TestCore;
+let tg: FakeTelegram;
+let zalo: FakeZalo;
+const channels: MessagingChannel[] = [];
+
+// Staff and residents have the same numbers on both channels (Zalo ids are text).
+const STAFF = 7001;
+const RESIDENT = 7101;
+
+beforeAll(async () => {
+  tg = await startFakeTelegram({ token: TG_TOKEN });
+  zalo = await startFakeZalo({ token: ZALO_TOKEN, maxPollSeconds: 1 });
+  core = await startCore(
+    {
+      CITY_FILE: writeCityFile({ name: 'Bắc Kạn', example_question: 'Cầu Đội Kỳ đã xong chưa?', wards: WARDS, topics: TOPICS }),
+      TELEGRAM_BOT_TOKEN: TG_TOKEN,
+      TELEGRAM_API_ROOT: tg.apiRoot,
+      TELEGRAM_STAFF_IDS: String(STAFF),
+      ZALO_BOT_TOKEN: ZALO_TOKEN,
+      ZALO_API_ROOT: zalo.apiRoot,
+      ZALO_STAFF_IDS: String(STAFF),
+    },
+    { database: ':memory:' },
+  );
+  channels.push(createTelegramChannel(core.channelDeps, { pollTimeoutSeconds: 1 }));
+  channels.push(createZaloChannel(core.channelDeps, { pollTimeoutSeconds: 1, pollBackoffMs: 20, retryBackoffMs: 5 }));
+  for (const c of channels) await c.start();
+});
+
+afterAll(async () => {
+  for (const c of channels) await c.stop();
+  await core?.cleanup();
+  await tg?.close();
+  await zalo?.close();
+});
+
+const telegram: Driver = (() => {
+  const user = (id: number) => ({ id, first_name: `Người ${id}` });
+  const reply = (chatId: number, mark: number, methods = ['sendMessage']) =>
+    tg.waitFor((c) => c.seq >= mark && c.ok && methods.includes(c.method) && String(c.params.chat_id) === String(chatId), 10_000);
+  const send = async (chatId: number, text: string) => {
+    const mark = tg.calls.length;
+    tg.pushUpdate(tgText(chatId, user(chatId), text));
+    return reply(chatId, mark);
+  };
+  const press = async (chatId: number, message: RecordedCall, label: string, markup = message.params.reply_markup) => {
+    const button = (markup.inline_keyboard.flat() as { text: string; callback_data: string }[]).find(
+      (b) => b.text === label || b.text.endsWith(` ${label}`),
+    );
+    if (!button) throw new Error(`no button ${label}`);
+    const mark = tg.calls.length;
+    tg.pushUpdate(tgCallback(chatId, user(chatId), button.callback_data, message.result));
+    return reply(chatId, mark, ['sendMessage', 'editMessageReplyMarkup']);
+  };
+  /** Ticks each label on a choice message (edited in place), then presses "Tiếp tục". */
+  const tick = async (chatId: number, message: RecordedCall, labels: string[]) => {
+    let markup = message.params.reply_markup;
+    for (const label of labels) markup = (await press(chatId, message, label, markup)).params.reply_markup;
+    return press(chatId, message, botTexts.next, markup);
+  };
+  return {
+    name: 'telegram',
+    say: async (u, text) => (await send(u, text)).params.text,
+    greet: async (u) => (await send(u, '/start')).params.text,
+    startAnnouncement: async (u) => (await send(u, '/thongbao')).params.text,
+    async announceScheduled(u, content, topics, wards, at) {
+      await send(u, '/thongbao');
+      const topicStep = await send(u, content);
+      const wardStep = await tick(u, topicStep, topics);
+      const mark = tg.calls.length;
+      await tick(u, wardStep, wards);
+      const recipients = await tg.waitFor(
+        (c) => c.seq >= mark && c.params.reply_markup?.inline_keyboard?.flat().some((b: any) => b.callback_data === 'ann:do:schedule'),
+        10_000,
+      );
+      await press(u, recipients, 'Hẹn giờ gửi');
+      return (await send(u, at)).params.text;
+    },
+    progress: async (u) => (await send(u, '/tiendo')).params.text,
+    async stop(u, id) {
+      const list = await send(u, '/tiendo');
+      return (await press(u, list, botTexts.stopSending(id))).params.text;
+    },
+    async burst(u, count) {
+      const mark = tg.calls.length;
+      for (let i = 0; i < count; i++) tg.pushUpdate(tgText(u, user(u), `câu hỏi số ${i}`));
+      await new Promise((r) => setTimeout(r, 1500));
+      return tg.calls
+        .filter((c) => c.seq >= mark && c.method === 'sendMessage' && String(c.params.chat_id) === String(u))
+        .map((c) => c.params.text);
+    },
+  };
+})();
+
+const zaloDriver: Driver = (() => {
+  const send = async (u: number, text: string, replies = 1) => {
+    const chatId = `z${u}`;
+    const before = zalo.sent(chatId).length;
+    zalo.pushUpdate(zaloText(chatId, text, { userId: String(u) }));
+    return (await zalo.waitForSent(chatId, before + replies, 10_000)).slice(before);
+  };
+  const numbers = (all: string[], picked: string[]) => picked.map((p) => all.indexOf(p) + 1).join(' ');
+  return {
+    name: 'zalo',
+    say: async (u, text) => (await send(u, text))[0],
+    greet: async (u) => (await send(u, 'xin chào'))[0],
+    startAnnouncement: async (u) => (await send(u, 'thông báo'))[0],
+    async announceScheduled(u, content, topics, wards, at) {
+      await send(u, 'thông báo');
+      await send(u, content);
+      await send(
+        u,
+        numbers(
+          TOPICS.map((t) => t.label),
+          topics,
+        ),
+      );
+      await send(u, numbers(WARDS, wards));
+      await send(u, 'hẹn giờ');
+      return (await send(u, at))[0];
+    },
+    progress: async (u) => (await send(u, 'tiến độ'))[0],
+    stop: async (u, id) => (await send(u, `dừng gửi ${id}`))[0],
+    async burst(u, count) {
+      const chatId = `z${u}`;
+      const before = zalo.sent(chatId).length;
+      for (let i = 0; i < count; i++) zalo.pushUpdate(zaloText(chatId, `câu hỏi số ${i}`, { userId: String(u) }));
+      await new Promise((r) => setTimeout(r, 1500));
+      return zalo
+        .sent(chatId)
+        .slice(before)
+        .map((c) => String(c.params.text));
+    },
+  };
+})();
+
+const YEAR = new Date().getFullYear() + 1;
+
+describe.each([telegram, zaloDriver])('$name behaves like every channel', (d) => {
+  const offset = d.name === 'telegram' ? 0 : 1;
+
+  it('greets with the city, how to ask and an example', async () => {
+    const text = await d.greet(RESIDENT + offset);
+    expect(text).toContain('thành phố Bắc Kạn');
+    expect(text).toContain('Cầu Đội Kỳ đã xong chưa?');
+  });
+
+  it('answers a question with numbered sources', async () => {
+    const text = await d.say(RESIDENT + offset, 'Cầu Đội Kỳ đã xong chưa?');
+    expect(text).toMatch(/\[1\]/);
+  });
+
+  it('refuses the announcement flow to a resident, and audits it', async () => {
+    expect(await d.startAnnouncement(RESIDENT + 10 + offset)).toBe(botTexts.notAllowed);
+    const trail = core.store.access.auditTrail(20).find((e) => e.channel === d.name && e.userId === String(RESIDENT + 10 + offset));
+    expect(trail).toMatchObject({ action: 'announce', allowed: false });
+  });
+
+  it.each([`03/12/${YEAR} 07:30`, `${YEAR}-12-03 07:30`])(
+    'lets staff write an announcement for several topics and wards and schedule it (%s)',
+    async (at) => {
+      const reply = await d.announceScheduled(
+        STAFF,
+        `Họp dân ${d.name} ${at}\nHọp dân các tổ tối thứ Năm.`,
+        ['Giao thông', 'Khẩn cấp – thiên tai'],
+        ['Đức Xuân', 'Sông Cầu'],
+        at,
+      );
+      expect(reply).toContain(`03/12/${YEAR} 07:30`);
+      const [latest] = core.broadcast.recent(1);
+      expect(latest).toMatchObject({
+        title: `Họp dân ${d.name} ${at}`,
+        status: 'scheduled',
+        topics: ['giao-thong', 'khan-cap'],
+        wards: ['Đức Xuân', 'Sông Cầu'],
+        author: `${d.name}:${STAFF}`,
+      });
+      expect(latest.scheduledAt).toBe(Date.UTC(YEAR, 11, 3, 0, 30));
+    },
+  );
+
+  it('lists the progress of recent announcements and stops a scheduled one', async () => {
+    const [latest] = core.broadcast.recent(1);
+    expect(await d.progress(STAFF)).toContain(`Số ${latest.id} «${latest.title}» (đã hẹn giờ)`);
+    expect(await d.stop(STAFF, latest.id)).toBe(botTexts.stopped(latest.id));
+    expect(core.broadcast.get(latest.id)?.status).toBe('cancelled');
+  });
+
+  it('meets a flood with one friendly notice, then silence', async () => {
+    const replies = await d.burst(RESIDENT + 20 + offset, FLOOD_LIMIT.limit + 4);
+    expect(replies.filter((r) => r === botTexts.rateLimited)).toHaveLength(1);
+  });
+});
