@@ -30,10 +30,10 @@ export type Ask = (question: string, options?: AskOptions) => Promise<Answer>;
 /** Below the floor, passages down to this share of it may still answer a value question… */
 const RESCUE_SHARE = 0.5;
 /** …when one unit holds at least this share of the question's terms (less when it states the value asked for). */
-const RESCUE_COVERAGE = Number(process.env.RC ?? 0.5);
-const RESCUE_COVERAGE_WITH_VALUE = Number(process.env.RCV ?? 0.4);
-const RESCUE_WORDS = Number(process.env.RW ?? 3);
-const RESCUE_COVERAGE_WITH_WORDS = Number(process.env.RCW ?? 0.2);
+const RESCUE_COVERAGE = 0.5;
+const RESCUE_COVERAGE_WITH_VALUE = 0.4;
+const RESCUE_WORDS = 3;
+const RESCUE_COVERAGE_WITH_WORDS = 0.2;
 
 /** Passages searched per question; the LLM sees at most LLM_PASSAGES of those over the floor. */
 const SEARCH_K = 6;
@@ -242,7 +242,8 @@ function describe(err: unknown): string {
 function isStrong(e: { coverage: number; holdsTarget: boolean; matched: number }): boolean {
   if (e.coverage >= RESCUE_COVERAGE) return true;
   if (e.holdsTarget && e.coverage >= RESCUE_COVERAGE_WITH_VALUE) return true;
-  return e.matched >= RESCUE_WORDS && e.coverage >= RESCUE_COVERAGE_WITH_WORDS;
+  // A unit stating the value asked for needs one word fewer.
+  return e.matched >= RESCUE_WORDS - (e.holdsTarget ? 1 : 0) && e.coverage >= RESCUE_COVERAGE_WITH_WORDS;
 }
 
 /** The question's types in words, for the model. */

@@ -8,7 +8,7 @@ import { fold } from '../normalize.js';
 import { lexicalTerms, questionTerms } from '../tokenize.js';
 import type { Citation, SearchHit } from '../types.js';
 import { toCitation } from './citations.js';
-import { countedNoun, countedNouns, type QuestionShape, questionShape, targetOf, targetsOf, VALUE_TYPES } from './question-type.js';
+import { countedNoun, countedNouns, type QuestionShape, questionShape, targetFor, targetsOf, VALUE_TYPES } from './question-type.js';
 import { headingText, type Unit, unitsWithNeighbours } from './units.js';
 
 export interface ExtractiveQuestion {
@@ -75,14 +75,14 @@ const VALUE_SHARE = 0.15;
 /** Weight of an ambiguous function word typed without marks ("cho": "cho" or "chó"). */
 const WORDING_WEIGHT = 0.5;
 /** Weight of a question word that no retrieved unit holds. */
-const ABSENT_WEIGHT = Number(process.env.AW ?? 0.5);
+const ABSENT_WEIGHT = 0.5;
 /** A unit in a list of at least LIST_MIN items lifts a list question's score this much. */
 const LIST_BONUS = 0.6;
 const LIST_MIN = 3;
 /** A number right before the thing counted ("18/30 chỉ tiêu") lifts a count question's score this much. */
 const COUNTED_BONUS = 1.2;
 /** A quoted unit longer than this is cut to its best-matching run of clauses. */
-const MAX_QUOTE_CHARS = Number(process.env.MQ ?? 300);
+const MAX_QUOTE_CHARS = 300;
 
 const STATUS = {
   done: /hoàn thiện|hoàn thành|đã xong|xây xong|đưa vào sử dụng|khánh thành|thông xe|đi vào hoạt động/iu,
@@ -107,7 +107,12 @@ function queryTerms(text: string, weight: number): QueryTerm[] {
   const { exact, folded, wording } = questionTerms(text);
   // Wording ("mấy giờ", a bare "cho") says how the resident asks more than what a sentence must hold.
   return exact
-    .map((e, i) => ({ exact: e, folded: folded[i], bare: e === folded[i], weight: wording.has(folded[i]) ? weight * WORDING_WEIGHT : weight }))
+    .map((e, i) => ({
+      exact: e,
+      folded: folded[i],
+      bare: e === folded[i],
+      weight: wording.has(folded[i]) ? weight * WORDING_WEIGHT : weight,
+    }))
     .filter((t) => !(wording.has(t.folded) && t.folded.includes(' ')));
 }
 
@@ -139,7 +144,7 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
   const { units, next, previousOf } = unitsWithNeighbours(hits);
   if (!units.length) return undefined;
   const shape = q.shape ?? questionShape(q.question);
-  const targets = targetsOf(shape);
+  const targets = targetsOf(shape, q.question);
 
   const terms = distinct([...queryTerms(q.question, 1), ...(q.carried ? queryTerms(q.carried, CARRIED_WEIGHT) : [])]);
   const own = units.map((u) => termsOf(u.text));
@@ -186,17 +191,14 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
   if (valueTypes.length && !ranked.some((s) => s.holdsTarget && s.coverage >= VALUE_SHARE * best.coverage)) return { unsettled: true };
 
   const picked = withCounts(
-    withValues(choose(ranked, best, shape, next.get(best.u.text) ?? []), ranked, shape, best),
+    withValues(choose(ranked, best, shape, next.get(best.u.text) ?? []), ranked, shape, best, q.question),
     ranked,
     counted,
     best,
   );
   const chosen = withAntecedents(picked, scored, previousOf);
   const quotedPassages = [...new Set(chosen.map((s) => s.u.hit))].map((i) => hits[i].chunk.text);
-  if (!aboutSubject(terms, q.places ?? new Set(), quotedPassages)) {
-    if (process.env.DBG) console.log('NOT ABOUT SUBJECT');
-    return undefined;
-  }
+  if (!aboutSubject(terms, q.places ?? new Set(), quotedPassages)) return undefined;
   // "quốc lộ 1A", "trường THPT Chu Văn An": a named thing the passages never name is another subject.
   // Compared by terms, so "Ban Thường vụ" is found in a passage that writes "BTV".
   const passageTerms = new Set(hits.flatMap((h) => lexicalTerms(h.chunk.text).folded));
@@ -245,10 +247,10 @@ function choose(ranked: readonly Scored[], best: Scored, shape: QuestionShape, f
  * A question that asks for two things ("gọi số nào, bao lâu thì có trả lời"): each value type the
  * chosen units do not hold is added from the best unit that does.
  */
-function withValues(chosen: Scored[], ranked: readonly Scored[], shape: QuestionShape, best: Scored): Scored[] {
+function withValues(chosen: Scored[], ranked: readonly Scored[], shape: QuestionShape, best: Scored, question: string): Scored[] {
   const out = [...chosen];
   for (const type of shape.types) {
-    const target = VALUE_TYPES.has(type) ? targetOf(type) : undefined;
+    const target = VALUE_TYPES.has(type) ? targetFor(type, question) : undefined;
     if (!target || out.some((c) => target.test(c.u.text))) continue;
     const add = ranked.find((c) => target.test(c.u.text) && c.coverage >= VALUE_SHARE * best.coverage && !out.includes(c));
     if (add) out.push(add);
@@ -348,7 +350,7 @@ function compose(
         if (!marks.includes(num)) marks.push(num);
         break;
       }
-      const body = excerpt(c.u.text, terms, targetsOf(shape));
+      const body = excerpt(c.u.text, terms, targetsOf(shape, q.question));
       // "Nghiêm cấm các hành vi sau: vứt rác…": the heading is what makes an item an answer.
       const text = c.u.heading && chosen.length === 1 ? `${c.u.heading}: ${lowerFirst(body)}` : body;
       parts.push({ text, marks });

@@ -167,16 +167,34 @@ export function questionShape(question: string): QuestionShape {
 }
 
 /** The target patterns of a question's types. */
-export function targetsOf(shape: QuestionShape): RegExp[] {
-  return [...shape.types].map((t) => TARGETS[t]).filter((r): r is RegExp => Boolean(r));
+export function targetsOf(shape: QuestionShape, question?: string): RegExp[] {
+  return [...shape.types].map((t) => targetFor(t, question)).filter((r): r is RegExp => Boolean(r));
+}
+
+/** What a sentence must hold to answer `type`, narrowed by the question ("mấy ngày": days). */
+export function targetFor(type: QuestionType, question?: string): RegExp | undefined {
+  const unit = type === 'duration' && question !== undefined ? durationUnit(question) : undefined;
+  return unit ? new RegExp(`(?<![/\\d])\\d+\\s*${unit}`, 'iu') : TARGETS[type];
+}
+
+const DURATION_UNITS: Readonly<Record<string, string>> = {
+  ngay: 'ngày',
+  thang: 'tháng',
+  nam: 'năm',
+  tuan: 'tuần',
+  phut: 'phút',
+  gio: 'giờ',
+  tieng: '(?:giờ|tiếng)',
+};
+
+/** "trước mấy ngày" asks for days: a duration in hours does not answer it. */
+function durationUnit(question: string): string | undefined {
+  const m = / (?:may|bao nhieu) (ngay|thang|nam|tuan|phut|gio|tieng) /u.exec(words(question));
+  return m ? DURATION_UNITS[m[1]] : undefined;
 }
 
 /** Types whose answer is a value a document must state; without it the question is not answered. */
 export const VALUE_TYPES: ReadonlySet<QuestionType> = new Set(['money', 'time', 'duration', 'measure', 'phone']);
-
-export function targetOf(type: QuestionType): RegExp | undefined {
-  return TARGETS[type];
-}
 
 /** Words after which the counted noun has ended. */
 const NOUN_END = new Set([
