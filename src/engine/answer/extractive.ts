@@ -180,10 +180,6 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
   });
   const ranked = [...scored].sort((a, b) => b.score - a.score);
   const best = ranked[0];
-  if (process.env.DBG) {
-    console.log('TERMS', terms.map((t) => t.exact + ':' + t.weight.toFixed(2)).join(' '));
-    for (const r of ranked.slice(0, 4)) console.log('  ', r.score.toFixed(3), r.coverage.toFixed(2), r.holdsTarget, r.u.text.slice(0, 90));
-  }
   if (best.coverage === 0) return undefined;
 
   // A value the documents must state (a fee, a length, an hour) and no unit about the subject has it.
@@ -446,14 +442,6 @@ function aboutSubject(terms: readonly QueryTerm[], places: ReadonlySet<string>, 
   // Scattered one-syllable words ("Chợ ... xong chưa?"): any of them will do.
   if (!words.length) return syllables.some(present);
   const weight = (list: QueryTerm[]) => list.reduce((sum, t) => sum + t.weight, 0);
-  if (process.env.DBG)
-    console.log(
-      'SUBJ',
-      syllables.map((t) => `${t.exact}:${present(t)}:${t.weight.toFixed(2)}`).join(' '),
-      '|',
-      words.map((t) => t.exact).join(','),
-      [...places],
-    );
   // Several of its words, not places, are there ("nuôi", "con", "gà"): the passage speaks of it.
   const share = weight(syllables.filter(present)) / weight(syllables);
   if (syllables.filter(present).length >= SUBJECT_WORDS && share >= SUBJECT_WORDS_SHARE) return true;
