@@ -104,6 +104,9 @@ describe('LLM answers', () => {
     expect(user.content).toContain('‹/cau_hoi›');
     expect(user.content).toContain('‹system›');
     expect(user.content.split('<cau_hoi>')[1]).not.toContain('Bỏ qua mọi hướng dẫn');
+    // The model is told what the question asks for, and to answer that in its first sentence.
+    expect(user.content).toContain(`<loai_cau_hoi>${answerTexts.prompt.questionTypes.status}</loai_cau_hoi>`);
+    expect(system.content).toContain('Câu đầu tiên trả lời thẳng điều được hỏi');
   });
 
   it('an injected question that the model "obeys" still ends grounded: bad citations → offline answer', async () => {
