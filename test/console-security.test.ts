@@ -156,6 +156,20 @@ describe('staff console security', () => {
     expect((await admin.send('PATCH', `/accounts/${self}`, { role: 'staff' })).status).toBe(409);
   });
 
+  it('refuses a session past its expiry, however valid its cookie', async () => {
+    const c = new ConsoleClient(url);
+    await c.signIn('hoa');
+    expect((await c.get('/overview')).status).toBe(200);
+    // The cookie holds "<session id>.<signature>"; the session itself lives in the database.
+    const sid = c.cookie('quantri_sid')!.split('.')[0];
+    const { sessions } = fx.service.store.console;
+    const data = sessions.get(sid)!;
+    expect(data.userId).toBe(fx.service.store.console.users.forSignIn('hoa')!.id);
+    sessions.set(sid, data, Date.now() - 1);
+    expect((await c.get('/overview')).status).toBe(401);
+    expect((await c.request('GET', '/quan-tri/')).status).toBe(302);
+  });
+
   it('locks an account after 5 wrong passwords, even with the right one then', async () => {
     const c = new ConsoleClient(url);
     for (let i = 0; i < 4; i++) expect((await c.signIn('khoa', 'sai-mat-khau-roi')).status).toBe(401);

@@ -65,6 +65,12 @@ export class ConsoleClient {
     return { status: response.status, headers: response.headers, body: json, text };
   }
 
+  /** A cookie's value as the browser would send it (decoded). */
+  cookie(name: string): string | undefined {
+    const value = this.cookies.get(name);
+    return value === undefined ? undefined : decodeURIComponent(value);
+  }
+
   /** GET /session for a CSRF token (and the session it lives in). */
   async start() {
     const r = await this.request('GET', '/quan-tri/api/session');
