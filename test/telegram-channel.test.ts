@@ -1,18 +1,11 @@
-// The Telegram channel end to end in polling mode: grammY and its plugins run for real against the
-// fake Bot API over HTTP; answers come from a real KnowledgeBase over the repository's documents.
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BroadcastService } from '../src/broadcast/service.js';
+import type { BroadcastService } from '../src/broadcast/service.js';
 import { createTelegramChannel } from '../src/channels/telegram/index.js';
-import { createTelegramSender } from '../src/channels/telegram/sender.js';
 import type { MessagingChannel } from '../src/channels/types.js';
-import { type Config, loadConfig } from '../src/config.js';
-import { ResidentService } from '../src/core/resident-service.js';
-import { Store } from '../src/db/store.js';
-import { KnowledgeBase } from '../src/engine/knowledge-base.js';
+import type { Config } from '../src/config.js';
+import type { Store } from '../src/db/store.js';
+import type { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import type { KnowledgeService, Turn } from '../src/engine/types.js';
 import { createLogger } from '../src/logger.js';
 import { botTexts } from '../src/texts/bot.js';
@@ -27,8 +20,8 @@ import {
   textUpdate,
 } from './fakes/telegram-api.js';
 import { writeCityFile } from './helpers/city.js';
+import { startCore, type TestCore } from './helpers/core.js';
 
-const root = path.resolve(import.meta.dirname, '..');
 const TOKEN = '123456:TEST-token_abcdefghijklmnopqrstu';
 const STAFF = 800;
 const ADMIN = 900;
@@ -45,10 +38,10 @@ Bãi đỗ xe tạm tại phố Trường Chinh dành cho xe <b>máy</b> & ô t�
 `;
 
 let tg: FakeTelegram;
-let dir: string;
+let core: TestCore;
 let config: Config;
 let store: Store;
-let kb: KnowledgeBase;
+let _kb: KnowledgeBase;
 let broadcast: BroadcastService;
 let channel: MessagingChannel;
 const logLines: string[] = [];
@@ -56,25 +49,6 @@ const asked: { question: string; history?: Turn[] }[] = [];
 
 beforeAll(async () => {
   tg = await startFakeTelegram({ token: TOKEN });
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'civicbot-tg-'));
-  const knowledge = path.join(dir, 'knowledge');
-  await fs.cp(path.join(root, 'knowledge'), knowledge, { recursive: true });
-  await fs.writeFile(path.join(knowledge, 'quy-dinh-dac-biet.md'), SPECIAL);
-  config = loadConfig(
-    {
-      NODE_ENV: 'test',
-      DATA_DIR: path.join(dir, 'data'),
-      KNOWLEDGE_DIR: knowledge,
-      CITY_FILE: writeCityFile({ name: 'Bắc Kạn', wards: ['Đức Xuân', 'Phùng Chí Kiên'] }),
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_API_ROOT: tg.apiRoot,
-      TELEGRAM_STAFF_IDS: String(STAFF),
-      TELEGRAM_ADMIN_IDS: String(ADMIN),
-      TELEGRAM_PER_CHAT_INTERVAL_MS: '0',
-      TELEGRAM_RATE_PER_SECOND: '100',
-    },
-    root,
-  );
   const logger = createLogger({
     level: 'debug',
     destination: new Writable({
@@ -84,41 +58,46 @@ beforeAll(async () => {
       },
     }),
   });
-  store = Store.open(config.paths.database);
-  kb = await KnowledgeBase.open(config.engine, logger);
-  // The real engine, watched: follow-ups must reach it with the chat's history.
-  const knowledgeService: KnowledgeService = {
-    ask: (question, options) => {
-      asked.push({ question, history: options?.history });
-      return kb.ask(question, options);
+  core = await startCore(
+    {
+      CITY_FILE: writeCityFile({ name: 'Bắc Kạn', wards: ['Đức Xuân', 'Phùng Chí Kiên'] }),
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: tg.apiRoot,
+      TELEGRAM_STAFF_IDS: String(STAFF),
+      TELEGRAM_ADMIN_IDS: String(ADMIN),
+      TELEGRAM_PER_CHAT_INTERVAL_MS: '0',
+      TELEGRAM_RATE_PER_SECOND: '100',
     },
-    documents: () => kb.documents(),
-    refresh: () => kb.refresh(),
-    addDocument: (name, bytes) => kb.addDocument(name, bytes),
-  };
-  const residents = new ResidentService({ store, knowledge: knowledgeService, config, logger });
-  broadcast = new BroadcastService({
-    store,
-    config,
-    logger,
-    senders: [createTelegramSender(config.telegram!, logger)],
-    options: { tickMs: 100 },
-  });
-  broadcast.start();
-  channel = createTelegramChannel(
-    { config, logger, store, residents, broadcast },
-    { pollTimeoutSeconds: 1, rateLimit: { limit: 5, windowMs: 60_000 }, progressIntervalMs: 50 },
+    {
+      logger,
+      copyKnowledge: { 'quy-dinh-dac-biet.md': SPECIAL },
+      broadcast: { tickMs: 100 },
+      // The real engine, watched: follow-ups must reach it with the chat's history.
+      wrapKnowledge: (kb): KnowledgeService => ({
+        ask: (question, options) => {
+          asked.push({ question, history: options?.history });
+          return kb.ask(question, options);
+        },
+        documents: () => kb.documents(),
+        refresh: () => kb.refresh(),
+        addDocument: (name, bytes) => kb.addDocument(name, bytes),
+      }),
+    },
   );
+  ({ config, store, broadcast, knowledge: _kb } = core);
+  broadcast.start();
+  channel = createTelegramChannel(core.channelDeps, {
+    pollTimeoutSeconds: 1,
+    rateLimit: { limit: 5, windowMs: 60_000 },
+    progressIntervalMs: 50,
+  });
   await channel.start();
 });
 
 afterAll(async () => {
   await channel?.stop();
-  await broadcast?.stop();
-  await kb?.close();
-  store?.close();
+  await core?.cleanup();
   await tg?.close();
-  await fs.rm(dir, { recursive: true, force: true });
 });
 
 const user = (id: number) => ({ id, first_name: `Người ${id}` });

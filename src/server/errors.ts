@@ -1,12 +1,14 @@
 // Every HTTP error leaves as `{ "error": { "code", "message" } }` with the right status: errors the
 // routes raise on purpose (ApiError) and the ones Fastify raises while reading the request.
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { PersonError } from '../domain/index.js';
 import { webTexts } from '../texts/web.js';
 
-export class ApiError extends Error {
+/** A refusal of the HTTP API: a PersonError (its message is Vietnamese, for the caller) with a status and a code. */
+export class ApiError extends PersonError {
   constructor(
     readonly statusCode: number,
-    readonly code: string,
+    readonly apiCode: string,
     message: string,
   ) {
     super(message);
@@ -45,8 +47,8 @@ export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const known = err instanceof ApiError ? err : fromFastify(err, request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 0);
     if (known) {
-      request.log.info({ code: known.code, status: known.statusCode }, 'request refused');
-      return reply.code(known.statusCode).send(errorBody(known.code, known.message));
+      request.log.info({ code: known.apiCode, status: known.statusCode }, 'request refused');
+      return reply.code(known.statusCode).send(errorBody(known.apiCode, known.message));
     }
     request.log.error({ err }, 'request failed');
     return reply.code(500).send(errorBody('internal', webTexts.errors.internal));

@@ -1,11 +1,11 @@
-// The HTTP app factory over the real engine and database, listening on a free port: what the
+// The HTTP app over the real composition root (src/compose.ts), listening on a free port: what the
 // web part of `npm start` serves, without the channels and workers.
 import type { FastifyInstance } from 'fastify';
-import { ResidentService } from '../../src/core/resident-service.js';
-import { Store } from '../../src/db/store.js';
-import { KnowledgeBase } from '../../src/engine/knowledge-base.js';
+import { openCore } from '../../src/compose.js';
+import type { Store } from '../../src/db/store.js';
+import type { KnowledgeBase } from '../../src/engine/knowledge-base.js';
 import type { Logger } from '../../src/logger.js';
-import { createMetrics, type Metrics } from '../../src/metrics.js';
+import type { Metrics } from '../../src/metrics.js';
 import { buildServer } from '../../src/server/app.js';
 import type { TestEnv } from './test-env.js';
 
@@ -20,10 +20,8 @@ export interface TestServer {
 
 export async function startWebServer(env: TestEnv, logger: Logger, options: { buildIndex?: boolean } = {}): Promise<TestServer> {
   const { config } = env;
-  const metrics = createMetrics();
-  const store = Store.open(config.paths.database);
-  const knowledge = await KnowledgeBase.open(config.engine, logger, { buildIfMissing: options.buildIndex ?? true });
-  const residents = new ResidentService({ store, knowledge, config, logger, metrics });
+  const core = await openCore(config, { logger, buildIndex: options.buildIndex ?? true });
+  const { store, knowledge, residents, metrics } = core;
   const app = await buildServer({
     config,
     logger,
@@ -44,8 +42,7 @@ export async function startWebServer(env: TestEnv, logger: Logger, options: { bu
     metrics,
     async close() {
       await app.close();
-      await knowledge.close();
-      store.close();
+      await core.close();
     },
   };
 }
