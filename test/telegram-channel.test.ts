@@ -1,3 +1,6 @@
+// The Telegram channel end to end in polling mode: grammY and its plugins run for real against the
+// fake Bot API over HTTP, over the core the composition root builds (a copy of the repository's
+// documents plus one with characters that must not break a message).
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BroadcastService } from '../src/broadcast/service.js';
