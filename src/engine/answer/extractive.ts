@@ -98,9 +98,19 @@ const SPANS: Partial<Record<string, RegExp>> = {
   phone: /\b0\d{2,3}[\s.-]?\d{3,4}[\s.-]?\d{3,4}\b/u,
 };
 
+/** Term sets of the units and passages seen lately: the same passages answer many questions. */
+const termCache = new Map<string, TermSets>();
+const TERM_CACHE_SIZE = 20_000;
+
 function termsOf(text: string): TermSets {
-  const t = lexicalTerms(text);
-  return { exact: new Set(t.exact), folded: new Set(t.folded) };
+  let sets = termCache.get(text);
+  if (!sets) {
+    const t = lexicalTerms(text);
+    sets = { exact: new Set(t.exact), folded: new Set(t.folded) };
+    if (termCache.size >= TERM_CACHE_SIZE) termCache.clear();
+    termCache.set(text, sets);
+  }
+  return sets;
 }
 
 function queryTerms(text: string, weight: number): QueryTerm[] {
@@ -197,9 +207,10 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
   if (!aboutSubject(terms, q.places ?? new Set(), quotedPassages)) return undefined;
   // "quốc lộ 1A", "trường THPT Chu Văn An": a named thing the passages never name is another subject.
   // Compared by terms, so "Ban Thường vụ" is found in a passage that writes "BTV".
-  const passageTerms = new Set(hits.flatMap((h) => lexicalTerms(h.chunk.text).folded));
   // A name counts as absent only when none of its words is there: translated names are spelled many ways.
-  if (namedThings(q.question).some((name) => !name.some((syllable) => passageTerms.has(syllable)))) return undefined;
+  const names = namedThings(q.question);
+  const passageTerms = names.length ? hits.map((h) => termsOf(h.chunk.text).folded) : [];
+  if (names.some((name) => !name.some((syllable) => passageTerms.some((t) => t.has(syllable))))) return undefined;
 
   return compose(q, shape, chosen, scored, hits, terms, best);
 }
