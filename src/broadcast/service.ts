@@ -166,6 +166,12 @@ export class BroadcastService {
     if (!cancelled) throw new AnnouncementError([t.cannotCancel(id, a.status)], 'conflict');
     this.logger.info({ id }, 'announcement cancelled');
     this.pool.forget(id);
+    // A stopped announcement is no longer the city's word: it leaves the knowledge base too.
+    const file = this.mustGet(id).knowledgeFile;
+    if (file) {
+      this.store.announcements.setKnowledgeFile(id, undefined);
+      this.publisher.unpublish(file);
+    }
     return this.mustGet(id);
   }
 
