@@ -2,7 +2,7 @@
 // resident service; the answer comes back with its sources and 👍 / 👎 buttons.
 import { type Api, Composer, InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
-import { type ResidentService, reasonOf } from '../../core/resident-service.js';
+import type { AnswerFlow } from '../../core/answer-flow.js';
 import type { Answer } from '../../engine/types.js';
 import type { Logger } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
@@ -39,17 +39,16 @@ export async function sendAnswer(
   return sent;
 }
 
-export function answers(residents: ResidentService, logger: Logger): Composer<BotContext> {
+export function answers(flow: AnswerFlow, logger: Logger): Composer<BotContext> {
   const c = new Composer<BotContext>();
 
   c.callbackQuery(VOTE, async (ctx) => {
     const [, vote, id] = ctx.match as RegExpMatchArray;
-    const ok = residents.vote(chatRef(ctx), Number(id), vote as 'up' | 'down');
-    await ctx.answerCallbackQuery({
-      text: !ok ? botTexts.feedbackUnknown : vote === 'down' ? botTexts.feedbackDownThanks : botTexts.feedbackThanks,
-    });
+    const { counted, text } = flow.vote(chatRef(ctx), Number(id), vote as 'up' | 'down');
+    await ctx.answerCallbackQuery({ text });
     // The buttons go once used: one vote per answer, and no stale buttons after a data deletion.
-    if (ok) await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch((err) => logger.debug({ err }, 'vote buttons not removed'));
+    if (counted)
+      await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch((err) => logger.debug({ err }, 'vote buttons not removed'));
   });
 
   c.on('message:text', async (ctx, next) => {
@@ -57,21 +56,10 @@ export function answers(residents: ResidentService, logger: Logger): Composer<Bo
     if (text.startsWith('/')) return next();
     const question = isPrivate(ctx) ? text.trim() : groupQuestion(ctx, text);
     if (!question) return;
-    const reason = isPrivate(ctx) ? reasonOf(question) : undefined;
-    if (reason && residents.giveReason(chatRef(ctx), reason)) {
-      await ctx.reply(botTexts.reasonThanks);
-      return;
-    }
     ctx.chatAction = 'typing';
-    let result: Awaited<ReturnType<ResidentService['ask']>>;
-    try {
-      result = await residents.ask(chatRef(ctx), question);
-    } catch (err) {
-      logger.error({ err }, 'telegram question failed');
-      await ctx.reply(botTexts.error);
-      return;
-    }
-    await sendAnswer(ctx.api, ctx.chat.id, result.answer, result.questionId, isPrivate(ctx) ? undefined : ctx.msg.message_id);
+    const outcome = await flow.handle(chatRef(ctx), question, { acceptsReason: isPrivate(ctx) });
+    if (outcome.kind !== 'answer') return void (await ctx.reply(outcome.text));
+    await sendAnswer(ctx.api, ctx.chat.id, outcome.answer, outcome.questionId, isPrivate(ctx) ? undefined : ctx.msg.message_id);
   });
 
   return c;

@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { Bot, BotError, Composer, type Context, GrammyError, HttpError, session } from 'grammy';
 import type { BotCommand, Update, UserFromGetMe } from 'grammy/types';
 import { AnnounceFlow } from '../../core/announce-flow.js';
+import { AnswerFlow } from '../../core/answer-flow.js';
 import { AuthorProgress } from '../../core/author-progress.js';
 import { ChatPolicy } from '../../core/chat-policy.js';
 import { FLOOD_LIMIT } from '../../core/flood-guard.js';
@@ -134,7 +135,7 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
     isResident: (userId) => residents.roleOf('telegram', userId) === 'resident',
     api: bot.api,
   });
-  bot.use(groups.resident, groups.staff, groups.admin, handlers, answers(residents, log));
+  bot.use(groups.resident, groups.staff, groups.admin, handlers, answers(new AnswerFlow({ residents, logger: log }), log));
   // Whatever is left: in a private chat one polite line (an unknown command gets the help);
   // in a group nothing, so the bot never floods it.
   bot.on('message', async (ctx) => {

@@ -6,11 +6,12 @@
 import type { BroadcastService } from '../../broadcast/service.js';
 import type { Config } from '../../config.js';
 import { AnnounceFlow, type DraftInput, type DraftScreen } from '../../core/announce-flow.js';
+import { AnswerFlow } from '../../core/answer-flow.js';
 import type { AuthorProgress } from '../../core/author-progress.js';
 import { ChatPolicy } from '../../core/chat-policy.js';
 import { FLOOD_LIMIT } from '../../core/flood-guard.js';
 import { formatAnswerPlain, formatSources, splitMessage } from '../../core/format.js';
-import { type ResidentService, reasonOf } from '../../core/resident-service.js';
+import type { ResidentService } from '../../core/resident-service.js';
 import { StaffActions } from '../../core/staff-actions.js';
 import type { Store } from '../../db/store.js';
 import type { ChatRef } from '../../domain/index.js';
@@ -53,6 +54,7 @@ export class ZaloBot {
   private readonly dialogues: DialogueStore;
   private readonly staff: StaffActions;
   private readonly announce: AnnounceFlow;
+  private readonly answers: AnswerFlow;
   private readonly chains = new Map<string, { tail: Promise<void>; queued: number }>();
   private readonly policy: ChatPolicy;
 
@@ -60,6 +62,7 @@ export class ZaloBot {
     this.dialogues = new DialogueStore(deps.store.kv, deps.dialogueTtlMs);
     this.policy = new ChatPolicy({ residents: deps.residents, kv: deps.store.kv }, deps.floodLimit);
     this.staff = new StaffActions(deps);
+    this.answers = new AnswerFlow(deps);
     this.announce = new AnnounceFlow({ city: deps.config.city, kv: deps.store.kv, residents: deps.residents, broadcast: deps.broadcast });
   }
 
@@ -127,8 +130,6 @@ export class ZaloBot {
     if (state && (await this.continueDialogue(ref, state, text))) return;
     const command = commandOf(text);
     if (command) return this.run(command, ref);
-    const reason = reasonOf(text);
-    if (reason && this.deps.residents.giveReason(ref, reason)) return this.reply(chatId, botTexts.reasonThanks);
     return this.answer(ref, text);
   }
 
@@ -267,24 +268,16 @@ export class ZaloBot {
   }
 
   private async vote(ref: ChatRef, vote: 'up' | 'down'): Promise<void> {
-    const questionId = this.dialogues.lastAnswer(ref.chatId);
-    const counted = questionId !== undefined && this.deps.residents.vote(ref, questionId, vote);
-    if (!counted) return this.reply(ref.chatId, botTexts.feedbackUnknown);
-    return this.reply(ref.chatId, vote === 'up' ? botTexts.feedbackThanks : botTexts.feedbackDownThanks);
+    return this.reply(ref.chatId, this.answers.vote(ref, this.dialogues.lastAnswer(ref.chatId), vote).text);
   }
 
   /** A question: the engine's answer with its sources, split under Zalo's limit, then the feedback hint. */
   private async answer(ref: ChatRef, question: string): Promise<void> {
-    let result;
-    try {
-      result = await this.typing(ref.chatId, () => this.deps.residents.ask(ref, question));
-    } catch (err) {
-      this.deps.logger.error({ err }, 'zalo question failed');
-      return this.reply(ref.chatId, botTexts.error);
-    }
-    const { answer, questionId } = result;
+    const outcome = await this.answers.handle(ref, question, { working: (work) => this.typing(ref.chatId, work) });
+    if (outcome.kind !== 'answer') return this.reply(ref.chatId, outcome.text);
+    const { answer, questionId } = outcome;
     const parts = splitMessage(formatAnswerPlain(answer), ZALO_MAX_TEXT);
-    if (answer.status !== 'invalid') this.dialogues.setLastAnswer(ref.chatId, questionId);
+    if (outcome.votable) this.dialogues.setLastAnswer(ref.chatId, questionId);
     if (answer.status === 'answered') {
       const last = parts.length - 1;
       const withHint = `${parts[last]}\n\n${zaloTexts.feedbackHint}`;
