@@ -92,6 +92,20 @@ describe('the reply', () => {
     expect(started.text.startsWith(answerTexts.direct.started)).toBe(true);
   });
 
+  it('lists the rows that say the same of their subjects once, the subjects first', () => {
+    const rows = hit(
+      'bang',
+      [
+        'Công trình: Cầu A; Tình trạng: đã hoàn thành',
+        'Công trình: Cầu B; Tình trạng: đã hoàn thành',
+        'Công trình: Cầu C; Tình trạng: đang triển khai',
+      ].join('\n'),
+    );
+    const a = answer('những công trình nào đã hoàn thành', [rows]);
+    expect(a.text).toContain('Cầu A; Cầu B: đã hoàn thành');
+    expect(a.text).not.toContain('Cầu C');
+  });
+
   it('does not guess a value the documents do not state', () => {
     expect(extractiveAnswer({ question: 'cầu Suối Mới dài bao nhiêu mét' }, [TABLE])).toEqual({ unsettled: true });
   });

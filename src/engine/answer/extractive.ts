@@ -158,7 +158,7 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
 
   const terms = distinct([...queryTerms(q.question, 1), ...(q.carried ? queryTerms(q.carried, CARRIED_WEIGHT) : [])]);
   const own = units.map((u) => termsOf(u.text));
-  const context = units.map((u) => termsOf([u.heading ?? '', ...hits[u.hit].chunk.section].join('\n')));
+  const context = units.map((u) => termsOf([u.heading ?? '', u.row?.columns ?? '', ...hits[u.hit].chunk.section].join('\n')));
   // Inverse unit frequency: "thành phố" in every sentence tells nothing about which to quote.
   const n = units.length;
   for (const t of terms) {
@@ -235,7 +235,13 @@ function choose(ranked: readonly Scored[], best: Scored, shape: QuestionShape, f
   }
   if (asksList && best.u.row) {
     // Table rows that answer alike (the same status asked for): every one of them.
-    const rows = ranked.filter((s) => s.u.row && s.coverage >= 0.85 * best.coverage && s.score >= 0.6 * best.score);
+    // Rows that say the same of their subject as the best one ("… được xây dựng và hoàn thiện").
+    const rows = ranked.filter(
+      (s) =>
+        s.u.row &&
+        ((predicate(s.u) === predicate(best.u) && s.coverage >= 0.5 * best.coverage) ||
+          (s.coverage >= 0.85 * best.coverage && s.score >= 0.6 * best.score)),
+    );
     if (rows.length > 1) return rows.slice(0, MAX_LIST_ITEMS);
   }
   const chosen = [best];
@@ -306,6 +312,15 @@ function rightMoney(u: Unit, shape: QuestionShape, question: string): boolean {
   return !aboutFines && !/thuong/.test(text);
 }
 
+/** What a table row says of its subject: the words after the subject and its bracketed fields. */
+function predicate(u: Unit): string {
+  if (!u.row) return u.text;
+  return u.text
+    .slice(u.row.subject.length)
+    .replace(/^\s*\([^)]*\)/u, '')
+    .trim();
+}
+
 /** Two units that say the same thing (a table row and the article sentence it was taken from). */
 function sameFact(a: Unit, b: Unit): boolean {
   const row = a.row ?? b.row;
@@ -346,6 +361,11 @@ function compose(
     const items = chosen.map((c) => c.u.text.replace(/[\s.;,:]+$/u, ''));
     const marks = [...new Set(chosen.map(cite))];
     parts.push({ text: `${chosen[0].u.heading}: ${items.map(lowerFirst).join('; ')}`, marks });
+  } else if (chosen.length > 1 && chosen.every((c) => c.u.row && predicate(c.u) === predicate(chosen[0].u))) {
+    // Rows that say the same of their subjects: the subjects listed once, then what is said of them.
+    const subjects = chosen.map((c) => c.u.text.slice(0, c.u.text.length - predicate(c.u).length).trim());
+    const marks = [...new Set(chosen.map(cite))];
+    parts.push({ text: `${subjects.join('; ')}: ${predicate(chosen[0].u)}`, marks });
   } else {
     for (const c of chosen) {
       const marks = [cite(c)];
@@ -386,7 +406,8 @@ function compose(
 function directAnswer(question: string, shape: QuestionShape, chosen: readonly Scored[]): string | undefined {
   const texts = chosen.map((c) => `${c.u.heading ?? ''} ${c.u.text}`);
   const t = shape.types;
-  if (t.has('status')) {
+  // "công trình nào đã xong": the list is the answer, not one status.
+  if (t.has('status') && !((t.has('list') || t.has('count')) && chosen.length > 1)) {
     const lead = texts[0];
     if (STATUS.done.test(lead)) return answerTexts.direct.done;
     if (STATUS.started.test(lead)) return answerTexts.direct.started;

@@ -17,8 +17,8 @@ export interface Unit {
   sentence: number;
   /** The unit ends with ":" and the items below it carry it as their heading. */
   opensList?: boolean;
-  /** A table row: its first field names what the row is about. */
-  row?: { subject: string };
+  /** A table row: its first field names what the row is about; its column names are context ("Công trình", "Tình trạng"). */
+  row?: { subject: string; columns: string };
 }
 
 /** "a) ", "2. ", "- ", "• ": the marker of a list item, and its level (letters under numbers). */
@@ -42,7 +42,7 @@ function levelOf(line: string): number {
 const capitalize = (s: string) => s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
 
 /** A table row in words: "Cầu X được xây dựng và hoàn thiện" rather than "Công trình: Cầu X; Tình trạng: …". */
-export function rowInWords(line: string): { text: string; subject: string } {
+export function rowInWords(line: string): { text: string; subject: string; columns: string } {
   const fields = line.split('; ').map((f) => {
     const at = f.indexOf(': ');
     return { name: f.slice(0, at).trim(), value: f.slice(at + 2).trim() };
@@ -53,7 +53,7 @@ export function rowInWords(line: string): { text: string; subject: string } {
     // A value that reads as a predicate ("được xây dựng…") follows the subject as it is.
     text += /^\p{Ll}/u.test(f.value) ? ` ${f.value}` : ` (${f.name.toLocaleLowerCase('vi')}: ${f.value})`;
   }
-  return { text: capitalize(text), subject: first.value };
+  return { text: capitalize(text), subject: first.value, columns: fields.map((f) => f.name).join(', ') };
 }
 
 export function clean(sentence: string): string {
@@ -97,7 +97,7 @@ export function unitsWithNeighbours(hits: readonly SearchHit[]): Units {
         const row = rowInWords(line);
         if (!seen.has(row.text)) {
           seen.add(row.text);
-          units.push({ text: row.text, hit: h, order: order++, sentence: sentence++, row: { subject: row.subject } });
+          units.push({ text: row.text, hit: h, order: order++, sentence: sentence++, row: { subject: row.subject, columns: row.columns } });
         }
         continue;
       }
