@@ -144,9 +144,11 @@ const upperFirst = (s: string) => s.charAt(0).toLocaleUpperCase('vi') + s.slice(
 
 /** True when a value of the shape's types is in `text` and is not just repeated from the question. */
 function holdsTarget(text: string, targets: readonly RegExp[], question: string): boolean {
+  const asked = fold(question);
   return targets.some((r) => {
-    const m = r.exec(text);
-    return m !== null && !fold(question).includes(fold(m[0]).trim());
+    for (const m of text.matchAll(new RegExp(r.source, `${r.flags.replace('g', '')}g`)))
+      if (!asked.includes(fold(m[0]).trim())) return true;
+    return false;
   });
 }
 
