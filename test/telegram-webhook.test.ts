@@ -1,35 +1,24 @@
 // Webhook mode over real HTTP: the secret header, duplicate deliveries, an immediate 200 while the
 // answer is still being worked out, and a stop() that finishes what is in flight. Also the long
 // answer split with its entities, sent through the fake Bot API.
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Api } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BroadcastService } from '../src/broadcast/service.js';
 import { createTelegramChannel, sendAnswer } from '../src/channels/telegram/index.js';
 import type { MessagingChannel } from '../src/channels/types.js';
 import { registerWebhookRoute, secretMatches, webhookPath } from '../src/channels/webhook.js';
-import { type Config, loadConfig } from '../src/config.js';
-import { ResidentService } from '../src/core/resident-service.js';
-import { Store } from '../src/db/store.js';
-import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import type { Answer, KnowledgeService } from '../src/engine/types.js';
 import { createLogger } from '../src/logger.js';
 import { botTexts } from '../src/texts/bot.js';
 import { type FakeTelegram, startFakeTelegram, textUpdate } from './fakes/telegram-api.js';
+import { startCore, type TestCore } from './helpers/core.js';
 
-const root = path.resolve(import.meta.dirname, '..');
 const TOKEN = '654321:WEBHOOK-token_abcdefghijklmnop';
 const SECRET = 'webhook_Secret-123-Mn4Pq8Rs2Tu6Vw0Xy3Z';
 const logger = createLogger({ level: 'silent' });
 
 let tg: FakeTelegram;
-let dir: string;
-let config: Config;
-let store: Store;
-let kb: KnowledgeBase;
+let core: TestCore;
 let channel: MessagingChannel;
 let app: FastifyInstance;
 let url: string;
@@ -37,34 +26,29 @@ let gate: Promise<void> = Promise.resolve();
 
 beforeAll(async () => {
   tg = await startFakeTelegram({ token: TOKEN });
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'civicbot-tgw-'));
-  config = loadConfig(
+  core = await startCore(
     {
-      NODE_ENV: 'test',
-      DATA_DIR: path.join(dir, 'data'),
-      KNOWLEDGE_DIR: path.join(root, 'knowledge'),
       TELEGRAM_BOT_TOKEN: TOKEN,
       TELEGRAM_API_ROOT: tg.apiRoot,
       TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/hooks/telegram',
       TELEGRAM_WEBHOOK_SECRET: SECRET,
     },
-    root,
-  );
-  store = Store.open(config.paths.database);
-  kb = await KnowledgeBase.open(config.engine, logger);
-  // The real engine behind a gate the test opens, to hold an answer "in progress".
-  const knowledge: KnowledgeService = {
-    ask: async (q, o) => {
-      await gate;
-      return kb.ask(q, o);
+    {
+      logger,
+      senders: [],
+      // The real engine behind a gate the test opens, to hold an answer "in progress".
+      wrapKnowledge: (kb): KnowledgeService => ({
+        ask: async (q, o) => {
+          await gate;
+          return kb.ask(q, o);
+        },
+        documents: () => kb.documents(),
+        refresh: () => kb.refresh(),
+        addDocument: (n, b) => kb.addDocument(n, b),
+      }),
     },
-    documents: () => kb.documents(),
-    refresh: () => kb.refresh(),
-    addDocument: (n, b) => kb.addDocument(n, b),
-  };
-  const residents = new ResidentService({ store, knowledge, config, logger });
-  const broadcast = new BroadcastService({ store, config, logger, senders: [] });
-  channel = createTelegramChannel({ config, logger, store, residents, broadcast });
+  );
+  channel = createTelegramChannel(core.channelDeps);
   app = Fastify();
   channel.registerWebhook!(app);
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -75,10 +59,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await channel?.stop();
   await app?.close();
-  await kb?.close();
-  store?.close();
+  await core?.cleanup();
   await tg?.close();
-  await fs.rm(dir, { recursive: true, force: true });
 });
 
 const post = (body: unknown, secret?: string) =>

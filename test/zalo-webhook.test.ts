@@ -1,50 +1,29 @@
 // The Zalo channel in webhook mode (a real Fastify route, requests injected), polling through API
 // failures, and what reaches the logs: never the bot token or the webhook secret.
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BroadcastService } from '../src/broadcast/service.js';
 import type { MessagingChannel } from '../src/channels/types.js';
 import { createZaloChannel } from '../src/channels/zalo/index.js';
-import { createZaloSender } from '../src/channels/zalo/sender.js';
-import { loadConfig } from '../src/config.js';
-import { ResidentService } from '../src/core/resident-service.js';
-import { Store } from '../src/db/store.js';
-import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import { createLogger } from '../src/logger.js';
 import { botTexts } from '../src/texts/bot.js';
 import { type FakeZalo, startFakeZalo, stickerUpdate, textUpdate } from './fakes/zalo-api.js';
+import { startCore } from './helpers/core.js';
 
-const root = path.resolve(import.meta.dirname, '..');
 const TOKEN = '7771234567:zalo-webhook-test-secret-abcdefghijklmno';
 const SECRET = 'webhook-secret-0123456789-Ab3Cd7Ef1Gh5Jk9L';
 
 async function setup(mode: 'webhook' | 'polling') {
   const fake = await startFakeZalo({ token: TOKEN, maxPollSeconds: 1 });
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'civicbot-zalo-wh-'));
-  const config = loadConfig(
-    {
-      NODE_ENV: 'test',
-      DATA_DIR: dir,
-      KNOWLEDGE_DIR: path.join(root, 'knowledge'),
-      ZALO_BOT_TOKEN: TOKEN,
-      ZALO_API_ROOT: fake.apiRoot,
-      ...(mode === 'webhook' ? { ZALO_WEBHOOK_URL: 'https://bot.example.org/hooks/zalo', ZALO_WEBHOOK_SECRET: SECRET } : {}),
-    },
-    root,
-  );
+  const vars = {
+    ZALO_BOT_TOKEN: TOKEN,
+    ZALO_API_ROOT: fake.apiRoot,
+    ...(mode === 'webhook' ? { ZALO_WEBHOOK_URL: 'https://bot.example.org/hooks/zalo', ZALO_WEBHOOK_SECRET: SECRET } : {}),
+  };
   const lines: string[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
-  const store = Store.open(':memory:');
-  const kb = await KnowledgeBase.open(config.engine, logger);
-  const residents = new ResidentService({ store, knowledge: kb, config, logger });
-  const broadcast = new BroadcastService({ store, config, logger, senders: [createZaloSender(config.zalo!, logger)] });
-  const channel = createZaloChannel(
-    { config, logger, store, residents, broadcast },
-    { pollTimeoutSeconds: 1, pollBackoffMs: 20, retryBackoffMs: 5 },
-  );
+  const core = await startCore(vars, { logger, database: ':memory:' });
+  const { store } = core;
+  const channel = createZaloChannel(core.channelDeps, { pollTimeoutSeconds: 1, pollBackoffMs: 20, retryBackoffMs: 5 });
   const app = Fastify();
   channel.registerWebhook?.(app);
   await app.ready();
@@ -52,10 +31,8 @@ async function setup(mode: 'webhook' | 'polling') {
   const close = async () => {
     await channel.stop();
     await app.close();
-    await kb.close();
-    store.close();
+    await core.cleanup();
     await fake.close();
-    await fs.rm(dir, { recursive: true, force: true });
   };
   return { fake, channel, app, store, lines, close };
 }
