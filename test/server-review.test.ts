@@ -1,7 +1,7 @@
 // The admin API's people side over real HTTP: roles granted at run time change what a person may do
 // on the messaging channels, and staff can read residents' votes with the answers they judged.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ResidentService } from '../src/core/resident-service.js';
+import type { ResidentService } from '../src/core/resident-service.js';
 import { captureLogs, makeTestEnv, type TestEnv } from './helpers/test-env.js';
 import { getJson, postJson, startWebServer, type TestServer } from './helpers/web-server.js';
 
@@ -26,7 +26,7 @@ describe('admin API: roles and feedback review', () => {
   beforeAll(async () => {
     env = await makeTestEnv({ ADMIN_TOKEN, TELEGRAM_ADMIN_IDS: '1', WEB_RATE_LIMIT_PER_MINUTE: '1000' });
     server = await startWebServer(env, logs.logger);
-    residents = new ResidentService({ store: server.store, knowledge: server.knowledge, config: env.config, logger: logs.logger });
+    residents = server.residents;
   });
   afterAll(async () => {
     await server?.close();

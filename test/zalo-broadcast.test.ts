@@ -1,27 +1,23 @@
 // Announcements on Zalo: the sender's outcomes against the fake Zalo API, and a staff member
 // composing an announcement on Zalo that reaches Zalo and Telegram subscribers through the one
 // broadcast service (both real senders, both fakes over real HTTP).
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BroadcastService } from '../src/broadcast/service.js';
+import type { BroadcastService } from '../src/broadcast/service.js';
 import type { ChannelSender } from '../src/broadcast/types.js';
-import { createTelegramSender } from '../src/channels/telegram/sender.js';
 import type { MessagingChannel } from '../src/channels/types.js';
 import { createZaloChannel } from '../src/channels/zalo/index.js';
 import { createZaloSender } from '../src/channels/zalo/sender.js';
-import { type Config, loadConfig } from '../src/config.js';
-import { ResidentService } from '../src/core/resident-service.js';
-import { Store } from '../src/db/store.js';
+import { loadConfig } from '../src/config.js';
+import type { Store } from '../src/db/store.js';
 import { renderAnnouncement } from '../src/domain/index.js';
-import { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import { createLogger } from '../src/logger.js';
 import { botTexts } from '../src/texts/bot.js';
 import { zaloTexts } from '../src/texts/zalo.js';
 import { type FakeTelegram, startFakeTelegram } from './fakes/telegram-api.js';
 import { type FakeZalo, startFakeZalo, textUpdate } from './fakes/zalo-api.js';
 import { writeCityFile } from './helpers/city.js';
+import { startCore, type TestCore } from './helpers/core.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const ZALO_TOKEN = '3331234567:zalo-broadcast-test-secret-abcdefghijk';
@@ -89,55 +85,38 @@ describe('Zalo sender', () => {
 describe('a staff announcement from Zalo', () => {
   let zalo: FakeZalo;
   let tg: FakeTelegram;
-  let dir: string;
-  let config: Config;
+  let core: TestCore;
   let store: Store;
-  let kb: KnowledgeBase;
   let broadcast: BroadcastService;
   let channel: MessagingChannel;
 
   beforeAll(async () => {
     zalo = await startFakeZalo({ token: ZALO_TOKEN, maxPollSeconds: 1 });
     tg = await startFakeTelegram({ token: TG_TOKEN });
-    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'civicbot-zalo-bc-'));
-    // Sending publishes the announcement into the knowledge folder: use a copy, not the repository's.
-    await fs.cp(path.join(root, 'knowledge'), path.join(dir, 'knowledge'), { recursive: true });
-    config = configFor(zalo, {
-      DATA_DIR: path.join(dir, 'data'),
-      KNOWLEDGE_DIR: path.join(dir, 'knowledge'),
-      TELEGRAM_BOT_TOKEN: TG_TOKEN,
-      TELEGRAM_API_ROOT: tg.apiRoot,
-      // A city without wards: subscribing takes one step.
-      CITY_FILE: writeCityFile({ name: 'Bắc Kạn' }),
-      ZALO_STAFF_IDS: 'staff-1',
-      ZALO_RATE_PER_SECOND: '50',
-    });
-    store = Store.open(':memory:');
-    kb = await KnowledgeBase.open(config.engine, logger);
-    const residents = new ResidentService({ store, knowledge: kb, config, logger });
-    broadcast = new BroadcastService({
-      store,
-      config,
-      logger,
-      senders: [createTelegramSender(config.telegram!, logger), createZaloSender(config.zalo!, logger)],
-      refreshKnowledge: () => kb.refresh(),
-      options: { tickMs: 50, worker: { retryBaseMs: 20, idlePollMs: 20 } },
-    });
-    broadcast.start();
-    channel = createZaloChannel(
-      { config, logger, store, residents, broadcast },
-      { pollTimeoutSeconds: 1, retryBackoffMs: 5, progressIntervalMs: 20 },
+    // Sending publishes the announcement into the knowledge folder: the core works on a copy.
+    core = await startCore(
+      {
+        ZALO_BOT_TOKEN: ZALO_TOKEN,
+        ZALO_API_ROOT: zalo.apiRoot,
+        TELEGRAM_BOT_TOKEN: TG_TOKEN,
+        TELEGRAM_API_ROOT: tg.apiRoot,
+        // A city without wards: subscribing takes one step.
+        CITY_FILE: writeCityFile({ name: 'Bắc Kạn' }),
+        ZALO_STAFF_IDS: 'staff-1',
+        ZALO_RATE_PER_SECOND: '50',
+      },
+      { logger, database: ':memory:', copyKnowledge: {}, broadcast: { tickMs: 50, worker: { retryBaseMs: 20, idlePollMs: 20 } } },
     );
+    ({ store, broadcast } = core);
+    broadcast.start();
+    channel = createZaloChannel(core.channelDeps, { pollTimeoutSeconds: 1, retryBackoffMs: 5, progressIntervalMs: 20 });
     await channel.start();
   });
   afterAll(async () => {
     await channel.stop();
-    await broadcast.stop();
-    await kb.close();
-    store.close();
+    await core.cleanup();
     await zalo.close();
     await tg.close();
-    await fs.rm(dir, { recursive: true, force: true });
   });
 
   async function say(chatId: string, text: string, userId = chatId): Promise<string> {

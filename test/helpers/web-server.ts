@@ -2,6 +2,7 @@
 // web part of `npm start` serves, without the channels and workers.
 import type { FastifyInstance } from 'fastify';
 import { openCore } from '../../src/compose.js';
+import type { ResidentService } from '../../src/core/resident-service.js';
 import type { Store } from '../../src/db/store.js';
 import type { KnowledgeBase } from '../../src/engine/knowledge-base.js';
 import type { Logger } from '../../src/logger.js';
@@ -14,6 +15,7 @@ export interface TestServer {
   app: FastifyInstance;
   knowledge: KnowledgeBase;
   store: Store;
+  residents: ResidentService;
   metrics: Metrics;
   close(): Promise<void>;
 }
@@ -39,6 +41,7 @@ export async function startWebServer(env: TestEnv, logger: Logger, options: { bu
     app,
     knowledge,
     store,
+    residents,
     metrics,
     async close() {
       await app.close();
