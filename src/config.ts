@@ -105,6 +105,7 @@ const schema = z.object({
   ZALO_RATE_PER_SECOND: num(0.1, 10_000).default(10),
 
   BROADCAST_MAX_ATTEMPTS: int(1, 50).default(5),
+  ANNOUNCEMENT_KNOWLEDGE_DAYS: int(0, 3650).default(90),
 });
 
 type Env = z.infer<typeof schema>;
@@ -172,7 +173,8 @@ export interface Config {
   /** Follow-up memory of a chat. */
   history: { turns: number; ttlMs: number };
   web: { rateLimitPerMinute: number; askMaxChars: number; adminToken?: string; staffToken?: string };
-  broadcast: { maxAttempts: number };
+  /** knowledgeDays: how long an announcement sent without an expiry stays in the knowledge base (0 = no limit). */
+  broadcast: { maxAttempts: number; knowledgeDays: number };
   /**
    * Admins and staff listed per channel (TELEGRAM_ADMIN_IDS, ...): known even in a process that does
    * not run that channel's bot (the web part answers for them too).
@@ -329,7 +331,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       adminToken: env.ADMIN_TOKEN,
       staffToken: env.STAFF_TOKEN,
     },
-    broadcast: { maxAttempts: env.BROADCAST_MAX_ATTEMPTS },
+    broadcast: { maxAttempts: env.BROADCAST_MAX_ATTEMPTS, knowledgeDays: env.ANNOUNCEMENT_KNOWLEDGE_DAYS },
     access: {
       telegram: { admins: env.TELEGRAM_ADMIN_IDS, staff: env.TELEGRAM_STAFF_IDS },
       zalo: { admins: env.ZALO_ADMIN_IDS, staff: env.ZALO_STAFF_IDS },

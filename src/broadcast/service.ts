@@ -135,7 +135,11 @@ export class BroadcastService {
     if (total === undefined) throw new AnnouncementError([t.cannotSend(id, this.mustGet(id).status)], 'conflict');
     this.logger.info({ id, total }, 'announcement sending');
     try {
-      this.store.announcements.setKnowledgeFile(id, this.publisher.publish(a, now));
+      // Without an expiry of its own, it leaves the knowledge base after the configured days.
+      const days = this.deps.config.broadcast.knowledgeDays;
+      const published = a.expiresAt === undefined && days > 0 ? { ...a, expiresAt: now + days * 86_400_000 } : a;
+      if (published !== a) this.store.announcements.setExpiry(id, published.expiresAt!);
+      this.store.announcements.setKnowledgeFile(id, this.publisher.publish(published, now));
     } catch (err) {
       // Residents still get the message; only the later questions about it would miss it.
       this.logger.error({ err, id }, 'broadcast: could not publish the announcement to the knowledge base');

@@ -138,6 +138,10 @@ export class AnnouncementStore {
     ).map((r) => r.id);
   }
 
+  setExpiry(id: number, at: number): void {
+    this.db.prepare('UPDATE announcements SET expires_at = ?, updated_at = ? WHERE id = ?').run(at, Date.now(), id);
+  }
+
   setKnowledgeFile(id: number, file: string | undefined): void {
     this.db.prepare('UPDATE announcements SET knowledge_file = ?, updated_at = ? WHERE id = ?').run(file ?? null, Date.now(), id);
   }

@@ -1,5 +1,6 @@
-// An announcement stopped while it is being sent leaves the knowledge base, as an expired one
-// does: residents are not answered from a notice the city withdrew.
+// How long an announcement stays in the knowledge base: one stopped while it is being sent leaves
+// it at once (residents are not answered from a notice the city withdrew); one sent without an
+// expiry gets ANNOUNCEMENT_KNOWLEDGE_DAYS.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,7 @@ import { afterEach, expect, it } from 'vitest';
 import { BroadcastService } from '../src/broadcast/service.js';
 import type { ChannelSender, SendOutcome } from '../src/broadcast/types.js';
 import { Store } from '../src/db/store.js';
+import { cityLastDay } from '../src/domain/index.js';
 import { seedSubscribers, silentLogger, testConfig } from './helpers/broadcast-child.js';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -64,4 +66,30 @@ it('removes the knowledge-base file of an announcement stopped while sending', a
   expect(stopped.knowledgeFile).toBeUndefined();
   expect(fs.existsSync(file)).toBe(false);
   await expect.poll(() => refreshes, { timeout: 5000 }).toBeGreaterThan(before);
+});
+
+function sendOne(env: Record<string, string>) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'broadcast-expiry-'));
+  const config = testConfig(dir, env);
+  const store = Store.open(config.paths.database);
+  const service = new BroadcastService({ store, config, logger: silentLogger(), senders: [heldSender()], options: { tickMs: 20 } });
+  cleanups.push(async () => {
+    await service.stop();
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const before = Date.now();
+  const a = service.sendNow(service.create({ title: 'Lịch tiêm chủng', body: 'Tiêm chủng ngày 25.', author: 't' }).id);
+  return { a, before, text: fs.readFileSync(a.knowledgeFile!, 'utf8') };
+}
+
+it('gives an announcement sent without an expiry the configured days in the knowledge base, or none with 0', () => {
+  const { a, before, text } = sendOne({ ANNOUNCEMENT_KNOWLEDGE_DAYS: '30' });
+  expect(a.expiresAt).toBeGreaterThanOrEqual(before + 30 * 86_400_000);
+  expect(a.expiresAt).toBeLessThan(before + 30 * 86_400_000 + 60_000);
+  expect(text).toContain(`expires: ${cityLastDay(a.expiresAt!)}`);
+
+  const forever = sendOne({ ANNOUNCEMENT_KNOWLEDGE_DAYS: '0' });
+  expect(forever.a.expiresAt).toBeUndefined();
+  expect(forever.text).not.toContain('expires:');
 });
