@@ -471,7 +471,7 @@ describe('Telegram channel: staff and admins', () => {
     const topics = await say(STAFF, 'Chỉ chữ thôi\nNội dung không kèm ảnh.');
     expect(topics.params.text).toBe(telegramTexts.announceChooseTopic);
     const cancelled = await press(STAFF, topics, botTexts.cancel);
-    expect(cancelled.params.text).toBe(botTexts.cancelled);
+    expect(cancelled.params.text).toBe(telegramTexts.announceCancelled);
   });
 
   it("explains a failed upload in Vietnamese, never with the library's English", async () => {
@@ -505,7 +505,7 @@ describe('Telegram channel: staff and admins', () => {
     expect(preview.params.photo.bytes.toString()).toBe('JPEGDATA-cat-dien');
     const recipients = await tg.waitFor((c) => c.seq >= mark && c.params.chat_id === STAFF && /Sẽ gửi tới/.test(c.params.text ?? ''));
     const cancelled = await press(STAFF, recipients, botTexts.cancel);
-    expect(cancelled.params.text).toBe(botTexts.cancelled);
+    expect(cancelled.params.text).toBe(telegramTexts.announceCancelled);
     expect(broadcast.recent(1)[0]).toMatchObject({ title: 'Lịch cắt điện', status: 'cancelled', attachment: { kind: 'photo' } });
   });
 

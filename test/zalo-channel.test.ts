@@ -271,7 +271,7 @@ describe('Zalo channel (polling)', () => {
     await say(h.fake, 's2', `Tiêu đề\n${'Nội dung rất dài. '.repeat(130)}`, 1, 'staff-1');
     await say(h.fake, 's2', '0', 1, 'staff-1');
     const [refused] = await say(h.fake, 's2', '0', 1, 'staff-1');
-    expect(refused).toMatch(/^Không tạo được thông báo:\n• /);
+    expect(refused).toMatch(/^Thông báo chưa hợp lệ, chưa lưu:\n• /);
     expect(h.store.kv.get('zalo:s2:dialogue')).toBeUndefined();
   });
 });

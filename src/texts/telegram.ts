@@ -3,7 +3,7 @@
 import { announceTexts } from './announce.js';
 import type { ActionNames } from './bot.js';
 
-const announce = announceTexts({ cancel: 'gõ /huy' });
+const announce = announceTexts({ cancel: 'gõ /huy', restart: 'gõ /thongbao' });
 
 /** How Telegram names each resident action inside the shared texts. */
 export const telegramActions: ActionNames = {
@@ -39,8 +39,9 @@ export const telegramTexts = {
   announceNeedText: 'Tôi cần một tin nhắn chữ, hoặc một ảnh/tệp có chú thích. Gõ /huy để thôi.',
   announceChooseTopic: 'Gửi cho người đăng ký chủ đề nào? Bấm chọn một hoặc nhiều chủ đề rồi bấm "Tiếp tục".',
   announceChooseWard: 'Gửi cho phường/xã nào? Bấm chọn một hoặc nhiều phường/xã rồi bấm "Tiếp tục".',
-  announceProblems: (problems: string[]) =>
-    ['Thông báo chưa hợp lệ, chưa lưu:', ...problems.map((p) => `• ${p}`), 'Gõ /thongbao để soạn lại.'].join('\n'),
+  announceProblems: announce.rejected,
+  announceRefused: announce.refused,
+  announceCancelled: announce.cancelled,
   announcePreviewHeader: 'Xem trước, đúng như người dân sẽ nhận:',
   sendNow: 'Gửi ngay',
   schedule: 'Hẹn giờ gửi',
@@ -49,7 +50,6 @@ export const telegramTexts = {
   announceNeedsBody: announce.needsBody,
   announceStarted: (id: number) =>
     `Đang gửi thông báo số ${id}. Tiến độ hiện ngay bên dưới và tự cập nhật; khi xong tôi sẽ gửi báo cáo. Muốn dừng: /tiendo.`,
-  announceFailed: (reason: string) => `Không thực hiện được: ${reason}`,
   announceAttachmentFailed: (reason: string) =>
     `Không nhận được ảnh/tệp: ${reason}. Hãy gửi lại (ảnh hoặc tệp dưới 20 MB), hoặc chỉ gửi chữ. Gõ /huy để thôi.`,
   fileTooBig: 'tệp lớn hơn 20 MB, Telegram không cho bot tải về',

@@ -6,7 +6,7 @@ import type { ActionNames } from './bot.js';
 import { botTexts } from './bot.js';
 import { broadcastTexts } from './broadcast.js';
 
-const announce = announceTexts({ cancel: 'gõ "hủy"' });
+const announce = announceTexts({ cancel: 'gõ "hủy"', restart: 'gõ "thông báo"' });
 
 /** How residents reach each action on Zalo: by typing the keyword. */
 export const zaloActions: ActionNames = {
@@ -41,12 +41,11 @@ export const zaloTexts = {
   announcePreview: (text: string, recipients: Partial<Record<BroadcastChannel, number>>, total: number) =>
     ['Xem trước — người nhận sẽ thấy đúng như sau:', '────────', text, '────────', broadcastTexts.recipients(recipients, total)].join('\n'),
   announceConfirm: 'Gõ "gửi" để gửi ngay, "hẹn giờ" để chọn giờ gửi, hoặc "hủy" để hủy thông báo này.',
-  announceRejected: (problems: string[]) => `Không tạo được thông báo:\n${problems.map((p) => `• ${p}`).join('\n')}`,
-  /** Sending or cancelling refused, e.g. the announcement changed state meanwhile. */
-  announceRefused: (problems: string[]) => `Không thực hiện được:\n${problems.map((p) => `• ${p}`).join('\n')}`,
+  announceRejected: announce.rejected,
+  announceRefused: announce.refused,
   announceSending: (id: number, total: number) =>
     `Đang gửi thông báo số ${id} tới ${total} người. Khi xong tôi sẽ gửi báo cáo. Gõ "tiến độ" để xem tiến độ, "dừng gửi ${id}" để dừng.`,
-  announceCancelled: 'Đã hủy thông báo, chưa gửi cho ai.',
+  announceCancelled: announce.cancelled,
 
   /** Zalo's Bot API sends photos by URL only: other attachments go as a link under the text. */
   attachmentLink: (url: string) => `Tệp đính kèm: ${url}`,

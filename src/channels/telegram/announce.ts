@@ -94,7 +94,7 @@ export function announceFeature(deps: AnnounceDeps): { composer: Composer<BotCon
         return void (await ctx.reply(t.announceProblems(screen.problems)));
       case 'refused':
         return void (await ctx.reply(
-          screen.open ? `${screen.problems.join('\n')}\n${t.announceAskTime}` : t.announceFailed(screen.problems.join(' ')),
+          screen.open ? `${t.announceRefused(screen.problems)}\n${t.announceAskTime}` : t.announceRefused(screen.problems),
         ));
       case 'not-allowed':
         return void (await ctx.reply(botTexts.notAllowed));
@@ -104,7 +104,7 @@ export function announceFeature(deps: AnnounceDeps): { composer: Composer<BotCon
       case 'scheduled':
         return void (await ctx.reply(broadcastTexts.scheduled(screen.id, formatCityTime(screen.at))));
       case 'cancelled':
-        return void (await ctx.reply(botTexts.cancelled));
+        return void (await ctx.reply(t.announceCancelled));
       case 'again':
         return void (await ctx.reply(hintFor(screen.screen)));
     }
