@@ -156,6 +156,19 @@ describe('staff console security', () => {
     expect((await admin.send('PATCH', `/accounts/${self}`, { role: 'staff' })).status).toBe(409);
   });
 
+  it('lets an admin reset a password: the old one and the sessions made with it stop working', async () => {
+    const admin = new ConsoleClient(url);
+    await admin.signIn('lan');
+    const staff = new ConsoleClient(url);
+    await staff.signIn('minh');
+    const id = fx.service.store.console.users.forSignIn('minh')!.id;
+    expect((await admin.send('POST', `/accounts/${id}/password`, { password: 'ngan' })).status).toBe(400);
+    expect((await admin.send('POST', `/accounts/${id}/password`, { password: 'mat-khau-moi-dai' })).status).toBe(200);
+    expect((await staff.get('/overview')).status).toBe(401);
+    expect((await new ConsoleClient(url).signIn('minh')).status).toBe(401);
+    expect((await new ConsoleClient(url).signIn('minh', 'mat-khau-moi-dai')).status).toBe(200);
+  });
+
   it('refuses a session past its expiry, however valid its cookie', async () => {
     const c = new ConsoleClient(url);
     await c.signIn('hoa');

@@ -226,5 +226,7 @@ export const consoleTexts = {
     refused: 'bị từ chối',
     exportQuestions: 'Tải nhật ký câu hỏi và đánh giá (CSV, không có mã người dân)',
     lastSignIn: 'Đăng nhập gần nhất',
+    resetPassword: 'Đặt lại mật khẩu',
+    newPasswordPrompt: 'Mật khẩu mới cho {0} (ít nhất 10 ký tự). Các phiên đăng nhập cũ của tài khoản này sẽ kết thúc.',
   },
 } as const;

@@ -1018,6 +1018,21 @@
             const change = async (body) => {
               if (await attempt(() => api('PATCH', `/accounts/${a.id}`, body), rowError)) route();
             };
+            // Telegram/Zalo ids: the account's role in the bots, and where "send a test to myself" goes.
+            const idButton = (field, value, label) =>
+              el(
+                'button',
+                {
+                  type: 'button',
+                  class: 'link',
+                  'aria-label': `${T.edit}: ${label} (${a.name})`,
+                  onclick: () => {
+                    const next = prompt(`${label} (${a.name})`, value || '');
+                    if (next !== null) change({ [field]: next.trim() });
+                  },
+                },
+                T.edit,
+              );
             const role = roleSelect(`role-${a.id}`, a.role);
             role.setAttribute('aria-label', `${T.roleLabel}: ${a.name}`);
             role.addEventListener('change', () => change({ role: role.value }));
@@ -1027,8 +1042,14 @@
               el('td', { 'data-label': T.nameLabel }, a.name, a.disabled ? ` (${T.disabledLabel})` : ''),
               el('td', { 'data-label': T.displayNameLabel }, a.displayName),
               el('td', { 'data-label': T.roleLabel }, role),
-              el('td', { 'data-label': T.telegramIdLabel }, a.telegramId || '–'),
-              el('td', { 'data-label': T.zaloIdLabel }, a.zaloId || '–'),
+              el(
+                'td',
+                { 'data-label': T.telegramIdLabel },
+                a.telegramId || '–',
+                ' ',
+                idButton('telegramId', a.telegramId, T.telegramIdLabel),
+              ),
+              el('td', { 'data-label': T.zaloIdLabel }, a.zaloId || '–', ' ', idButton('zaloId', a.zaloId, T.zaloIdLabel)),
               el('td', { 'data-label': T.lastSignIn }, a.lastSignInAt ? dateTime(a.lastSignInAt) : '–'),
               el(
                 'td',
@@ -1037,6 +1058,20 @@
                   'button',
                   { type: 'button', class: a.disabled ? 'secondary' : 'danger', onclick: () => change({ disabled: !a.disabled }) },
                   a.disabled ? T.enable : T.disable,
+                ),
+                ' ',
+                el(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'secondary',
+                    onclick: async () => {
+                      const password = prompt(fmt(T.newPasswordPrompt, a.name));
+                      if (!password) return;
+                      if (await attempt(() => api('POST', `/accounts/${a.id}/password`, { password }), rowError)) toast(T.saved);
+                    },
+                  },
+                  T.resetPassword,
                 ),
                 rowError,
               ),
