@@ -3,6 +3,7 @@
 // of lexical terms (syllables and syllable bigrams, accent-folded, abbreviations expanded, the
 // same terms retrieval uses), so "Cầu Đội Kỳ đã xong chưa?" and "cau doi ky da xong chua" are the
 // same question, while "Sân vận động đã xong chưa?" shares only "đã xong chưa" and is not.
+import { cleanQuestion } from './language/clean.js';
 import { fold, normalizeVietnamese } from './normalize.js';
 import stopwordData from './stopwords.json' with { type: 'json' };
 import { foldedTerms } from './tokenize.js';
@@ -49,7 +50,8 @@ const FOLDED_STOPWORDS: ReadonlySet<string> = new Set(stopwordData.stopwords.map
 /** The comparable form of a question: its distinct accent-folded lexical terms, stopwords left out either way. */
 export function questionTerms(text: string): Set<string> {
   const terms = new Set<string>();
-  for (const term of foldedTerms(normalizeVietnamese(text))) {
+  // Fillers and chat words go first, as they do for retrieval: "ad ơi cầu xong chưa ạ" is "cầu xong chưa".
+  for (const term of foldedTerms(cleanQuestion(normalizeVietnamese(text)))) {
     const words = term.split(' ');
     if (words.every((w) => FOLDED_STOPWORDS.has(w))) continue;
     terms.add(term);
