@@ -2,6 +2,7 @@
 // `npm run bench -- hostile` (or another section's name) runs one section only.
 import { runBroadcastBench } from './bench-broadcast.js';
 import { runHostileBench } from './bench-hostile.js';
+import { runRefreshBench } from './bench-refresh.js';
 import { runRetrievalBench } from './bench-retrieval.js';
 
 const only = process.argv[2];
@@ -13,4 +14,8 @@ if (!only || only === 'broadcast') {
 if (!only || only === 'hostile') {
   console.log('\n== Hostile documents: DOCX bombs uploaded to the running knowledge base ==');
   await runHostileBench();
+}
+if (!only || only === 'refresh') {
+  console.log('\n== Questions during a refresh (ingest in a worker thread), 100,000 passages ==');
+  await runRefreshBench();
 }

@@ -8,6 +8,11 @@ import { type RunningService, startService } from './server/service.js';
 
 dotenv.config({ quiet: true });
 
+/** A repeat of a signal within this is the same signal delivered twice, not a request to force. */
+const SAME_SIGNAL_MS = 500;
+/** Supervisors kill after 10 s (docker stop, systemd's default is 90 s): exit cleanly before that. */
+const STOP_DEADLINE_MS = 8000;
+
 /** A mistake of the person starting the service: one clear message, exit code 1. */
 function refuse(err: unknown): boolean {
   if (!(err instanceof ConfigError || err instanceof UsageError)) return false;
@@ -29,25 +34,28 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger(config.log);
-  let service: RunningService;
-  try {
-    service = await startService(config, { logger, only });
-  } catch (err) {
-    if (refuse(err)) return;
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
-      logger.fatal(`port ${config.http.port} on ${config.http.host} is already in use: stop the other program or set PORT`);
-    else logger.fatal({ err }, 'could not start');
-    process.exit(1);
-  }
-
-  let signals = 0;
+  let service: RunningService | undefined;
+  let firstSignalAt = 0;
   const onSignal = (signal: NodeJS.Signals) => {
-    signals += 1;
-    if (signals > 1) {
+    // A signal sent to the whole process group (systemd, docker stop with an init) reaches this
+    // process and tsx, which passes it on: the same signal arrives twice within milliseconds.
+    if (firstSignalAt && Date.now() - firstSignalAt < SAME_SIGNAL_MS) return;
+    if (firstSignalAt) {
       logger.warn({ signal }, 'second signal: exiting without waiting');
       process.exit(1);
     }
+    firstSignalAt = Date.now();
+    if (!service) {
+      // Still starting: nothing has been taken in yet, so there is nothing to drain.
+      logger.info({ signal }, 'signal received while starting: exiting');
+      process.exit(0);
+    }
     logger.info({ signal }, 'signal received: shutting down (send it again to force)');
+    // Whatever a peer that never answers still holds: claims in flight are resumed at the next start.
+    setTimeout(() => {
+      logger.warn({ signal, afterMs: STOP_DEADLINE_MS }, 'shutdown: not finished in time (a peer does not answer); exiting');
+      process.exit(0);
+    }, STOP_DEADLINE_MS).unref();
     service.stop().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -58,6 +66,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  try {
+    service = await startService(config, { logger, only });
+  } catch (err) {
+    if (refuse(err)) return;
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      logger.fatal(`port ${config.http.port} on ${config.http.host} is already in use: stop the other program or set PORT`);
+    else logger.fatal({ err }, 'could not start');
+    process.exit(1);
+  }
 }
 
 await main();

@@ -207,7 +207,7 @@ describe('KnowledgeBase without an index', () => {
     const { dir, config } = await makeWorkspace({});
     dirs.push(dir);
     const logs = captureLogs('info');
-    const kb = await KnowledgeBase.open(config, logs.logger, { buildIfMissing: false });
+    const kb = await KnowledgeBase.open(config, logs.logger, { buildIfMissing: false, firstIndexWaitMs: 0 });
     // The service builds the index right after: no warning asking the admin to run an ingest.
     expect(logs.lines().filter((l) => Number(l.level) >= 40)).toEqual([]);
     expect(logs.text()).toContain('it is built from the knowledge folder next');
@@ -217,6 +217,19 @@ describe('KnowledgeBase without an index', () => {
     const a = await kb.ask('Cầu Đội Kỳ đã xây xong chưa?');
     expect(a).toMatchObject({ status: 'not_found', text: answerTexts.notReady });
     expect((await kb.ask('')).status).toBe('invalid');
+    await kb.close();
+  });
+});
+
+describe('KnowledgeBase on a first start', () => {
+  it('lets a question that arrives before the first index wait for it, and answers it', async () => {
+    const { dir, config } = await makeWorkspace({ 'cau.md': BRIDGE });
+    dirs.push(dir);
+    const kb = await KnowledgeBase.open(config, logger, { buildIfMissing: false });
+    expect(kb.status().ready).toBe(false);
+    const asked = kb.ask('Cầu Đội Kỳ đã xây xong chưa?');
+    await kb.refresh();
+    expect((await asked).status).toBe('answered');
     await kb.close();
   });
 });

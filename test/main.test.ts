@@ -1,6 +1,7 @@
 // `npm start` as a real process (tsx src/main.ts): the clear message and exit code for bad
 // configuration, a start on a fresh folder, and shutdown on SIGTERM (a second signal forces it).
 import { type ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeOpenAi } from './fakes/openai-server.js';
@@ -28,10 +29,12 @@ afterEach(async () => {
  * Runs main.ts with only the given variables (no inherited configuration), in `cwd`; with `viaNpm`,
  * as deployments do: `npm start` in the repository (so signals must pass through npm and its shell).
  */
-function runMain(vars: Record<string, string>, args: string[] = [], cwd = REPO_ROOT, viaNpm = false): Child {
+function runMain(vars: Record<string, string>, args: string[] = [], cwd = REPO_ROOT, viaNpm = false, group = false): Child {
   const [command, argv] = viaNpm ? ['npm', ['start', '--silent', '--', ...args]] : [TSX, [MAIN, ...args]];
   const child = spawn(command, argv as string[], {
     cwd,
+    // Its own process group, so that a signal can reach every process of it, as systemd sends it.
+    detached: group,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...vars },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -121,9 +124,50 @@ describe('npm start (src/main.ts)', () => {
     while (!llm.chatRequests().length) await new Promise((r) => setTimeout(r, 50));
     child.process.kill('SIGTERM');
     await waitForLog(child, 'shutting down');
+    // A repeat within half a second is the same signal delivered twice (see below), not a second one.
+    await new Promise((r) => setTimeout(r, 700));
     child.process.kill('SIGTERM');
     expect(await child.exited).toBe(1);
     expect(child.stdout()).toContain('second signal');
     expect(await inFlight).toBeInstanceOf(Error);
+  });
+
+  it('stops cleanly (exit 0, once) when SIGTERM reaches the whole process group: npm, tsx and node', async () => {
+    const env = await makeTestEnv({ LOG_FORMAT: 'json' });
+    cleanups.push(() => env.cleanup());
+    const child = runMain(env.vars, [], REPO_ROOT, true, true);
+    await waitForLog(child, 'knowledge index ready');
+    process.kill(-child.process.pid!, 'SIGTERM');
+    expect(await child.exited).toBe(0);
+    expect(child.stdout()).toContain('"msg":"stopped"');
+    expect(child.stdout()).not.toContain('second signal');
+  });
+
+  it('with a Telegram API that never answers: says so within 5 s, keeps the web chat, and still stops with exit 0', async () => {
+    const blackHole = net.createServer(() => undefined);
+    await new Promise<void>((r) => blackHole.listen(0, '127.0.0.1', r));
+    const sockets = new Set<net.Socket>();
+    blackHole.on('connection', (s) => sockets.add(s));
+    cleanups.push(async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => blackHole.close(r));
+    });
+    const env = await makeTestEnv({
+      LOG_FORMAT: 'json',
+      TELEGRAM_BOT_TOKEN: '123456:telegram-token-abcdefghijklmnopqrstuvwxyz',
+      TELEGRAM_API_ROOT: `http://127.0.0.1:${(blackHole.address() as net.AddressInfo).port}`,
+    });
+    cleanups.push(() => env.cleanup());
+    for (const target of ['group', 'process'] as const) {
+      const child = runMain(env.vars, [], REPO_ROOT, true, true);
+      const { url } = await waitForLog(child, 'web chat: open');
+      const warned = await waitForLog(child, 'telegram: cannot reach its API', 8_000);
+      expect(warned).toMatchObject({ level: 40, channel: 'telegram' });
+      const answer = await postJson(`${url}api/ask`, { question: 'Cầu Đội Kỳ đã xong chưa?' });
+      expect(answer.body.status).toBe('answered');
+      if (target === 'group') process.kill(-child.process.pid!, 'SIGTERM');
+      else child.process.kill('SIGTERM');
+      expect(await child.exited).toBe(0);
+    }
   });
 });

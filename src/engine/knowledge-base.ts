@@ -9,10 +9,11 @@ import type { Logger } from '../logger.js';
 import { engineTexts } from '../texts/engine.js';
 import { createOpenAiChat } from './answer/llm.js';
 import { type Ask, type AskOptions, createAsk } from './ask.js';
+import { BackgroundIngest } from './background-ingest.js';
 import { type CuratedMatcher, curatedReply } from './curated.js';
 import { createEmbeddings, type EmbeddingProvider } from './embeddings/index.js';
 import { IndexMismatchError, IndexMissingError, openIndex, readIndexMeta, type SearchIndex } from './index-store.js';
-import { flaggedOf, ingest } from './ingest.js';
+import { flaggedOf } from './ingest.js';
 import { IsolatedParser } from './isolated-parser.js';
 import { reasons } from './loaders/errors.js';
 import { DocumentParseError, SUPPORTED_EXTENSIONS } from './loaders/index.js';
@@ -21,6 +22,8 @@ import { normalizeVietnamese } from './normalize.js';
 import type { Answer, DocumentInfo, IngestSummary, KnowledgeService } from './types.js';
 
 const MAX_NAME_CHARS = 120;
+/** How long a question waits for the first index of a fresh start before being told to come back. */
+const FIRST_INDEX_WAIT_MS = 30_000;
 
 /** What an upload did: the ingest summary, the name it was saved under, or the file it duplicates. */
 export interface UploadSummary extends IngestSummary {
@@ -52,6 +55,13 @@ export class KnowledgeBase implements KnowledgeService {
   private curated: CuratedAnswers | undefined;
   /** Uploads and the knowledge folder are parsed in a worker with memory and time limits. */
   private readonly parser: IsolatedParser;
+  private readonly ingester: BackgroundIngest;
+  private loaded!: () => void;
+  private firstIndexWaitMs = FIRST_INDEX_WAIT_MS;
+  /** Resolves when an index is loaded for the first time. */
+  private readonly firstIndex = new Promise<void>((resolve) => {
+    this.loaded = resolve;
+  });
 
   private constructor(
     private readonly config: EngineConfig,
@@ -59,6 +69,7 @@ export class KnowledgeBase implements KnowledgeService {
     private readonly embeddings: EmbeddingProvider,
   ) {
     this.parser = new IsolatedParser(config.documents, config.chunk, logger);
+    this.ingester = new BackgroundIngest(config, logger);
     const llm = config.llm.enabled ? createOpenAiChat(config) : undefined;
     this.answer = createAsk({ retrieve: (q, k) => this.current().search(q, k), config, logger, llm });
   }
@@ -68,8 +79,13 @@ export class KnowledgeBase implements KnowledgeService {
    * ingest runs first: it builds a missing index, rebuilds a stale one (changed files, another
    * embedder) and costs only a folder scan when nothing changed.
    */
-  static async open(config: EngineConfig, logger: Logger, options: { buildIfMissing?: boolean } = {}): Promise<KnowledgeBase> {
+  static async open(
+    config: EngineConfig,
+    logger: Logger,
+    options: { buildIfMissing?: boolean; firstIndexWaitMs?: number } = {},
+  ): Promise<KnowledgeBase> {
     const kb = new KnowledgeBase(config, logger, createEmbeddings(config));
+    kb.firstIndexWaitMs = options.firstIndexWaitMs ?? FIRST_INDEX_WAIT_MS;
     if (options.buildIfMissing ?? true) {
       try {
         await kb.refresh();
@@ -99,7 +115,23 @@ export class KnowledgeBase implements KnowledgeService {
     const startedAt = performance.now();
     const match = this.curated?.matcher().match(question);
     if (match) return Promise.resolve(curatedReply(match, question, this.curated!.mark, startedAt));
+    if (!this.index && !this.closed) return this.afterFirstIndex().then(() => this.answer(question, options));
     return this.answer(question, options);
+  }
+
+  /**
+   * On a first start the index is built after the service is up (40 ms for the shipped documents):
+   * a question that arrives meanwhile waits for it, up to FIRST_INDEX_WAIT_MS, instead of being
+   * told to come back later. After that it is answered as before ("đang cập nhật").
+   */
+  private afterFirstIndex(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, this.firstIndexWaitMs);
+      this.firstIndex.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** Answers written by staff, consulted before retrieval; `matcher` is called per question (cache it). */
@@ -209,8 +241,11 @@ export class KnowledgeBase implements KnowledgeService {
 
   async close(): Promise<void> {
     this.closed = true;
+    // Questions waiting for a first index that will not come now are answered at once.
+    this.loaded();
     await this.queue.catch(() => undefined);
     await this.parser.close();
+    await this.ingester.close();
   }
 
   private current(): SearchIndex {
@@ -226,15 +261,8 @@ export class KnowledgeBase implements KnowledgeService {
   }
 
   private async ingestAndSwap(): Promise<IngestSummary> {
-    const summary = await ingest({
-      sourceDir: this.config.paths.knowledge,
-      indexDir: this.config.paths.index,
-      config: this.config,
-      embeddings: this.embeddings,
-      logger: this.logger,
-      reuseChunks: this.index?.chunks,
-      parser: this.parser,
-    });
+    // Off the serving thread: questions keep being answered from the current index meanwhile.
+    const summary = await this.ingester.run();
     this.lastIngest = summary;
     if (summary.swapped || !this.index || (await this.builtAtOnDisk()) !== this.index.meta.builtAt) await this.load();
     return summary;
@@ -249,6 +277,7 @@ export class KnowledgeBase implements KnowledgeService {
     const previous = this.index;
     this.index = await openIndex(this.config.paths.index, this.embeddings, { logger: this.logger, reuseChunks: previous?.chunks });
     previous?.release();
+    this.loaded();
   }
 
   /** Loads the index on disk if it is usable; else the reason it is not (missing, or another embedder's). */

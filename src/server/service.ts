@@ -129,17 +129,35 @@ async function bringIndexUpToDate(knowledge: KnowledgeBase, logger: Logger): Pro
   }
 }
 
-/** A channel that cannot connect (network down, platform outage) is retried, without taking down the rest. */
+/** How long a channel's start may go unanswered before the log says its API cannot be reached. */
+const UNREACHABLE_AFTER_MS = 5000;
+
+/**
+ * A channel that cannot connect (network down, platform outage) is retried with a growing delay,
+ * without taking down the rest. An API that does not answer at all is said in the log within 5 s;
+ * a stop does not wait for its start (a request that never returns would hold the shutdown).
+ */
 async function startChannel(channel: MessagingChannel, logger: Logger, signal: AbortSignal): Promise<void> {
+  const aborted = new Promise<'aborted'>((resolve) => signal.addEventListener('abort', () => resolve('aborted'), { once: true }));
   for (let delayMs = 1000; !signal.aborted; delayMs = Math.min(delayMs * 2, 60_000)) {
+    const silent = setTimeout(
+      () =>
+        logger.warn(
+          { channel: channel.name, waitedMs: UNREACHABLE_AFTER_MS },
+          `${channel.name}: cannot reach its API: no answer after ${UNREACHABLE_AFTER_MS / 1000} s; still trying in the background`,
+        ),
+      UNREACHABLE_AFTER_MS,
+    );
     try {
-      await channel.start();
+      if ((await Promise.race([channel.start().then(() => 'started' as const), aborted])) === 'aborted') return;
       logger.info({ channel: channel.name, mode: channel.mode }, `${channel.name}: on (${channel.mode})`);
       return;
     } catch (err) {
       if (signal.aborted) return;
       logger.error({ err, channel: channel.name, retryInMs: delayMs }, `${channel.name}: could not start, retrying`);
       await sleep(delayMs, undefined, { signal }).catch(() => undefined);
+    } finally {
+      clearTimeout(silent);
     }
   }
 }
