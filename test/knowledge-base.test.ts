@@ -227,8 +227,10 @@ describe('KnowledgeBase on a first start', () => {
     dirs.push(dir);
     const kb = await KnowledgeBase.open(config, logger, { buildIfMissing: false });
     expect(kb.status().ready).toBe(false);
+    // The service starts the first build right after it is up; a question comes in meanwhile.
+    const built = kb.refresh();
     const asked = kb.ask('Cầu Đội Kỳ đã xây xong chưa?');
-    await kb.refresh();
+    await built;
     expect((await asked).status).toBe('answered');
     await kb.close();
   });

@@ -58,6 +58,8 @@ export class KnowledgeBase implements KnowledgeService {
   private readonly ingester: BackgroundIngest;
   private loaded!: () => void;
   private firstIndexWaitMs = FIRST_INDEX_WAIT_MS;
+  /** Index builds under way (refresh, upload): a first-start question waits only while one is. */
+  private building = 0;
   /** Resolves when an index is loaded for the first time. */
   private readonly firstIndex = new Promise<void>((resolve) => {
     this.loaded = resolve;
@@ -115,22 +117,25 @@ export class KnowledgeBase implements KnowledgeService {
     const startedAt = performance.now();
     const match = this.curated?.matcher().match(question);
     if (match) return Promise.resolve(curatedReply(match, question, this.curated!.mark, startedAt));
-    if (!this.index && !this.closed) return this.afterFirstIndex().then(() => this.answer(question, options));
+    if (!this.index && !this.closed && this.building > 0) return this.afterFirstIndex().then(() => this.answer(question, options));
     return this.answer(question, options);
   }
 
   /**
    * On a first start the index is built after the service is up (40 ms for the shipped documents):
    * a question that arrives meanwhile waits for it, up to FIRST_INDEX_WAIT_MS, instead of being
-   * told to come back later. After that it is answered as before ("đang cập nhật").
+   * told to come back later. After that, or when the build ends without an index, it is answered
+   * as before ("đang cập nhật"). With no build under way there is nothing to wait for.
    */
   private afterFirstIndex(): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, this.firstIndexWaitMs);
-      this.firstIndex.then(() => {
+      const done = () => {
         clearTimeout(timer);
         resolve();
-      });
+      };
+      const timer = setTimeout(done, this.firstIndexWaitMs);
+      void this.firstIndex.then(done);
+      void this.queue.then(done);
     });
   }
 
@@ -155,7 +160,8 @@ export class KnowledgeBase implements KnowledgeService {
   }
 
   refresh(): Promise<IngestSummary> {
-    return this.serialized(() => this.ingestAndSwap());
+    this.building++;
+    return this.serialized(() => this.ingestAndSwap()).finally(() => this.building--);
   }
 
   /**
