@@ -9,7 +9,14 @@ const at = (iso: string) => new Date(iso).getTime();
 
 describe('city time', () => {
   it('reads dd/mm/yyyy hh:mm, YYYY-MM-DD HH:mm and the time first, in Vietnam time', () => {
-    for (const text of ['01/12/2026 07:00', '1/12/2026 7:00', '2026-12-01 07:00', '07:00 01/12/2026', '01/12/2026 7h00', '01-12-2026 07:00'])
+    for (const text of [
+      '01/12/2026 07:00',
+      '1/12/2026 7:00',
+      '2026-12-01 07:00',
+      '07:00 01/12/2026',
+      '01/12/2026 7h00',
+      '01-12-2026 07:00',
+    ])
       expect(parseCityTime(text)?.toISOString(), text).toBe('2026-12-01T00:00:00.000Z');
     expect(formatCityTime(at('2026-12-01T00:00:00Z'))).toBe('01/12/2026 07:00');
   });

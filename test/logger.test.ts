@@ -25,6 +25,8 @@ describe('redact', () => {
   it('leaves amounts, dates, ratios and ids that are not phone numbers alone', () => {
     const text = 'Kinh phí 1.000.000.000 đồng, giai đoạn 2021-2025, đạt 18/30 chỉ tiêu ngày 10/09/2024, chat 987654321, v0.12345678';
     expect(redact(text)).toBe(text);
+    // A duration in a JSON log line stays a number (the line must stay valid JSON).
+    expect(redact('{"seconds":0.9123456013,"swapped":true}')).toBe('{"seconds":0.9123456013,"swapped":true}');
   });
 
   it('masks every registered secret wherever it appears', () => {
