@@ -72,6 +72,16 @@ describe('architecture', () => {
     );
   });
 
+  it('a channel adapter does not reach into another channel', () => {
+    const crossing = [...graph].flatMap(([file, targets]) => {
+      const own = /^channels\/(telegram|zalo)\//.exec(file)?.[1];
+      return own
+        ? targets.filter((t) => /^channels\/(telegram|zalo)\//.test(t) && !t.startsWith(`channels/${own}/`)).map((t) => `${file} → ${t}`)
+        : [];
+    });
+    expect(crossing).toEqual([]);
+  });
+
   it('has no import cycles', () => {
     // Tarjan's strongly connected components; any component of more than one file is a cycle.
     let index = 0;
