@@ -4,8 +4,15 @@ import { runBroadcastBench } from './bench-broadcast.js';
 import { runHostileBench } from './bench-hostile.js';
 import { runRefreshBench } from './bench-refresh.js';
 import { runRetrievalBench } from './bench-retrieval.js';
+import { runSoakBench } from './bench-soak.js';
 
 const only = process.argv[2];
+// The soak runs only when asked for (10 minutes by default): `npm run bench -- soak [MINUTES]`.
+if (only === 'soak') {
+  console.log('\n== Soak: the service under questions from many addresses, a refresh every minute, a broadcast ==');
+  await runSoakBench(Number(process.argv[3] ?? 10));
+  process.exit(0);
+}
 if (!only || only === 'retrieval') await runRetrievalBench();
 if (!only || only === 'broadcast') {
   console.log('\n== Broadcast: 10,000 subscribers, fake Telegram Bot API on 127.0.0.1, limit 1,000 msg/s ==');
