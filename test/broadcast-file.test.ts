@@ -104,7 +104,7 @@ describe('npm run broadcast', () => {
     };
     const store = Store.open(path.join(dir, 'civicbot.db'));
     seedSubscribers(store, 10);
-    store.subscribers.subscribe({ channel: 'telegram', chatId: '100', topics: ['do-thi'], ward: 'Sông Cầu' });
+    store.subscribers.subscribe({ channel: 'telegram', chatId: '100', topics: ['do-thi'], wards: ['Sông Cầu'] });
     store.close();
   });
 

@@ -69,10 +69,10 @@ describe('audience', () => {
   beforeEach(() => {
     const sub = store.subscribers;
     sub.subscribe({ channel: 'telegram', chatId: '1', topics: [] }); // everything, whole city
-    sub.subscribe({ channel: 'telegram', chatId: '2', topics: ['giao-thong'], ward: 'Đức Xuân' });
-    sub.subscribe({ channel: 'telegram', chatId: '3', topics: ['do-thi'], ward: 'Sông Cầu' });
+    sub.subscribe({ channel: 'telegram', chatId: '2', topics: ['giao-thong'], wards: ['Đức Xuân'] });
+    sub.subscribe({ channel: 'telegram', chatId: '3', topics: ['do-thi'], wards: ['Sông Cầu'] });
     sub.subscribe({ channel: 'zalo', chatId: 'z1', topics: ['giao-thong'] });
-    sub.subscribe({ channel: 'zalo', chatId: 'z2', topics: [], ward: 'Sông Cầu' });
+    sub.subscribe({ channel: 'zalo', chatId: 'z2', topics: [], wards: ['Sông Cầu'] });
     sub.subscribe({ channel: 'web', chatId: 'w1', topics: [] }); // web chat cannot be pushed to
     sub.subscribe({ channel: 'telegram', chatId: '4', topics: [] });
     sub.unsubscribe('telegram', '4');

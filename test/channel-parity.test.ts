@@ -39,6 +39,13 @@ interface Driver {
   announceScheduled(user: number, content: string, topics: string[], wards: string[], at: string): Promise<string>;
   progress(user: number): Promise<string>;
   stop(user: number, id: number): Promise<string>;
+  /** Subscribes to topics and wards (labels; [] = all): the confirmation asked, then the reply to confirming. */
+  subscribe(user: number, topics: string[], wards: string[]): Promise<{ confirm: string; done: string }>;
+  /** Starts subscribing, then cancels at the ward step. */
+  subscribeCancelled(user: number): Promise<string>;
+  unsubscribe(user: number): Promise<string>;
+  /** Asks to delete the chat's data, then confirms: the question, then the reply. */
+  forget(user: number): Promise<{ ask: string; done: string }>;
   /** Sends `count` messages at once; resolves with every reply that came back. */
   burst(user: number, count: number): Promise<string[]>;
 }
@@ -88,14 +95,20 @@ const telegram: Driver = (() => {
     tg.pushUpdate(tgText(chatId, user(chatId), text));
     return reply(chatId, mark);
   };
-  const press = async (chatId: number, message: RecordedCall, label: string, markup = message.params.reply_markup) => {
+  const press = async (
+    chatId: number,
+    message: RecordedCall,
+    label: string,
+    markup = message.params.reply_markup,
+    methods = ['sendMessage', 'editMessageReplyMarkup'],
+  ) => {
     const button = (markup.inline_keyboard.flat() as { text: string; callback_data: string }[]).find(
       (b) => b.text === label || b.text.endsWith(` ${label}`),
     );
     if (!button) throw new Error(`no button ${label}`);
     const mark = tg.calls.length;
     tg.pushUpdate(tgCallback(chatId, user(chatId), button.callback_data, message.result));
-    return reply(chatId, mark, ['sendMessage', 'editMessageReplyMarkup']);
+    return reply(chatId, mark, methods);
   };
   /** Ticks each label on a choice message (edited in place), then presses "Tiếp tục". */
   const tick = async (chatId: number, message: RecordedCall, labels: string[]) => {
@@ -120,6 +133,23 @@ const telegram: Driver = (() => {
       );
       await press(u, recipients, 'Hẹn giờ gửi');
       return (await send(u, at)).params.text;
+    },
+    async subscribe(u, topics, wards) {
+      const topicStep = await send(u, '/dangky');
+      const wardStep = await tick(u, topicStep, topics);
+      const confirm = await tick(u, wardStep, wards);
+      const done = await press(u, confirm, botTexts.confirmSubscribe);
+      return { confirm: confirm.params.text, done: done.params.text };
+    },
+    async subscribeCancelled(u) {
+      const wardStep = await tick(u, await send(u, '/dangky'), []);
+      return (await press(u, wardStep, botTexts.cancel)).params.text;
+    },
+    unsubscribe: async (u) => (await send(u, '/huy')).params.text,
+    async forget(u) {
+      const ask = await send(u, '/xoadulieu');
+      const done = await press(u, ask, botTexts.yesDelete, undefined, ['editMessageText']);
+      return { ask: ask.params.text, done: done.params.text };
     },
     progress: async (u) => (await send(u, '/tiendo')).params.text,
     async stop(u, id) {
@@ -163,6 +193,30 @@ const zaloDriver: Driver = (() => {
       await send(u, numbers(WARDS, wards));
       await send(u, 'hẹn giờ');
       return (await send(u, at))[0];
+    },
+    async subscribe(u, topics, wards) {
+      await send(u, 'đăng ký');
+      await send(
+        u,
+        numbers(
+          TOPICS.map((t) => t.label),
+          topics,
+        ) || '0',
+      );
+      const [confirm] = await send(u, numbers(WARDS, wards) || '0');
+      const [done] = await send(u, 'đồng ý');
+      return { confirm, done };
+    },
+    async subscribeCancelled(u) {
+      await send(u, 'đăng ký');
+      await send(u, '0');
+      return (await send(u, 'hủy'))[0];
+    },
+    unsubscribe: async (u) => (await send(u, 'hủy'))[0],
+    async forget(u) {
+      const [ask] = await send(u, 'xóa dữ liệu');
+      const [done] = await send(u, 'xóa');
+      return { ask, done };
     },
     progress: async (u) => (await send(u, 'tiến độ'))[0],
     stop: async (u, id) => (await send(u, `dừng gửi ${id}`))[0],
@@ -229,6 +283,47 @@ describe.each([telegram, zaloDriver])('$name behaves like every channel', (d) =>
     expect(await d.progress(STAFF)).toContain(`Số ${latest.id} «${latest.title}» (đã hẹn giờ)`);
     expect(await d.stop(STAFF, latest.id)).toBe(botTexts.stopped(latest.id));
     expect(core.broadcast.get(latest.id)?.status).toBe('cancelled');
+  });
+
+  it('subscribes to several topics and wards after a confirmation, with the same words', async () => {
+    const u = RESIDENT + 30 + offset;
+    const chatId = d.name === 'telegram' ? String(u) : `z${u}`;
+    const { confirm, done } = await d.subscribe(u, ['Giao thông', 'Khẩn cấp – thiên tai'], ['Sông Cầu', 'Đức Xuân']);
+    expect(confirm).toContain(botTexts.subscribeConfirm(['Giao thông', 'Khẩn cấp – thiên tai'], ['Đức Xuân', 'Sông Cầu']));
+    expect(done).toBe(botTexts.subscribed(['Giao thông', 'Khẩn cấp – thiên tai'], ['Đức Xuân', 'Sông Cầu']));
+    expect(core.store.subscribers.get(d.name, chatId)).toMatchObject({
+      status: 'active',
+      topics: ['giao-thong', 'khan-cap'],
+      wards: ['Đức Xuân', 'Sông Cầu'],
+    });
+    expect(await d.unsubscribe(u)).toBe(botTexts.unsubscribed);
+    expect(core.store.subscribers.get(d.name, chatId)?.status).toBe('unsubscribed');
+  });
+
+  it('subscribes to every topic in the whole city when nothing is ticked', async () => {
+    const u = RESIDENT + 40 + offset;
+    const { done } = await d.subscribe(u, [], []);
+    expect(done).toBe(botTexts.subscribed([], []));
+    expect(core.store.subscribers.get(d.name, d.name === 'telegram' ? String(u) : `z${u}`)).toMatchObject({ topics: [], wards: [] });
+  });
+
+  it('cancels a half-made subscription without storing it, and says so when there is nothing to end', async () => {
+    const u = RESIDENT + 50 + offset;
+    expect(await d.subscribeCancelled(u)).toBe(botTexts.cancelled);
+    expect(core.store.subscribers.get(d.name, d.name === 'telegram' ? String(u) : `z${u}`)).toBeUndefined();
+    expect(await d.unsubscribe(u)).toBe(botTexts.notSubscribed);
+  });
+
+  it('deletes everything about the chat after asking for a confirmation', async () => {
+    const u = RESIDENT + 60 + offset;
+    const chatId = d.name === 'telegram' ? String(u) : `z${u}`;
+    await d.subscribe(u, [], []);
+    const { ask, done } = await d.forget(u);
+    expect(ask).toContain(botTexts.forgetConfirm);
+    expect(done).toBe(botTexts.forgotten);
+    expect(core.store.subscribers.get(d.name, chatId)).toBeUndefined();
+    expect(core.store.conversations.recentTurns(d.name, chatId, 10, 3_600_000)).toEqual([]);
+    expect(core.store.kv.keys(`${d.name}:${chatId}:`)).toEqual([]);
   });
 
   it('meets a flood with one friendly notice, then silence', async () => {

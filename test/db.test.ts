@@ -27,8 +27,8 @@ describe('database', () => {
   it('filters the audience by channel, topic and ward; empty filters match all', () => {
     const s = open();
     s.subscribers.subscribe({ channel: 'telegram', chatId: 't-all', topics: [] });
-    s.subscribers.subscribe({ channel: 'telegram', chatId: 't-traffic-dx', topics: ['giao-thong'], ward: 'Đức Xuân' });
-    s.subscribers.subscribe({ channel: 'zalo', chatId: 'z-culture-sc', topics: ['van-hoa'], ward: 'Sông Cầu' });
+    s.subscribers.subscribe({ channel: 'telegram', chatId: 't-traffic-dx', topics: ['giao-thong'], wards: ['Đức Xuân'] });
+    s.subscribers.subscribe({ channel: 'zalo', chatId: 'z-culture-sc', topics: ['van-hoa'], wards: ['Sông Cầu'] });
     s.subscribers.subscribe({ channel: 'zalo', chatId: 'z-gone', topics: [] });
     s.subscribers.unsubscribe('zalo', 'z-gone');
     const ids = (f: Partial<{ channels: string[]; topics: string[]; wards: string[] }>) =>

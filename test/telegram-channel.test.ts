@@ -207,7 +207,7 @@ describe('Telegram channel: residents', () => {
     expect(review.citations.length).toBeGreaterThan(0);
   });
 
-  it('subscribes through the /dangky menu: topics, then ward', async () => {
+  it('subscribes through the /dangky buttons: topics, then several wards, then a confirmation', async () => {
     const menu = await say(107, '/dangky');
     expect(menu.params.text).toBe(botTexts.subscribeChooseTopics);
     const topicButton = config.city.topics[0];
@@ -217,9 +217,20 @@ describe('Telegram channel: residents', () => {
     expect(labels).toContain(telegramTexts.checked(topicButton.label));
     const wardStep = await press(107, { ...menu, result: { ...menu.result, reply_markup: toggled.params.reply_markup } }, botTexts.next);
     expect(wardStep.params.text).toBe(botTexts.subscribeChooseWard);
-    const done = await press(107, { ...menu, result: { ...menu.result, reply_markup: wardStep.params.reply_markup } }, 'Đức Xuân');
-    expect(done.params.text).toBe(botTexts.subscribed([topicButton.label], 'Đức Xuân'));
-    expect(store.subscribers.get('telegram', '107')).toMatchObject({ status: 'active', topics: [topicButton.slug], ward: 'Đức Xuân' });
+    const withMarkup = (markup: unknown) => ({ ...wardStep, result: { ...wardStep.result, reply_markup: markup } });
+    const one = await press(107, wardStep, 'Phùng Chí Kiên');
+    const two = await press(107, withMarkup(one.params.reply_markup), 'Đức Xuân');
+    const confirm = await press(107, withMarkup(two.params.reply_markup), botTexts.next);
+    // Wards in the city's order, whatever order they were ticked in.
+    expect(confirm.params.text).toBe(botTexts.subscribeConfirm([topicButton.label], ['Đức Xuân', 'Phùng Chí Kiên']));
+    expect(store.subscribers.get('telegram', '107')).toBeUndefined();
+    const done = await press(107, confirm, botTexts.confirmSubscribe);
+    expect(done.params.text).toBe(botTexts.subscribed([topicButton.label], ['Đức Xuân', 'Phùng Chí Kiên']));
+    expect(store.subscribers.get('telegram', '107')).toMatchObject({
+      status: 'active',
+      topics: [topicButton.slug],
+      wards: ['Đức Xuân', 'Phùng Chí Kiên'],
+    });
 
     const off = await say(107, '/huy');
     expect(off.params.text).toBe(botTexts.unsubscribed);
@@ -358,7 +369,8 @@ describe('Telegram channel: staff and admins', () => {
     const subscriber = 140;
     const menu = await say(subscriber, '/dangky');
     const wardStep = await press(subscriber, menu, botTexts.next);
-    await press(subscriber, { ...menu, result: { ...menu.result, reply_markup: wardStep.params.reply_markup } }, botTexts.wholeCity);
+    const confirm = await press(subscriber, wardStep, botTexts.wholeCity);
+    await press(subscriber, confirm, botTexts.confirmSubscribe);
     expect(store.subscribers.get('telegram', String(subscriber))?.status).toBe('active');
 
     const ask = await say(STAFF, '/thongbao');

@@ -127,11 +127,14 @@ describe('a staff announcement from Zalo', () => {
 
   it('reaches the Zalo and Telegram subscribers of its topic, as previewed', async () => {
     await say('z1', 'dang ky');
-    expect(await say('z1', '0')).toBe(botTexts.subscribed([], undefined));
+    expect(await say('z1', '0')).toBe(zaloTexts.subscribeConfirm([], []));
+    expect(await say('z1', 'đồng ý')).toBe(botTexts.subscribed([], []));
     await say('z2', 'đăng ký');
     await say('z2', '1');
+    await say('z2', 'có');
     await say('z3', 'dang ky');
     await say('z3', '5');
+    await say('z3', 'xác nhận');
     store.subscribers.subscribe({ channel: 'telegram', chatId: '1001', topics: [] });
 
     expect(await say('s1', 'thông báo', 'staff-1')).toBe(zaloTexts.announceAskText);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pick } from '../src/channels/zalo/bot.js';
-import { DialogueStore } from '../src/channels/zalo/dialogue.js';
 import { commandOf, numbersOf, replyOf, stopRequestOf } from '../src/channels/zalo/keywords.js';
+import { LastAnswerStore } from '../src/channels/zalo/last-answer.js';
 import { withoutMention } from '../src/channels/zalo/mention.js';
 import { textOf, updatesOf } from '../src/channels/zalo/updates.js';
 import { Store } from '../src/db/store.js';
@@ -88,24 +88,16 @@ describe('zalo updates', () => {
   });
 });
 
-describe('zalo dialogue state', () => {
-  it("lives under the chat's zalo: prefix, expires, and goes with the chat's data", () => {
+describe('zalo last answer', () => {
+  it("lives under the chat's zalo: prefix and goes with the chat's data", () => {
     const store = Store.open(':memory:');
-    const live = new DialogueStore(store.kv, 60_000);
-    live.set('c1', { step: 'subscribe-ward', topics: ['giao-thong'] });
-    live.setLastAnswer('c1', 7);
-    expect(live.get('c1')).toEqual({ step: 'subscribe-ward', topics: ['giao-thong'] });
-    expect(live.lastAnswer('c1')).toBe(7);
-    const stale = new DialogueStore(store.kv, -1); // every step it writes is already past its timeout
-    stale.set('c1', { step: 'forget' });
-    expect(stale.get('c1')).toBeUndefined();
-    expect(store.kv.get('zalo:c1:dialogue')).toBeUndefined();
-
-    live.set('c2', { step: 'forget' });
-    live.setLastAnswer('c2', 8);
+    const last = new LastAnswerStore(store.kv);
+    last.set('c1', 7);
+    last.set('c2', 8);
+    expect(last.get('c1')).toBe(7);
     store.forgetChat('zalo', 'c2');
-    expect(live.get('c2')).toBeUndefined();
-    expect(live.lastAnswer('c2')).toBeUndefined();
+    expect(last.get('c2')).toBeUndefined();
+    expect(last.get('c1')).toBe(7);
     store.close();
   });
 });

@@ -80,11 +80,12 @@ export class ResidentService {
     return store.conversations.vote(pending.questionId, ref.channel, ref.chatId, 'down', reason.trim().slice(0, MAX_REASON_CHARS));
   }
 
-  subscribe(ref: ChatRef, prefs: { topics: string[]; ward?: string }): Subscriber {
-    const { topics: known, wards } = this.deps.config.city;
+  /** Unknown topics and wards are dropped; [] means every topic / the whole city. */
+  subscribe(ref: ChatRef, prefs: { topics: string[]; wards: string[] }): Subscriber {
+    const { topics: known, wards: places } = this.deps.config.city;
     const topics = prefs.topics.filter((t) => known.some((k) => k.slug === t));
-    const ward = prefs.ward && wards.some((w) => w.name === prefs.ward) ? prefs.ward : undefined;
-    return this.deps.store.subscribers.subscribe({ channel: ref.channel, chatId: ref.chatId, displayName: ref.displayName, topics, ward });
+    const wards = prefs.wards.filter((w) => places.some((p) => p.name === w));
+    return this.deps.store.subscribers.subscribe({ channel: ref.channel, chatId: ref.chatId, displayName: ref.displayName, topics, wards });
   }
 
   unsubscribe(ref: ChatRef): boolean {

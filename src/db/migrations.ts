@@ -208,4 +208,11 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX questions_time ON questions (created_at);
   `,
+  // 5: a subscription covers several wards (the same choice staff have when announcing); the one
+  // ward a subscriber had becomes a list of one.
+  `
+  ALTER TABLE subscribers ADD COLUMN wards TEXT NOT NULL DEFAULT '[]';   -- JSON array of ward names; [] = the whole city
+  UPDATE subscribers SET wards = json_array(ward) WHERE ward IS NOT NULL;
+  ALTER TABLE subscribers DROP COLUMN ward;
+  `,
 ];

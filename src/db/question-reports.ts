@@ -146,15 +146,15 @@ export class QuestionReports {
     const topics: Record<string, number> = {};
     const wards: Record<string, number> = {};
     let active = 0;
-    for (const r of this.db.prepare("SELECT topics, ward FROM subscribers WHERE status = 'active'").iterate() as IterableIterator<{
+    for (const r of this.db.prepare("SELECT topics, wards FROM subscribers WHERE status = 'active'").iterate() as IterableIterator<{
       topics: string;
-      ward: string | null;
+      wards: string;
     }>) {
       active++;
       const list = JSON.parse(r.topics) as string[];
       for (const t of list.length ? list : ['*']) topics[t] = (topics[t] ?? 0) + 1;
-      const w = r.ward ?? '*';
-      wards[w] = (wards[w] ?? 0) + 1;
+      const chosen = JSON.parse(r.wards) as string[];
+      for (const w of chosen.length ? chosen : ['*']) wards[w] = (wards[w] ?? 0) + 1;
     }
     return { days, statuses, votes, recentDown, subscribers: { topics, wards, active } };
   }

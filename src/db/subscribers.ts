@@ -7,7 +7,7 @@ interface Row {
   chat_id: string;
   display_name: string | null;
   topics: string;
-  ward: string | null;
+  wards: string;
   status: SubscriberStatus;
   created_at: number;
   updated_at: number;
@@ -19,7 +19,7 @@ const toSubscriber = (r: Row): Subscriber => ({
   chatId: r.chat_id,
   displayName: r.display_name ?? undefined,
   topics: json.list(r.topics),
-  ward: r.ward ?? undefined,
+  wards: json.list(r.wards),
   status: r.status,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -28,18 +28,18 @@ const toSubscriber = (r: Row): Subscriber => ({
 export class SubscriberStore {
   constructor(private readonly db: Sqlite) {}
 
-  /** Creates or re-activates a subscription with the given preferences. */
-  subscribe(input: { channel: ChannelName; chatId: string; displayName?: string; topics: string[]; ward?: string }): Subscriber {
+  /** Creates or re-activates a subscription with the given preferences; no wards = the whole city. */
+  subscribe(input: { channel: ChannelName; chatId: string; displayName?: string; topics: string[]; wards?: string[] }): Subscriber {
     const now = Date.now();
     this.db
       .prepare(
-        `INSERT INTO subscribers (channel, chat_id, display_name, topics, ward, status, created_at, updated_at)
-         VALUES (@channel, @chatId, @displayName, @topics, @ward, 'active', @now, @now)
+        `INSERT INTO subscribers (channel, chat_id, display_name, topics, wards, status, created_at, updated_at)
+         VALUES (@channel, @chatId, @displayName, @topics, @wards, 'active', @now, @now)
          ON CONFLICT (channel, chat_id) DO UPDATE SET
            display_name = COALESCE(excluded.display_name, display_name), topics = excluded.topics,
-           ward = excluded.ward, status = 'active', updated_at = excluded.updated_at`,
+           wards = excluded.wards, status = 'active', updated_at = excluded.updated_at`,
       )
-      .run({ ...input, displayName: input.displayName ?? null, topics: json.of(input.topics), ward: input.ward ?? null, now });
+      .run({ ...input, displayName: input.displayName ?? null, topics: json.of(input.topics), wards: json.of(input.wards ?? []), now });
     return this.get(input.channel, input.chatId)!;
   }
 
@@ -76,7 +76,8 @@ export class SubscriberStore {
       .prepare(
         `SELECT * FROM subscribers s WHERE s.status = 'active'
            AND (json_array_length(@channels) = 0 OR s.channel IN (SELECT value FROM json_each(@channels)))
-           AND (json_array_length(@wards) = 0 OR s.ward IS NULL OR s.ward IN (SELECT value FROM json_each(@wards)))
+           AND (json_array_length(@wards) = 0 OR json_array_length(s.wards) = 0
+                OR EXISTS (SELECT 1 FROM json_each(s.wards) w WHERE w.value IN (SELECT value FROM json_each(@wards))))
            AND (json_array_length(@topics) = 0 OR json_array_length(s.topics) = 0
                 OR EXISTS (SELECT 1 FROM json_each(s.topics) t WHERE t.value IN (SELECT value FROM json_each(@topics))))
          ORDER BY s.id`,

@@ -10,8 +10,8 @@ export interface Subscriber {
   displayName?: string;
   /** [] means every topic. */
   topics: string[];
-  /** undefined means the whole city. */
-  ward?: string;
+  /** [] means the whole city. */
+  wards: string[];
   status: SubscriberStatus;
   createdAt: number;
   updatedAt: number;

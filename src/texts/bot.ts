@@ -54,14 +54,15 @@ export const botTexts = {
   notAllowed: 'Xin lỗi, bạn không có quyền dùng chức năng này.',
 
   subscribeChooseTopics: 'Chọn chủ đề bạn muốn nhận thông báo (có thể chọn nhiều), rồi bấm "Tiếp tục":',
-  subscribeChooseWard: 'Chọn phường/xã nơi bạn sống, hoặc "Toàn thành phố":',
+  subscribeChooseWard: 'Chọn phường/xã bạn muốn nhận thông báo (có thể chọn nhiều), rồi bấm "Tiếp tục"; hoặc chọn "Toàn thành phố":',
   allTopics: 'Tất cả chủ đề',
   wholeCity: 'Toàn thành phố',
   next: 'Tiếp tục',
   cancel: 'Hủy',
   cancelled: 'Đã hủy.',
-  subscribed: (topics: string[], ward: string | undefined) =>
-    `Đã đăng ký nhận thông báo.\nChủ đề: ${topics.length ? topics.join(', ') : 'tất cả'}\nKhu vực: ${ward ?? 'toàn thành phố'}`,
+  subscribeConfirm: (topics: string[], wards: string[]) => `Bạn sẽ nhận thông báo:\n${choiceLines(topics, wards)}\nXác nhận đăng ký?`,
+  confirmSubscribe: 'Đăng ký',
+  subscribed: (topics: string[], wards: string[]) => `Đã đăng ký nhận thông báo.\n${choiceLines(topics, wards)}`,
   unsubscribed: 'Đã hủy đăng ký. Bạn sẽ không nhận thông báo nữa.',
   notSubscribed: 'Bạn chưa đăng ký nhận thông báo.',
   forgotten: 'Đã xóa toàn bộ dữ liệu của bạn: hội thoại, câu hỏi, đánh giá và đăng ký nhận thông báo.',
@@ -96,4 +97,9 @@ export const botTexts = {
 export function formatDate(iso: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
   return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
+}
+
+/** What a subscription covers, as the resident chose it; nothing chosen means all. */
+function choiceLines(topics: string[], wards: string[]): string {
+  return `Chủ đề: ${topics.length ? topics.join(', ') : 'tất cả'}\nKhu vực: ${wards.length ? wards.join(', ') : 'toàn thành phố'}`;
 }

@@ -25,9 +25,10 @@ export const zaloTexts = {
   subscribeTopics: (labels: string[]) =>
     `Chọn chủ đề bạn muốn nhận thông báo: trả lời bằng các số, ví dụ "1 3".\n${numbered(labels, botTexts.allTopics)}\nGõ "hủy" để thôi.`,
   subscribeWard: (wards: string[]) =>
-    `Chọn phường/xã nơi bạn sống: trả lời bằng một số.\n${numbered(wards, botTexts.wholeCity)}\nGõ "hủy" để thôi.`,
+    `Chọn phường/xã bạn muốn nhận thông báo: trả lời bằng các số, ví dụ "1 3".\n${numbered(wards, botTexts.wholeCity)}\nGõ "hủy" để thôi.`,
+  subscribeConfirm: (topics: string[], wards: string[]) =>
+    `${botTexts.subscribeConfirm(topics, wards)}\nGõ "đồng ý" để xác nhận hoặc "hủy" để thôi.`,
   pickNumbers: (max: number) => `Xin trả lời bằng các số từ 0 đến ${max}, ví dụ "1 3", hoặc gõ "hủy" để thôi.`,
-  pickOne: (max: number) => `Xin trả lời bằng một số từ 0 đến ${max}, hoặc gõ "hủy" để thôi.`,
   forgetConfirm: `${botTexts.forgetConfirm}\nGõ "xóa" để xác nhận hoặc "hủy" để thôi.`,
 
   announceAskText:

@@ -2,16 +2,10 @@
 // ChatRef.
 
 import type { AutoChatActionFlavor } from '@grammyjs/auto-chat-action';
-import type { Context, SessionFlavor } from 'grammy';
+import type { Context } from 'grammy';
 import type { ChatRef } from '../../domain/index.js';
 
-export interface TelegramSession {
-  /** Topics ticked in the /dangky menu before "Tiếp tục". */
-  subscribeTopics?: string[];
-}
-
-/** The session is stored only once something is put in it (undefined for most chats). */
-export type BotContext = Context & SessionFlavor<TelegramSession | undefined> & AutoChatActionFlavor;
+export type BotContext = Context & AutoChatActionFlavor;
 
 export function chatRef(ctx: Context): ChatRef {
   const from = ctx.from;

@@ -8,14 +8,16 @@ import { type AutoRetryOptions, autoRetry } from '@grammyjs/auto-retry';
 import { CommandGroup } from '@grammyjs/commands';
 import { type RunnerHandle, run, sequentialize } from '@grammyjs/runner';
 import type { FastifyInstance } from 'fastify';
-import { Bot, BotError, Composer, type Context, GrammyError, HttpError, session } from 'grammy';
+import { Bot, BotError, Composer, type Context, GrammyError, HttpError } from 'grammy';
 import type { BotCommand, Update, UserFromGetMe } from 'grammy/types';
 import { AnnounceFlow } from '../../core/announce-flow.js';
 import { AnswerFlow } from '../../core/answer-flow.js';
 import { AuthorProgress } from '../../core/author-progress.js';
 import { ChatPolicy } from '../../core/chat-policy.js';
 import { FLOOD_LIMIT } from '../../core/flood-guard.js';
+import { ForgetFlow } from '../../core/forget-flow.js';
 import { StaffActions } from '../../core/staff-actions.js';
+import { SubscribeFlow } from '../../core/subscribe-flow.js';
 import { registerSecret } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
 import { telegramActions } from '../../texts/telegram.js';
@@ -24,11 +26,10 @@ import { registerWebhookRoute, webhookPath } from '../webhook.js';
 import { announceFeature } from './announce.js';
 import { answers } from './answers.js';
 import { followOnTelegram } from './author-status.js';
-import { addressedToBot, type BotContext, chatRef, isPrivate, type TelegramSession } from './context.js';
-import { KvStorage, stateKey } from './kv-storage.js';
+import { addressedToBot, type BotContext, chatRef, isPrivate } from './context.js';
 import { residentCommands } from './resident-commands.js';
 import { staffCommands } from './staff-commands.js';
-import { subscribeMenu } from './subscribe-menu.js';
+import { subscribeFeature } from './subscribe.js';
 
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 
@@ -107,12 +108,6 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
     return next();
   });
   bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
-  bot.use(
-    session<TelegramSession | undefined, BotContext>({
-      storage: new KvStorage<TelegramSession | undefined>(store.kv),
-      getSessionKey: (ctx) => (ctx.chat ? stateKey(ctx.chat.id, 'session') : undefined),
-    }),
-  );
   bot.use(autoChatAction());
   const authors = new AuthorProgress(broadcast, log, options.progressIntervalMs);
   const announce = announceFeature({
@@ -124,11 +119,14 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
   });
   bot.use(announce.composer);
 
-  const menu = subscribeMenu(config, residents);
-  bot.use(menu);
+  const resident = subscribeFeature({
+    subscribe: new SubscribeFlow({ city: config.city, kv: store.kv, residents }),
+    forget: new ForgetFlow({ kv: store.kv, residents }),
+  });
+  bot.use(resident.composer);
   const groups = { resident: new CommandGroup<BotContext>(), staff: new CommandGroup<BotContext>(), admin: new CommandGroup<BotContext>() };
   const handlers = new Composer<BotContext>();
-  residentCommands(groups.resident, handlers, { config, residents, menu });
+  residentCommands(groups.resident, { config, residents, flows: resident });
   staffCommands(groups, handlers, {
     staff: new StaffActions({ residents, broadcast, logger: log }),
     startAnnouncement: announce.start,

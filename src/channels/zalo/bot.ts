@@ -10,9 +10,11 @@ import { AnswerFlow } from '../../core/answer-flow.js';
 import type { AuthorProgress } from '../../core/author-progress.js';
 import { ChatPolicy } from '../../core/chat-policy.js';
 import { FLOOD_LIMIT } from '../../core/flood-guard.js';
+import { ForgetFlow, type ForgetScreen } from '../../core/forget-flow.js';
 import { formatAnswerPlain, formatSources, splitMessage } from '../../core/format.js';
 import type { ResidentService } from '../../core/resident-service.js';
 import { StaffActions } from '../../core/staff-actions.js';
+import { SubscribeFlow, type SubscribeInput, type SubscribeScreen, type SubscribeState } from '../../core/subscribe-flow.js';
 import type { Store } from '../../db/store.js';
 import type { ChatRef } from '../../domain/index.js';
 import { formatCityTime, wardNames } from '../../domain/index.js';
@@ -21,8 +23,8 @@ import { botTexts } from '../../texts/bot.js';
 import { broadcastTexts } from '../../texts/broadcast.js';
 import { zaloActions, zaloTexts } from '../../texts/zalo.js';
 import type { ZaloBotInfo, ZaloClient, ZaloUpdate } from './client.js';
-import { type DialogueState, DialogueStore } from './dialogue.js';
 import { type Command, commandOf, numbersOf, replyOf, stopRequestOf } from './keywords.js';
+import { LastAnswerStore } from './last-answer.js';
 import { withoutMention } from './mention.js';
 import { textOf } from './updates.js';
 
@@ -51,7 +53,9 @@ export interface ZaloBotDeps {
 }
 
 export class ZaloBot {
-  private readonly dialogues: DialogueStore;
+  private readonly lastAnswers: LastAnswerStore;
+  private readonly subscribe: SubscribeFlow;
+  private readonly forget: ForgetFlow;
   private readonly staff: StaffActions;
   private readonly announce: AnnounceFlow;
   private readonly answers: AnswerFlow;
@@ -59,7 +63,10 @@ export class ZaloBot {
   private readonly policy: ChatPolicy;
 
   constructor(private readonly deps: ZaloBotDeps) {
-    this.dialogues = new DialogueStore(deps.store.kv, deps.dialogueTtlMs);
+    const { kv } = deps.store;
+    this.lastAnswers = new LastAnswerStore(kv);
+    this.subscribe = new SubscribeFlow({ city: deps.config.city, kv, residents: deps.residents, ttlMs: deps.dialogueTtlMs });
+    this.forget = new ForgetFlow({ kv, residents: deps.residents, ttlMs: deps.dialogueTtlMs });
     this.policy = new ChatPolicy({ residents: deps.residents, kv: deps.store.kv }, deps.floodLimit);
     this.staff = new StaffActions(deps);
     this.answers = new AnswerFlow(deps);
@@ -126,8 +133,20 @@ export class ZaloBot {
     if (stopId !== undefined) return this.reply(chatId, this.staff.stop(ref, stopId));
     const draft = this.announce.state(ref);
     if (draft) return this.draft(ref, draftInput(draft.step, text, this.deps.config));
-    const state = this.dialogues.get(chatId);
-    if (state && (await this.continueDialogue(ref, state, text))) return;
+    // A resident's reply that is no answer to the open question ends it and is handled as a new
+    // message (they moved on).
+    if (this.forget.asking(ref)) {
+      const reply = replyOf(text);
+      const screen = this.forget.handle(ref, { kind: reply === 'confirm' ? 'confirm' : 'cancel' });
+      if (screen && (reply === 'confirm' || reply === 'cancel')) return this.renderForget(chatId, screen);
+    }
+    const subscribing = this.subscribe.state(ref);
+    if (subscribing) {
+      const input = subscribeInput(subscribing.step, text, this.deps.config);
+      const screen = input && this.subscribe.handle(ref, input);
+      if (screen) return this.renderSubscribe(chatId, screen);
+      this.subscribe.abandon(ref);
+    }
     const command = commandOf(text);
     if (command) return this.run(command, ref);
     return this.answer(ref, text);
@@ -142,15 +161,13 @@ export class ZaloBot {
       case 'help':
         return this.reply(chatId, botTexts.help(zaloActions));
       case 'subscribe':
-        this.dialogues.set(chatId, { step: 'subscribe-topics' });
-        return this.reply(chatId, zaloTexts.subscribeTopics(config.city.topics.map((t) => t.label)));
+        return this.renderSubscribe(chatId, this.subscribe.start(ref));
       case 'unsubscribe':
-        return this.reply(chatId, residents.unsubscribe(ref) ? botTexts.unsubscribed : botTexts.notSubscribed);
+        return this.reply(chatId, this.subscribe.unsubscribe(ref) ? botTexts.unsubscribed : botTexts.notSubscribed);
       case 'sources':
         return this.reply(chatId, formatSources(residents.sources()));
       case 'forget':
-        this.dialogues.set(chatId, { step: 'forget' });
-        return this.reply(chatId, zaloTexts.forgetConfirm);
+        return this.renderForget(chatId, this.forget.start(ref));
       case 'voteUp':
       case 'voteDown':
         return this.vote(ref, command === 'voteUp' ? 'up' : 'down');
@@ -219,56 +236,42 @@ export class ZaloBot {
     }
   }
 
-  /**
-   * True when the message answered the open step. A resident's reply that is not a choice ends the
-   * dialogue and is handled as a new message (they moved on).
-   */
-  private async continueDialogue(ref: ChatRef, state: DialogueState, text: string): Promise<boolean> {
-    const { residents, config } = this.deps;
-    const chatId = ref.chatId;
-    const reply = replyOf(text);
-    if (reply === 'cancel') {
-      this.dialogues.clear(chatId);
-      await this.reply(chatId, botTexts.cancelled);
-      return true;
-    }
-    const { topics } = config.city;
-    const wards = wardNames(config.city);
-    switch (state.step) {
-      case 'forget':
-        this.dialogues.clear(chatId);
-        if (reply !== 'confirm') return false;
-        residents.forget(ref);
-        await this.reply(chatId, botTexts.forgotten);
-        return true;
-      case 'subscribe-topics': {
-        if (!isNumberReply(text)) break;
-        const picked = pick(text, topics.length);
-        if (!picked) return this.replied(chatId, zaloTexts.pickNumbers(topics.length));
-        const slugs = picked.map((i) => topics[i - 1].slug);
-        if (!wards.length) return this.subscribe(ref, slugs, undefined);
-        this.dialogues.set(chatId, { step: 'subscribe-ward', topics: slugs });
-        return this.replied(chatId, zaloTexts.subscribeWard(wards));
-      }
-      case 'subscribe-ward': {
-        if (!isNumberReply(text)) break;
-        const picked = pick(text, wards.length);
-        if (!picked || picked.length > 1) return this.replied(chatId, zaloTexts.pickOne(wards.length));
-        return this.subscribe(ref, state.topics, picked.length ? wards[picked[0] - 1] : undefined);
+  /** The core's subscription screens as Zalo text: numbered lists, answered with numbers. */
+  private renderSubscribe(chatId: string, screen: SubscribeScreen): Promise<void> {
+    const labels = (s: { options: { label: string }[] }) => s.options.map((o) => o.label);
+    switch (screen.kind) {
+      case 'choose-topics':
+        return this.reply(chatId, zaloTexts.subscribeTopics(labels(screen)));
+      case 'choose-wards':
+        return this.reply(chatId, zaloTexts.subscribeWard(labels(screen)));
+      case 'confirm':
+        return this.reply(chatId, zaloTexts.subscribeConfirm(screen.topics, screen.wards));
+      case 'subscribed':
+        return this.reply(chatId, botTexts.subscribed(screen.topics, screen.wards));
+      case 'cancelled':
+        return this.reply(chatId, botTexts.cancelled);
+      case 'again': {
+        const inner = screen.screen;
+        if (inner.kind === 'choose-topics' || inner.kind === 'choose-wards')
+          return this.reply(chatId, zaloTexts.pickNumbers(inner.options.length));
+        return this.renderSubscribe(chatId, inner);
       }
     }
-    this.dialogues.clear(chatId);
-    return false;
   }
 
-  private async subscribe(ref: ChatRef, topics: string[], ward: string | undefined): Promise<true> {
-    this.dialogues.clear(ref.chatId);
-    const s = this.deps.residents.subscribe(ref, { topics, ward });
-    return this.replied(ref.chatId, botTexts.subscribed(this.deps.residents.topicLabels(s.topics), s.ward));
+  private renderForget(chatId: string, screen: ForgetScreen): Promise<void> {
+    switch (screen.kind) {
+      case 'ask-confirm':
+        return this.reply(chatId, zaloTexts.forgetConfirm);
+      case 'forgotten':
+        return this.reply(chatId, botTexts.forgotten);
+      case 'kept':
+        return this.reply(chatId, botTexts.cancelled);
+    }
   }
 
   private async vote(ref: ChatRef, vote: 'up' | 'down'): Promise<void> {
-    return this.reply(ref.chatId, this.answers.vote(ref, this.dialogues.lastAnswer(ref.chatId), vote).text);
+    return this.reply(ref.chatId, this.answers.vote(ref, this.lastAnswers.get(ref.chatId), vote).text);
   }
 
   /** A question: the engine's answer with its sources, split under Zalo's limit, then the feedback hint. */
@@ -277,7 +280,7 @@ export class ZaloBot {
     if (outcome.kind !== 'answer') return this.reply(ref.chatId, outcome.text);
     const { answer, questionId } = outcome;
     const parts = splitMessage(formatAnswerPlain(answer), ZALO_MAX_TEXT);
-    if (outcome.votable) this.dialogues.setLastAnswer(ref.chatId, questionId);
+    if (outcome.votable) this.lastAnswers.set(ref.chatId, questionId);
     if (answer.status === 'answered') {
       const last = parts.length - 1;
       const withHint = `${parts[last]}\n\n${zaloTexts.feedbackHint}`;
@@ -350,6 +353,20 @@ function draftInput(step: string, text: string, config: Config): DraftInput {
     default:
       return { kind: 'content', text };
   }
+}
+
+/**
+ * A message typed while subscribing, as the flow's input; undefined when it answers nothing asked
+ * (the resident moved on). A wrong number is still an answer: the flow asks again.
+ */
+function subscribeInput(step: SubscribeState['step'], text: string, config: Config): SubscribeInput | undefined {
+  const reply = replyOf(text);
+  if (reply === 'cancel') return { kind: 'cancel' };
+  if (step === 'confirm') return reply === 'confirm' ? { kind: 'confirm' } : undefined;
+  if (!isNumberReply(text)) return undefined;
+  const values = step === 'topics' ? config.city.topics.map((t) => t.slug) : wardNames(config.city);
+  const picked = pick(text, values.length);
+  return picked ? { kind: 'pick', values: picked.map((i) => values[i - 1]) } : { kind: 'toggle', value: '' };
 }
 
 /** Digits and separators only: the person is answering the numbered list (maybe with a wrong number). */

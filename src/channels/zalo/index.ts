@@ -19,6 +19,7 @@ export interface ZaloChannelOptions {
   pollBackoffMs?: number;
   /** First retry delay of a failed call. */
   retryBackoffMs?: number;
+  /** How long a subscription choice or a deletion question waits for the answer (default 10 minutes). */
   dialogueTtlMs?: number;
   /** Messages one person (or group) may send per window before the notice (default FLOOD_LIMIT). */
   floodLimit?: { limit: number; windowMs: number };
