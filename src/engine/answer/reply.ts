@@ -1,0 +1,205 @@
+// The reply itself: a first sentence that answers in plain words, then the quoted units, each cut
+// to the part that answers, with one citation number per document.
+import { answerTexts } from '../../texts/answers.js';
+import { fold } from '../normalize.js';
+import type { Citation, SearchHit } from '../types.js';
+import { toCitation } from './citations.js';
+import { countedNoun, type QuestionShape, targetsOf } from './question-type.js';
+import { predicate, type Scored, sameFact } from './selection.js';
+import { matchedWords } from './subject.js';
+import { lowerFirst, match, type QueryTerm, termsOf, upperFirst } from './terms.js';
+
+export interface ExtractiveQuestion {
+  /** What the resident asked (cleaned of fillers). */
+  question: string;
+  /** Terms carried over from the previous question for a follow-up; they count for less. */
+  carried?: string;
+  /** Folded terms of the places the question names (placeTerms): they are not its subject. */
+  places?: ReadonlySet<string>;
+  /** What the question asks for; read from `question` when not given (a follow-up inherits it). */
+  shape?: QuestionShape;
+}
+
+export interface ExtractiveAnswer {
+  text: string;
+  citations: Citation[];
+  confidence: number;
+  /** How strongly the first quoted unit answers: its share of the question's terms, and whether it holds the value asked for. */
+  evidence: { coverage: number; holdsTarget: boolean; matched: number };
+}
+
+/** The passages hold the subject but not the value asked for (a length, a fee): not answered. */
+export interface Unsettled {
+  unsettled: true;
+}
+
+export const STATUS = {
+  done: /hoàn thiện|hoàn thành|đã xong|xây xong|đưa vào sử dụng|khánh thành|thông xe|đi vào hoạt động/iu,
+  started: /đang triển khai|đang thi công|đang thực hiện|bước đầu|đang xây dựng|chưa hoàn thành|đang làm/iu,
+  notStarted: /chưa triển khai|chưa khởi công|chưa thực hiện|chưa bắt đầu|chuẩn bị đầu tư/iu,
+};
+
+const PROHIBITION = /nghiêm cấm|bị cấm|\bcấm\b|không được|\bkhông\s+(?!chỉ|quá|vượt|dưới|ít)\p{L}+/iu;
+
+/** "từ 500.000 đồng đến 1.000.000 đồng", "từ 18 giờ đến 20 giờ": the value as the document states it. */
+const SPANS: Partial<Record<string, RegExp>> = {
+  money: /(?:từ\s+)?\d[\d.,]*\s*(?:đồng|triệu đồng|nghìn đồng)(?:\s+đến\s+\d[\d.,]*\s*(?:đồng|triệu đồng|nghìn đồng))?/iu,
+  time: /(?:từ\s+)?\d{1,2}\s*giờ(?:\s*\d{2})?(?:\s+(?:sáng|trưa|chiều|tối|đêm))?(?:\s+(?:đến|tới)\s+\d{1,2}\s*giờ(?:\s*\d{2})?(?:\s+(?:sáng|trưa|chiều|tối|đêm))?)?/iu,
+  duration: /(?:không quá|tối đa|trong vòng|trong thời hạn|trước ít nhất|ít nhất)?\s*\d+\s*(?:ngày làm việc|ngày|giờ|tháng|năm|tuần)/iu,
+  phone: /\b0\d{2,3}[\s.-]?\d{3,4}[\s.-]?\d{3,4}\b/u,
+};
+
+export function compose(
+  q: ExtractiveQuestion,
+  shape: QuestionShape,
+  chosen: readonly Scored[],
+  scored: readonly Scored[],
+  hits: readonly SearchHit[],
+  terms: readonly QueryTerm[],
+  best: Scored,
+): ExtractiveAnswer {
+  // One citation per document, numbered in order of first use.
+  const numberOf = new Map<string, number>();
+  const quotesOf = new Map<string, string[]>();
+  const citations: Citation[] = [];
+  const cite = (s: Scored): number => {
+    const chunk = hits[s.u.hit].chunk;
+    let num = numberOf.get(chunk.docId);
+    if (num === undefined) {
+      num = numberOf.size + 1;
+      numberOf.set(chunk.docId, num);
+      citations.push(toCitation(num, chunk));
+      quotesOf.set(chunk.docId, []);
+    }
+    quotesOf.get(chunk.docId)!.push(s.u.text);
+    return num;
+  };
+
+  const parts: { text: string; marks: number[] }[] = [];
+  const asList = chosen.length > 1 && chosen.every((c) => c.u.heading && c.u.heading === chosen[0].u.heading);
+  if (asList) {
+    const items = chosen.map((c) => c.u.text.replace(/[\s.;,:]+$/u, ''));
+    const marks = [...new Set(chosen.map(cite))];
+    parts.push({ text: `${chosen[0].u.heading}: ${items.map(lowerFirst).join('; ')}`, marks });
+  } else if (chosen.length > 1 && chosen.every((c) => c.u.row && predicate(c.u) === predicate(chosen[0].u))) {
+    // Rows that say the same of their subjects: the subjects listed once, then what is said of them.
+    const subjects = chosen.map((c) => c.u.text.slice(0, c.u.text.length - predicate(c.u).length).trim());
+    const marks = [...new Set(chosen.map(cite))];
+    parts.push({ text: `${subjects.join('; ')}: ${predicate(chosen[0].u)}`, marks });
+  } else {
+    for (const c of chosen) {
+      const marks = [cite(c)];
+      // The same fact in another document (the article a table row was taken from): cited, not repeated.
+      for (const other of scored) {
+        if (other === c || hits[other.u.hit].chunk.docId === hits[c.u.hit].chunk.docId || !sameFact(other.u, c.u)) continue;
+        if (other.coverage < 0.5 * c.coverage) continue;
+        const num = cite(other);
+        if (!marks.includes(num)) marks.push(num);
+        break;
+      }
+      const body = excerpt(c.u.text, terms, targetsOf(shape, q.question));
+      // "Nghiêm cấm các hành vi sau: vứt rác…": the heading is what makes an item an answer.
+      const text = c.u.heading && chosen.length === 1 ? `${c.u.heading}: ${lowerFirst(body)}` : body;
+      parts.push({ text, marks });
+    }
+  }
+  // Consecutive parts with the same marks share one, after the last of them.
+  const rendered = parts.map((p, i) => {
+    const next = parts[i + 1];
+    const same = next && next.marks.join() === p.marks.join();
+    return withMarker(p.text, same ? [] : p.marks);
+  });
+  for (const c of citations) c.quote = (quotesOf.get(c.docId) ?? []).join(' … ');
+
+  const first = directAnswer(q.question, shape, chosen);
+  const body = `${answerTexts.leadIn} ${rendered.join(' ')}`;
+  const confidence = Math.min(1, best.coverage * (0.5 + 0.5 * hits[0].relevance));
+  return {
+    text: first ? `${first} ${body}` : body,
+    citations,
+    confidence: Math.round(confidence * 100) / 100,
+    evidence: { coverage: best.coverage, holdsTarget: chosen.some((c) => c.holdsTarget), matched: matchedWords(terms, best.u, q.places) },
+  };
+}
+
+/** The first sentence: the answer in plain words, read off the quoted units; none when they do not settle it. */
+function directAnswer(question: string, shape: QuestionShape, chosen: readonly Scored[]): string | undefined {
+  const texts = chosen.map((c) => `${c.u.heading ?? ''} ${c.u.text}`);
+  const t = shape.types;
+  // "công trình nào đã xong": the list is the answer, not one status.
+  if (t.has('status') && !((t.has('list') || t.has('count')) && chosen.length > 1)) {
+    const lead = texts[0];
+    if (STATUS.done.test(lead)) return answerTexts.direct.done;
+    if (STATUS.started.test(lead)) return answerTexts.direct.started;
+    if (STATUS.notStarted.test(lead)) return answerTexts.direct.notStarted;
+  }
+  const noun = countedNoun(question);
+  if ((t.has('list') || t.has('count')) && chosen.length > 2 && chosen.every((c) => c.u.heading && c.u.heading === chosen[0].u.heading)) {
+    return noun ? answerTexts.direct.count(chosen.length, noun.typed) : undefined;
+  }
+  for (const type of ['money', 'time', 'duration', 'phone'] as const) {
+    if (!t.has(type)) continue;
+    // The value from the unit that holds one, not from any quoted text.
+    const m = chosen
+      .filter((c) => c.holdsTarget)
+      .map((c) => SPANS[type]?.exec(c.u.text))
+      .find(Boolean);
+    if (m) {
+      const value = upperFirst(m[0].trim());
+      return t.has('yesno') && type === 'money' ? answerTexts.direct.fined(lowerFirst(value)) : `${value}.`;
+    }
+  }
+  if (t.has('yesno')) {
+    const lead = texts[0];
+    if (PROHIBITION.test(lead)) return answerTexts.direct.no;
+    if (/\bđược\b/iu.test(lead) && /\bđược\b|\bduoc\b/iu.test(question)) return answerTexts.direct.yesAllowed;
+    if (/\bphải\b|\bcần\b/iu.test(lead)) return answerTexts.direct.yesMust;
+  }
+  if (t.has('count') && noun) {
+    const m = /\b\d+(?:\/\d+)?\s+(?:\p{L}+\s+){0,1}\p{L}+/u.exec(texts[0]);
+    if (m && fold(m[0].toLowerCase()).includes(noun.folded.split(' ')[0])) return `${upperFirst(m[0])}.`;
+  }
+  return undefined;
+}
+
+/**
+ * A long unit cut to the run of clauses (split after "," ";" ":") that matches the question
+ * best, with "…" where it was cut: a resident reads the part that answers.
+ */
+function excerpt(text: string, terms: readonly QueryTerm[], targets: readonly RegExp[]): string {
+  if (text.length <= MAX_QUOTE_CHARS) return text;
+  const total = terms.reduce((sum, q) => sum + q.weight, 0);
+  const pieces = text.split(/(?<=[,;:])\s+/u);
+  const scores = pieces.map((p) => {
+    const sets = termsOf(p);
+    const words = terms.reduce((sum, q) => sum + q.weight * match(q, sets), 0);
+    // The clause holding the value asked for is the one to keep.
+    return targets.some((r) => r.test(p)) ? words + total : words;
+  });
+  let best = { from: 0, to: 0, score: -1 };
+  for (let from = 0; from < pieces.length; from++) {
+    let length = 0;
+    let score = 0;
+    for (let to = from; to < pieces.length; to++) {
+      length += pieces[to].length + 1;
+      if (length > MAX_QUOTE_CHARS && to > from) break;
+      score += scores[to];
+      if (score > best.score) best = { from, to, score };
+    }
+  }
+  const body = pieces.slice(best.from, best.to + 1).join(' ');
+  const head = best.from > 0 ? '… ' : '';
+  const tail = best.to < pieces.length - 1 ? `${body.replace(/[,;:]$/u, '')}…` : body;
+  return head + tail;
+}
+
+/** "… dự án." → "… dự án [1]."; a closing quote, "?" or "…" stays before the marker. */
+function withMarker(sentence: string, marks: readonly number[]): string {
+  const trimmed = sentence.replace(/[\s.;:,]+$/u, '');
+  const body = upperFirst(trimmed);
+  const marker = marks.length ? ` ${marks.map((m) => `[${m}]`).join('')}` : '';
+  return /[?!”"»)…]$/u.test(body) ? `${body}${marker}` : `${body}${marker}.`;
+}
+
+/** A quoted unit longer than this is cut to its best-matching run of clauses. */
+const MAX_QUOTE_CHARS = 300;
