@@ -4,17 +4,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BroadcastService } from '../src/broadcast/service.js';
-import { createTelegramSender } from '../src/channels/telegram/sender.js';
-import type { Config } from '../src/config.js';
-import { Store } from '../src/db/store.js';
+import type { BroadcastService } from '../src/broadcast/service.js';
+import type { Store } from '../src/db/store.js';
 import { type FakeTelegram, startFakeTelegram } from './fakes/telegram-api.js';
-import { seedSubscribers, silentLogger, testConfig } from './helpers/broadcast-child.js';
+import { broadcastTestVars, seedSubscribers } from './helpers/broadcast-child.js';
+import { startCore, type TestCore } from './helpers/core.js';
 
 let dir: string;
 let tg: FakeTelegram;
+let core: TestCore | undefined;
 let store: Store;
-let service: BroadcastService | undefined;
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'broadcast-delivery-'));
@@ -22,31 +21,30 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await service?.stop();
-  service = undefined;
-  store.close();
+  await core?.cleanup();
+  core = undefined;
   await tg.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function start(
+/** The real composition root with `subscribers` Telegram subscribers, its delivery running. */
+async function start(
   env: Record<string, string> = {},
   subscribers = 20,
   worker: { maxRateLimited?: number } = {},
-): { service: BroadcastService; config: Config } {
-  const config = testConfig(dir, { TELEGRAM_API_ROOT: tg.apiRoot, ...env });
-  store = Store.open(config.paths.database);
+): Promise<{ service: BroadcastService }> {
+  core = await startCore(
+    { ...broadcastTestVars(), TELEGRAM_API_ROOT: tg.apiRoot, ...env },
+    {
+      emptyKnowledge: true,
+      buildIndex: false,
+      broadcast: { tickMs: 50, progressIntervalMs: 20, worker: { retryBaseMs: 20, idlePollMs: 50, ...worker } },
+    },
+  );
+  store = core.store;
   seedSubscribers(store, subscribers);
-  const logger = silentLogger();
-  service = new BroadcastService({
-    store,
-    config,
-    logger,
-    senders: [createTelegramSender(config.telegram!, logger)],
-    options: { tickMs: 50, progressIntervalMs: 20, worker: { retryBaseMs: 20, idlePollMs: 50, ...worker } },
-  });
-  service.start();
-  return { service, config };
+  core.broadcast.start();
+  return { service: core.broadcast };
 }
 
 async function broadcast(s: BroadcastService, extra: Partial<Parameters<BroadcastService['create']>[0]> = {}) {
@@ -59,7 +57,7 @@ const delivery = (announcementId: number, chatId: string) => store.outbox.delive
 
 describe('Telegram delivery outcomes', () => {
   it('429: waits retry_after for that chat, then delivers once', async () => {
-    const { service } = start();
+    const { service } = await start();
     tg.failFor('7', { code: 429, retryAfter: 1 }, 1);
     const { id, final } = await broadcast(service);
     expect(final).toMatchObject({ status: 'done', sent: 20, failed: 0 });
@@ -71,7 +69,7 @@ describe('Telegram delivery outcomes', () => {
   });
 
   it('429 does not use up the retry budget: five in a row with BROADCAST_MAX_ATTEMPTS=3 still end sent', async () => {
-    const { service } = start({ BROADCAST_MAX_ATTEMPTS: '3' }, 5);
+    const { service } = await start({ BROADCAST_MAX_ATTEMPTS: '3' }, 5);
     tg.failFor('2', { code: 429, retryAfter: 0 }, 5);
     tg.failFor('3', { code: 502 }, 2); // 5xx still counts: two failures, then fine on the third try
     const { id, final } = await broadcast(service);
@@ -89,7 +87,7 @@ describe('Telegram delivery outcomes', () => {
   });
 
   it('429 without end fails the delivery at its own, larger bound', async () => {
-    const { service } = start({ BROADCAST_MAX_ATTEMPTS: '2' }, 2, { maxRateLimited: 4 });
+    const { service } = await start({ BROADCAST_MAX_ATTEMPTS: '2' }, 2, { maxRateLimited: 4 });
     tg.failFor('1', { code: 429, retryAfter: 0 });
     const { id, final } = await broadcast(service);
     expect(final).toMatchObject({ status: 'done', sent: 1, failed: 1 });
@@ -97,7 +95,7 @@ describe('Telegram delivery outcomes', () => {
   });
 
   it('403: marks the subscriber blocked and never retries', async () => {
-    const { service } = start();
+    const { service } = await start();
     tg.failFor('3', { code: 403, description: 'Forbidden: bot was blocked by the user' });
     tg.failFor('4', { code: 403, description: 'Forbidden: user is deactivated' });
     const { id, final } = await broadcast(service);
@@ -117,7 +115,7 @@ describe('Telegram delivery outcomes', () => {
   });
 
   it('5xx: retries with backoff and gives up after BROADCAST_MAX_ATTEMPTS', async () => {
-    const { service } = start({ BROADCAST_MAX_ATTEMPTS: '3' });
+    const { service } = await start({ BROADCAST_MAX_ATTEMPTS: '3' });
     tg.failFor('5', { code: 502 }); // always
     tg.failFor('6', { code: 500 }, 2); // twice, then fine
     const { id, final } = await broadcast(service);
@@ -129,7 +127,7 @@ describe('Telegram delivery outcomes', () => {
   });
 
   it('network errors are retried like 5xx', async () => {
-    const { service } = start({ BROADCAST_MAX_ATTEMPTS: '2', TELEGRAM_API_ROOT: 'http://127.0.0.1:9' }, 2);
+    const { service } = await start({ BROADCAST_MAX_ATTEMPTS: '2', TELEGRAM_API_ROOT: 'http://127.0.0.1:9' }, 2);
     const { id, final } = await broadcast(service);
     expect(final).toMatchObject({ failed: 2, sent: 0 });
     expect(delivery(id, '1')).toMatchObject({ attempts: 2, lastError: expect.stringMatching(/^network: /) });
@@ -137,7 +135,7 @@ describe('Telegram delivery outcomes', () => {
   });
 
   it('400 chat not found: the delivery fails at once, the subscriber stays', async () => {
-    const { service } = start();
+    const { service } = await start();
     tg.failFor('9', { code: 400, description: 'Bad Request: chat not found' });
     const { id, final } = await broadcast(service);
     expect(final).toMatchObject({ sent: 19, failed: 1, blocked: 0 });
@@ -146,7 +144,7 @@ describe('Telegram delivery outcomes', () => {
   });
 
   it('sends a photo with the text as caption and asks for paid broadcast when configured', async () => {
-    const { service } = start({ TELEGRAM_ALLOW_PAID_BROADCAST: 'true' }, 2);
+    const { service } = await start({ TELEGRAM_ALLOW_PAID_BROADCAST: 'true' }, 2);
     const photo = path.join(dir, 'so-do.jpg');
     fs.writeFileSync(photo, Buffer.from([0xff, 0xd8, 0xff, 0xd9]));
     await broadcast(service, { attachment: { kind: 'photo', path: photo, fileName: 'so-do.jpg' } });
@@ -161,7 +159,7 @@ describe('Telegram delivery outcomes', () => {
   });
 
   it('keeps the per-chat gap between two announcements to the same chat', async () => {
-    const { service } = start({ TELEGRAM_PER_CHAT_INTERVAL_MS: '300' }, 1);
+    const { service } = await start({ TELEGRAM_PER_CHAT_INTERVAL_MS: '300' }, 1);
     const a = service.create({ title: 'Một', body: 'x', author: 't' });
     const b = service.create({ title: 'Hai', body: 'y', author: 't' });
     service.sendNow(a.id);

@@ -1,23 +1,18 @@
 // The staff HTTP API over the broadcast service, mounted the way the server mounts it.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BroadcastService } from '../src/broadcast/service.js';
-import { createTelegramSender } from '../src/channels/telegram/sender.js';
-import { Store } from '../src/db/store.js';
+import type { BroadcastService } from '../src/broadcast/service.js';
 import { installErrorHandlers } from '../src/server/errors.js';
 import { BROADCAST_API_PREFIX as API, broadcastRoutes } from '../src/server/staff-routes.js';
 import { type FakeTelegram, startFakeTelegram } from './fakes/telegram-api.js';
-import { seedSubscribers, silentLogger, testConfig } from './helpers/broadcast-child.js';
+import { broadcastTestVars, seedSubscribers } from './helpers/broadcast-child.js';
+import { startCore, type TestCore } from './helpers/core.js';
 
 const TOKEN = 'staff-token-0123456789-Kl4Zx5Cv6Bn7Mq8W';
 const auth = { authorization: `Bearer ${TOKEN}` };
 
-let dir: string;
 let tg: FakeTelegram;
-let store: Store;
+let core: TestCore;
 let service: BroadcastService;
 let app: FastifyInstance;
 
@@ -31,29 +26,21 @@ async function build(staffToken?: string): Promise<FastifyInstance> {
 }
 
 beforeEach(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'broadcast-http-'));
   tg = await startFakeTelegram();
-  const config = testConfig(dir, { TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_RATE_PER_SECOND: '500' });
-  store = Store.open(config.paths.database);
-  seedSubscribers(store, 12);
-  const logger = silentLogger();
-  service = new BroadcastService({
-    store,
-    config,
-    logger,
-    senders: [createTelegramSender(config.telegram!, logger)],
-    options: { tickMs: 50, progressIntervalMs: 20 },
-  });
+  core = await startCore(
+    { ...broadcastTestVars(), TELEGRAM_API_ROOT: tg.apiRoot, TELEGRAM_RATE_PER_SECOND: '500' },
+    { emptyKnowledge: true, buildIndex: false, broadcast: { tickMs: 50, progressIntervalMs: 20 } },
+  );
+  seedSubscribers(core.store, 12);
+  service = core.broadcast;
   service.start();
   app = await build(TOKEN);
 });
 
 afterEach(async () => {
   await app.close();
-  await service.stop();
-  store.close();
+  await core.cleanup();
   await tg.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe('staff announcements API', () => {

@@ -20,21 +20,18 @@ import { writeCityFile } from './city.js';
 export const TEST_TOKEN = '123456:TEST-token-for-the-fake-api_xyz';
 export const WARDS = ['Đức Xuân', 'Phùng Chí Kiên', 'Sông Cầu'];
 
+/** The broadcast tests' installation: a city with wards, a Telegram bot fast enough for tests. */
+export const broadcastTestVars = (): Record<string, string> => ({
+  CITY_FILE: writeCityFile({ name: 'Bắc Kạn', wards: WARDS }),
+  TELEGRAM_BOT_TOKEN: TEST_TOKEN,
+  TELEGRAM_RATE_PER_SECOND: '200',
+  TELEGRAM_PER_CHAT_INTERVAL_MS: '0',
+  BROADCAST_MAX_ATTEMPTS: '3',
+  LOG_LEVEL: 'silent',
+});
+
 export function testConfig(dataDir: string, env: Record<string, string> = {}): Config {
-  return loadConfig(
-    {
-      DATA_DIR: dataDir,
-      KNOWLEDGE_DIR: `${dataDir}/knowledge`,
-      CITY_FILE: writeCityFile({ name: 'Bắc Kạn', wards: WARDS }),
-      TELEGRAM_BOT_TOKEN: TEST_TOKEN,
-      TELEGRAM_RATE_PER_SECOND: '200',
-      TELEGRAM_PER_CHAT_INTERVAL_MS: '0',
-      BROADCAST_MAX_ATTEMPTS: '3',
-      LOG_LEVEL: 'silent',
-      ...env,
-    },
-    dataDir,
-  );
+  return loadConfig({ DATA_DIR: dataDir, KNOWLEDGE_DIR: `${dataDir}/knowledge`, ...broadcastTestVars(), ...env }, dataDir);
 }
 
 export const silentLogger = () => createLogger({ level: 'silent' });

@@ -17,11 +17,18 @@ export interface TestCore extends Core {
 
 export async function startCore(
   vars: Record<string, string> = {},
-  options: Partial<CoreOptions> & { copyKnowledge?: Record<string, string> } = {},
+  options: Partial<CoreOptions> & {
+    copyKnowledge?: Record<string, string>;
+    /** A knowledge folder of its own with no documents: sent announcements are published there, not into the repository's. */
+    emptyKnowledge?: boolean;
+  } = {},
 ): Promise<TestCore> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'civicbot-core-'));
   let knowledge = path.join(REPO_ROOT, 'knowledge');
-  if (options.copyKnowledge) {
+  if (options.emptyKnowledge) {
+    knowledge = path.join(dir, 'knowledge');
+    await fs.mkdir(knowledge);
+  } else if (options.copyKnowledge) {
     knowledge = path.join(dir, 'knowledge');
     await fs.cp(path.join(REPO_ROOT, 'knowledge'), knowledge, { recursive: true });
     for (const [name, text] of Object.entries(options.copyKnowledge)) await fs.writeFile(path.join(knowledge, name), text);
