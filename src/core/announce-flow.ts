@@ -9,6 +9,7 @@ import type { KeyValueStore } from '../db/kv.js';
 import type { City } from '../domain/index.js';
 import { type Attachment, AUDIT, type ChatRef, parseCityTime, splitTitleBody, wardNames } from '../domain/index.js';
 import { attempt } from './broadcast-attempt.js';
+import { applyChoice, type ChoiceInput, type Option, optionsOf } from './choice.js';
 import type { ResidentService } from './resident-service.js';
 
 interface Content {
@@ -27,24 +28,14 @@ export type DraftState =
 export type DraftInput =
   /** The announcement itself: first line the title, then the body; a photo or file may come with it. */
   | { kind: 'content'; text: string; attachment?: Attachment }
-  /** Ticks or unticks one topic slug or ward name. */
-  | { kind: 'toggle'; value: string }
-  /** A whole selection at once (a numbered reply), then the next step; [] means all. */
-  | { kind: 'pick'; values: string[] }
-  /** Every topic / the whole city, then the next step. */
-  | { kind: 'all' }
-  /** Done choosing: the next step with what is ticked (nothing ticked = all). */
-  | { kind: 'next' }
+  /** Topics and wards: ticks, a numbered reply, all, or go on (see choice.ts). */
+  | ChoiceInput
   | { kind: 'send' }
   | { kind: 'schedule' }
   | { kind: 'time'; text: string }
   | { kind: 'cancel' };
 
-export interface Option {
-  value: string;
-  label: string;
-  selected: boolean;
-}
+export type { Option };
 
 export type DraftScreen =
   | { kind: 'ask-content' }
@@ -158,29 +149,13 @@ export class AnnounceFlow {
       what === 'topics'
         ? { kind: 'choose-topics', options: this.topicOptions(selected) }
         : { kind: 'choose-wards', options: this.wardOptions(selected) };
-    let chosen: string[];
-    switch (input.kind) {
-      case 'toggle': {
-        if (!known.includes(input.value)) return { kind: 'again', screen: screenOf(current) };
-        const selected = current.includes(input.value) ? current.filter((v) => v !== input.value) : [...current, input.value];
-        // In the city's order, whatever order they were ticked in.
-        const ordered = known.filter((k) => selected.includes(k));
-        this.save(ref, { ...state, [what]: ordered });
-        return screenOf(ordered);
-      }
-      case 'pick':
-        if (input.values.some((v) => !known.includes(v))) return { kind: 'again', screen: screenOf(current) };
-        chosen = known.filter((k) => input.values.includes(k));
-        break;
-      case 'all':
-        chosen = [];
-        break;
-      case 'next':
-        chosen = current;
-        break;
-      default:
-        return { kind: 'again', screen: screenOf(current) };
+    const outcome = applyChoice(known, current, input);
+    if (!outcome) return { kind: 'again', screen: screenOf(current) };
+    if (!outcome.done) {
+      this.save(ref, { ...state, [what]: outcome.selected });
+      return screenOf(outcome.selected);
     }
+    const chosen = outcome.chosen;
     const content: Content = { title: state.title, body: state.body, attachment: state.attachment };
     if (what === 'topics') {
       if (wardNames(this.deps.city).length) {
@@ -254,11 +229,17 @@ export class AnnounceFlow {
   }
 
   private topicOptions(selected: string[]): Option[] {
-    return this.deps.city.topics.map((t) => ({ value: t.slug, label: t.label, selected: selected.includes(t.slug) }));
+    return optionsOf(
+      this.deps.city.topics.map((t) => ({ value: t.slug, label: t.label })),
+      selected,
+    );
   }
 
   private wardOptions(selected: string[]): Option[] {
-    return wardNames(this.deps.city).map((w) => ({ value: w, label: w, selected: selected.includes(w) }));
+    return optionsOf(
+      wardNames(this.deps.city).map((w) => ({ value: w, label: w })),
+      selected,
+    );
   }
 
   private save(ref: ChatRef, state: DraftState): void {
