@@ -226,6 +226,7 @@ describe('Telegram channel: residents', () => {
     expect(store.subscribers.get('telegram', '107')).toBeUndefined();
     const done = await press(107, confirm, botTexts.confirmSubscribe);
     expect(done.params.text).toBe(botTexts.subscribed([topicButton.label], ['Đức Xuân', 'Phùng Chí Kiên']));
+    expect((await press(107, wardStep, 'Đức Xuân')).params.text).toBe(telegramTexts.buttonExpired);
     expect(store.subscribers.get('telegram', '107')).toMatchObject({
       status: 'active',
       topics: [topicButton.slug],
@@ -281,6 +282,8 @@ describe('Telegram channel: residents', () => {
     expect(confirm.params.text).toBe(botTexts.forgetConfirm);
     const done = await press(111, confirm, botTexts.yesDelete);
     expect(done.params.text).toBe(botTexts.forgotten);
+    // The question was answered: its button does nothing more.
+    expect((await press(111, confirm, botTexts.yesDelete)).params.text).toBe(telegramTexts.buttonExpired);
     expect(store.conversations.recentTurns('telegram', '111', 10, 3_600_000)).toEqual([]);
     const left = { n: store.kv.keys('telegram:111:').length };
     expect(left.n).toBe(0);

@@ -31,7 +31,8 @@ export const telegramTexts = {
   voteUp: '👍',
   voteDown: '👎',
   checked: (label: string) => `✅ ${label}`,
-  menuOutdated: 'Danh sách này đã cũ, tôi vừa cập nhật lại. Bạn bấm lại nhé.',
+  /** A button of a step that is over (done, cancelled or timed out): nothing is done. */
+  buttonExpired: 'Nút này đã hết hạn. Bạn gõ lại lệnh để bắt đầu lại nhé.',
   forgetKeep: 'Không xóa',
 
   announceAskText:

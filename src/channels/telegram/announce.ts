@@ -120,7 +120,7 @@ export function announceFeature(deps: AnnounceDeps): { composer: Composer<BotCon
     await ctx.answerCallbackQuery();
     const [, kind, value] = ctx.match as RegExpMatchArray;
     const state = flow.state(chatRef(ctx));
-    if (!state) return void (await ctx.reply(t.menuOutdated));
+    if (!state) return void (await ctx.reply(t.buttonExpired));
     let input: DraftInput;
     if (kind === 'do') input = { kind: value === 'schedule' ? 'schedule' : 'send' };
     else if (value === '*') input = { kind: 'all' };
@@ -134,7 +134,7 @@ export function announceFeature(deps: AnnounceDeps): { composer: Composer<BotCon
   });
   c.callbackQuery(NEXT, async (ctx) => {
     await ctx.answerCallbackQuery();
-    if (!(await step(ctx, { kind: 'next' }))) await ctx.reply(t.menuOutdated);
+    if (!(await step(ctx, { kind: 'next' }))) await ctx.reply(t.buttonExpired);
   });
   c.callbackQuery(CANCEL, async (ctx) => {
     await ctx.answerCallbackQuery();

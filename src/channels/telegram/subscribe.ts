@@ -65,7 +65,7 @@ export function subscribeFeature(flows: ResidentFlows): {
   const step = async (ctx: BotContext, input: SubscribeInput, edit = false) => {
     await ctx.answerCallbackQuery();
     const screen = flows.subscribe.handle(chatRef(ctx), input);
-    if (!screen) return void (await ctx.reply(t.menuOutdated));
+    if (!screen) return void (await ctx.reply(t.buttonExpired));
     await render(ctx, screen, edit);
   };
 
@@ -82,7 +82,7 @@ export function subscribeFeature(flows: ResidentFlows): {
   c.callbackQuery(CANCEL, (ctx) => step(ctx, { kind: 'cancel' }));
 
   const renderForget = async (ctx: BotContext, screen: ForgetScreen | undefined) => {
-    if (!screen) return void (await ctx.reply(t.menuOutdated));
+    if (!screen) return void (await ctx.reply(t.buttonExpired));
     if (screen.kind === 'ask-confirm')
       return void (await ctx.reply(botTexts.forgetConfirm, {
         reply_markup: new InlineKeyboard().text(botTexts.yesDelete, FORGET_YES).text(t.forgetKeep, FORGET_NO),
