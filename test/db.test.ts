@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { migrations } from '../src/db/migrations.js';
 import { Store } from '../src/db/store.js';
 
 const stores: Store[] = [];
@@ -22,6 +24,27 @@ describe('database', () => {
     const b = open(file);
     expect(b.subscribers.get('telegram', '1')?.status).toBe('active');
     expect(b.schema().version).toBe((await import('../src/db/migrations.js')).migrations.length);
+  });
+
+  it('turns the one ward of a subscription made before schema 5 into a list of one', () => {
+    // A database as schema 4 left it can only be written with that schema's SQL; it is read back through the store.
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'civicbot-db-')), 'v4.sqlite');
+    const old = new Database(file);
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+    migrations.slice(0, 4).forEach((sql, i) => {
+      old.exec(sql);
+      old.prepare('INSERT INTO schema_migrations VALUES (?, 0)').run(i + 1);
+    });
+    const insert = old.prepare(
+      "INSERT INTO subscribers (channel, chat_id, topics, ward, created_at, updated_at) VALUES ('telegram', ?, '[]', ?, 0, 0)",
+    );
+    insert.run('1', 'Đức Xuân');
+    insert.run('2', null);
+    old.close();
+    const s = open(file);
+    expect(s.subscribers.get('telegram', '1')).toMatchObject({ wards: ['Đức Xuân'], status: 'active' });
+    expect(s.subscribers.get('telegram', '2')).toMatchObject({ wards: [] });
+    expect(s.subscribers.audience({ channels: [], topics: [], wards: ['Sông Cầu'] }).map((x) => x.chatId)).toEqual(['2']);
   });
 
   it('filters the audience by channel, topic and ward; empty filters match all', () => {
