@@ -76,6 +76,14 @@
     }
   }
 
+  /** A red button that asks before it acts: `action` runs only after the person confirms `question`. */
+  function dangerButton(label, question, action) {
+    const onclick = async () => {
+      if (confirm(question)) await action();
+    };
+    return el('button', { type: 'button', class: 'danger', onclick }, label);
+  }
+
   const pill = (cls, text) => el('span', { class: `pill ${cls}` }, text);
   const statusPill = (s) => pill(s, T[`status_${s}`] || s);
   const channelName = (c) => T[`channel_${c}`] || c;
@@ -545,18 +553,9 @@
                   { class: 'actions' },
                   el('button', { type: 'button', class: 'secondary', onclick: () => writeCurated(c.variants, c) }, T.edit),
                   c.status === 'active'
-                    ? el(
-                        'button',
-                        {
-                          type: 'button',
-                          class: 'danger',
-                          onclick: async () => {
-                            if (!confirm(T.withdrawConfirm)) return;
-                            if (await attempt(() => api('POST', `/curated/${c.id}/withdraw`))) route();
-                          },
-                        },
-                        T.withdraw,
-                      )
+                    ? dangerButton(T.withdraw, T.withdrawConfirm, async () => {
+                        if (await attempt(() => api('POST', `/curated/${c.id}/withdraw`))) route();
+                      })
                     : '',
                   el(
                     'button',
@@ -749,19 +748,10 @@
                       {},
                       el('label', { class: 'muted' }, T.replace, replaceInput),
                       rowBar,
-                      el(
-                        'button',
-                        {
-                          type: 'button',
-                          class: 'danger',
-                          onclick: async () => {
-                            if (!confirm(fmt(T.removeConfirm, d.title))) return;
-                            const summary = await attempt(() => api('DELETE', `/documents/file?id=${encodeURIComponent(d.id)}`), cellError);
-                            if (summary) afterChange(summary, T.removed);
-                          },
-                        },
-                        T.remove,
-                      ),
+                      dangerButton(T.remove, fmt(T.removeConfirm, d.title), async () => {
+                        const summary = await attempt(() => api('DELETE', `/documents/file?id=${encodeURIComponent(d.id)}`), cellError);
+                        if (summary) afterChange(summary, T.removed);
+                      }),
                       cellError,
                     )
                   : '',
@@ -906,18 +896,9 @@
               : '',
             el('div', { class: 'muted progress-line' }, progressLine(a.progress)),
             a.status === 'sending' || a.status === 'scheduled'
-              ? el(
-                  'button',
-                  {
-                    type: 'button',
-                    class: 'danger',
-                    onclick: async () => {
-                      if (!confirm(T.stopConfirm)) return;
-                      if (await attempt(() => api('POST', `/announcements/${a.id}/stop`))) refresh();
-                    },
-                  },
-                  T.stop,
-                )
+              ? dangerButton(T.stop, T.stopConfirm, async () => {
+                  if (await attempt(() => api('POST', `/announcements/${a.id}/stop`))) refresh();
+                })
               : '',
           ),
         ),
