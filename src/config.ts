@@ -119,30 +119,27 @@ export interface WebhookConfig {
   secret: string;
 }
 
-/** Present only when TELEGRAM_BOT_TOKEN is set. */
-export interface TelegramConfig {
+/** What every messaging channel is configured with. */
+interface BotConfig {
   token: string;
   apiRoot: string;
-  /** Numeric user ids, as text (they exceed 2^31). */
+  /** User ids, as text (Telegram's exceed 2^31). */
   admins: readonly string[];
   staff: readonly string[];
   /** Webhook mode; long polling without it. */
   webhook?: WebhookConfig;
   /** Announcement sending speed. */
   ratePerSecond: number;
+}
+
+/** Present only when TELEGRAM_BOT_TOKEN is set. */
+export interface TelegramConfig extends BotConfig {
   perChatIntervalMs: number;
   allowPaidBroadcast: boolean;
 }
 
 /** Present only when ZALO_BOT_TOKEN is set. */
-export interface ZaloConfig {
-  token: string;
-  apiRoot: string;
-  admins: readonly string[];
-  staff: readonly string[];
-  webhook?: WebhookConfig;
-  ratePerSecond: number;
-}
+export type ZaloConfig = BotConfig;
 
 /** What the knowledge engine gets: its folders, the city's facts and its tuning; never a channel token. */
 export interface EngineConfig {
