@@ -13,7 +13,7 @@ import { checkInput } from './answer/input-guard.js';
 import { type ChatLlm, LlmError } from './answer/llm.js';
 import { placeTerms } from './answer/places.js';
 import { answerMessages, loadPrompts, type Prompts, rewriteMessages } from './answer/prompts.js';
-import { type QuestionShape, searchHint, targetsOf } from './answer/question-type.js';
+import { type QuestionShape, searchHint } from './answer/question-type.js';
 import { detectOutOfScope, passagesIgnore, withoutInstructions } from './answer/scope.js';
 import { cleanQuestion } from './language/clean.js';
 import { fold } from './normalize.js';
@@ -196,19 +196,19 @@ export function createAsk(deps: { retrieve: Retrieve; config: EngineConfig; logg
     const evidence = rescue ? hits.filter((h) => h.relevance >= floor * RESCUE_SHARE) : passing;
     if (!evidence.length) return finish(notFound(q));
 
+    // A heuristic follow-up is answered for the resident's own words (carried terms count less); a
+    // model-rewritten one for the standalone question.
+    const quotedFor = rewrite.carried ? q : searchedQuestion;
     answerStart = performance.now();
-    if (llm) {
+    // Below the floor only the offline answer, with its stricter evidence check, may answer.
+    if (llm && !rescue) {
       try {
-        if (!rescue)
-          return finish(await llmAnswer(rewrite.carried ? q : searchedQuestion, history, passing, deadline, describeShape(shape)));
+        return finish(await llmAnswer(quotedFor, history, passing, deadline, describeShape(shape)));
       } catch (err) {
         llmFailed = true;
         logger?.warn({ err: describe(err) }, 'LLM answer failed; answering offline');
       }
     }
-    // A heuristic follow-up quotes for the resident's own words (carried terms count less); a
-    // model-rewritten one for the standalone question.
-    const quotedFor = rewrite.carried ? q : searchedQuestion;
     const places = placeTerms(quotedFor, ownPlaces);
     const offline = extractiveAnswer({ question: quotedFor, carried: rewrite.carried, places, shape }, evidence);
     if (offline && 'unsettled' in offline) return finish({ status: 'not_found', text: answerTexts.unsettled(office(q)) });

@@ -23,7 +23,7 @@ import { reasons } from './loaders/errors.js';
 import { DocumentParseError, documentId } from './loaders/index.js';
 import { type Manifest, type ManifestEntry, readManifest, writeManifest } from './manifest.js';
 import { termsVersion } from './tokenize.js';
-import type { Chunk, DocumentInfo, IngestFailure, IngestSummary } from './types.js';
+import type { Chunk, DocumentInfo, IngestSummary } from './types.js';
 import { UNTRUSTED_VERSION } from './untrusted.js';
 
 export interface IngestOptions {

@@ -58,6 +58,13 @@ export function fold(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
 }
 
+/** Accent-folded words separated by single spaces, padded so that phrases match whole words only. */
+export function foldedWords(text: string): string {
+  return ` ${fold(text)
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()} `;
+}
+
 /** True when the text carries Vietnamese diacritics (false when typed on a bare keyboard). */
 export function hasDiacritics(text: string): boolean {
   return /[\u0300-\u036f]/.test(text.normalize('NFD')) || /[đĐ]/.test(text);

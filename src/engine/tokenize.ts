@@ -42,8 +42,6 @@ export function canonicalSpelling(syllable: string): string {
 const STOPWORDS: ReadonlySet<string> = new Set(stopwordData.stopwords.map(canonicalSpelling));
 /** In a text typed without marks, "thi" is "thì" and "duoc" is "được": function words too. */
 const BARE_STOPWORDS: ReadonlySet<string> = new Set([...STOPWORDS].map((w) => fold(w)));
-/** Function words that are written the same with and without marks ("ra", "cho" is not: "chó"). */
-const ACCENTED_STOPWORDS = STOPWORDS;
 
 const foldCache = new Map<string, string>();
 /** fold() per distinct syllable: the syllable vocabulary is small, the texts are not. */
@@ -171,20 +169,22 @@ interface Emitter {
   wording?: (folded: string) => void;
 }
 
+/** How a run is read: typed without marks (function words matched folded), and whether it is a question. */
+interface RunMode {
+  bare?: boolean;
+  question?: boolean;
+}
+
 /** Emits every unigram (stopwords left out) and bigram of a run, in the forms asked for. */
-function emitRun(
-  words: readonly string[],
-  emit: Emitter,
-  stopwords: ReadonlySet<string> = STOPWORDS,
-  questionBigrams: 'all' | 'content' = 'all',
-): void {
+function emitRun(words: readonly string[], emit: Emitter, mode: RunMode = {}): void {
   const { exact, folded } = emit;
-  const STOPWORDS = stopwords;
+  const stopwords = mode.bare ? BARE_STOPWORDS : STOPWORDS;
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
-    const stop = STOPWORDS.has(w);
-    // Typed without marks, "cho" may be the function word "cho" or "chó": it ranks, it does not judge.
-    if (stop && questionBigrams === 'content' && STOPWORDS === BARE_STOPWORDS && !ACCENTED_STOPWORDS.has(w)) {
+    const stop = stopwords.has(w);
+    // In a question typed without marks, "duoc" is most likely "được" but its marks are lost: it
+    // ranks passages, it does not judge them ("ra", written alike both ways, is just a function word).
+    if (stop && mode.question && mode.bare && !STOPWORDS.has(w)) {
       exact?.(w);
       folded?.(w);
       emit.wording?.(w);
@@ -203,13 +203,13 @@ function emitRun(
     }
     if (i + 1 < words.length) {
       const next = words[i + 1];
-      if (stop && STOPWORDS.has(next)) continue;
+      if (stop && stopwords.has(next)) continue;
       const foldedPair = `${foldSyllable(w)} ${foldSyllable(next)}`;
       exact?.(`${w} ${next}`);
       folded?.(foldedPair);
       // In a question, "mấy giờ" or "được mở" is wording: it ranks passages that share it, but a
       // passage that does not is no less an answer.
-      if (questionBigrams === 'content' && (stop || STOPWORDS.has(next))) emit.wording?.(foldedPair);
+      if (mode.question && (stop || stopwords.has(next))) emit.wording?.(foldedPair);
     }
   }
 }
@@ -240,15 +240,14 @@ function walkTerms(text: string, emit: Emitter, question = false): void {
         if (covered && e.exact) covered.fill(1, i, i + e.match.length);
       }
     }
-    const stopwords = bare ? BARE_STOPWORDS : STOPWORDS;
-    const bigrams = question ? 'content' : 'all';
-    if (!covered) emitRun(words, emit, stopwords, bigrams);
+    const mode: RunMode = { bare, question };
+    if (!covered) emitRun(words, emit, mode);
     else {
       let run: string[] = [];
       for (let i = 0; i <= words.length; i++) {
         if (i < words.length && !covered[i]) run.push(words[i]);
         else if (run.length) {
-          emitRun(run, emit, stopwords, bigrams);
+          emitRun(run, emit, mode);
           run = [];
         }
       }

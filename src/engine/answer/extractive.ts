@@ -26,12 +26,13 @@ const LIST_BONUS = 0.6;
 /** A number right before the thing counted ("18/30 chỉ tiêu") lifts a count question's score this much. */
 const COUNTED_BONUS = 1.2;
 
-/** True when a value of the shape's types is in `text` and is not just repeated from the question. */
-function holdsTarget(text: string, targets: readonly RegExp[], question: string): boolean {
-  const asked = fold(question);
-  return targets.some((r) => {
-    for (const m of text.matchAll(new RegExp(r.source, `${r.flags.replace('g', '')}g`)))
-      if (!asked.includes(fold(m[0]).trim())) return true;
+/** A target pattern that finds every mention of a value, not only the first. */
+const everyMention = (r: RegExp) => new RegExp(r.source, `${r.flags.replace('g', '')}g`);
+
+/** True when a value of the shape's types is in `text` and is not just repeated from the (folded) question. */
+function holdsTarget(text: string, mentions: readonly RegExp[], asked: string): boolean {
+  return mentions.some((r) => {
+    for (const m of text.matchAll(r)) if (!asked.includes(fold(m[0]).trim())) return true;
     return false;
   });
 }
@@ -40,7 +41,9 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
   const { units, next, previousOf } = unitsWithNeighbours(hits);
   if (!units.length) return undefined;
   const shape = q.shape ?? questionShape(q.question);
-  const targets = targetsOf(shape, q.question);
+  // Compiled and folded once per question: the loop below runs them on every unit.
+  const mentions = targetsOf(shape, q.question).map(everyMention);
+  const asked = fold(q.question);
 
   const terms = distinct([...queryTerms(q.question, 1), ...(q.carried ? queryTerms(q.carried, CARRIED_WEIGHT) : [])]);
   const own = units.map((u) => termsOf(u.text));
@@ -67,7 +70,7 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
     const coverage = covered / total;
     const hit = hits[u.hit];
     const prior = (1 / (1 + 0.15 * u.hit)) * (0.6 + 0.4 * hit.relevance);
-    const target = targets.length > 0 && holdsTarget(u.text, targets, q.question) && rightMoney(u, shape, q.question);
+    const target = mentions.length > 0 && holdsTarget(u.text, mentions, asked) && rightMoney(u, shape, q.question);
     const status = shape.types.has('status') && (STATUS.done.test(u.text) || STATUS.started.test(u.text) || STATUS.notStarted.test(u.text));
     const list = asksList && listSize(u) >= LIST_MIN ? LIST_BONUS : 0;
     const count = counted.some((r) => r.test(fold(u.text.toLowerCase()))) ? COUNTED_BONUS : 0;

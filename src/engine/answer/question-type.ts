@@ -1,7 +1,7 @@
 // What a question asks for, read from its wording: the reply's first sentence answers that
 // (a status, yes or no, a number, a list, a person, a time, a place), and sentence choice
 // prefers the sentence that holds it. Patterns are matched accent-folded, on whole words.
-import { fold } from '../normalize.js';
+import { fold, foldedWords } from '../normalize.js';
 
 export type QuestionType =
   | 'obligation'
@@ -130,11 +130,6 @@ export interface QuestionShape {
   types: ReadonlySet<QuestionType>;
 }
 
-const words = (text: string) =>
-  ` ${fold(text.toLowerCase())
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim()} `;
-
 function has(text: string, marker: string): boolean {
   if (!marker.includes('_')) return text.includes(` ${marker} `);
   // "_" is one or more words between the parts.
@@ -147,7 +142,7 @@ function has(text: string, marker: string): boolean {
 
 /** The types a question asks for (none: a "what" question answered by its best sentence). */
 export function questionShape(question: string): QuestionShape {
-  const text = words(question);
+  const text = foldedWords(question);
   const types = new Set<QuestionType>();
   for (const [type, markers] of Object.entries(MARKERS) as [QuestionType, readonly string[]][]) {
     if (markers.some((m) => has(text, m))) types.add(type);
@@ -189,7 +184,7 @@ const DURATION_UNITS: Readonly<Record<string, string>> = {
 
 /** "trước mấy ngày" asks for days: a duration in hours does not answer it. */
 function durationUnit(question: string): string | undefined {
-  const m = / (?:may|bao nhieu) (ngay|thang|nam|tuan|phut|gio|tieng) /u.exec(words(question));
+  const m = / (?:may|bao nhieu) (ngay|thang|nam|tuan|phut|gio|tieng) /u.exec(foldedWords(question));
   return m ? DURATION_UNITS[m[1]] : undefined;
 }
 
