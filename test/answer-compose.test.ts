@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractiveAnswer } from '../src/engine/answer/extractive.js';
 import { questionShape } from '../src/engine/answer/question-type.js';
-import { rowInWords, unitsOf } from '../src/engine/answer/units.js';
+import { rowInWords, unitsWithNeighbours } from '../src/engine/answer/units.js';
 import type { Chunk, SearchHit } from '../src/engine/types.js';
 import { answerTexts } from '../src/texts/answers.js';
 
@@ -46,7 +46,7 @@ describe('question types', () => {
 
 describe('units', () => {
   it('keeps the list heading with its items and drops markers and dangling openers', () => {
-    const units = unitsOf([RULES, hit('x', 'Đó là các nghị quyết về cải cách hành chính.')]);
+    const { units } = unitsWithNeighbours([RULES, hit('x', 'Đó là các nghị quyết về cải cách hành chính.')]);
     const item = units.find((u) => u.text.startsWith('Vứt rác'));
     expect(item?.heading).toBe('Nghiêm cấm các hành vi sau');
     expect(units.some((u) => u.text === 'Các nghị quyết về cải cách hành chính.')).toBe(true);

@@ -70,10 +70,6 @@ export interface Units {
   previousOf: Map<string, string[]>;
 }
 
-export function unitsOf(hits: readonly SearchHit[]): Unit[] {
-  return unitsWithNeighbours(hits).units;
-}
-
 export function unitsWithNeighbours(hits: readonly SearchHit[]): Units {
   const units: Unit[] = [];
   const seen = new Set<string>();

@@ -4,7 +4,7 @@
 // Fillers count against a question in retrieval (a word no passage has lowers its relevance),
 // so they go before anything else looks at it.
 import { fold, hasDiacritics } from '../normalize.js';
-import { residentLanguage } from './data.js';
+import { onLanguageChange, residentLanguage } from './data.js';
 
 const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
 
@@ -36,11 +36,22 @@ const split = (phrase: string) => phrase.toLowerCase().split(/\s+/u).filter(Bool
 /** Longest first, so "ad ơi" goes before "ad". */
 const byLength = (list: readonly string[]) => list.map(split).sort((a, b) => b.length - a.length);
 
+/** The filler phrases split and ordered, made once per version of the language (not per question). */
+let prepared: { anywhere: string[][]; start: string[][]; end: string[][] } | undefined;
+onLanguageChange(() => {
+  prepared = undefined;
+});
+
+function fillerPhrases(): { anywhere: string[][]; start: string[][]; end: string[][] } {
+  if (!prepared) {
+    const { fillers } = residentLanguage();
+    prepared = { anywhere: byLength(fillers.anywhere), start: byLength(fillers.start), end: byLength(fillers.end) };
+  }
+  return prepared;
+}
+
 function dropFillers(words: Word[], bare: boolean): Word[] {
-  const { fillers } = residentLanguage();
-  const anywhere = byLength(fillers.anywhere);
-  const start = byLength(fillers.start);
-  const end = byLength(fillers.end);
+  const { anywhere, start, end } = fillerPhrases();
   let out = words;
   for (let changed = true; changed && out.length > 1; ) {
     changed = false;
