@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import type { City, Topic } from './domain/index.js';
+import type { CaseSettings, City, Topic } from './domain/index.js';
 import { configTexts as texts } from './texts/config.js';
 
 /** Topics of a city file that lists none, and of a machine without a city file. */
@@ -16,12 +16,59 @@ export const DEFAULT_TOPICS: readonly Topic[] = [
 ];
 export const DEFAULT_EXAMPLE_QUESTION = 'Dự án nào của thành phố đang được triển khai?';
 
+/** Cases of a city file without a `cases` section: the report categories Vietnamese cities use. */
+export const DEFAULT_CASES: CaseSettings = {
+  prefix: 'PA',
+  categories: [
+    { slug: 'rac-thai', label: 'Rác thải', targetHours: 48 },
+    { slug: 'lan-chiem-via-he', label: 'Lấn chiếm vỉa hè', targetHours: 72 },
+    { slug: 'den-duong', label: 'Đèn đường', targetHours: 72 },
+    { slug: 'ngap-ung', label: 'Ngập úng', targetHours: 24 },
+    { slug: 'trat-tu-do-thi', label: 'Trật tự đô thị', targetHours: 72 },
+    { slug: 'khac', label: 'Khác', targetHours: 120 },
+  ],
+  questionTargetHours: 24,
+  workingHours: { days: [1, 2, 3, 4, 5], start: '07:30', end: '17:00' },
+};
+
 /** The city of a machine without a city file: nameless, no wards, general topics. */
-export const NEUTRAL_CITY: City = { name: '', wards: [], topics: DEFAULT_TOPICS, exampleQuestion: DEFAULT_EXAMPLE_QUESTION, offices: [] };
+export const NEUTRAL_CITY: City = {
+  name: '',
+  wards: [],
+  topics: DEFAULT_TOPICS,
+  exampleQuestion: DEFAULT_EXAMPLE_QUESTION,
+  offices: [],
+  cases: DEFAULT_CASES,
+};
 
 const text = z.string().trim().min(1);
 const optionalText = z.string().trim().min(1).optional();
 const words = z.array(text).default([]);
+const slug = z.string().regex(/^[a-z0-9-]+$/, texts.topicSlug);
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, texts.badClock);
+const hours = z
+  .number()
+  .positive()
+  .max(24 * 365);
+
+const casesSchema = z
+  .object({
+    prefix: z
+      .string()
+      .regex(/^[A-Z]{1,6}$/, texts.casePrefix)
+      .default(DEFAULT_CASES.prefix),
+    categories: z
+      .array(z.object({ slug, label: text, target_hours: hours }).strict())
+      .min(1)
+      .default(DEFAULT_CASES.categories.map((c) => ({ slug: c.slug, label: c.label, target_hours: c.targetHours }))),
+    question_target_hours: hours.default(DEFAULT_CASES.questionTargetHours),
+    working_hours: z
+      .object({ days: z.array(z.number().int().min(1).max(7)), start: clock, end: clock })
+      .strict()
+      .refine((w) => w.start < w.end, { message: texts.clockOrder, path: ['end'] })
+      .default({ ...DEFAULT_CASES.workingHours, days: [...DEFAULT_CASES.workingHours.days] }),
+  })
+  .strict();
 
 const schema = z
   .object({
@@ -35,9 +82,7 @@ const schema = z
         ]),
       )
       .default([]),
-    topics: z
-      .array(z.object({ slug: z.string().regex(/^[a-z0-9-]+$/, texts.topicSlug), label: text }).strict())
-      .default([...DEFAULT_TOPICS]),
+    topics: z.array(z.object({ slug, label: text }).strict()).default([...DEFAULT_TOPICS]),
     offices: z
       .array(
         z
@@ -55,6 +100,7 @@ const schema = z
           .strict(),
       )
       .default([]),
+    cases: casesSchema.optional(),
   })
   .strict();
 
@@ -88,6 +134,9 @@ export function readCityFile(file: string, shownAs = file): City {
   const wardNames = c.wards.map((w) => w.name);
   const repeatedWards = wardNames.filter((s, i) => wardNames.indexOf(s) !== i);
   if (repeatedWards.length) problems.push(`${shownAs}: wards: ${texts.repeated(repeatedWards)}`);
+  const categorySlugs = c.cases?.categories.map((k) => k.slug) ?? [];
+  const repeatedCategories = categorySlugs.filter((s, i) => categorySlugs.indexOf(s) !== i);
+  if (repeatedCategories.length) problems.push(`${shownAs}: cases.categories: ${texts.repeated(repeatedCategories)}`);
   if (problems.length) throw new CityFileError(problems);
   return {
     name: c.name,
@@ -95,5 +144,13 @@ export function readCityFile(file: string, shownAs = file): City {
     wards: c.wards.map((w) => ({ name: w.name, formerNames: w.former_names })),
     topics: c.topics,
     offices: c.offices,
+    cases: c.cases
+      ? {
+          prefix: c.cases.prefix,
+          categories: c.cases.categories.map((k) => ({ slug: k.slug, label: k.label, targetHours: k.target_hours })),
+          questionTargetHours: c.cases.question_target_hours,
+          workingHours: c.cases.working_hours,
+        }
+      : DEFAULT_CASES,
   };
 }

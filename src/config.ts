@@ -95,6 +95,7 @@ const schema = z.object({
   TELEGRAM_RATE_PER_SECOND: num(0.1, 10_000).default(30),
   TELEGRAM_PER_CHAT_INTERVAL_MS: int(0, 60_000).default(1000),
   TELEGRAM_ALLOW_PAID_BROADCAST: bool.optional().transform((v) => v ?? false),
+  TELEGRAM_STAFF_GROUP_ID: optionalString,
 
   ZALO_BOT_TOKEN: optionalString,
   ZALO_API_ROOT: z.string().trim().url().default('https://bot-api.zaloplatforms.com'),
@@ -106,6 +107,10 @@ const schema = z.object({
 
   BROADCAST_MAX_ATTEMPTS: int(1, 50).default(5),
   ANNOUNCEMENT_KNOWLEDGE_DAYS: int(0, 3650).default(90),
+
+  CASE_DAILY_LIMIT: int(1, 1000).default(5),
+  CASE_MAX_PHOTOS: int(0, 20).default(5),
+  CASE_PHOTO_MAX_MB: num(0.1, 50).default(10),
 });
 
 type Env = z.infer<typeof schema>;
@@ -136,6 +141,8 @@ interface BotConfig {
 export interface TelegramConfig extends BotConfig {
   perChatIntervalMs: number;
   allowPaidBroadcast: boolean;
+  /** The staff group new cases are posted to; a reply there goes to the resident (TELEGRAM_STAFF_GROUP_ID). */
+  staffGroupId?: string;
 }
 
 /** Present only when ZALO_BOT_TOKEN is set. */
@@ -172,6 +179,8 @@ export interface Config {
   web: { rateLimitPerMinute: number; askMaxChars: number; adminToken?: string; staffToken?: string };
   /** knowledgeDays: how long an announcement sent without an expiry stays in the knowledge base (0 = no limit). */
   broadcast: { maxAttempts: number; knowledgeDays: number };
+  /** What one resident may hand to staff: cases opened per day, photos per report and their size. */
+  cases: { dailyLimit: number; maxPhotos: number; photoMaxBytes: number };
   /**
    * Admins and staff listed per channel (TELEGRAM_ADMIN_IDS, ...): known even in a process that does
    * not run that channel's bot (the web part answers for them too).
@@ -264,6 +273,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
   if (env.EMBEDDING_PROVIDER === 'openai' && !env.OPENAI_API_KEY && !env.OPENAI_BASE_URL) problems.push(texts.openAiEmbeddingsNeedEndpoint);
   if (env.CHUNK_OVERLAP_CHARS >= env.CHUNK_TARGET_CHARS) problems.push(texts.overlapTooLarge);
   // A typo here would silently leave the city without admins or staff on Telegram.
+  if (env.TELEGRAM_STAFF_GROUP_ID && !/^-?\d+$/.test(env.TELEGRAM_STAFF_GROUP_ID))
+    problems.push(texts.telegramIds('TELEGRAM_STAFF_GROUP_ID', [env.TELEGRAM_STAFF_GROUP_ID]));
   for (const name of ['TELEGRAM_ADMIN_IDS', 'TELEGRAM_STAFF_IDS'] as const) {
     const bad = env[name].filter((id) => !/^-?\d+$/.test(id));
     if (bad.length) problems.push(texts.telegramIds(name, bad));
@@ -329,6 +340,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
       staffToken: env.STAFF_TOKEN,
     },
     broadcast: { maxAttempts: env.BROADCAST_MAX_ATTEMPTS, knowledgeDays: env.ANNOUNCEMENT_KNOWLEDGE_DAYS },
+    cases: { dailyLimit: env.CASE_DAILY_LIMIT, maxPhotos: env.CASE_MAX_PHOTOS, photoMaxBytes: Math.round(env.CASE_PHOTO_MAX_MB * MB) },
     access: {
       telegram: { admins: env.TELEGRAM_ADMIN_IDS, staff: env.TELEGRAM_STAFF_IDS },
       zalo: { admins: env.ZALO_ADMIN_IDS, staff: env.ZALO_STAFF_IDS },
@@ -343,6 +355,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = proces
           ratePerSecond: env.TELEGRAM_RATE_PER_SECOND,
           perChatIntervalMs: env.TELEGRAM_PER_CHAT_INTERVAL_MS,
           allowPaidBroadcast: env.TELEGRAM_ALLOW_PAID_BROADCAST,
+          staffGroupId: env.TELEGRAM_STAFF_GROUP_ID,
         }
       : undefined,
     zalo: env.ZALO_BOT_TOKEN

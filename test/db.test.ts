@@ -124,7 +124,7 @@ describe('database', () => {
       s.access.audit('zalo', chat, 'announce', false);
       s.kv.firstSeen('zalo', `${chat}:m1`);
     }
-    expect(s.forgetChat('zalo', 'me')).toEqual({ turns: 1, questions: 1, subscriptions: 1 });
+    expect(s.forgetChat('zalo', 'me')).toEqual({ turns: 1, questions: 1, subscriptions: 1, cases: 0, photoFiles: [] });
     expect(s.subscribers.get('zalo', 'me')).toBeUndefined();
     expect(s.kv.get('zalo:me:flow')).toBeUndefined();
     expect(s.conversations.feedbackForReview()).toHaveLength(1);

@@ -2,6 +2,7 @@
 // conversation memory, the question log, feedback, subscriptions, data deletion and roles.
 // Telegram and Zalo adapters translate their updates into these calls and nothing more.
 import type { Config } from '../config.js';
+import type { PhotoFiles } from '../db/case-photos.js';
 import type { Store } from '../db/store.js';
 import type { ChannelName, ChatRef, DocumentInfo, IngestSummary, Role, Subscriber, Vote } from '../domain/index.js';
 import type { Answer, KnowledgeService } from '../engine/types.js';
@@ -24,6 +25,8 @@ export interface ResidentServiceDeps {
   config: Config;
   logger: Logger;
   metrics?: Metrics;
+  /** Where case photos are kept (removed with the resident's data). */
+  photos?: PhotoFiles;
 }
 
 const RANK: Record<Role, number> = { resident: 0, staff: 1, admin: 2 };
@@ -103,8 +106,9 @@ export class ResidentService {
   }
 
   forget(ref: ChatRef) {
-    const removed = this.deps.store.forgetChat(ref.channel, ref.chatId);
-    this.deps.logger.info({ channel: ref.channel, removed }, 'resident data deleted on request');
+    const { photoFiles, ...removed } = this.deps.store.forgetChat(ref.channel, ref.chatId);
+    this.deps.photos?.remove(photoFiles);
+    this.deps.logger.info({ channel: ref.channel, removed, photos: photoFiles.length }, 'resident data deleted on request');
     return removed;
   }
 

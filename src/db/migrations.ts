@@ -215,4 +215,58 @@ export const migrations: readonly string[] = [
   UPDATE subscribers SET wards = json_array(ward) WHERE ward IS NOT NULL;
   ALTER TABLE subscribers DROP COLUMN ward;
   `,
+  // 6: cases residents hand to staff (questions for a person, field reports): the case, what was
+  // said in it (resident, staff, internal notes, status changes, assignments, rating) and its photos.
+  // chat_id/user_id/text go NULL/'' when the resident deletes their data; the row stays for the figures.
+  `
+  CREATE TABLE cases (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('question', 'report')),
+    status TEXT NOT NULL DEFAULT 'new'
+      CHECK (status IN ('new', 'accepted', 'in_progress', 'resolved', 'closed', 'out_of_scope')),
+    channel TEXT NOT NULL,
+    chat_id TEXT,
+    user_id TEXT,
+    display_name TEXT,
+    category TEXT,
+    ward TEXT,
+    address TEXT,
+    latitude REAL,
+    longitude REAL,
+    text TEXT NOT NULL,
+    assignee TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    due_at INTEGER NOT NULL,
+    first_reply_at INTEGER,
+    handled_at INTEGER,
+    closed_at INTEGER,
+    rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+    rating_asked INTEGER NOT NULL DEFAULT 0,
+    anonymized INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX cases_chat ON cases (channel, chat_id, created_at);
+  CREATE INDEX cases_queue ON cases (status, due_at);
+  CREATE INDEX cases_time ON cases (created_at);
+
+  CREATE TABLE case_entries (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL CHECK (kind IN ('resident', 'staff', 'note', 'status', 'assign', 'rating')),
+    author TEXT,
+    text TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX case_entries_case ON case_entries (case_id, id);
+
+  CREATE TABLE case_photos (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases (id) ON DELETE CASCADE,
+    file TEXT NOT NULL UNIQUE,
+    mime TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX case_photos_case ON case_photos (case_id);
+  `,
 ];

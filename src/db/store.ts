@@ -4,6 +4,7 @@
 import type { ChannelName } from '../domain/index.js';
 import { AccessStore } from './access.js';
 import { AnnouncementStore } from './announcements.js';
+import { CaseStore } from './cases.js';
 import { ConsoleStore } from './console-store.js';
 import { ConversationStore } from './conversations.js';
 import { openDatabase, type Sqlite } from './database.js';
@@ -22,6 +23,8 @@ export class Store {
   readonly leases: LeaseStore;
   /** The staff console's accounts, sessions, audit trail, curated answers and reports. */
   readonly console: ConsoleStore;
+  /** Cases residents hand to staff (their photos' files are PhotoFiles'). */
+  readonly cases: CaseStore;
 
   constructor(private readonly db: Sqlite) {
     this.subscribers = new SubscriberStore(db);
@@ -32,6 +35,7 @@ export class Store {
     this.outbox = new OutboxStore(db);
     this.leases = new LeaseStore(db);
     this.console = new ConsoleStore(db);
+    this.cases = new CaseStore(db);
   }
 
   static open(file: string): Store {
@@ -48,15 +52,23 @@ export class Store {
     return this.db.transaction(work).immediate();
   }
 
-  /** Everything stored about one chat: conversation, questions, feedback, subscription, sessions. */
-  forgetChat(channel: ChannelName, chatId: string): { turns: number; questions: number; subscriptions: number } {
+  /**
+   * Everything stored about one chat: conversation, questions, feedback, subscription, sessions,
+   * and the personal part of its cases (anonymous counts stay). Returns the case photo files to
+   * remove from disk.
+   */
+  forgetChat(
+    channel: ChannelName,
+    chatId: string,
+  ): { turns: number; questions: number; subscriptions: number; cases: number; photoFiles: string[] } {
     return this.transaction(() => {
       const { turns, questions } = this.conversations.forget(channel, chatId);
       const subscriptions = this.subscribers.forget(channel, chatId);
       this.kv.forget(channel, chatId);
       // In a private chat the person's user id is the chat id: their audit entries go too.
       this.access.forget(channel, chatId);
-      return { turns, questions, subscriptions };
+      const { cases, photoFiles } = this.cases.forget(channel, chatId);
+      return { turns, questions, subscriptions, cases, photoFiles };
     });
   }
 

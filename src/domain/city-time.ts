@@ -96,3 +96,9 @@ export function formatCityTime(at: Date | number): string {
   const s = shifted(at);
   return `${two(s.getUTCDate())}/${two(s.getUTCMonth() + 1)}/${s.getUTCFullYear()} ${two(s.getUTCHours())}:${two(s.getUTCMinutes())}`;
 }
+
+/** The city's weekday (1 Monday … 7 Sunday) and minutes since midnight of an instant. */
+export function cityClock(at: Date | number): { weekday: number; minutes: number } {
+  const s = shifted(at);
+  return { weekday: s.getUTCDay() || 7, minutes: s.getUTCHours() * 60 + s.getUTCMinutes() };
+}

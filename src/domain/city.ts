@@ -1,5 +1,6 @@
 // The city's own facts, read from the city file (city.yaml beside knowledge/): what residents are
 // greeted with, which wards and topics they subscribe to, and where refusals send them.
+import type { CaseSettings } from './case.js';
 
 export interface Topic {
   slug: string;
@@ -35,6 +36,8 @@ export interface City {
   /** Shown to residents as "Ví dụ: …". */
   exampleQuestion: string;
   offices: readonly Office[];
+  /** Cases residents hand to staff: numbering, report categories, due times, working hours. */
+  cases: CaseSettings;
 }
 
 /** Current ward names, in the city file's order. */

@@ -2,6 +2,7 @@
 // announcements, votes, documents and answers, the city, errors for a person, city time).
 // It imports nothing from the rest of the code except the leaf redact module.
 export * from './announcement.js';
+export * from './case.js';
 export * from './channels.js';
 export * from './chat.js';
 export * from './city.js';

@@ -25,7 +25,10 @@ export const configTexts = {
     `${name}: mã người dùng Telegram là số (ví dụ 123456789), không phải tên @; không hợp lệ: ${bad.map((b) => `"${b}"`).join(', ')}`,
   cityFileMissing: (file: string) => `CITY_FILE: không đọc được tệp thông tin thành phố "${file}"`,
   cityFileYaml: (file: string, detail: string) => `${file}: YAML không hợp lệ: ${detail}`,
-  topicSlug: 'mã chủ đề chỉ gồm a-z 0-9 - (ví dụ giao-thong)',
+  topicSlug: 'mã chỉ gồm a-z 0-9 - (ví dụ giao-thong)',
+  badClock: 'giờ theo dạng HH:mm (ví dụ 07:30)',
+  clockOrder: 'giờ kết thúc phải sau giờ bắt đầu',
+  casePrefix: 'tiền tố số hồ sơ gồm 1–6 chữ cái in hoa (ví dụ BK)',
   repeated: (names: string[]) => `bị lặp: ${[...new Set(names)].map((n) => `"${n}"`).join(', ')}`,
   trustProxy: (bad: string) =>
     `TRUST_PROXY: "${bad}" không hợp lệ; dùng false, true, số lớp proxy (ví dụ 1) hoặc danh sách địa chỉ IP/CIDR của proxy cách nhau bởi dấu phẩy (ví dụ 10.0.0.1,192.168.0.0/16)`,
