@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { restoreBackup, takeBackup } from '../src/backup.js';
 import { Store } from '../src/db/store.js';
+import { clearServiceMark, markServiceRunning, runningService } from '../src/service-marker.js';
 import { type FakeTelegram, startFakeTelegram } from './fakes/telegram-api.js';
 import { seedSubscribers, spawnBroadcastChild, testConfig } from './helpers/broadcast-child.js';
 import { REPO_ROOT } from './helpers/test-env.js';
@@ -94,4 +95,13 @@ it('npm run backup and npm run restore work from the command line', { timeout: 6
   await expect(run('npm', ['run', '--silent', 'restore', '--', path.join(dir, 'nowhere')], { cwd: REPO_ROOT, env })).rejects.toMatchObject({
     code: 1,
   });
+
+  // While a service runs on the folder (this test process stands in for it), restore refuses; --force overrides.
+  markServiceRunning(dir);
+  const refused = run('npm', ['run', '--silent', 'restore', '--', out], { cwd: REPO_ROOT, env });
+  await expect(refused).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining(`tiến trình ${process.pid}`) });
+  const forced = await run('npm', ['run', '--silent', 'restore', '--', out, '--force'], { cwd: REPO_ROOT, env });
+  expect(forced.stdout).toContain('Đã khôi phục cơ sở dữ liệu');
+  clearServiceMark(dir);
+  expect(runningService(dir)).toBeUndefined();
 });

@@ -15,6 +15,7 @@ import type { KnowledgeBase } from '../engine/knowledge-base.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { securePrivateData } from '../private-data.js';
+import { clearServiceMark, markServiceRunning, runningService } from '../service-marker.js';
 import { buildServer } from './app.js';
 import { consolePlugin } from './console/plugin.js';
 import { CONSOLE_PATH } from './console/session.js';
@@ -53,6 +54,10 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   const answering = parts.has('web') || parts.has('telegram') || parts.has('zalo');
 
   securePrivateData(config.paths.data, logger);
+  const other = runningService(config.paths.data);
+  if (other && other.pid !== process.pid)
+    logger.warn({ pid: other.pid, since: other.startedAt }, 'another service process seems to run on this data folder');
+  markServiceRunning(config.paths.data);
   // The index on disk (if any) is served at once; building or updating it runs after the server
   // is up, so /healthz answers and /readyz explains while a fresh machine indexes its documents.
   const core = await openCore(config, { logger, metrics: options.metrics, buildIndex: false });
@@ -112,6 +117,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       await indexed;
       await knowledge.close();
       store.close();
+      clearServiceMark(config.paths.data);
       logger.info('stopped');
     })());
 
