@@ -122,6 +122,63 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CITY_FILE: writeCityFile({ wards: ['A', 'B', 'A'] }) })).toThrow(/wards: .*"A"/);
   });
 
+  it('reads the cases section of the city file and the CASE_* variables, naming bad fields', () => {
+    const shipped = loadConfig({});
+    expect(shipped.city.cases.prefix).toBe('BK');
+    expect(shipped.city.cases.categories.map((c) => c.slug)).toContain('ngap-ung');
+    expect(shipped.cases).toEqual({ dailyLimit: 5, maxPhotos: 5, photoMaxBytes: 10 * 1024 * 1024 });
+    const own = loadConfig({
+      CITY_FILE: writeCityFile({
+        cases: {
+          prefix: 'HN',
+          categories: [{ slug: 'cay-xanh', label: 'Cây xanh', target_hours: 12 }],
+          working_hours: { days: [1, 2, 3, 4, 5, 6], start: '08:00', end: '11:30' },
+        },
+      }),
+      CASE_DAILY_LIMIT: '2',
+      CASE_PHOTO_MAX_MB: '1.5',
+    });
+    expect(own.city.cases).toMatchObject({
+      prefix: 'HN',
+      categories: [{ slug: 'cay-xanh', label: 'Cây xanh', targetHours: 12 }],
+      questionTargetHours: 24,
+      workingHours: { days: [1, 2, 3, 4, 5, 6], start: '08:00', end: '11:30' },
+    });
+    expect(own.cases).toMatchObject({ dailyLimit: 2, photoMaxBytes: Math.round(1.5 * 1024 * 1024) });
+    const bad = writeCityFile({
+      cases: {
+        prefix: 'bk-1',
+        categories: [
+          { slug: 'a', label: 'A', target_hours: 0 },
+          { slug: 'a', label: 'B', target_hours: 1 },
+        ],
+        working_hours: { days: [8], start: '17:00', end: '7:30' },
+      },
+    });
+    try {
+      loadConfig({ CITY_FILE: bad, TELEGRAM_STAFF_GROUP_ID: 'nhom-can-bo' });
+      expect.unreachable();
+    } catch (e) {
+      const problems = (e as ConfigError).problems.join('\n');
+      for (const field of ['cases.prefix', 'cases.categories[0].target_hours', 'cases.working_hours.days[0]', 'cases.working_hours.end'])
+        expect(problems).toContain(field);
+      expect(problems).toMatch(/TELEGRAM_STAFF_GROUP_ID: .*"nhom-can-bo"/);
+    }
+    expect(() => loadConfig({ CASE_DAILY_LIMIT: '0' })).toThrow(/CASE_DAILY_LIMIT/);
+    expect(() =>
+      loadConfig({
+        CITY_FILE: writeCityFile({
+          cases: {
+            categories: [
+              { slug: 'a', label: 'A', target_hours: 1 },
+              { slug: 'a', label: 'B', target_hours: 2 },
+            ],
+          },
+        }),
+      }),
+    ).toThrow(/cases.categories: .*"a"/);
+  });
+
   it('TRUST_PROXY: off by default; true, a number of hops, or a list of proxy addresses', () => {
     expect(loadConfig({}).http.trustProxy).toBe(false);
     expect(loadConfig({ TRUST_PROXY: 'false' }).http.trustProxy).toBe(false);
