@@ -100,6 +100,20 @@ describe('CaseService', () => {
     await expect(s.keepPhoto(Buffer.alloc(0))).rejects.toThrow(/trống/);
   });
 
+  it('sweeps photos of reports never sent once they are a day old, never those of a case', async () => {
+    const s = service();
+    const sent = await s.keepPhoto(PNG);
+    const abandoned = await s.keepPhoto(PNG);
+    s.openReport(resident, { category: 'khac', description: 'x', photos: [sent] });
+    // Written "now" on the test's clock.
+    for (const p of [sent, abandoned]) fs.utimesSync(path.join(dir, 'photos', p.file), new Date(now), new Date(now));
+    expect(s.sweepPhotos()).toBe(0); // both are new
+    now += 25 * 3_600_000;
+    expect(s.sweepPhotos()).toBe(1);
+    expect(fs.existsSync(path.join(dir, 'photos', sent.file))).toBe(true);
+    expect(fs.existsSync(path.join(dir, 'photos', abandoned.file))).toBe(false);
+  });
+
   it('opens a report with category, ward, place and photos; the due time follows the category', async () => {
     const s = service();
     const photo = await s.keepPhoto(PNG);

@@ -153,6 +153,14 @@ export class CaseService {
     this.deps.photos.remove(photos.map((p) => p.file));
   }
 
+  /**
+   * Photos kept for a report that was never sent (the flow expired, the page was closed) are
+   * removed once older than `olderThanMs`; returns how many.
+   */
+  sweepPhotos(olderThanMs = DAY_MS): number {
+    return this.deps.photos.sweep((file) => this.deps.store.cases.hasPhotoFile(file), olderThanMs, this.now());
+  }
+
   /** The resident's own cases, newest first. */
   forResident(ref: ChatRef, limit = 5): Case[] {
     return this.deps.store.cases.forChat(ref.channel, ref.chatId, limit).map((c) => this.withNumber(c));

@@ -49,6 +49,19 @@ export class PhotoFiles {
     }
   }
 
+  /** Removes files older than `olderThanMs` that `isReferenced` does not claim; returns how many. */
+  sweep(isReferenced: (file: string) => boolean, olderThanMs: number, now = Date.now()): number {
+    let removed = 0;
+    const names = fs.existsSync(this.dir) ? fs.readdirSync(this.dir) : [];
+    for (const file of names) {
+      const stat = fs.statSync(path.join(this.dir, file), { throwIfNoEntry: false });
+      if (!stat?.isFile() || now - stat.mtimeMs < olderThanMs || isReferenced(file)) continue;
+      fs.rmSync(path.join(this.dir, file), { force: true });
+      removed++;
+    }
+    return removed;
+  }
+
   remove(files: readonly string[]): void {
     for (const file of files) if (path.basename(file) === file) fs.rmSync(path.join(this.dir, file), { force: true });
   }

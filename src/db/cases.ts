@@ -234,6 +234,11 @@ export class CaseStore {
     return Number(lastInsertRowid);
   }
 
+  /** True when a case holds this photo file. */
+  hasPhotoFile(file: string): boolean {
+    return Boolean(this.db.prepare('SELECT 1 FROM case_photos WHERE file = ?').get(file));
+  }
+
   photo(photoId: number): (CasePhoto & { caseId: number }) | undefined {
     const r = this.db.prepare('SELECT id, case_id, file, mime, bytes FROM case_photos WHERE id = ?').get(photoId) as
       | { id: number; case_id: number; file: string; mime: string; bytes: number }
