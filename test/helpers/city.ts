@@ -11,6 +11,7 @@ export interface TestCity {
   wards?: (string | { name: string; former_names?: string[] })[];
   topics?: { slug: string; label: string }[];
   offices?: Record<string, unknown>[];
+  cases?: Record<string, unknown>;
 }
 
 /** Writes the city file into `dir` (a fresh temp folder by default) and returns its path. */
