@@ -32,6 +32,12 @@ export function createMetrics() {
       labelNames: ['channel', 'status'] as const,
       registers: [registry],
     }),
+    notices: new Counter({
+      name: 'civicbot_notice_deliveries_total',
+      help: 'Direct notice (one message to one chat) delivery attempts by channel and outcome',
+      labelNames: ['channel', 'status'] as const,
+      registers: [registry],
+    }),
     indexChunks: new Gauge({ name: 'civicbot_index_chunks', help: 'Chunks in the serving index', registers: [registry] }),
     indexDocuments: new Gauge({ name: 'civicbot_index_documents', help: 'Documents in the serving index', registers: [registry] }),
     indexAge: new Gauge({ name: 'civicbot_index_age_seconds', help: 'Seconds since the serving index was built', registers: [registry] }),

@@ -30,6 +30,10 @@ function heldSender(): ChannelSender & { release(): void } {
       await gate;
       return { kind: 'sent' };
     },
+    async sendNotice(): Promise<SendOutcome> {
+      await gate;
+      return { kind: 'sent' };
+    },
   };
 }
 

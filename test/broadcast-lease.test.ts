@@ -46,6 +46,10 @@ function recordingSender(): ChannelSender & { chats: string[] } {
       chats.push(chatId);
       return { kind: 'sent' };
     },
+    async sendNotice(chatId): Promise<SendOutcome> {
+      chats.push(chatId);
+      return { kind: 'sent' };
+    },
   };
 }
 

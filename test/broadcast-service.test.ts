@@ -25,6 +25,9 @@ function recordingZalo(): ChannelSender & { sent: { chatId: string; message: Out
       sent.push({ chatId, message });
       return { kind: 'sent' };
     },
+    async sendNotice(): Promise<SendOutcome> {
+      throw new Error('no notices in these tests');
+    },
   };
 }
 

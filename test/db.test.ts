@@ -123,8 +123,11 @@ describe('database', () => {
       s.kv.set(`zalo:${chat}:flow`, { step: 1 });
       s.access.audit('zalo', chat, 'announce', false);
       s.kv.firstSeen('zalo', `${chat}:m1`);
+      s.notices.enqueue({ channel: 'zalo', chatId: chat, text: 'Phản ánh đã được tiếp nhận' });
     }
-    expect(s.forgetChat('zalo', 'me')).toEqual({ turns: 1, questions: 1, subscriptions: 1, cases: 0, photoFiles: [] });
+    expect(s.forgetChat('zalo', 'me')).toEqual({ turns: 1, questions: 1, subscriptions: 1, notices: 1, cases: 0, photoFiles: [] });
+    expect(s.notices.status(1)).toBeUndefined();
+    expect(s.notices.status(2)).toMatchObject({ status: 'pending' });
     expect(s.subscribers.get('zalo', 'me')).toBeUndefined();
     expect(s.kv.get('zalo:me:flow')).toBeUndefined();
     expect(s.conversations.feedbackForReview()).toHaveLength(1);

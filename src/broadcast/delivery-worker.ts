@@ -1,6 +1,7 @@
 // Drains one channel's outbox at that channel's limits. Each message: wait for a rate token and a
 // free slot, claim one delivery (committed as 'sending'), send, record the outcome. A crash can
-// therefore repeat only the few deliveries that were between claim and record.
+// therefore repeat only the few deliveries that were between claim and record. The outbox carries
+// announcements (to subscribers) and direct notices (to any chat) alike.
 //
 // Only one worker per channel drains, across every process on the database (the service, a CLI
 // run, a second instance): the one holding the channel's lease, renewed by a heartbeat. The others
@@ -34,13 +35,13 @@ export interface DeliveryWorkerOptions {
 }
 
 export interface DeliveryWorkerDeps {
-  /** The outbox, the leases and the subscribers (a chat that blocked the bot is marked so). */
-  store: Pick<Store, 'outbox' | 'leases' | 'subscribers' | 'immediate' | 'transaction'>;
+  /** The outbox, the leases, the notices and the subscribers (a chat that blocked the bot is marked so). */
+  store: Pick<Store, 'outbox' | 'leases' | 'subscribers' | 'notices' | 'immediate' | 'transaction'>;
   sender: ChannelSender;
   logger: Logger;
   /** The message of an announcement, or undefined when it no longer exists. */
   loadMessage: (announcementId: number) => OutgoingAnnouncement | undefined;
-  /** Called after each recorded outcome (progress, completion). */
+  /** Called after each recorded outcome of an announcement's delivery (progress, completion). */
   onSettled: (announcementId: number, outcome: SendOutcome) => void;
 }
 
@@ -209,20 +210,10 @@ export class DeliveryWorker {
   }
 
   private async deliver(claim: ClaimedDelivery): Promise<void> {
-    const { store, sender, logger } = this.deps;
+    const { store, logger } = this.deps;
     const { outbox } = store;
-    if (!this.messages.has(claim.announcementId)) this.messages.set(claim.announcementId, this.deps.loadMessage(claim.announcementId));
-    const message = this.messages.get(claim.announcementId);
-    let outcome: SendOutcome;
-    if (!message) outcome = { kind: 'failed', error: 'announcement no longer exists' };
-    else {
-      try {
-        outcome = await sender.send(claim.chatId, message);
-      } catch (err) {
-        // A sender is meant to map every error; an unexpected throw is treated as temporary.
-        outcome = { kind: 'retry', error: String(err) };
-      }
-    }
+    const { subject } = claim;
+    const outcome = await this.send(claim);
     // The gap counts from the answer: the messenger has surely seen the message by then.
     this.rememberChat(claim.chatId, Date.now());
     switch (outcome.kind) {
@@ -230,10 +221,13 @@ export class DeliveryWorker {
         outbox.markSent(claim.id);
         break;
       case 'blocked':
-        store.transaction(() => {
-          outbox.markBlocked(claim.id, outcome.error);
-          store.subscribers.setStatus(claim.subscriberId, 'blocked');
-        });
+        // A notice's chat may have no subscription at all: only an announcement's subscriber is marked.
+        if (subject.kind === 'notice') outbox.markBlocked(claim.id, outcome.error);
+        else
+          store.transaction(() => {
+            outbox.markBlocked(claim.id, outcome.error);
+            store.subscribers.setStatus(subject.subscriberId, 'blocked');
+          });
         break;
       case 'failed':
         outbox.markFailed(claim.id, outcome.error);
@@ -250,7 +244,27 @@ export class DeliveryWorker {
       }
     }
     this.noteOutcome();
-    this.deps.onSettled(claim.announcementId, outcome);
+    // An idle worker looks again: a retry has a due time now, and a chat's next notice may go.
+    this.wake();
+    if (subject.kind === 'announcement') this.deps.onSettled(subject.announcementId, outcome);
+  }
+
+  private async send(claim: ClaimedDelivery): Promise<SendOutcome> {
+    const { subject } = claim;
+    const { sender } = this.deps;
+    try {
+      if (subject.kind === 'notice') {
+        const notice = this.deps.store.notices.message(subject.noticeId);
+        return notice ? await sender.sendNotice(claim.chatId, notice) : { kind: 'failed', error: 'notice no longer exists' };
+      }
+      const id = subject.announcementId;
+      if (!this.messages.has(id)) this.messages.set(id, this.deps.loadMessage(id));
+      const message = this.messages.get(id);
+      return message ? await sender.send(claim.chatId, message) : { kind: 'failed', error: 'announcement no longer exists' };
+    } catch (err) {
+      // A sender is meant to map every error; an unexpected throw is treated as temporary.
+      return { kind: 'retry', error: String(err) };
+    }
   }
 
   /** Exponential with jitter, so chats that failed together do not retry together. */
@@ -294,14 +308,21 @@ export class DeliveryWorker {
   private async idle(): Promise<void> {
     const due = this.deps.store.outbox.nextDueAt(this.channel);
     const ms = Math.max(1, Math.min(this.opts.idlePollMs, due === undefined ? Infinity : due - Date.now()));
-    const woken = new Promise<void>((resolve) => (this.wakeIdle = resolve));
-    try {
-      await Promise.race([sleep(ms, undefined, { signal: this.abort.signal }), woken]);
-    } catch {
-      // aborted: the loop condition ends the worker
-    } finally {
-      this.wakeIdle = undefined;
-    }
+    const signal = this.abort.signal;
+    if (signal.aborted) return;
+    // Timer and abort listener are removed on every way out: a worker woken after each recorded
+    // outcome would otherwise pile up sleeping timers and listeners until they ran out.
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.wakeIdle = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+      this.wakeIdle = done;
+    });
   }
 }
 

@@ -218,6 +218,15 @@ export class BroadcastService {
     return this.pool.deliveredElsewhere();
   }
 
+  /**
+   * Direct notices were written (Store.notices.enqueue, after the caller's transaction committed):
+   * this process's workers stop idling and send them now. Workers of another process find them
+   * within their idle poll (about a second).
+   */
+  wake(): void {
+    this.pool.wake();
+  }
+
   /** Starts the delivery workers and the scheduler. */
   start(): void {
     if (this.pool.running) return;

@@ -1,5 +1,5 @@
 // What a channel's sender offers the delivery workers, and what it reports back.
-import type { BroadcastChannel, OutgoingAnnouncement } from '../domain/index.js';
+import type { BroadcastChannel, OutgoingAnnouncement, OutgoingNotice } from '../domain/index.js';
 
 export type SendOutcome =
   | { kind: 'sent' }
@@ -8,7 +8,7 @@ export type SendOutcome =
    * use up the retry budget. It is recognised by `rateLimited`, or by `retryAfterMs` being set.
    */
   | { kind: 'retry'; retryAfterMs?: number; rateLimited?: boolean; error: string }
-  /** 403 blocked / deactivated / kicked: the subscriber is marked blocked, never retried. */
+  /** 403 blocked / deactivated / kicked: never retried; for an announcement the subscriber is marked blocked. */
   | { kind: 'blocked'; error: string }
   /** 400 chat not found and other permanent errors. */
   | { kind: 'failed'; error: string };
@@ -24,4 +24,6 @@ export interface ChannelSender {
   /** Limit of the text when it goes as the caption of an attachment (Telegram: 1024); default maxTextLength. */
   readonly maxCaptionLength?: number;
   send(chatId: string, message: OutgoingAnnouncement): Promise<SendOutcome>;
+  /** A direct notice: its text (split at the length limit), with its actions as buttons where the channel has them. */
+  sendNotice(chatId: string, notice: OutgoingNotice): Promise<SendOutcome>;
 }

@@ -1,9 +1,10 @@
-// The outbox: one delivery row per announcement × subscriber. Workers claim one row at a time
-// ('sending', committed before the message leaves), so after a crash only the rows still 'sending'
-// can have reached the chat without being recorded. Only the holder of a channel's worker lease
-// may claim that channel's rows (read from worker_leases in the claim itself), so two processes
-// never drain one outbox; a retry of a cancelled announcement's row is skipped (read from
-// announcements in the same statement).
+// The outbox: one delivery row per announcement × subscriber, or per direct notice (one message to
+// one chat, see NoticeStore). Workers claim one row at a time ('sending', committed before the
+// message leaves), so after a crash only the rows still 'sending' can have reached the chat without
+// being recorded. Only the holder of a channel's worker lease may claim that channel's rows (read
+// from worker_leases in the claim itself), so two processes never drain one outbox; a retry of a
+// cancelled announcement's row is skipped (read from announcements in the same statement).
+// Everything about announcements (progress, counts, cancel) reads only announcement rows.
 import type { BroadcastChannel } from '../domain/index.js';
 import type { Sqlite } from './database.js';
 
@@ -11,16 +12,20 @@ export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skippe
 
 export interface DeliveryRecord {
   status: DeliveryStatus;
+  /** Epoch ms of the successful send. */
+  sentAt?: number;
   attempts: number;
   lastError?: string;
   /** Failed because the chat blocked the bot. */
   blocked: boolean;
 }
 
+/** What a claimed row delivers: an announcement to a subscriber, or a direct notice. */
+export type DeliverySubject = { kind: 'announcement'; announcementId: number; subscriberId: number } | { kind: 'notice'; noticeId: number };
+
 export interface ClaimedDelivery {
   id: number;
-  announcementId: number;
-  subscriberId: number;
+  subject: DeliverySubject;
   chatId: string;
   /** Including this one. */
   attempts: number;
@@ -60,6 +65,18 @@ export class OutboxStore {
     return written;
   }
 
+  /** The pending delivery of a direct notice (NoticeStore.enqueue writes both in one transaction). */
+  enqueueNotice(noticeId: number, channel: BroadcastChannel, chatId: string): void {
+    this.db.prepare('INSERT INTO deliveries (notice_id, channel, chat_id) VALUES (?, ?, ?)').run(noticeId, channel, chatId);
+  }
+
+  /** The delivery of a direct notice, as recorded. */
+  noticeDelivery(noticeId: number): DeliveryRecord | undefined {
+    return toRecord(
+      this.db.prepare('SELECT status, attempts, last_error, blocked, sent_at FROM deliveries WHERE notice_id = ?').get(noticeId),
+    );
+  }
+
   /** What is not yet sent of a cancelled announcement is skipped. */
   skipPending(announcementId: number): number {
     return this.db.prepare(`UPDATE deliveries SET status = 'skipped' WHERE announcement_id = ? AND status = 'pending'`).run(announcementId)
@@ -91,37 +108,69 @@ export class OutboxStore {
   /**
    * Claims the next due delivery of a channel for `holder` (status 'sending', attempts + 1) in one
    * statement — only while `holder` holds the channel's lease, so a worker that lost it claims nothing.
+   * Direct notices go first (a staff reply must not wait behind an hour of broadcast), and a chat's
+   * notices go one at a time in the order written (a later one waits while an earlier one is
+   * pending, retrying or in flight), so "received" never arrives after "handled".
    */
   claimNext(channel: BroadcastChannel, holder: string, now = Date.now()): ClaimedDelivery | undefined {
     const r = this.db
       .prepare(
         `UPDATE deliveries SET status = 'sending', claimed_at = @now, claimed_by = @holder, attempts = attempts + 1
-         WHERE id = (SELECT id FROM deliveries WHERE channel = @channel AND status = 'pending' AND next_attempt_at <= @now
-                     ORDER BY next_attempt_at, id LIMIT 1)
+         WHERE id = COALESCE(
+             (SELECT d.id FROM deliveries d
+              WHERE d.notice_id IS NOT NULL AND d.channel = @channel AND d.status = 'pending' AND d.next_attempt_at <= @now
+                AND NOT EXISTS (SELECT 1 FROM deliveries e
+                                WHERE e.notice_id IS NOT NULL AND e.channel = d.channel AND e.chat_id = d.chat_id
+                                  AND e.id < d.id AND e.status IN ('pending', 'sending'))
+              ORDER BY d.next_attempt_at, d.id LIMIT 1),
+             (SELECT id FROM deliveries
+              WHERE channel = @channel AND status = 'pending' AND next_attempt_at <= @now AND announcement_id IS NOT NULL
+              ORDER BY next_attempt_at, id LIMIT 1))
            AND EXISTS (SELECT 1 FROM worker_leases WHERE channel = @channel AND holder = @holder)
-         RETURNING id, announcement_id, subscriber_id, chat_id, attempts, rate_limited`,
+         RETURNING id, announcement_id, subscriber_id, notice_id, chat_id, attempts, rate_limited`,
       )
       .get({ channel, holder, now }) as
-      | { id: number; announcement_id: number; subscriber_id: number; chat_id: string; attempts: number; rate_limited: number }
+      | {
+          id: number;
+          announcement_id: number | null;
+          subscriber_id: number | null;
+          notice_id: number | null;
+          chat_id: string;
+          attempts: number;
+          rate_limited: number;
+        }
       | undefined;
-    return (
-      r && {
-        id: r.id,
-        announcementId: r.announcement_id,
-        subscriberId: r.subscriber_id,
-        chatId: r.chat_id,
-        attempts: r.attempts,
-        rateLimited: r.rate_limited,
-      }
-    );
+    if (!r) return undefined;
+    const subject: DeliverySubject =
+      r.notice_id !== null
+        ? { kind: 'notice', noticeId: r.notice_id }
+        : { kind: 'announcement', announcementId: r.announcement_id!, subscriberId: r.subscriber_id! };
+    return { id: r.id, subject, chatId: r.chat_id, attempts: r.attempts, rateLimited: r.rate_limited };
   }
 
-  /** When the next pending delivery of a channel is due (epoch ms), if any. */
+  /**
+   * When the next claimable delivery of a channel is due (epoch ms), if any. A notice waiting behind
+   * an earlier one of its chat is not counted: it becomes claimable when that one is recorded.
+   */
   nextDueAt(channel: BroadcastChannel): number | undefined {
-    const r = this.db
-      .prepare(`SELECT MIN(next_attempt_at) AS at FROM deliveries WHERE channel = ? AND status = 'pending'`)
-      .get(channel) as { at: number | null };
-    return r.at ?? undefined;
+    const announcement = this.db
+      .prepare(
+        `SELECT next_attempt_at AS at FROM deliveries WHERE channel = ? AND status = 'pending' AND announcement_id IS NOT NULL
+         ORDER BY next_attempt_at LIMIT 1`,
+      )
+      .get(channel) as { at: number } | undefined;
+    const notice = this.db
+      .prepare(
+        `SELECT d.next_attempt_at AS at FROM deliveries d
+         WHERE d.notice_id IS NOT NULL AND d.channel = ? AND d.status = 'pending'
+           AND NOT EXISTS (SELECT 1 FROM deliveries e
+                           WHERE e.notice_id IS NOT NULL AND e.channel = d.channel AND e.chat_id = d.chat_id
+                             AND e.id < d.id AND e.status IN ('pending', 'sending'))
+         ORDER BY d.next_attempt_at LIMIT 1`,
+      )
+      .get(channel) as { at: number } | undefined;
+    if (!announcement || !notice) return (announcement ?? notice)?.at;
+    return Math.min(announcement.at, notice.at);
   }
 
   markSent(deliveryId: number, now = Date.now()): void {
@@ -132,7 +181,7 @@ export class OutboxStore {
     this.db.prepare(`UPDATE deliveries SET status = 'failed', last_error = ? WHERE id = ?`).run(error, deliveryId);
   }
 
-  /** The chat blocked the bot: the delivery fails as blocked (the caller marks the subscription blocked). */
+  /** The chat blocked the bot: the delivery fails as blocked (for an announcement the caller marks the subscription blocked). */
   markBlocked(deliveryId: number, error: string): void {
     this.db.prepare(`UPDATE deliveries SET status = 'failed', blocked = 1, last_error = ? WHERE id = ?`).run(error, deliveryId);
   }
@@ -201,10 +250,11 @@ export class OutboxStore {
 
   /** One recipient's delivery of an announcement, as recorded. */
   deliveryTo(announcementId: number, chatId: string): DeliveryRecord | undefined {
-    const r = this.db
-      .prepare('SELECT status, attempts, last_error, blocked FROM deliveries WHERE announcement_id = ? AND chat_id = ?')
-      .get(announcementId, chatId) as { status: DeliveryStatus; attempts: number; last_error: string | null; blocked: number } | undefined;
-    return r && { status: r.status, attempts: r.attempts, lastError: r.last_error ?? undefined, blocked: r.blocked === 1 };
+    return toRecord(
+      this.db
+        .prepare('SELECT status, attempts, last_error, blocked, sent_at FROM deliveries WHERE announcement_id = ? AND chat_id = ?')
+        .get(announcementId, chatId),
+    );
   }
 
   /** Chats whose delivery is claimed and not yet recorded (the ones a crash can repeat). */
@@ -214,8 +264,23 @@ export class OutboxStore {
     );
   }
 
-  /** Every delivery row there is. */
+  /** Every announcement delivery there is (direct notices not counted). */
   total(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM deliveries').get() as { n: number }).n;
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM deliveries WHERE announcement_id IS NOT NULL').get() as { n: number }).n;
   }
+}
+
+function toRecord(row: unknown): DeliveryRecord | undefined {
+  const r = row as
+    | { status: DeliveryStatus; attempts: number; last_error: string | null; blocked: number; sent_at: number | null }
+    | undefined;
+  return (
+    r && {
+      status: r.status,
+      attempts: r.attempts,
+      lastError: r.last_error ?? undefined,
+      blocked: r.blocked === 1,
+      ...(r.sent_at !== null ? { sentAt: r.sent_at } : {}),
+    }
+  );
 }

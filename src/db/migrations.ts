@@ -269,4 +269,53 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX case_photos_case ON case_photos (case_id);
   `,
+  // 7: direct notices (one message to one chat, e.g. a case's status change) share the outbox with
+  // announcements. deliveries is rebuilt (SQLite cannot drop NOT NULL in place): a row belongs to
+  // either an announcement × subscriber or a notice, never both. Nothing references deliveries, so
+  // dropping the old table under foreign_keys = ON cascades nowhere.
+  `
+  CREATE TABLE notices (
+    id INTEGER PRIMARY KEY,
+    channel TEXT NOT NULL,
+    chat_id TEXT NOT NULL,
+    text TEXT NOT NULL,
+    actions TEXT NOT NULL DEFAULT '[]',      -- JSON [{label, data}]: buttons where the channel has them
+    key TEXT UNIQUE,                          -- idempotency key of the caller; NULL = none
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX notices_chat ON notices (channel, chat_id);
+
+  CREATE TABLE deliveries_v7 (
+    id INTEGER PRIMARY KEY,
+    announcement_id INTEGER REFERENCES announcements (id) ON DELETE CASCADE,
+    subscriber_id INTEGER REFERENCES subscribers (id) ON DELETE CASCADE,
+    notice_id INTEGER UNIQUE REFERENCES notices (id) ON DELETE CASCADE,
+    channel TEXT NOT NULL,
+    chat_id TEXT NOT NULL,
+    -- 'sending' = claimed by a worker, outcome not yet recorded (the only state that can repeat after a crash)
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'skipped')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    next_attempt_at INTEGER NOT NULL DEFAULT 0,
+    claimed_at INTEGER,
+    sent_at INTEGER,
+    blocked INTEGER NOT NULL DEFAULT 0,
+    claimed_by TEXT,
+    rate_limited INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (announcement_id, subscriber_id),
+    CHECK ((announcement_id IS NULL) = (subscriber_id IS NULL)),
+    CHECK ((announcement_id IS NULL) <> (notice_id IS NULL))
+  );
+  INSERT INTO deliveries_v7 (id, announcement_id, subscriber_id, channel, chat_id, status, attempts, last_error,
+                             next_attempt_at, claimed_at, sent_at, blocked, claimed_by, rate_limited)
+    SELECT id, announcement_id, subscriber_id, channel, chat_id, status, attempts, last_error,
+           next_attempt_at, claimed_at, sent_at, blocked, claimed_by, rate_limited FROM deliveries;
+  DROP TABLE deliveries;
+  ALTER TABLE deliveries_v7 RENAME TO deliveries;
+  CREATE INDEX deliveries_queue ON deliveries (channel, status, next_attempt_at);
+  CREATE INDEX deliveries_progress ON deliveries (announcement_id, status, blocked, sent_at);
+  -- notices go before a running broadcast's backlog, and in order per chat: both read these
+  CREATE INDEX deliveries_notice_queue ON deliveries (channel, status, next_attempt_at) WHERE notice_id IS NOT NULL;
+  CREATE INDEX deliveries_notice_chat ON deliveries (channel, chat_id, id) WHERE notice_id IS NOT NULL;
+  `,
 ];

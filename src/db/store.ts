@@ -11,6 +11,7 @@ import { openDatabase, type Sqlite } from './database.js';
 import { OutboxStore } from './deliveries.js';
 import { KeyValueStore } from './kv.js';
 import { LeaseStore } from './leases.js';
+import { NoticeStore } from './notices.js';
 import { SubscriberStore } from './subscribers.js';
 
 export class Store {
@@ -20,6 +21,8 @@ export class Store {
   readonly kv: KeyValueStore;
   readonly announcements: AnnouncementStore;
   readonly outbox: OutboxStore;
+  /** Direct notices to one chat, delivered through the outbox. */
+  readonly notices: NoticeStore;
   readonly leases: LeaseStore;
   /** The staff console's accounts, sessions, audit trail, curated answers and reports. */
   readonly console: ConsoleStore;
@@ -33,6 +36,7 @@ export class Store {
     this.kv = new KeyValueStore(db);
     this.announcements = new AnnouncementStore(db);
     this.outbox = new OutboxStore(db);
+    this.notices = new NoticeStore(db, this.outbox);
     this.leases = new LeaseStore(db);
     this.console = new ConsoleStore(db);
     this.cases = new CaseStore(db);
@@ -53,22 +57,23 @@ export class Store {
   }
 
   /**
-   * Everything stored about one chat: conversation, questions, feedback, subscription, sessions,
-   * and the personal part of its cases (anonymous counts stay). Returns the case photo files to
-   * remove from disk.
+   * Everything stored about one chat: conversation, questions, feedback, subscription, notices,
+   * sessions, and the personal part of its cases (anonymous counts stay). Returns the case photo
+   * files to remove from disk.
    */
   forgetChat(
     channel: ChannelName,
     chatId: string,
-  ): { turns: number; questions: number; subscriptions: number; cases: number; photoFiles: string[] } {
+  ): { turns: number; questions: number; subscriptions: number; notices: number; cases: number; photoFiles: string[] } {
     return this.transaction(() => {
       const { turns, questions } = this.conversations.forget(channel, chatId);
       const subscriptions = this.subscribers.forget(channel, chatId);
+      const notices = this.notices.forget(channel, chatId);
       this.kv.forget(channel, chatId);
       // In a private chat the person's user id is the chat id: their audit entries go too.
       this.access.forget(channel, chatId);
       const { cases, photoFiles } = this.cases.forget(channel, chatId);
-      return { turns, questions, subscriptions, cases, photoFiles };
+      return { turns, questions, subscriptions, notices, cases, photoFiles };
     });
   }
 

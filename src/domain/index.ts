@@ -1,5 +1,5 @@
 // The domain vocabulary: the words every layer shares (channels, roles, chats, subscribers,
-// announcements, votes, documents and answers, the city, errors for a person, city time).
+// announcements, direct notices, votes, documents and answers, the city, errors for a person, city time).
 // It imports nothing from the rest of the code except the leaf redact module.
 export * from './announcement.js';
 export * from './case.js';
@@ -9,6 +9,7 @@ export * from './city.js';
 export * from './city-time.js';
 export * from './errors.js';
 export * from './knowledge.js';
+export * from './notice.js';
 export * from './roles.js';
 export * from './subscriber.js';
 export * from './vote.js';

@@ -1,4 +1,4 @@
-// Counts every broadcast delivery attempt by channel and outcome, around whatever sender the
+// Counts every broadcast delivery attempt and every direct notice attempt by channel and outcome, around whatever sender the
 // workers use, so the workers need no knowledge of metrics.
 
 import type { ChannelSender } from '../broadcast/types.js';
@@ -14,6 +14,11 @@ export function meteredSender(sender: ChannelSender, metrics: Metrics): ChannelS
     async send(chatId, message) {
       const outcome = await sender.send(chatId, message);
       metrics.deliveries.inc({ channel: sender.channel, status: outcome.kind });
+      return outcome;
+    },
+    async sendNotice(chatId, notice) {
+      const outcome = await sender.sendNotice(chatId, notice);
+      metrics.notices.inc({ channel: sender.channel, status: outcome.kind });
       return outcome;
     },
   };

@@ -1,4 +1,6 @@
-// Sends one announcement to one Zalo chat for the broadcast service and says what happened.
+// Sends one announcement or direct notice to one Zalo chat for the delivery worker and says what
+// happened. A notice's buttons are left out: the Zalo Bot API has none, so the notice's text itself
+// says how to answer (e.g. "trả lời 1–5").
 //
 // Outcomes: 429 → retry (after retry_after when given); 5xx, 408, network errors → retry; 401 (bad
 // token: an operator problem, not the subscriber's) → retry; 403 → retry, never "blocked": Zalo
@@ -9,7 +11,7 @@
 import type { ChannelSender, SendOutcome } from '../../broadcast/types.js';
 import type { ZaloConfig } from '../../config.js';
 import { splitMessage } from '../../core/format.js';
-import type { OutgoingAnnouncement } from '../../domain/index.js';
+import type { OutgoingAnnouncement, OutgoingNotice } from '../../domain/index.js';
 import { renderAnnouncement } from '../../domain/index.js';
 import { type Logger, redact } from '../../logger.js';
 import { zaloTexts } from '../../texts/zalo.js';
@@ -40,6 +42,14 @@ export function createZaloSender(config: ZaloConfig, logger: Logger, client?: Za
         else if (a && !a.url) logger.warn({ announcement: message.id }, 'zalo cannot upload files; attachment left out');
         const full = a?.url && a.kind !== 'photo' ? `${text}\n\n${zaloTexts.attachmentLink(a.url)}` : text;
         for (const part of splitMessage(full, ZALO_MAX_TEXT)) await api.sendMessage(chatId, part, { retries: 0 });
+        return { kind: 'sent' };
+      } catch (err) {
+        return outcomeOf(err);
+      }
+    },
+    async sendNotice(chatId: string, notice: OutgoingNotice): Promise<SendOutcome> {
+      try {
+        for (const part of splitMessage(notice.text, ZALO_MAX_TEXT)) await api.sendMessage(chatId, part, { retries: 0 });
         return { kind: 'sent' };
       } catch (err) {
         return outcomeOf(err);
