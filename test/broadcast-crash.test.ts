@@ -46,7 +46,7 @@ function inFlight(): string[] {
 
 const reached = () => tg.countByChat().size;
 
-it('resumes after SIGKILL at any moment; duplicates only among the deliveries in flight at each kill', { timeout: 30_000 }, async () => {
+it('resumes after SIGKILL at any moment; duplicates only among the deliveries in flight at each kill', { timeout: 90_000 }, async () => {
   const store = Store.open(path.join(dir, 'civicbot.db'));
   seedSubscribers(store, SUBSCRIBERS);
   store.close();

@@ -67,7 +67,7 @@ async function seed(): Promise<{ announcement: number; notices: number[] }> {
 }
 
 it('delivers every notice after SIGKILL at any moment, in order per chat; repeats only what was in flight', {
-  timeout: 60_000,
+  timeout: 90_000,
 }, async () => {
   const { announcement, notices } = await seed();
   const run = () => {
@@ -97,7 +97,7 @@ it('delivers every notice after SIGKILL at any moment, in order per chat; repeat
     withStore(
       (s) => notices.every((id) => s.notices.status(id)?.status === 'sent') && s.announcements.get(announcement)?.status === 'done',
     );
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + 40_000;
   while (!settled()) {
     expect(Date.now()).toBeLessThan(deadline);
     await new Promise((r) => setTimeout(r, 50));
