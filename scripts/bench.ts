@@ -2,6 +2,7 @@
 // `npm run bench -- hostile` (or another section's name) runs one section only.
 import { runBroadcastBench } from './bench-broadcast.js';
 import { runHostileBench } from './bench-hostile.js';
+import { runNoticesBench } from './bench-notices.js';
 import { runRefreshBench } from './bench-refresh.js';
 import { runRetrievalBench } from './bench-retrieval.js';
 import { runSoakBench } from './bench-soak.js';
@@ -17,6 +18,10 @@ if (!only || only === 'retrieval') await runRetrievalBench();
 if (!only || only === 'broadcast') {
   console.log('\n== Broadcast: 10,000 subscribers, fake Telegram Bot API on 127.0.0.1, limit 1,000 msg/s ==');
   await runBroadcastBench();
+}
+if (!only || only === 'notices') {
+  console.log('\n== Direct notices: 10,000 written at 500/s during a broadcast to 10,000, limit 1,000 msg/s ==');
+  await runNoticesBench();
 }
 if (!only || only === 'hostile') {
   console.log('\n== Hostile documents: DOCX bombs uploaded to the running knowledge base ==');

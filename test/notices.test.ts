@@ -110,6 +110,8 @@ describe('notices', () => {
     s.outbox.markSent(first.id);
     expect(next().subject).toEqual({ kind: 'notice', noticeId: a2 });
     expect(s.notices.status(a1)).toMatchObject({ status: 'sent', attempts: 2, sentAt: expect.any(Number) });
+    s.outbox.markBlocked(second.id, '403 Forbidden: bot was blocked by the user');
+    expect(s.notices.counts()).toEqual({ pending: 0, sending: 1, sent: 1, failed: 0, blocked: 1 });
   });
 
   it('stay out of every announcement figure and of cancel', () => {

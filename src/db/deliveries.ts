@@ -70,6 +70,19 @@ export class OutboxStore {
     this.db.prepare('INSERT INTO deliveries (notice_id, channel, chat_id) VALUES (?, ?, ?)').run(noticeId, channel, chatId);
   }
 
+  /** Direct notices by delivery state (blocked counted apart from other failures), over every chat. */
+  noticeCounts(): { pending: number; sending: number; sent: number; failed: number; blocked: number } {
+    const out = { pending: 0, sending: 0, sent: 0, failed: 0, blocked: 0 };
+    const rows = this.db
+      .prepare(`SELECT status, blocked, COUNT(*) AS n FROM deliveries WHERE notice_id IS NOT NULL GROUP BY status, blocked`)
+      .all() as { status: DeliveryStatus; blocked: number; n: number }[];
+    for (const r of rows) {
+      if (r.status === 'failed' && r.blocked) out.blocked += r.n;
+      else if (r.status !== 'skipped') out[r.status] += r.n;
+    }
+    return out;
+  }
+
   /** The delivery of a direct notice, as recorded. */
   noticeDelivery(noticeId: number): DeliveryRecord | undefined {
     return toRecord(

@@ -48,6 +48,11 @@ export class NoticeStore {
     return this.outbox.noticeDelivery(id);
   }
 
+  /** How many notices wait, are in flight, went out or failed (blocked apart): for the console and benchmarks. */
+  counts(): ReturnType<OutboxStore['noticeCounts']> {
+    return this.outbox.noticeCounts();
+  }
+
   /** Every notice to one chat (their deliveries go with them: ON DELETE CASCADE). Returns how many. */
   forget(channel: string, chatId: string): number {
     return this.db.prepare('DELETE FROM notices WHERE channel = ? AND chat_id = ?').run(channel, chatId).changes;
