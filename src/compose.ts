@@ -1,13 +1,16 @@
 // The composition root: the one place that builds the core graph (database, knowledge engine,
 // resident and broadcast services) from a configuration. `npm start` (server/service.ts) and the
 // tests build it here, so a test runs the same wiring as production instead of a graph of its own.
+import path from 'node:path';
 import type { BroadcastServiceOptions } from './broadcast/service.js';
 import { BroadcastService } from './broadcast/service.js';
 import type { ChannelSender } from './broadcast/types.js';
 import { configuredSenders } from './channels/senders.js';
 import type { ChannelDeps } from './channels/types.js';
 import type { Config } from './config.js';
+import { CaseService } from './core/case-service.js';
 import { ResidentService } from './core/resident-service.js';
+import { PhotoFiles } from './db/case-photos.js';
 import { Store } from './db/store.js';
 import { KnowledgeBase } from './engine/knowledge-base.js';
 import type { KnowledgeService } from './engine/types.js';
@@ -41,6 +44,8 @@ export interface Core {
   knowledge: KnowledgeBase;
   residents: ResidentService;
   broadcast: BroadcastService;
+  /** Cases residents hand to staff; their notices go through the broadcast outbox. */
+  cases: CaseService;
   /** The delivery senders of the configured channels (the console sends test messages with them). */
   senders: ChannelSender[];
   /** What every channel adapter is given. */
@@ -55,7 +60,15 @@ export async function openCore(config: Config, options: CoreOptions): Promise<Co
   const store = Store.open(options.database ?? config.paths.database);
   const knowledge = await KnowledgeBase.open(config.engine, logger, { buildIfMissing: options.buildIndex ?? false });
   knowledge.useCuratedAnswers(curatedAnswersFrom(store.console.curated));
-  const residents = new ResidentService({ store, knowledge: options.wrapKnowledge?.(knowledge) ?? knowledge, config, logger, metrics });
+  const photos = new PhotoFiles(path.join(config.paths.data, 'case-photos'), config.cases.photoMaxBytes);
+  const residents = new ResidentService({
+    store,
+    knowledge: options.wrapKnowledge?.(knowledge) ?? knowledge,
+    config,
+    logger,
+    metrics,
+    photos,
+  });
   const senders = options.senders ?? configuredSenders(config, logger).map((s) => meteredSender(s, metrics));
   const broadcast = new BroadcastService({
     store,
@@ -65,6 +78,16 @@ export async function openCore(config: Config, options: CoreOptions): Promise<Co
     refreshKnowledge: () => knowledge.refresh(),
     options: options.broadcast,
   });
+  const staffGroupId = config.telegram?.staffGroupId;
+  const cases = new CaseService({
+    store,
+    city: config.city,
+    photos,
+    outbox: { enqueue: (notice) => store.notices.enqueue(notice), wake: () => broadcast.wake() },
+    logger,
+    limits: { dailyLimit: config.cases.dailyLimit, maxPhotos: config.cases.maxPhotos },
+    staffGroup: staffGroupId ? { channel: 'telegram', chatId: staffGroupId } : undefined,
+  });
   return {
     config,
     logger,
@@ -73,8 +96,9 @@ export async function openCore(config: Config, options: CoreOptions): Promise<Co
     knowledge,
     residents,
     broadcast,
+    cases,
     senders,
-    channelDeps: { config, logger, store, residents, broadcast },
+    channelDeps: { config, logger, store, residents, broadcast, cases },
     async close() {
       await broadcast.stop();
       await knowledge.close();

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { BroadcastService } from '../broadcast/service.js';
 import type { Config } from '../config.js';
+import type { CaseService } from '../core/case-service.js';
 import type { ResidentService } from '../core/resident-service.js';
 import type { Store } from '../db/store.js';
 import type { Logger } from '../logger.js';
@@ -13,6 +14,7 @@ export interface ChannelDeps {
   store: Store;
   residents: ResidentService;
   broadcast: BroadcastService;
+  cases: CaseService;
 }
 
 export interface MessagingChannel {

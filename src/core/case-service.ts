@@ -7,7 +7,18 @@
 import type { PhotoFiles } from '../db/case-photos.js';
 import type { CaseFigures, CaseFilter, StoredCase } from '../db/cases.js';
 import type { Store } from '../db/store.js';
-import type { BroadcastChannel, Case, CaseEntry, CaseKind, CaseSettings, CaseStatus, ChatRef, City, GeoPoint } from '../domain/index.js';
+import type {
+  BroadcastChannel,
+  Case,
+  CaseEntry,
+  CaseKind,
+  CaseSettings,
+  CaseStatus,
+  ChatRef,
+  City,
+  GeoPoint,
+  NewNotice,
+} from '../domain/index.js';
 import {
   CASE_STATUSES,
   caseIdIn,
@@ -26,16 +37,8 @@ import { caseTexts as t } from '../texts/cases.js';
 export const MAX_CASE_TEXT = 2000;
 const DAY_MS = 86_400_000;
 
-/** A message to one chat, written to the outbox (see store.notices). */
-export interface Notice {
-  channel: BroadcastChannel;
-  chatId: string;
-  text: string;
-  /** One-tap answers (Telegram buttons; Zalo residents type them). */
-  actions?: { label: string; data: string }[];
-  /** Idempotency: the same key is written once. */
-  key?: string;
-}
+/** A message to one chat, as cases write it to the outbox (store.notices). */
+export type Notice = NewNotice;
 
 /** Where cases' notices go: the outbox, written inside the caller's transaction, then woken. */
 export interface NoticeOutbox {

@@ -98,7 +98,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     logger.info({ channels: to }, `broadcast scheduler started; delivering to: ${to.length ? to.join(', ') : 'no channel configured'}`);
   }
   const reloader = watchIndex(knowledge, logger, options.reloadIntervalMs ?? 3000);
-  const cleaner = keepTidy(store, config, logger);
+  const cleaner = keepTidy(store, config, logger, () => core.cases.sweepPhotos());
   if (parts.has('web')) logger.info({ url: `${url}/` }, `web chat: open ${url}/ in a browser`);
   if (parts.has('web'))
     logger.info({ url: `${url}${CONSOLE_PATH}/` }, `staff console: ${url}${CONSOLE_PATH}/ (accounts: npm run user -- add)`);
@@ -187,10 +187,12 @@ function watchIndex(knowledge: KnowledgeBase, logger: Logger, intervalMs: number
 const SEEN_UPDATES_KEPT_MS = 7 * 24 * 3_600_000;
 
 /** Forgets what is no longer needed: conversation turns past the follow-up window, old update markers. */
-function keepTidy(store: Store, config: Config, logger: Logger): NodeJS.Timeout {
+function keepTidy(store: Store, config: Config, logger: Logger, sweepPhotos: () => number): NodeJS.Timeout {
   const tidy = () => {
     if (!store.isOpen()) return;
     store.console.sessions.prune();
+    const photos = sweepPhotos();
+    if (photos) logger.info({ photos }, 'photos of reports never sent removed');
     const turns = store.conversations.pruneTurns(config.history.ttlMs);
     const seen = store.kv.pruneSeen(SEEN_UPDATES_KEPT_MS);
     if (turns || seen) logger.debug({ turns, seen }, 'old conversation turns and update markers removed');
