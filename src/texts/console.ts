@@ -1,6 +1,8 @@
 // What the staff console says: API errors, the CSV headers, the line that marks a curated answer
 // on every channel, and every string of the console pages (filled into the HTML by the server and
-// handed to the page scripts as JSON, so no sentence lives in a script).
+// handed to the page scripts as JSON, so no sentence lives in a script). The cases pages' strings
+// live in console-cases.ts and join the page strings here.
+import { consoleCaseTexts } from './console-cases.js';
 
 export const consoleTexts = {
   /** First line of a reply written by the city's staff (all channels). */
@@ -228,5 +230,6 @@ export const consoleTexts = {
     lastSignIn: 'Đăng nhập gần nhất',
     resetPassword: 'Đặt lại mật khẩu',
     newPasswordPrompt: 'Mật khẩu mới cho {0} (ít nhất 10 ký tự). Các phiên đăng nhập cũ của tài khoản này sẽ kết thúc.',
+    ...consoleCaseTexts.ui,
   },
 } as const;

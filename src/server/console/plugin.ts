@@ -1,17 +1,21 @@
 // The staff console at /quan-tri: its pages, sign-in and sign-out, and the guard, CSRF check and
 // audit every console action passes. The feature routes (questions, curated answers, documents,
-// announcements, accounts) are registered inside the guarded scope.
+// announcements, accounts, cases) are registered inside the guarded scope; case photos outside
+// it, since they answer 404 (not 401) to anyone not signed in.
 import fs from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { CaseService } from '../../core/case-service.js';
 import type { ConsoleStore } from '../../db/console-store.js';
 import type { ConsoleUser } from '../../db/console-users.js';
 import type { KeyValueStore } from '../../db/kv.js';
+import { wardNames } from '../../domain/city.js';
 import { consoleTexts } from '../../texts/console.js';
 import { ApiError, errorBody } from '../errors.js';
 import { signIn } from './auth.js';
+import { casePhotoRoute, caseRoutes } from './case-routes.js';
 import { type ContentDeps, contentRoutes } from './content-routes.js';
 import { peopleRoutes } from './people-routes.js';
 import { questionRoutes } from './question-routes.js';
@@ -30,6 +34,7 @@ export const SIGN_IN_WINDOW_MS = 15 * 60_000;
 export interface ConsoleDeps extends ContentDeps {
   consoleStore: ConsoleStore;
   kv: KeyValueStore;
+  cases: CaseService;
 }
 
 declare module 'fastify' {
@@ -120,6 +125,7 @@ export async function consolePlugin(app: FastifyInstance, deps: ConsoleDeps): Pr
     return sendPage(reply, await renderPage('console.html'));
   });
   app.get(`${CONSOLE_PATH}/dang-nhap`, async (_request, reply) => sendPage(reply, await renderPage('sign-in.html')));
+  await app.register(casePhotoRoute, { cases: deps.cases, path: `${CONSOLE_PATH}/anh`, signedIn: (r) => currentUser(r) !== undefined });
 
   const api = `${CONSOLE_PATH}/api`;
 
@@ -196,6 +202,7 @@ export async function consolePlugin(app: FastifyInstance, deps: ConsoleDeps): Pr
     await scope.register(questionRoutes, { prefix: api, consoleStore, knowledge: deps.knowledge });
     await scope.register(contentRoutes, { prefix: api, ...deps });
     await scope.register(peopleRoutes, { prefix: api, consoleStore });
+    await scope.register(caseRoutes, { prefix: api, cases: deps.cases, consoleStore, wards: wardNames(deps.config.city) });
   });
 }
 

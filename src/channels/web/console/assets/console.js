@@ -184,8 +184,11 @@
     return line + rate;
   }
 
+  /** Sections other page scripts add to the overview (each a function returning a node). */
+  const overviewParts = [];
+
   async function overview() {
-    const o = await api('GET', '/overview');
+    const [o, ...extra] = await Promise.all([api('GET', '/overview'), ...overviewParts.map((part) => part())]);
     const total = Object.values(o.statuses).reduce((n, v) => n + v, 0);
     const topicLabel = (slug) => (slug === '*' ? T.everyTopic : o.topics.find((t) => t.slug === slug)?.label || slug);
     page(
@@ -297,6 +300,7 @@
             )
           : el('p', { class: 'muted' }, T.empty),
       ),
+      ...extra,
     );
   }
 
@@ -1101,19 +1105,27 @@
     '#thong-bao': announcements,
     '#quan-tri': admin,
   };
+  /** Pages with a part in their address ("#ho-so/12"): [pattern, page(match), the menu entry it belongs to]. */
+  const PATTERNS = [];
 
   async function route() {
     stopPolling();
     stopPolling = () => {};
-    const hash = PAGES[location.hash] ? location.hash : '#tong-quan';
+    const matched = PATTERNS.map(([re, show, nav]) => [re.exec(location.hash), show, nav]).find(([m]) => m);
+    const hash = matched ? matched[2] : PAGES[location.hash] ? location.hash : '#tong-quan';
     for (const a of document.querySelectorAll('nav a')) {
       if (a.getAttribute('href') === hash) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');
     }
     main.replaceChildren(el('p', {}, T.loading));
     try {
-      await PAGES[hash]();
-      main.dataset.page = hash.slice(1);
+      if (matched) {
+        await matched[1](matched[0]);
+        main.dataset.page = `${hash.slice(1)}-chi-tiet`;
+      } else {
+        await PAGES[hash]();
+        main.dataset.page = hash.slice(1);
+      }
     } catch (err) {
       if (err.status !== 401) main.replaceChildren(el('p', { class: 'error', role: 'alert' }, err.message));
     }
@@ -1137,5 +1149,25 @@
     await route();
   }
 
-  start();
+  // What the other page scripts (cases.js) build their pages with; they run before start.
+  window.civicConsole = {
+    T,
+    API,
+    el,
+    api,
+    attempt,
+    toast,
+    page,
+    pill,
+    fmt,
+    dateTime,
+    select,
+    writeCurated,
+    route,
+    addPage: (hash, show) => (PAGES[hash] = show),
+    addPattern: (re, show, nav) => PATTERNS.push([re, show, nav]),
+    addToOverview: (part) => overviewParts.push(part),
+  };
+  // After every deferred page script has run and registered its pages.
+  document.addEventListener('DOMContentLoaded', start);
 })();
