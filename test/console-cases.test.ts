@@ -249,6 +249,19 @@ describe('cases in the staff console', () => {
     expect(recent.byCategory.find((x: { key: string }) => x.key === 'ngap-ung').received).toBe(1);
   });
 
+  it('shows what is left of a case whose resident deleted their data, and refuses to reply into it', async () => {
+    const gone = fx.service.cases.openQuestion(resident(5, 'Lê Văn Xóa'), 'Hỏi rồi xóa dữ liệu').case;
+    fx.service.store.cases.forget('telegram', resident(5).chatId);
+    const c = (await minh.get(`/cases/${gone.id}`)).body.case;
+    expect(c).toMatchObject({ anonymized: true, text: '' });
+    expect(c.displayName).toBeUndefined();
+    const r = await minh.send('POST', `/cases/${gone.id}/reply`, { text: 'Trả lời muộn' });
+    expect(r.status).toBe(409);
+    expect(r.body.error.message).toContain('xóa dữ liệu');
+    // Its status can still change (the figures stay right).
+    expect((await minh.send('POST', `/cases/${gone.id}/status`, { status: 'closed' })).body.case.status).toBe('closed');
+  });
+
   it("keeps residents' names, addresses and words out of the log", () => {
     const log = fx.logs.text();
     for (const secret of ['Phạm Thu Hà', 'Hoàng Văn Nam', '12 Trường Chinh', 'Nước ngập', 'khai sinh', '22.1471', 'HYPERLINK'])
