@@ -369,7 +369,7 @@
   function figuresTable(rows, heading, id) {
     return el(
       'section',
-      { class: 'card' },
+      {},
       el('h3', {}, heading),
       rows.length
         ? el(
