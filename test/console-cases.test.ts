@@ -247,6 +247,7 @@ describe('cases in the staff console', () => {
     // Over the last 5 days the ten-day-old case is not counted.
     const recent = (await minh.get('/cases/figures?days=5')).body;
     expect(recent.byCategory.find((x: { key: string }) => x.key === 'ngap-ung').received).toBe(1);
+    expect((await minh.get('/cases/figures?days=0')).status).toBe(400);
   });
 
   it('shows what is left of a case whose resident deleted their data, and refuses to reply into it', async () => {

@@ -200,7 +200,9 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps): Pro
   // Per category and per ward over the last `days`: received, handled on time, median time to
   // the first reply, satisfaction. Keys come labelled, '' as "no category"/"no ward".
   app.get('/cases/figures', async (request) => {
-    const { days } = z.object({ days: z.coerce.number().int().min(1).max(3650).default(30) }).parse(request.query);
+    const q = z.object({ days: z.coerce.number().int().min(1).max(3650).default(30) }).safeParse(request.query);
+    if (!q.success) throw new ApiError(400, 'invalid_query', t.invalidCaseQuery);
+    const { days } = q.data;
     const since = Date.now() - days * DAY_MS;
     return {
       period: days,
