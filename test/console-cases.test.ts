@@ -168,6 +168,11 @@ describe('cases in the staff console', () => {
       ['assign', 'Trần Văn Minh', 'Nguyễn Thị Lan'],
       ['note', 'Trần Văn Minh', 'Đã gọi điện cho chị Hà.'],
     ]);
+    // The reply and the status change wait in the outbox for the resident's chat, marked as from the city's staff; the note does not.
+    const texts = noticeTexts();
+    expect(texts).toContainEqual(expect.stringContaining('Chị mang CCCD tới bộ phận một cửa phường.'));
+    expect(texts).toContainEqual(expect.stringMatching(/BK-000001 đã chuyển sang trạng thái: đang xử lý/));
+    expect(texts.join('\n')).not.toContain('Đã gọi điện');
     // The resident's view has no note.
     expect(fx.service.cases.entries(question.id, { notes: false }).map((e) => e.kind)).not.toContain('note');
     expect(numbers((await minh.get('/cases?assignee=Nguy%E1%BB%85n%20Th%E1%BB%8B%20Lan')).body)).toEqual([question.number]);
@@ -269,6 +274,13 @@ describe('cases in the staff console', () => {
       expect(log, secret).not.toContain(secret);
   });
 });
+
+/** Every notice written to the outbox (waiting: no channel is configured in these tests). */
+function noticeTexts(): string[] {
+  const { pending, sending, sent, failed, blocked } = fx.service.store.notices.counts();
+  const total = pending + sending + sent + failed + blocked;
+  return Array.from({ length: total }, (_, i) => fx.service.store.notices.message(i + 1)?.text ?? '');
+}
 
 function cookieOf(client: ConsoleClient): Record<string, string> {
   return { cookie: `quantri_sid=${encodeURIComponent(client.cookie('quantri_sid') ?? '')}` };

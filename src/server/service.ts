@@ -10,6 +10,7 @@ import type { MessagingChannel } from '../channels/types.js';
 import { createZaloChannel } from '../channels/zalo/index.js';
 import { openCore } from '../compose.js';
 import type { Config } from '../config.js';
+import type { CaseService } from '../core/case-service.js';
 import type { Store } from '../db/store.js';
 import type { KnowledgeBase } from '../engine/knowledge-base.js';
 import type { Logger } from '../logger.js';
@@ -40,6 +41,7 @@ export interface RunningService {
   store: Store;
   knowledge: KnowledgeBase;
   broadcast: BroadcastService;
+  cases: CaseService;
   channels: MessagingChannel[];
   /** Resolves once the index has been brought up to date with the knowledge folder. */
   indexed: Promise<void>;
@@ -82,7 +84,15 @@ export async function startService(config: Config, options: ServiceOptions): Pro
   // The staff API (announcements) lives under /api/staff/announcements, behind STAFF_TOKEN.
   if (parts.has('web')) await app.register(broadcastRoutes, { service: broadcast, staffToken: config.web.staffToken });
   if (parts.has('web'))
-    await app.register(consolePlugin, { config, consoleStore: store.console, kv: store.kv, knowledge, broadcast, senders });
+    await app.register(consolePlugin, {
+      config,
+      consoleStore: store.console,
+      kv: store.kv,
+      knowledge,
+      broadcast,
+      senders,
+      cases: core.cases,
+    });
   for (const channel of channels) channel.registerWebhook?.(app);
 
   await app.listen({ host: config.http.host, port: config.http.port });
@@ -121,7 +131,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
       logger.info('stopped');
     })());
 
-  return { app, url, parts, store, knowledge, broadcast, channels, indexed, stop };
+  return { app, url, parts, store, knowledge, broadcast, cases: core.cases, channels, indexed, stop };
 }
 
 async function bringIndexUpToDate(knowledge: KnowledgeBase, logger: Logger): Promise<void> {
