@@ -123,6 +123,7 @@ describe('cases in the staff console, in Chromium', () => {
     const photo = staff.locator('.photos img').first();
     await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
     expect(await staff.locator('#case-text').textContent()).toBe('Nước ngập nửa bánh xe trước số 12');
+    expect(await staff.locator('#web-reply-hint').count()).toBe(0);
 
     await staff.fill('#reply-text', 'Đội thoát nước sẽ tới hút nước trong chiều nay.');
     await staff.click('#case-reply button[type="submit"]');
@@ -169,6 +170,8 @@ describe('cases in the staff console, in Chromium', () => {
     await staff.locator('main[data-page="ho-so-chi-tiet"]').waitFor();
     expect(await staff.locator('#case-text').textContent()).toBe('<img src=x onerror="window.pwned=1"> đường <b>Nguyễn Văn Cừ</b> hỏng');
     expect(await staff.locator('main img').count()).toBe(0);
+    // A web chat resident gets no push: the reply form says where they will see it.
+    expect(await staff.locator('#web-reply-hint').textContent()).toContain('trả lời hiện trên trang hỏi đáp của họ');
     expect(await staff.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
   });
 

@@ -91,6 +91,7 @@ export const consoleCaseTexts = {
     entry_rating: 'Người dân đánh giá {0}/5',
     noteHidden: 'Người dân không bao giờ thấy ghi chú nội bộ.',
     replyLabel: 'Trả lời người dân (gửi tới người dân qua kênh họ đã dùng)',
+    webReplyHint: 'Người dân gửi qua trang web: trả lời hiện trên trang hỏi đáp của họ (trang web không gửi tin báo).',
     sendReply: 'Gửi trả lời',
     replySent: 'Đã gửi trả lời.',
     changeStatus: 'Đổi trạng thái',

@@ -299,6 +299,7 @@
       T.sendReply,
       [
         el('label', { for: 'reply-text' }, T.replyLabel),
+        c.channel === 'web' ? el('p', { class: 'muted', id: 'web-reply-hint' }, T.webReplyHint) : '',
         el('textarea', { id: 'reply-text', name: 'text', required: true, maxlength: 2000 }),
       ],
       T.sendReply,
