@@ -61,6 +61,8 @@ describe('notices', () => {
     const first = s.notices.enqueue({ channel: 'zalo', chatId: 'z1', text: 'Đã xử lý', key: 'case-7:closed' });
     expect(first).toBeTypeOf('number');
     expect(s.notices.enqueue({ channel: 'zalo', chatId: 'z1', text: 'Đã xử lý', key: 'case-7:closed' })).toBeUndefined();
+    expect(s.notices.statusByKey('case-7:closed')).toEqual(s.notices.status(first!));
+    expect(s.notices.statusByKey('case-7:other')).toBeUndefined();
     // Notices without a key are never taken for each other.
     expect(s.notices.enqueue({ channel: 'zalo', chatId: 'z1', text: 'A' })).toBeTypeOf('number');
     expect(s.notices.enqueue({ channel: 'zalo', chatId: 'z1', text: 'A' })).toBeTypeOf('number');

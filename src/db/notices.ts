@@ -48,6 +48,12 @@ export class NoticeStore {
     return this.outbox.noticeDelivery(id);
   }
 
+  /** The delivery of the notice written with `key` (e.g. whether a staff reply reached the resident). */
+  statusByKey(key: string): DeliveryRecord | undefined {
+    const r = this.db.prepare('SELECT id FROM notices WHERE key = ?').get(key) as { id: number } | undefined;
+    return r && this.outbox.noticeDelivery(r.id);
+  }
+
   /** How many notices wait, are in flight, went out or failed (blocked apart): for the console and benchmarks. */
   counts(): ReturnType<OutboxStore['noticeCounts']> {
     return this.outbox.noticeCounts();
