@@ -5,12 +5,15 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Config, TrustProxy } from '../config.js';
+import type { CaseService } from '../core/case-service.js';
 import type { ResidentService } from '../core/resident-service.js';
+import type { KeyValueStore } from '../db/kv.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { webTexts } from '../texts/web.js';
 import { adminRoutes } from './admin-routes.js';
 import { askRoutes } from './ask-routes.js';
+import { CASES_PATH, caseRoutes } from './case-routes.js';
 import { ApiError, installErrorHandlers } from './errors.js';
 import { healthRoutes, type ReadinessCheck } from './health-routes.js';
 import type { KnowledgeHandle } from './knowledge-handle.js';
@@ -19,8 +22,9 @@ import { reviewRoutes } from './review-routes.js';
 const PUBLIC_DIR = fileURLToPath(new URL('../channels/web/public/', import.meta.url));
 
 // The page loads nothing from elsewhere; any injected script or remote resource is blocked.
-// frame-ancestors stays open so the city's portal can embed the chat.
-const PAGE_POLICY = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'";
+// frame-ancestors stays open so the city's portal can embed the chat. blob: images are the
+// resident's own photos, previewed before a report is sent.
+const PAGE_POLICY = "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; form-action 'self'";
 
 export interface ServerDeps {
   config: Config;
@@ -30,7 +34,12 @@ export interface ServerDeps {
   /** Present when this process answers questions (web part or a channel). */
   knowledge?: KnowledgeHandle;
   /** Present when the web chat, its API and the admin API are served here. */
-  web?: { residents: ResidentService; knowledge: KnowledgeHandle };
+  web?: {
+    residents: ResidentService;
+    knowledge: KnowledgeHandle;
+    /** Residents' cases in the web chat (ask a person, report a problem, follow them). */
+    cases?: { service: CaseService; kv: KeyValueStore };
+  };
 }
 
 /**
@@ -86,6 +95,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         new ApiError(context.statusCode, 'rate_limited', webTexts.errors.rateLimited(Math.max(1, Math.ceil(context.ttl / 1000)))),
     });
     await app.register(askRoutes, { config, residents: web.residents, knowledge: web.knowledge });
+    if (web.cases) await app.register(caseRoutes, { prefix: CASES_PATH, config, cases: web.cases.service, kv: web.cases.kv });
     await app.register(adminRoutes, { prefix: '/api/admin', adminToken: config.web.adminToken, knowledge: web.knowledge });
     await app.register(reviewRoutes, { prefix: '/api/admin', adminToken: config.web.adminToken, residents: web.residents });
     await app.register(fastifyStatic, {

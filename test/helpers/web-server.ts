@@ -1,7 +1,8 @@
 // The HTTP app over the real composition root (src/compose.ts), listening on a free port: what the
 // web part of `npm start` serves, without the channels and workers.
 import type { FastifyInstance } from 'fastify';
-import { openCore } from '../../src/compose.js';
+import { type Core, openCore } from '../../src/compose.js';
+import type { CaseService } from '../../src/core/case-service.js';
 import type { ResidentService } from '../../src/core/resident-service.js';
 import type { Store } from '../../src/db/store.js';
 import type { KnowledgeBase } from '../../src/engine/knowledge-base.js';
@@ -20,7 +21,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startWebServer(env: TestEnv, logger: Logger, options: { buildIndex?: boolean } = {}): Promise<TestServer> {
+export async function startWebServer(
+  env: TestEnv,
+  logger: Logger,
+  options: { buildIndex?: boolean; cases?: (core: Core) => CaseService } = {},
+): Promise<TestServer> {
   const { config } = env;
   const core = await openCore(config, { logger, buildIndex: options.buildIndex ?? true });
   const { store, knowledge, residents, metrics } = core;
@@ -33,7 +38,7 @@ export async function startWebServer(env: TestEnv, logger: Logger, options: { bu
       { name: 'index', ok: () => knowledge.status().ready },
     ],
     knowledge,
-    web: { residents, knowledge },
+    web: { residents, knowledge, cases: options.cases && { service: options.cases(core), kv: store.kv } },
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {

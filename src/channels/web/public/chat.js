@@ -177,6 +177,8 @@
       reply.querySelector('.text').textContent = data.answer;
       if (data.citations && data.citations.length) renderSources(reply, data.citations);
       if (data.questionId) renderFeedback(reply, data.questionId, data.conversationId || id);
+      // cases.js offers "Gặp cán bộ" under an answer the documents could not give.
+      document.dispatchEvent(new CustomEvent('civicbot:answer', { detail: { question, status: data.status, article: reply } }));
     } catch (err) {
       reply.classList.add('failed');
       reply.querySelector('.text').textContent = err.message || texts.error;
