@@ -1,6 +1,7 @@
 // `npm run bench`: performance figures for the project, one section per subsystem.
 // `npm run bench -- hostile` (or another section's name) runs one section only.
 import { runBroadcastBench } from './bench-broadcast.js';
+import { runCasesBench } from './bench-cases.js';
 import { runHostileBench } from './bench-hostile.js';
 import { runNoticesBench } from './bench-notices.js';
 import { runRefreshBench } from './bench-refresh.js';
@@ -22,6 +23,10 @@ if (!only || only === 'broadcast') {
 if (!only || only === 'notices') {
   console.log('\n== Direct notices: 10,000 written at 500/s during a broadcast to 10,000, limit 1,000 msg/s ==');
   await runNoticesBench();
+}
+if (!only || only === 'cases') {
+  console.log('\n== Cases: 10,000 opened, 3 status changes each, notices through the outbox at 1,000 msg/s ==');
+  await runCasesBench({ cases: only === 'cases' && process.argv[3] ? Number(process.argv[3]) : undefined });
 }
 if (!only || only === 'hostile') {
   console.log('\n== Hostile documents: DOCX bombs uploaded to the running knowledge base ==');

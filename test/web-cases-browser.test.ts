@@ -4,8 +4,7 @@
 // answer the documents could not give, "Gặp cán bộ" hands the question to a person.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaseService } from '../src/core/case-service.js';
-import { PhotoFiles } from '../src/db/case-photos.js';
+import type { CaseService } from '../src/core/case-service.js';
 import { caseTexts } from '../src/texts/cases.js';
 import { PNG } from './fixtures/images.js';
 import { type Browser, launchChromium } from './helpers/browser.js';
@@ -20,17 +19,8 @@ const HERE = { latitude: 22.147012, longitude: 105.834811 };
 
 beforeAll(async () => {
   env = await makeTestEnv();
-  server = await startWebServer(env, captureLogs().logger, {
-    cases: (core) =>
-      (cases = new CaseService({
-        store: core.store,
-        city: core.config.city,
-        photos: new PhotoFiles(`${env.dir}/case-photos`, core.config.cases.photoMaxBytes),
-        outbox: { enqueue: () => undefined, wake: () => undefined },
-        logger: core.logger,
-        limits: { dailyLimit: core.config.cases.dailyLimit, maxPhotos: core.config.cases.maxPhotos },
-      })),
-  });
+  server = await startWebServer(env, captureLogs().logger);
+  cases = server.cases;
   browser = await launchChromium();
   await browser.context.grantPermissions(['geolocation'], { origin: server.url });
   await browser.context.setGeolocation(HERE);

@@ -79,7 +79,7 @@ export async function startService(config: Config, options: ServiceOptions): Pro
     metrics,
     checks,
     knowledge: answering ? knowledge : undefined,
-    web: parts.has('web') ? { residents, knowledge } : undefined,
+    web: parts.has('web') ? { residents, knowledge, cases: { service: core.cases, kv: store.kv } } : undefined,
   });
   // The staff API (announcements) lives under /api/staff/announcements, behind STAFF_TOKEN.
   if (parts.has('web')) await app.register(broadcastRoutes, { service: broadcast, staffToken: config.web.staffToken });

@@ -1,7 +1,7 @@
 // The HTTP app over the real composition root (src/compose.ts), listening on a free port: what the
 // web part of `npm start` serves, without the channels and workers.
 import type { FastifyInstance } from 'fastify';
-import { type Core, openCore } from '../../src/compose.js';
+import { openCore } from '../../src/compose.js';
 import type { CaseService } from '../../src/core/case-service.js';
 import type { ResidentService } from '../../src/core/resident-service.js';
 import type { Store } from '../../src/db/store.js';
@@ -17,15 +17,12 @@ export interface TestServer {
   knowledge: KnowledgeBase;
   store: Store;
   residents: ResidentService;
+  cases: CaseService;
   metrics: Metrics;
   close(): Promise<void>;
 }
 
-export async function startWebServer(
-  env: TestEnv,
-  logger: Logger,
-  options: { buildIndex?: boolean; cases?: (core: Core) => CaseService } = {},
-): Promise<TestServer> {
+export async function startWebServer(env: TestEnv, logger: Logger, options: { buildIndex?: boolean } = {}): Promise<TestServer> {
   const { config } = env;
   const core = await openCore(config, { logger, buildIndex: options.buildIndex ?? true });
   const { store, knowledge, residents, metrics } = core;
@@ -38,7 +35,7 @@ export async function startWebServer(
       { name: 'index', ok: () => knowledge.status().ready },
     ],
     knowledge,
-    web: { residents, knowledge, cases: options.cases && { service: options.cases(core), kv: store.kv } },
+    web: { residents, knowledge, cases: { service: core.cases, kv: store.kv } },
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
@@ -47,6 +44,7 @@ export async function startWebServer(
     knowledge,
     store,
     residents,
+    cases: core.cases,
     metrics,
     async close() {
       await app.close();
