@@ -1,13 +1,15 @@
 // Cases benchmark: 10,000 cases (questions and field reports) opened by 2,000 Telegram residents
 // (5 each, the default daily limit), three status changes each, every change's notice (and the
 // rating question of a closed case) delivered through the real outbox and delivery worker to the
-// fake Telegram Bot API on 127.0.0.1 with the limit raised to 1,000 messages/s. Reports cases
+// fake Telegram Bot API on 127.0.0.1 with the limit raised to 1,000 messages/s and, by default, no
+// gap between two messages to one chat (the fake has no per-chat limit; a run with the service's
+// default 1,000 ms shows what the per-chat order costs when each resident has many). Reports cases
 // opened and status changes per second, the time until the last notice arrives, notices delivered
 // against expected (and duplicates: none may arrive twice), the staff console's list and figures
 // queries at 10,000 cases, the database size and the service's RSS.
 // The service (core, CaseService, outbox, delivery worker, SQLite) runs in a child process of its
 // own, so its RSS and event loop are its alone; the fake server runs in this process.
-//   npm run bench -- cases [CASES]
+//   npm run bench -- cases [CASES] [PER_CHAT_MS] [DEADLINE_MINUTES]
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -64,7 +66,7 @@ function timeMedian(runs: number, work: () => unknown): number {
 }
 
 /** Child side: opens the cases, changes their statuses, then waits for `measure` and `stop` on stdin. */
-async function serve(dir: string, apiRoot: string, rate: number, total: number): Promise<void> {
+async function serve(dir: string, apiRoot: string, rate: number, total: number, perChatMs: number): Promise<void> {
   const config = loadConfig(
     {
       DATA_DIR: path.join(dir, 'data'),
@@ -72,6 +74,7 @@ async function serve(dir: string, apiRoot: string, rate: number, total: number):
       TELEGRAM_BOT_TOKEN: '123456:BENCH-token-for-the-fake-api',
       TELEGRAM_API_ROOT: apiRoot,
       TELEGRAM_RATE_PER_SECOND: String(rate),
+      TELEGRAM_PER_CHAT_INTERVAL_MS: String(perChatMs),
       CASE_DAILY_LIMIT: String(PER_RESIDENT),
     },
     dir,
@@ -156,17 +159,32 @@ async function serve(dir: string, apiRoot: string, rate: number, total: number):
   await core.close();
 }
 
-export async function runCasesBench(options: { cases?: number; rate?: number; log?: (line: string) => void } = {}): Promise<void> {
+export interface CasesBenchOptions {
+  cases?: number;
+  rate?: number;
+  /** TELEGRAM_PER_CHAT_INTERVAL_MS of the service (default 0: the fake API has no per-chat limit). */
+  perChatMs?: number;
+  /** How long to wait for the notices before reporting what arrived. */
+  deadlineMinutes?: number;
+  log?: (line: string) => void;
+}
+
+export async function runCasesBench(options: CasesBenchOptions = {}): Promise<void> {
   const total = options.cases ?? 10_000;
   const rate = options.rate ?? 1000;
+  const perChatMs = options.perChatMs ?? 0;
   const log = options.log ?? ((line: string) => console.log(line));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cases-'));
   fs.mkdirSync(path.join(dir, 'knowledge'));
   const tg = await startFakeTelegram();
   const expected = Array.from({ length: total }, (_, i) => noticesOf(i)).reduce((a, b) => a + b, 0);
-  const child = spawn(process.execPath, ['--import', 'tsx', SELF, 'serve', dir, tg.apiRoot, String(rate), String(total)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', SELF, 'serve', dir, tg.apiRoot, String(rate), String(total), String(perChatMs)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async <T>(phase: string): Promise<T> => {
     for (;;) {
@@ -179,7 +197,7 @@ export async function runCasesBench(options: { cases?: number; rate?: number; lo
   try {
     const service = await next<ServiceFigures>('changed');
     const delivered = () => tg.calls.filter((c) => c.ok && c.method === 'sendMessage').length;
-    const deadline = Date.now() + 15 * 60_000;
+    const deadline = Date.now() + (options.deadlineMinutes ?? 15) * 60_000;
     while (delivered() < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     // A little longer: anything sent twice would show up now.
     await new Promise((r) => setTimeout(r, 2000));
@@ -240,8 +258,8 @@ export async function runCasesBench(options: { cases?: number; rate?: number; lo
 
 // Child-process entry: `serve DIR API_ROOT RATE CASES`; with no argument, the whole benchmark.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [phase, dir, apiRoot, rate, total] = process.argv.slice(2);
-  const main = phase === 'serve' ? serve(dir, apiRoot, Number(rate), Number(total)) : runCasesBench();
+  const [phase, dir, apiRoot, rate, total, perChatMs] = process.argv.slice(2);
+  const main = phase === 'serve' ? serve(dir, apiRoot, Number(rate), Number(total), Number(perChatMs)) : runCasesBench();
   main.catch((err) => {
     console.error(err);
     process.exit(1);

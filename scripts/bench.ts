@@ -26,7 +26,8 @@ if (!only || only === 'notices') {
 }
 if (!only || only === 'cases') {
   console.log('\n== Cases: 10,000 opened, 3 status changes each, notices through the outbox at 1,000 msg/s ==');
-  await runCasesBench({ cases: only === 'cases' && process.argv[3] ? Number(process.argv[3]) : undefined });
+  const [cases, perChatMs, deadlineMinutes] = only === 'cases' ? process.argv.slice(3).map(Number) : [];
+  await runCasesBench({ cases: cases || undefined, perChatMs, deadlineMinutes });
 }
 if (!only || only === 'hostile') {
   console.log('\n== Hostile documents: DOCX bombs uploaded to the running knowledge base ==');

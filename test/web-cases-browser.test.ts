@@ -101,6 +101,15 @@ describe('web chat: report a problem and follow it', () => {
     await item.locator('.case-rated', { hasText: '5/5' }).waitFor();
     expect(cases.get(c.id)?.rating).toBe(5);
     expect(await item.locator('.case-rating').count()).toBe(0);
+
+    // The resident deletes their data: asked first, then the list is empty and the case anonymous.
+    await page.click('.case-forget .forget');
+    await page.click('.case-forget .forget-yes');
+    await page.locator('.case-forgotten').waitFor();
+    expect(cases.get(c.id)?.anonymized).toBe(true);
+    await page.click('#my-cases');
+    await page.click('#my-cases');
+    await page.locator('.no-cases').waitFor();
     await page.close();
   });
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseService } from '../src/core/case-service.js';
 import { caseTexts } from '../src/texts/cases.js';
+import { webCaseTexts } from '../src/texts/web-cases.js';
 import { JPEG, PNG } from './fixtures/images.js';
 import { captureLogs, makeTestEnv, type TestEnv } from './helpers/test-env.js';
 import { startWebServer, type TestServer } from './helpers/web-server.js';
@@ -320,5 +321,30 @@ describe('web chat cases: following them', () => {
     const again = await r.request('POST', `/api/cases/${number}/rating`, { json: { rating: 1 } });
     expect(again.status).toBe(409);
     expect(cases.get(id)?.rating).toBe(4);
+  });
+
+  it('deletes the browser’s case data on request: nothing listed, photos gone, anonymous counts kept, a new id', async () => {
+    const r = await resident();
+    const opened = await r.report({ ...report, latitude: '22.1', longitude: '105.8' }, [
+      { name: 'den.png', type: 'image/png', bytes: PNG },
+    ]);
+    const c = cases.get(cases.idIn(opened.body.case.number)!)!;
+    const file = path.join(photosDir, c.photos[0].file);
+    expect(fs.existsSync(file)).toBe(true);
+    const oldId = r.cookies.get('hoidap_id');
+
+    const stranger = await resident();
+    expect((await stranger.request('POST', '/api/cases/forget', { json: {} })).body.text).toBe(webCaseTexts.forgotten(0));
+    expect(cases.get(c.id)?.anonymized).toBe(false);
+
+    const forgot = await r.request('POST', '/api/cases/forget', { json: {} });
+    expect(forgot.status).toBe(200);
+    expect(forgot.body.text).toBe(webCaseTexts.forgotten(1));
+    expect(fs.existsSync(file)).toBe(false);
+    expect(cases.get(c.id)).toMatchObject({ anonymized: true, text: '', category: 'den-duong', ward: 'Sông Cầu' });
+    expect(cases.get(c.id)?.location).toBeUndefined();
+    expect(r.setCookies.at(-1)).toMatch(/^hoidap_id=;/);
+    expect((await r.list()).body.cases).toEqual([]);
+    expect(r.cookies.get('hoidap_id')).not.toBe(oldId);
   });
 });

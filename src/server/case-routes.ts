@@ -18,6 +18,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { CaseError, type CasePhotoInput, type CaseService, type ReportDraft } from '../core/case-service.js';
+import type { ResidentService } from '../core/resident-service.js';
 import type { KeyValueStore } from '../db/kv.js';
 import type { Case, ChatRef, GeoPoint } from '../domain/index.js';
 import { formatCityTime, isFinal } from '../domain/index.js';
@@ -28,6 +29,8 @@ import { ApiError, errorBody } from './errors.js';
 export interface CaseRouteDeps {
   config: Config;
   cases: CaseService;
+  /** Deletes a browser's data on request, as /xoadulieu does on Telegram and Zalo. */
+  residents: ResidentService;
   kv: KeyValueStore;
 }
 
@@ -231,6 +234,14 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps): Pro
     // Two taps at once: the store keeps the first; the second is told it was already rated.
     if (after.rating !== parsed.data.rating) throw new ApiError(409, 'not_ratable', e.rated);
     return { case: view(after), text };
+  });
+
+  // The browser's cases lose who, where, what was said and their photos (anonymous counts stay);
+  // the browser gets a new id, so it starts afresh.
+  app.post('/forget', { ...json, onRequest: app.csrfProtection }, async (request, reply) => {
+    const removed = deps.residents.forget(residentOf(request, reply));
+    reply.clearCookie(RESIDENT_COOKIE, { path: CASES_PATH });
+    return { text: webCaseTexts.forgotten(removed.cases) };
   });
 
   /** The report's fields and its photos, each checked by content and kept; nothing is kept on a refusal. */

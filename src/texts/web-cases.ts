@@ -72,7 +72,13 @@ export const webCaseTexts = {
     loadFailed: 'Không tải được danh sách hồ sơ. Bạn thử lại sau ít phút.',
     embedded: 'Trình duyệt không cho trang nhúng này ghi nhớ hồ sơ của bạn. Mở trang hỏi đáp trong thẻ mới để gửi phản ánh.',
     openInTab: 'Mở trong thẻ mới',
+    forget: 'Xóa dữ liệu hồ sơ của tôi',
+    forgetConfirm:
+      'Xóa nội dung, địa chỉ, vị trí, ảnh và các tin trao đổi của mọi hồ sơ gửi từ trình duyệt này? Cán bộ chỉ còn thấy số liệu thống kê không tên. Không thể hoàn tác.',
+    forgetYes: 'Xóa',
   },
+  forgotten: (cases: number) =>
+    cases ? `Đã xóa dữ liệu của ${cases} hồ sơ. Trình duyệt này bắt đầu lại như mới.` : 'Trình duyệt này không có hồ sơ nào để xóa.',
 } as const;
 
 /** The page's strings with the limits filled in, as sent by GET /api/cases/setup. */

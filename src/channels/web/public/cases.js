@@ -394,11 +394,41 @@
     const nodes = [head, el('p', 'case-hint', t.privateNote)];
     if (!cases.length) nodes.push(el('p', 'no-cases', t.noCases));
     for (const c of cases) nodes.push(caseItem(c, drafts[c.number]));
+    if (cases.length) nodes.push(forgetBox());
     panel.replaceChildren(...nodes);
     if (focused) {
       const box = panel.querySelector(`textarea[data-number="${focused}"]`);
       if (box) box.focus();
     }
+  }
+
+  /** Deleting this browser's case data, after a confirmation (as /xoadulieu on Telegram and Zalo). */
+  function forgetBox() {
+    const box = el('div', 'case-forget');
+    const ask = button(t.forget, 'button', 'case-button forget');
+    ask.addEventListener('click', () => {
+      // Not re-read while the resident decides.
+      clearInterval(pollTimer);
+      const yes = button(t.forgetYes, 'button', 'case-button primary forget-yes');
+      const no = button(t.cancel);
+      const error = errorLine();
+      const row = el('div', 'case-actions');
+      row.append(yes, no);
+      box.replaceChildren(el('p', '', t.forgetConfirm), row, error);
+      no.addEventListener('click', openPanel);
+      yes.addEventListener('click', async () => {
+        yes.disabled = true;
+        try {
+          const data = await call('POST', '/api/cases/forget', {});
+          panel.replaceChildren(el('p', 'case-forgotten', data.text));
+        } catch (err) {
+          showError(error, err.message);
+          yes.disabled = false;
+        }
+      });
+    });
+    box.appendChild(ask);
+    return box;
   }
 
   function caseItem(c, draft) {
