@@ -62,6 +62,10 @@ describe('startService on a fresh machine (no .env, no index, no channel tokens)
       expect(r.body.citations.length, question).toBeGreaterThan(0);
     }
     expect((await fetch(`${service.url}/`)).status).toBe(200);
+    // The web chat's cases are served too (their routes: test/web-cases.test.ts).
+    const cases = await getJson(`${service.url}/api/cases/setup`);
+    expect(cases.status).toBe(200);
+    expect(cases.body.categories.length).toBeGreaterThan(0);
   });
 
   it('with --only worker serves health and metrics but not the chat', async () => {
@@ -75,6 +79,7 @@ describe('startService on a fresh machine (no .env, no index, no channel tokens)
     expect((await fetch(`${service.url}/metrics`)).status).toBe(200);
     expect((await postJson(`${service.url}/api/ask`, { question: 'cầu' })).status).toBe(404);
     expect((await fetch(`${service.url}/`)).status).toBe(404);
+    expect((await fetch(`${service.url}/api/cases`)).status).toBe(404);
   });
 
   it('refuses --only telegram without a token, naming the variable', async () => {
