@@ -307,7 +307,16 @@ describe('Telegram channel: residents', () => {
     for (let i = 0; i < 10; i++) tg.pushUpdate(textUpdate(group, user(150 + i), `mọi người ơi, tin số ${i}`));
     const first = await say(group, `/help@${tg.bot.username}`, 150);
     expect(first.params.text).toBe(
-      botTexts.help({ subscribe: '/dangky', unsubscribe: '/huy', sources: '/nguon', forget: '/xoadulieu', help: '/help' }),
+      botTexts.help({
+        subscribe: '/dangky',
+        unsubscribe: '/huy',
+        sources: '/nguon',
+        forget: '/xoadulieu',
+        help: '/help',
+        handoff: '/canbo',
+        report: '/phananh',
+        follow: '/theodoi',
+      }),
     );
     // Different members, one group: the group is what gets limited.
     for (let i = 0; i < 8; i++) tg.pushUpdate(textUpdate(group, user(160 + i), `@${tg.bot.username} Cầu Đội Kỳ đã xong chưa? (${i})`));
@@ -325,7 +334,16 @@ describe('Telegram channel: API failures', () => {
     tg.failFor(120, { code: 429, retryAfter: 1 }, 1);
     const reply = await say(120, '/help');
     expect(reply.params.text).toBe(
-      botTexts.help({ subscribe: '/dangky', unsubscribe: '/huy', sources: '/nguon', forget: '/xoadulieu', help: '/help' }),
+      botTexts.help({
+        subscribe: '/dangky',
+        unsubscribe: '/huy',
+        sources: '/nguon',
+        forget: '/xoadulieu',
+        help: '/help',
+        handoff: '/canbo',
+        report: '/phananh',
+        follow: '/theodoi',
+      }),
     );
     const attempts = tg.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === 120);
     expect(attempts.map((c) => c.ok)).toEqual([false, true]);

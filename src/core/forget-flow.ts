@@ -1,6 +1,7 @@
 // Deleting everything stored about a chat, the same on every channel: ask, then on confirmation
 // delete (ResidentService.forget, which every store's own deletion serves). The question waits in
-// the key-value store under the chat's prefix, so the deletion removes it too.
+// the key-value store under the chat's prefix, so the deletion removes it too. A flow holding files
+// of its own (a report's photos) is ended first, so they go as well.
 import type { KeyValueStore } from '../db/kv.js';
 import type { ChatRef } from '../domain/index.js';
 import { FlowState } from './flow-state.js';
@@ -14,6 +15,8 @@ export const FORGET_TTL_MS = 10 * 60_000;
 export interface ForgetFlowDeps {
   kv: KeyValueStore;
   residents: ResidentService;
+  /** Flows to end before deleting (they free what their state holds). */
+  drafts?: { abandon(ref: ChatRef): void }[];
   ttlMs?: number;
   now?: () => number;
 }
@@ -40,6 +43,7 @@ export class ForgetFlow {
     if (!this.asking(ref)) return undefined;
     this.states.clear(ref);
     if (input.kind !== 'confirm') return { kind: 'kept' };
+    for (const draft of this.deps.drafts ?? []) draft.abandon(ref);
     this.deps.residents.forget(ref);
     return { kind: 'forgotten' };
   }

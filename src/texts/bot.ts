@@ -9,6 +9,10 @@ export interface ActionNames {
   sources: string;
   forget: string;
   help: string;
+  /** Cases: send a question to staff, report a problem, follow one's cases. */
+  handoff: string;
+  report: string;
+  follow: string;
 }
 
 const cityOf = (city: string) => (city ? `thành phố ${city}` : 'thành phố');
@@ -20,6 +24,7 @@ export const botTexts = {
       `Tôi trả lời các câu hỏi về nghị quyết, chương trình, kế hoạch và tiến độ các công trình, dự án của ${cityOf(city)}, dựa trên văn bản chính thức và luôn ghi rõ nguồn.`,
       '',
       `Cách hỏi: gõ câu hỏi bằng tiếng Việt, có dấu hoặc không dấu. Ví dụ: "${example}"`,
+      `Cần cán bộ trả lời: ${a.handoff}. Phản ánh hiện trường (rác, vỉa hè, đèn đường…): ${a.report}.`,
       `Nhận thông báo của thành phố: ${a.subscribe}. Xem hướng dẫn: ${a.help}.`,
     ].join('\n'),
   help: (a: ActionNames) =>
@@ -29,7 +34,10 @@ export const botTexts = {
       `• ${a.subscribe}: đăng ký nhận thông báo theo chủ đề và phường/xã.`,
       `• ${a.unsubscribe}: hủy nhận thông báo.`,
       `• ${a.sources}: xem các tài liệu tôi đang dùng để trả lời.`,
-      `• ${a.forget}: xóa mọi dữ liệu về bạn (hội thoại, đăng ký, đánh giá).`,
+      `• ${a.handoff}: gửi câu hỏi tới cán bộ khi tôi chưa trả lời được.`,
+      `• ${a.report}: phản ánh hiện trường (rác thải, vỉa hè, đèn đường…) kèm ảnh và vị trí.`,
+      `• ${a.follow}: xem tiến độ câu hỏi, phản ánh đã gửi; nhắn "<mã hồ sơ> <nội dung>" để viết thêm vào hồ sơ.`,
+      `• ${a.forget}: xóa mọi dữ liệu về bạn (hội thoại, đăng ký, đánh giá, hồ sơ gửi cán bộ).`,
     ].join('\n'),
   sourcesHeader: (count: number) =>
     count ? `Tôi đang trả lời dựa trên ${count} tài liệu:` : 'Hiện chưa có tài liệu nào trong kho dữ liệu.',
@@ -65,8 +73,10 @@ export const botTexts = {
   subscribed: (topics: string[], wards: string[]) => `Đã đăng ký nhận thông báo.\n${choiceLines(topics, wards)}`,
   unsubscribed: 'Đã hủy đăng ký. Bạn sẽ không nhận thông báo nữa.',
   notSubscribed: 'Bạn chưa đăng ký nhận thông báo.',
-  forgotten: 'Đã xóa toàn bộ dữ liệu của bạn: hội thoại, câu hỏi, đánh giá và đăng ký nhận thông báo.',
-  forgetConfirm: 'Bạn có chắc muốn xóa toàn bộ dữ liệu của mình (hội thoại, đăng ký, đánh giá)? Việc này không thể hoàn tác.',
+  forgotten:
+    'Đã xóa toàn bộ dữ liệu của bạn: hội thoại, câu hỏi, đánh giá, đăng ký nhận thông báo, và thông tin cá nhân, ảnh trong các hồ sơ gửi cán bộ.',
+  forgetConfirm:
+    'Bạn có chắc muốn xóa toàn bộ dữ liệu của mình (hội thoại, đăng ký, đánh giá, thông tin và ảnh trong hồ sơ gửi cán bộ)? Việc này không thể hoàn tác.',
   yesDelete: 'Xóa',
 
   refreshStarted: 'Đang cập nhật kho dữ liệu…',

@@ -12,6 +12,9 @@ export const telegramActions: ActionNames = {
   sources: '/nguon',
   forget: '/xoadulieu',
   help: '/help',
+  handoff: '/canbo',
+  report: '/phananh',
+  follow: '/theodoi',
 };
 
 /** Shown in Telegram's command menu (setMyCommands); at most 256 characters each. */
@@ -21,9 +24,13 @@ export const commandDescriptions = {
   dangky: 'Đăng ký nhận thông báo theo chủ đề, phường/xã',
   huy: 'Hủy nhận thông báo',
   nguon: 'Các tài liệu bot đang dùng để trả lời',
+  canbo: 'Gửi câu hỏi tới cán bộ',
+  phananh: 'Phản ánh hiện trường (ảnh, vị trí)',
+  theodoi: 'Xem tiến độ hồ sơ đã gửi',
   xoadulieu: 'Xóa mọi dữ liệu của tôi',
   thongbao: 'Cán bộ: soạn và gửi thông báo',
   tiendo: 'Cán bộ: tiến độ gửi thông báo',
+  xuly: 'Cán bộ: đổi trạng thái hồ sơ (/xuly BK-000123 đang xử lý)',
   capnhat: 'Quản trị: cập nhật kho dữ liệu',
 } as const;
 

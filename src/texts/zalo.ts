@@ -15,6 +15,9 @@ export const zaloActions: ActionNames = {
   sources: 'gõ "nguồn"',
   forget: 'gõ "xóa dữ liệu"',
   help: 'gõ "hướng dẫn"',
+  handoff: 'gõ "gặp cán bộ"',
+  report: 'gõ "phản ánh"',
+  follow: 'gõ "theo dõi"',
 };
 
 const numbered = (items: string[], zero: string) => [`0. ${zero}`, ...items.map((label, i) => `${i + 1}. ${label}`)].join('\n');

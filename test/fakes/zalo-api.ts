@@ -16,6 +16,8 @@
  * - `failNext(rule, { method?, chatId?, times })` fails the next matching calls: `{ code: 429, retryAfter? }`,
  *   `{ code: 500 }`, `{ code: 403 }`, ... Errors go with HTTP status = error_code, or 200 when
  *   `errorsWithHttp200` (which status accompanies ok:false is undocumented).
+ * - `setPhoto(name, bytes)` serves bytes at `GET /photos/<name>` and returns that URL: the `photo_url`
+ *   of an image update, as Zalo's CDN would serve it.
  * - `textUpdate`, `stickerUpdate`, `imageUpdate` build updates (private chat; `{ group: true }` for a group).
  */
 import http from 'node:http';
@@ -55,6 +57,7 @@ export interface FakeZalo {
   waitFor(predicate: (call: ZaloCall) => boolean, timeoutMs?: number): Promise<ZaloCall>;
   /** Resolves with the texts sent to a chat once there are at least `count` of them. */
   waitForSent(chatId: string, count: number, timeoutMs?: number): Promise<string[]>;
+  setPhoto(name: string, bytes: Uint8Array): string;
   close(): Promise<void>;
 }
 
@@ -82,6 +85,7 @@ export async function startFakeZalo(options: FakeZaloOptions = {}): Promise<Fake
   const failures: { rule: ZaloFailure; method?: string; chatId?: string; times: number }[] = [];
   const webhook: { url: string; secret?: string } = { url: '' };
   let messageId = 1;
+  const photos = new Map<string, Buffer>();
 
   const record = (call: ZaloCall) => {
     calls.push(call);
@@ -137,6 +141,12 @@ export async function startFakeZalo(options: FakeZaloOptions = {}): Promise<Fake
   };
 
   const server = http.createServer((req, res) => {
+    const photo = req.method === 'GET' ? /^\/photos\/([^/?]+)$/.exec(req.url ?? '') : null;
+    if (photo) {
+      const bytes = photos.get(decodeURIComponent(photo[1]));
+      if (!bytes) return void res.writeHead(404).end('Not found');
+      return void res.writeHead(200, { 'Content-Type': 'image/jpeg', 'Content-Length': bytes.length }).end(bytes);
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
@@ -255,6 +265,10 @@ export async function startFakeZalo(options: FakeZaloOptions = {}): Promise<Fake
       }
       return texts();
     },
+    setPhoto(name, bytes) {
+      photos.set(name, Buffer.from(bytes));
+      return `http://127.0.0.1:${port}/photos/${encodeURIComponent(name)}`;
+    },
     async close() {
       for (const wake of [...waitingPolls]) wake();
       server.closeAllConnections();
@@ -290,5 +304,5 @@ function envelope(event: string, chatId: string, fields: object, o: UpdateOption
 export const textUpdate = (chatId: string, text: string, o?: UpdateOptions) => envelope('message.text.received', chatId, { text }, o);
 export const stickerUpdate = (chatId: string, o?: UpdateOptions) =>
   envelope('message.sticker.received', chatId, { sticker: 'sticker-1' }, o);
-export const imageUpdate = (chatId: string, o?: UpdateOptions) =>
-  envelope('message.image.received', chatId, { photo_url: 'https://example.org/a.jpg', caption: '' }, o);
+export const imageUpdate = (chatId: string, o?: UpdateOptions & { photoUrl?: string }) =>
+  envelope('message.image.received', chatId, { photo_url: o?.photoUrl ?? 'https://example.org/a.jpg', caption: '' }, o);

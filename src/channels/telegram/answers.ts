@@ -6,22 +6,30 @@ import type { AnswerFlow } from '../../core/answer-flow.js';
 import type { Answer } from '../../engine/types.js';
 import type { Logger } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
+import { caseChatTexts } from '../../texts/case-chat.js';
 import { telegramTexts } from '../../texts/telegram.js';
 import { formatAnswer, splitFormatted } from './answer-format.js';
+import { HANDOFF_ACTION } from './cases.js';
 import { type BotContext, chatRef, groupQuestion, isPrivate } from './context.js';
 
 const VOTE = /^v:(up|down):(\d+)$/;
 
-const voteKeyboard = (questionId: number) =>
-  new InlineKeyboard().text(telegramTexts.voteUp, `v:up:${questionId}`).text(telegramTexts.voteDown, `v:down:${questionId}`);
+const voteKeyboard = (questionId: number, offerHandoff: boolean) => {
+  const k = new InlineKeyboard().text(telegramTexts.voteUp, `v:up:${questionId}`).text(telegramTexts.voteDown, `v:down:${questionId}`);
+  return offerHandoff ? k.row().text(caseChatTexts.handoffButton, HANDOFF_ACTION) : k;
+};
 
-/** Sends an answer in as many messages as it needs; the vote buttons go under the last one. */
+/**
+ * Sends an answer in as many messages as it needs; the vote buttons go under the last one, with
+ * "Gặp cán bộ" when the documents did not answer (`offerHandoff`).
+ */
 export async function sendAnswer(
   api: Api,
   chatId: number | string,
   answer: Answer,
   questionId: number,
   replyTo?: number,
+  offerHandoff = false,
 ): Promise<Message.TextMessage[]> {
   const parts = splitFormatted(formatAnswer(answer));
   const sent: Message.TextMessage[] = [];
@@ -31,7 +39,7 @@ export async function sendAnswer(
       await api.sendMessage(chatId, part.text, {
         entities: part.entities,
         link_preview_options: { is_disabled: true },
-        ...(last && answer.status !== 'invalid' ? { reply_markup: voteKeyboard(questionId) } : {}),
+        ...(last && answer.status !== 'invalid' ? { reply_markup: voteKeyboard(questionId, offerHandoff) } : {}),
         ...(replyTo && i === 0 ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
       }),
     );
@@ -57,9 +65,10 @@ export function answers(flow: AnswerFlow, logger: Logger): Composer<BotContext> 
     const question = isPrivate(ctx) ? text.trim() : groupQuestion(ctx, text);
     if (!question) return;
     ctx.chatAction = 'typing';
-    const outcome = await flow.handle(chatRef(ctx), question, { acceptsReason: isPrivate(ctx) });
+    const outcome = await flow.handle(chatRef(ctx), question, { acceptsReason: isPrivate(ctx), group: !isPrivate(ctx) });
     if (outcome.kind !== 'answer') return void (await ctx.reply(outcome.text));
-    await sendAnswer(ctx.api, ctx.chat.id, outcome.answer, outcome.questionId, isPrivate(ctx) ? undefined : ctx.msg.message_id);
+    const replyTo = isPrivate(ctx) ? undefined : ctx.msg.message_id;
+    await sendAnswer(ctx.api, ctx.chat.id, outcome.answer, outcome.questionId, replyTo, outcome.offerHandoff);
   });
 
   return c;

@@ -13,19 +13,23 @@ import type { BotCommand, Update, UserFromGetMe } from 'grammy/types';
 import { AnnounceFlow } from '../../core/announce-flow.js';
 import { AnswerFlow } from '../../core/answer-flow.js';
 import { AuthorProgress } from '../../core/author-progress.js';
+import { CaseDesk } from '../../core/case-desk.js';
 import { ChatPolicy } from '../../core/chat-policy.js';
 import { FLOOD_LIMIT } from '../../core/flood-guard.js';
 import { ForgetFlow } from '../../core/forget-flow.js';
+import { HandoffFlow } from '../../core/handoff-flow.js';
+import { ReportFlow } from '../../core/report-flow.js';
 import { StaffActions } from '../../core/staff-actions.js';
 import { SubscribeFlow } from '../../core/subscribe-flow.js';
 import { registerSecret } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
-import { telegramActions } from '../../texts/telegram.js';
+import { commandDescriptions, telegramActions } from '../../texts/telegram.js';
 import type { ChannelDeps, MessagingChannel } from '../types.js';
 import { registerWebhookRoute, webhookPath } from '../webhook.js';
 import { announceFeature } from './announce.js';
 import { answers } from './answers.js';
 import { followOnTelegram } from './author-status.js';
+import { caseFeature } from './cases.js';
 import { addressedToBot, type BotContext, chatRef, isPrivate } from './context.js';
 import { residentCommands } from './resident-commands.js';
 import { staffCommands } from './staff-commands.js';
@@ -99,8 +103,18 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
   // Before sequentialize: a flood is counted as it arrives and the notice goes out at once, not
   // after the chat's queued answers. Only messages meant for the bot count (a group's other talk is
   // never answered anyway).
+  // The photos of one album (a report's photos, sent at once) arrive as one message each: the
+  // album counts once. Bounded: the ids of recent albums only.
+  const albums = new Set<string>();
+  const albumSeen = (id: string | undefined) => {
+    if (!id) return false;
+    if (albums.has(id)) return true;
+    if (albums.size >= 1000) albums.clear();
+    albums.add(id);
+    return false;
+  };
   bot.use(async (ctx, next) => {
-    if (ctx.message && ctx.from && (isPrivate(ctx) || addressedToBot(ctx))) {
+    if (ctx.message && ctx.from && (isPrivate(ctx) || addressedToBot(ctx)) && !albumSeen(ctx.message.media_group_id)) {
       const verdict = policy.admit({ ref: chatRef(ctx), group: !isPrivate(ctx) });
       if (verdict === 'silent') return;
       if (verdict === 'notice') return void ctx.reply(botTexts.rateLimited).catch(onError);
@@ -119,21 +133,41 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
   });
   bot.use(announce.composer);
 
+  const cases = deps.cases
+    ? caseFeature({
+        cases: deps.cases,
+        handoff: new HandoffFlow({ kv: store.kv, cases: deps.cases }),
+        report: new ReportFlow({ city: config.city, kv: store.kv, cases: deps.cases, maxPhotos: config.cases.maxPhotos }),
+        desk: new CaseDesk(deps.cases, config.city.cases.prefix),
+        residents,
+        staffGroupId: telegram.staffGroupId,
+        api: bot.api,
+        logger: log,
+      })
+    : undefined;
   const resident = subscribeFeature({
     subscribe: new SubscribeFlow({ city: config.city, kv: store.kv, residents }),
-    forget: new ForgetFlow({ kv: store.kv, residents }),
+    forget: new ForgetFlow({ kv: store.kv, residents, drafts: cases ? [cases.report] : [] }),
   });
   bot.use(resident.composer);
+  if (cases) bot.use(cases.composer);
   const groups = { resident: new CommandGroup<BotContext>(), staff: new CommandGroup<BotContext>(), admin: new CommandGroup<BotContext>() };
   const handlers = new Composer<BotContext>();
-  residentCommands(groups.resident, { config, residents, flows: resident });
+  residentCommands(groups.resident, { config, residents, flows: resident, cases });
+  if (cases) groups.staff.command('xuly', commandDescriptions.xuly, cases.changeStatus);
   staffCommands(groups, handlers, {
     staff: new StaffActions({ residents, broadcast, logger: log }),
     startAnnouncement: announce.start,
     isResident: (userId) => residents.roleOf('telegram', userId) === 'resident',
     api: bot.api,
   });
-  bot.use(groups.resident, groups.staff, groups.admin, handlers, answers(new AnswerFlow({ residents, logger: log }), log));
+  bot.use(
+    groups.resident,
+    groups.staff,
+    groups.admin,
+    handlers,
+    answers(new AnswerFlow({ residents, logger: log, handoff: cases?.handoff }), log),
+  );
   // Whatever is left: in a private chat one polite line (an unknown command gets the help);
   // in a group nothing, so the bot never floods it.
   bot.on('message', async (ctx) => {

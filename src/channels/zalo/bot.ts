@@ -1,17 +1,22 @@
 // The Zalo conversation: turns one update into ResidentService calls and plain-text replies. Updates
 // of one chat are handled one at a time, in order, so a dialogue step never races the next message.
 // In a group the bot speaks only when a message names it, like on Telegram; a flood from one
-// person (or one group) gets one notice and then silence.
+// person (or one group) gets one notice and then silence. Cases (ask a person, report a problem,
+// follow, rate) are the core's flows, rendered as text that says what to type.
 
 import type { BroadcastService } from '../../broadcast/service.js';
 import type { Config } from '../../config.js';
 import { AnnounceFlow, type DraftInput, type DraftScreen } from '../../core/announce-flow.js';
 import { AnswerFlow } from '../../core/answer-flow.js';
 import type { AuthorProgress } from '../../core/author-progress.js';
+import { CaseDesk } from '../../core/case-desk.js';
+import type { CaseService } from '../../core/case-service.js';
 import { ChatPolicy } from '../../core/chat-policy.js';
 import { FLOOD_LIMIT } from '../../core/flood-guard.js';
 import { ForgetFlow, type ForgetScreen } from '../../core/forget-flow.js';
 import { formatAnswerPlain, formatSources, splitMessage } from '../../core/format.js';
+import { HandoffFlow, type HandoffScreen } from '../../core/handoff-flow.js';
+import { ReportFlow, type ReportInput, type ReportScreen, type ReportState } from '../../core/report-flow.js';
 import type { ResidentService } from '../../core/resident-service.js';
 import { StaffActions } from '../../core/staff-actions.js';
 import { SubscribeFlow, type SubscribeInput, type SubscribeScreen, type SubscribeState } from '../../core/subscribe-flow.js';
@@ -21,9 +26,11 @@ import { formatCityTime, wardNames } from '../../domain/index.js';
 import type { Logger } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
 import { broadcastTexts } from '../../texts/broadcast.js';
+import { caseChatTexts as ct, zaloCaseTexts as zt } from '../../texts/case-chat.js';
 import { zaloActions, zaloTexts } from '../../texts/zalo.js';
 import type { ZaloBotInfo, ZaloClient, ZaloUpdate } from './client.js';
-import { type Command, commandOf, numbersOf, replyOf, stopRequestOf } from './keywords.js';
+import { downloadPhoto } from './files.js';
+import { type Command, commandOf, keyOf, numbersOf, replyOf, stopRequestOf } from './keywords.js';
 import { LastAnswerStore } from './last-answer.js';
 import { withoutMention } from './mention.js';
 import { textOf } from './updates.js';
@@ -44,6 +51,7 @@ export interface ZaloBotDeps {
   store: Store;
   residents: ResidentService;
   broadcast: BroadcastService;
+  cases?: CaseService;
   client: ZaloClient;
   /** The bot's own account (getMe): its id to ignore its own messages, its names to spot mentions. */
   me: () => ZaloBotInfo | undefined;
@@ -61,15 +69,24 @@ export class ZaloBot {
   private readonly answers: AnswerFlow;
   private readonly chains = new Map<string, { tail: Promise<void>; queued: number }>();
   private readonly policy: ChatPolicy;
+  private readonly handoff?: HandoffFlow;
+  private readonly report?: ReportFlow;
+  private readonly desk?: CaseDesk;
 
   constructor(private readonly deps: ZaloBotDeps) {
     const { kv } = deps.store;
     this.lastAnswers = new LastAnswerStore(kv);
     this.subscribe = new SubscribeFlow({ city: deps.config.city, kv, residents: deps.residents, ttlMs: deps.dialogueTtlMs });
-    this.forget = new ForgetFlow({ kv, residents: deps.residents, ttlMs: deps.dialogueTtlMs });
+    const { cases, config } = deps;
+    if (cases) {
+      this.handoff = new HandoffFlow({ kv, cases });
+      this.report = new ReportFlow({ city: config.city, kv, cases, maxPhotos: config.cases.maxPhotos });
+      this.desk = new CaseDesk(cases, config.city.cases.prefix);
+    }
+    this.forget = new ForgetFlow({ kv, residents: deps.residents, ttlMs: deps.dialogueTtlMs, drafts: this.report ? [this.report] : [] });
     this.policy = new ChatPolicy({ residents: deps.residents, kv: deps.store.kv }, deps.floodLimit);
     this.staff = new StaffActions(deps);
-    this.answers = new AnswerFlow(deps);
+    this.answers = new AnswerFlow({ ...deps, handoff: this.handoff });
     this.announce = new AnnounceFlow({ city: deps.config.city, kv: deps.store.kv, residents: deps.residents, broadcast: deps.broadcast });
   }
 
@@ -97,7 +114,7 @@ export class ZaloBot {
     const verdict = this.policy.admit({ ref: { channel: 'zalo', chatId, userId }, group });
     if (verdict === 'silent') return Promise.resolve();
     if (verdict === 'notice') return this.reply(chatId, botTexts.rateLimited);
-    return this.enqueue(chatId, () => this.process(update, chatId, userId, text));
+    return this.enqueue(chatId, () => this.process(update, chatId, userId, text, group));
   }
 
   /** Resolves once every queued update has been handled. */
@@ -121,13 +138,18 @@ export class ZaloBot {
     return tail;
   }
 
-  private async process(update: ZaloUpdate, chatId: string, userId: string, text: string | undefined): Promise<void> {
+  private async process(update: ZaloUpdate, chatId: string, userId: string, text: string | undefined, group: boolean): Promise<void> {
     const from = update.message!.from;
     const ref: ChatRef = { channel: 'zalo', chatId, userId, displayName: from?.display_name ?? from?.first_name };
     // A photo with its caption is the content of an announcement being written.
     const photo = update.message?.photo_url;
     if (text === undefined && photo && this.announce.state(ref)?.step === 'text')
       return this.draft(ref, { kind: 'content', text: update.message?.caption ?? '', attachment: { kind: 'photo', url: photo } });
+    // A photo while reporting is one of the report's photos.
+    if (text === undefined && photo && this.report?.state(ref)) {
+      const maxBytes = this.deps.config.cases.photoMaxBytes;
+      return this.reportStep(ref, { kind: 'photo', bytes: () => downloadPhoto(photo, maxBytes) });
+    }
     if (text === undefined) return this.reply(chatId, botTexts.nonText);
     const stopId = stopRequestOf(text);
     if (stopId !== undefined) return this.reply(chatId, this.staff.stop(ref, stopId));
@@ -148,8 +170,99 @@ export class ZaloBot {
       this.subscribe.abandon(ref);
     }
     const command = commandOf(text);
+    if (!group && (await this.caseStep(ref, text, command))) return;
     if (command) return this.run(command, ref);
-    return this.answer(ref, text);
+    return this.answer(ref, text, group);
+  }
+
+  /**
+   * A message for cases: a step of asking a person or of a report (another command leaves the
+   * flow), or what CaseDesk reads in it. False when it is for something else.
+   */
+  private async caseStep(ref: ChatRef, text: string, command: Command | undefined): Promise<boolean> {
+    const { handoff, report, desk } = this;
+    if (!handoff || !report || !desk) return false;
+    const reply = replyOf(text);
+    if (handoff.state(ref)) {
+      if (command && reply !== 'cancel') handoff.abandon(ref);
+      else {
+        const input =
+          reply === 'cancel'
+            ? { kind: 'cancel' as const }
+            : reply === 'send'
+              ? { kind: 'confirm' as const }
+              : { kind: 'text' as const, text };
+        const screen = handoff.handle(ref, input);
+        if (screen) await this.renderHandoff(ref.chatId, screen);
+        return true;
+      }
+    }
+    const reporting = report.state(ref);
+    if (reporting) {
+      if (command && reply !== 'cancel') report.abandon(ref);
+      else {
+        await this.reportStep(ref, reportInput(reporting, text, this.deps.config));
+        return true;
+      }
+    }
+    const message = desk.read(ref, text);
+    if (!message) return false;
+    if (message.kind === 'handoff') await this.renderHandoff(ref.chatId, handoff.start(ref));
+    else if (message.kind === 'report') await this.renderReport(ref.chatId, report.start(ref));
+    else await this.reply(ref.chatId, desk.reply(ref, message));
+    return true;
+  }
+
+  private async reportStep(ref: ChatRef, input: ReportInput): Promise<void> {
+    const screen = await this.report?.handle(ref, input);
+    if (screen) await this.renderReport(ref.chatId, screen);
+  }
+
+  private renderHandoff(chatId: string, screen: HandoffScreen): Promise<void> {
+    switch (screen.kind) {
+      case 'confirm':
+        return this.reply(chatId, zt.handoffConfirm(screen.question));
+      case 'ask-text':
+        return this.reply(chatId, zt.handoffAsk);
+      case 'opened':
+      case 'refused':
+        return this.reply(chatId, screen.text);
+      case 'cancelled':
+        return this.reply(chatId, botTexts.cancelled);
+      case 'again':
+        return this.renderHandoff(chatId, screen.screen);
+    }
+  }
+
+  /** The core's report screens as Zalo text: numbered lists and keywords. */
+  private async renderReport(chatId: string, screen: ReportScreen): Promise<void> {
+    const labels = (s: { options: { label: string }[] }) => s.options.map((o) => o.label);
+    switch (screen.kind) {
+      case 'choose-category':
+        return this.reply(chatId, zt.numbered(ct.reportChooseCategory, labels(screen), false));
+      case 'ask-place':
+        return this.reply(chatId, `${ct.reportAskPlace} Gõ "hủy" để thôi.`);
+      case 'choose-ward':
+        return this.reply(chatId, zt.numbered(ct.reportChooseWard, labels(screen), true));
+      case 'ask-photos':
+        return this.reply(chatId, zt.reportAskPhotos(screen.max));
+      case 'photo-kept':
+        await this.reply(chatId, zt.reportPhotoKept(screen.count, screen.max));
+        return screen.next && this.renderReport(chatId, screen.next);
+      case 'photo-refused':
+        return this.reply(chatId, zt.reportPhotoRefused(screen.reason));
+      case 'ask-description':
+        return this.reply(chatId, ct.reportAskDescription);
+      case 'preview':
+        return this.reply(chatId, `${ct.reportPreview(screen.preview)}\n${zt.reportConfirm}`);
+      case 'opened':
+      case 'refused':
+        return this.reply(chatId, screen.text);
+      case 'cancelled':
+        return this.reply(chatId, botTexts.cancelled);
+      case 'again':
+        return this.renderReport(chatId, screen.screen);
+    }
   }
 
   private run(command: Command, ref: ChatRef): Promise<void> {
@@ -275,17 +388,18 @@ export class ZaloBot {
   }
 
   /** A question: the engine's answer with its sources, split under Zalo's limit, then the feedback hint. */
-  private async answer(ref: ChatRef, question: string): Promise<void> {
-    const outcome = await this.answers.handle(ref, question, { working: (work) => this.typing(ref.chatId, work) });
+  private async answer(ref: ChatRef, question: string, group: boolean): Promise<void> {
+    const outcome = await this.answers.handle(ref, question, { group, working: (work) => this.typing(ref.chatId, work) });
     if (outcome.kind !== 'answer') return this.reply(ref.chatId, outcome.text);
     const { answer, questionId } = outcome;
     const parts = splitMessage(formatAnswerPlain(answer), ZALO_MAX_TEXT);
     if (outcome.votable) this.lastAnswers.set(ref.chatId, questionId);
-    if (answer.status === 'answered') {
+    const hint = answer.status === 'answered' ? zaloTexts.feedbackHint : outcome.offerHandoff ? ct.handoffHint : undefined;
+    if (hint) {
       const last = parts.length - 1;
-      const withHint = `${parts[last]}\n\n${zaloTexts.feedbackHint}`;
+      const withHint = `${parts[last]}\n\n${hint}`;
       if (withHint.length <= ZALO_MAX_TEXT) parts[last] = withHint;
-      else parts.push(zaloTexts.feedbackHint);
+      else parts.push(hint);
     }
     await this.sendAll(ref.chatId, parts);
   }
@@ -367,6 +481,21 @@ function subscribeInput(step: SubscribeState['step'], text: string, config: Conf
   const values = step === 'topics' ? config.city.topics.map((t) => t.slug) : wardNames(config.city);
   const picked = pick(text, values.length);
   return picked ? { kind: 'pick', values: picked.map((i) => values[i - 1]) } : { kind: 'toggle', value: '' };
+}
+
+/** A message typed while reporting, as the flow's input: numbers pick from the step's list. */
+function reportInput(state: ReportState, text: string, config: Config): ReportInput {
+  const reply = replyOf(text);
+  if (reply === 'cancel') return { kind: 'cancel' };
+  const key = keyOf(text);
+  if (key === keyOf(ct.skip) || key === keyOf(ct.done)) return { kind: 'skip' };
+  if (state.step === 'confirm') return reply === 'send' || reply === 'confirm' ? { kind: 'confirm' } : { kind: 'text', text };
+  if ((state.step === 'category' || state.step === 'ward') && isNumberReply(text)) {
+    const values = state.step === 'category' ? config.city.cases.categories.map((c) => c.slug) : wardNames(config.city);
+    const picked = pick(text, values.length);
+    return { kind: 'pick', value: picked?.length === 1 ? values[picked[0] - 1] : '' };
+  }
+  return { kind: 'text', text };
 }
 
 /** Digits and separators only: the person is answering the numbered list (maybe with a wrong number). */

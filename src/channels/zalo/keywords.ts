@@ -2,18 +2,13 @@
 // residents would type, with or without diacritics. Only a whole message matches: "huy" is the
 // keyword, "huy động nguồn lực" is a question.
 
-import { fold, normalizeVietnamese } from '../../engine/normalize.js';
+import { phraseKey } from '../../core/phrase-key.js';
 import data from './keywords.json' with { type: 'json' };
 
 export type Command = keyof typeof data.commands;
 export type Reply = keyof typeof data.replies;
 
-/** Accent-folded, lower-cased, single-spaced, without emoji modifiers or surrounding punctuation. */
-export function keyOf(text: string): string {
-  return fold(normalizeVietnamese(text).replace(/[\u{1F3FB}-\u{1F3FF}]/gu, ''))
-    .replace(/\s+/g, ' ')
-    .replace(/^[\s.,!?…;:"'()[\]-]+|[\s.,!?…;:"'()[\]-]+$/g, '');
-}
+export const keyOf = phraseKey;
 
 function table<K extends string>(source: Record<K, string[]>): Map<string, K> {
   const out = new Map<string, K>();
