@@ -2,20 +2,27 @@
 // over real HTTP, on one core built by the composition root. Each channel has a driver that does
 // a step its own way (Telegram: commands and buttons; Zalo: keywords and numbered replies); the
 // expectations are the same for both.
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramChannel } from '../src/channels/telegram/index.js';
 import type { MessagingChannel } from '../src/channels/types.js';
 import { createZaloChannel } from '../src/channels/zalo/index.js';
-import { FLOOD_LIMIT } from '../src/core/flood-guard.js';
+import { CaseService, type Notice } from '../src/core/case-service.js';
+import { PhotoFiles } from '../src/db/case-photos.js';
+import type { ChatRef } from '../src/domain/index.js';
 import { botTexts } from '../src/texts/bot.js';
+import { caseChatTexts } from '../src/texts/case-chat.js';
+import { caseTexts } from '../src/texts/cases.js';
 import {
   type FakeTelegram,
   type RecordedCall,
   startFakeTelegram,
   callbackUpdate as tgCallback,
+  messageUpdate as tgMessage,
   textUpdate as tgText,
 } from './fakes/telegram-api.js';
-import { type FakeZalo, startFakeZalo, textUpdate as zaloText } from './fakes/zalo-api.js';
+import { type FakeZalo, startFakeZalo, imageUpdate as zaloImage, textUpdate as zaloText } from './fakes/zalo-api.js';
+import { PNG } from './fixtures/images.js';
 import { writeCityFile } from './helpers/city.js';
 import { startCore, type TestCore } from './helpers/core.js';
 
@@ -48,12 +55,28 @@ interface Driver {
   forget(user: number): Promise<{ ask: string; done: string }>;
   /** Sends `count` messages at once; resolves with every reply that came back. */
   burst(user: number, count: number): Promise<string[]>;
+  /** Asks what the documents do not answer, takes the offer of a person (button / keyword) and confirms. */
+  askPerson(user: number, question: string): Promise<{ offered: boolean; confirm: string; opened: string }>;
+  /** Reports with a category, a typed address, a ward, one photo and a description: the preview, then the reply. */
+  report(
+    user: number,
+    r: { category: string; address: string; ward: string; description: string },
+  ): Promise<{ preview: string; opened: string }>;
+  follow(user: number): Promise<string>;
+  /** Writes into a case by its number. */
+  writeInto(user: number, number: string, text: string): Promise<string>;
+  /** Rates a closed case (Telegram: the pushed buttons; Zalo: "<number> đánh giá <n>"). */
+  rate(user: number, c: { id: number; number: string }, rating: number): Promise<string>;
 }
 
 let core: TestCore;
 let tg: FakeTelegram;
 let zalo: FakeZalo;
 const channels: MessagingChannel[] = [];
+let cases: CaseService;
+const notices: Notice[] = [];
+/** Every step of a Zalo report is a typed message: more than the default limit lets through in a test's seconds. */
+const FLOOD = { limit: 12, windowMs: 10_000 };
 
 // Staff and residents have the same numbers on both channels (Zalo ids are text).
 const STAFF = 7001;
@@ -74,8 +97,17 @@ beforeAll(async () => {
     },
     { database: ':memory:' },
   );
-  channels.push(createTelegramChannel(core.channelDeps, { pollTimeoutSeconds: 1 }));
-  channels.push(createZaloChannel(core.channelDeps, { pollTimeoutSeconds: 1, pollBackoffMs: 20, retryBackoffMs: 5 }));
+  cases = new CaseService({
+    store: core.store,
+    city: core.config.city,
+    photos: new PhotoFiles(path.join(core.dir, 'photos'), core.config.cases.photoMaxBytes),
+    outbox: { enqueue: (n) => notices.push(n), wake: () => undefined },
+    logger: core.logger,
+    limits: core.config.cases,
+  });
+  const deps = { ...core.channelDeps, cases };
+  channels.push(createTelegramChannel(deps, { pollTimeoutSeconds: 1, rateLimit: FLOOD }));
+  channels.push(createZaloChannel(deps, { pollTimeoutSeconds: 1, pollBackoffMs: 20, retryBackoffMs: 5, floodLimit: FLOOD }));
   for (const c of channels) await c.start();
 });
 
@@ -164,6 +196,43 @@ const telegram: Driver = (() => {
         .filter((c) => c.seq >= mark && c.method === 'sendMessage' && String(c.params.chat_id) === String(u))
         .map((c) => c.params.text);
     },
+    async askPerson(u, question) {
+      const answer = await send(u, question);
+      const offered = answer.params.reply_markup?.inline_keyboard?.flat().some((b: any) => b.text === caseChatTexts.handoffButton);
+      const confirm = await press(u, answer, caseChatTexts.handoffButton);
+      const opened = await press(u, confirm, caseChatTexts.handoffSend);
+      return { offered, confirm: confirm.params.text, opened: opened.params.text };
+    },
+    async report(u, r) {
+      await press(u, await send(u, '/phananh'), r.category);
+      let mark = tg.calls.length;
+      tg.pushUpdate(tgText(u, user(u), r.address));
+      // The place is noted (the location key goes), then the wards.
+      const wards = await tg.waitFor(
+        (c) => c.seq >= mark && c.ok && String(c.params.chat_id) === String(u) && c.params.text === caseChatTexts.reportChooseWard,
+        10_000,
+      );
+      await press(u, wards, r.ward);
+      tg.setFile(`parity-${u}`, PNG, `photos/parity-${u}.png`);
+      mark = tg.calls.length;
+      tg.pushUpdate(tgMessage(u, user(u), { photo: [{ file_id: `parity-${u}`, file_unique_id: `p${u}`, width: 1, height: 1 }] }));
+      const kept = await reply(u, mark);
+      await press(u, kept, caseChatTexts.done);
+      const preview = await send(u, r.description);
+      const opened = await press(u, preview, caseChatTexts.reportSend);
+      return { preview: preview.params.text, opened: opened.params.text };
+    },
+    follow: async (u) => (await send(u, '/theodoi')).params.text,
+    writeInto: async (u, number, text) => (await send(u, `${number} ${text}`)).params.text,
+    async rate(u, c, rating) {
+      // The rating question as the outbox's sender puts it: the text with its 1–5 buttons.
+      const markup = { inline_keyboard: [[1, 2, 3, 4, 5].map((n) => ({ text: `${n} ⭐`, callback_data: `case-rate:${c.id}:${n}` }))] };
+      const message = {
+        params: { reply_markup: markup },
+        result: { message_id: 1, text: caseTexts.askRating(c.number), reply_markup: markup },
+      };
+      return (await press(u, message as unknown as RecordedCall, `${rating} ⭐`, markup, ['sendMessage'])).params.text;
+    },
   };
 })();
 
@@ -230,6 +299,36 @@ const zaloDriver: Driver = (() => {
         .slice(before)
         .map((c) => String(c.params.text));
     },
+    async askPerson(u, question) {
+      const [answer] = await send(u, question);
+      const [confirm] = await send(u, 'gặp cán bộ');
+      const [opened] = await send(u, 'gửi');
+      return { offered: answer.includes(caseChatTexts.handoffHint), confirm, opened };
+    },
+    async report(u, r) {
+      const [list] = await send(u, 'phản ánh');
+      const number = (label: string, text: string) =>
+        String(
+          text
+            .split('\n')
+            .find((l) => l.endsWith(`. ${label}`))
+            ?.split('.')[0],
+        );
+      await send(u, number(r.category, list));
+      const [wards] = await send(u, r.address);
+      await send(u, number(r.ward, wards));
+      const chatId = `z${u}`;
+      const before = zalo.sent(chatId).length;
+      zalo.pushUpdate(zaloImage(chatId, { userId: String(u), photoUrl: zalo.setPhoto(`parity-${u}.png`, PNG) }));
+      await zalo.waitForSent(chatId, before + 1, 10_000);
+      await send(u, 'xong');
+      const [preview] = await send(u, r.description);
+      const [opened] = await send(u, 'gửi');
+      return { preview, opened };
+    },
+    follow: async (u) => (await send(u, 'theo dõi'))[0],
+    writeInto: async (u, number, text) => (await send(u, `${number} ${text}`))[0],
+    rate: async (u, c, rating) => (await send(u, `${c.number} đánh giá ${rating}`))[0],
   };
 })();
 
@@ -327,7 +426,57 @@ describe.each([telegram, zaloDriver])('$name behaves like every channel', (d) =>
   });
 
   it('meets a flood with one friendly notice, then silence', async () => {
-    const replies = await d.burst(RESIDENT + 20 + offset, FLOOD_LIMIT.limit + 4);
+    const replies = await d.burst(RESIDENT + 20 + offset, FLOOD.limit + 4);
     expect(replies.filter((r) => r === botTexts.rateLimited)).toHaveLength(1);
+  });
+
+  const refOf = (u: number): ChatRef => {
+    const chatId = d.name === 'telegram' ? String(u) : `z${u}`;
+    return { channel: d.name, chatId, userId: chatId };
+  };
+
+  it('offers a person after an unanswered question and hands it over with a case number', async () => {
+    const u = RESIDENT + 70 + offset;
+    const question = 'Khi nào cấp lại sổ hộ khẩu bị mất?';
+    const { offered, confirm, opened } = await d.askPerson(u, question);
+    expect(offered).toBe(true);
+    expect(confirm).toContain(caseChatTexts.handoffConfirm(question));
+    const [c] = cases.forResident(refOf(u));
+    expect(c).toMatchObject({ kind: 'question', text: question, channel: d.name });
+    expect(opened).toContain(`Mã hồ sơ: ${c.number}.`);
+  });
+
+  it('takes a report step by step with a photo, previews it and gives its number', async () => {
+    const u = RESIDENT + 80 + offset;
+    const { preview, opened } = await d.report(u, {
+      category: 'Lấn chiếm vỉa hè',
+      address: '25 Trường Chinh',
+      ward: 'Sông Cầu',
+      description: 'Quán bày bàn ghế kín vỉa hè',
+    });
+    expect(preview).toContain(
+      caseChatTexts.reportPreview({
+        category: 'Lấn chiếm vỉa hè',
+        place: '25 Trường Chinh',
+        ward: 'Sông Cầu',
+        photos: 1,
+        description: 'Quán bày bàn ghế kín vỉa hè',
+      }),
+    );
+    const [c] = cases.forResident(refOf(u));
+    expect(opened).toContain(`Mã phản ánh: ${c.number}.`);
+    expect(c).toMatchObject({ kind: 'report', category: 'lan-chiem-via-he', address: '25 Trường Chinh', ward: 'Sông Cầu' });
+    expect(c.photos.map((p) => p.mime)).toEqual(['image/png']);
+  });
+
+  it('follows the cases, writes into one by its number, and rates it once when closed', async () => {
+    const u = RESIDENT + 70 + offset;
+    const [c] = cases.forResident(refOf(u));
+    expect(await d.follow(u)).toBe(caseTexts.statusList([caseTexts.statusLine(c.number, 'new', c.text)]));
+    expect(await d.writeInto(u, c.number, 'Tôi ở tổ 4')).toBe(caseTexts.residentMessageAdded(c.number));
+    cases.changeStatus(c.id, 'closed', 'Chị Hoa');
+    expect(await d.rate(u, c, 4)).toBe(caseTexts.ratingThanks(4));
+    expect(await d.rate(u, c, 2)).toBe(caseTexts.ratingRefused);
+    expect(cases.get(c.id)?.rating).toBe(4);
   });
 });

@@ -111,7 +111,9 @@ export class ZaloBot {
     // In a group: only text that names the bot, never stickers or images.
     if (group) text = text === undefined ? undefined : withoutMention(text, botNames(me));
     if (group && !text) return Promise.resolve();
-    const verdict = this.policy.admit({ ref: { channel: 'zalo', chatId, userId }, group });
+    // A report's photos come one update each, often at once: they do not count as a flood.
+    const reportPhoto = !group && m.photo_url !== undefined && this.report?.state({ channel: 'zalo', chatId, userId })?.step === 'photos';
+    const verdict = reportPhoto ? 'ok' : this.policy.admit({ ref: { channel: 'zalo', chatId, userId }, group });
     if (verdict === 'silent') return Promise.resolve();
     if (verdict === 'notice') return this.reply(chatId, botTexts.rateLimited);
     return this.enqueue(chatId, () => this.process(update, chatId, userId, text, group));
