@@ -63,7 +63,12 @@ export function spawnBroadcastChild(args: {
   token?: string;
 }): RunningChild {
   const argv = [args.dataDir, args.apiRoot, args.rate, args.mode, ...(args.token ? [args.token] : [])];
-  const child = spawn(process.execPath, ['--import', 'tsx', import.meta.filename, ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return spawnChild(import.meta.filename, argv);
+}
+
+/** Runs a test helper script as a child that prints JSON lines (this file's child, the case crash child). */
+export function spawnChild(script: string, argv: string[]): RunningChild {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...argv], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines: ChildLine[] = [];
   const waiters = new Set<{ match: (l: ChildLine) => boolean; resolve: (l: ChildLine) => void }>();
   readline.createInterface({ input: child.stdout! }).on('line', (text) => {
