@@ -1,14 +1,14 @@
 // Cases end to end on Telegram and Zalo: the real channels against the fake Bot APIs over HTTP, on
-// one core built by the composition root. Ask a person after a not-found answer, report with a
-// photo and a place, follow, write into a case, rate, and the staff group's replies.
+// one core built by the composition root, its notices delivered through the real outbox. Ask a
+// person after a not-found answer, report with a photo and a place, the staff group's post and
+// reply reaching the resident, status changes pushed back, follow, write into a case, rate once.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramChannel } from '../src/channels/telegram/index.js';
 import type { MessagingChannel } from '../src/channels/types.js';
 import { createZaloChannel } from '../src/channels/zalo/index.js';
-import { CaseService, type Notice } from '../src/core/case-service.js';
-import { PhotoFiles } from '../src/db/case-photos.js';
+import type { CaseService } from '../src/core/case-service.js';
 import { botTexts } from '../src/texts/bot.js';
 import { caseChatTexts } from '../src/texts/case-chat.js';
 import { caseTexts } from '../src/texts/cases.js';
@@ -34,7 +34,6 @@ let core: TestCore;
 let tg: FakeTelegram;
 let zalo: FakeZalo;
 let cases: CaseService;
-const notices: Notice[] = [];
 const channels: MessagingChannel[] = [];
 
 beforeAll(async () => {
@@ -46,22 +45,16 @@ beforeAll(async () => {
       TELEGRAM_API_ROOT: tg.apiRoot,
       TELEGRAM_STAFF_IDS: String(STAFF),
       TELEGRAM_STAFF_GROUP_ID: String(STAFF_GROUP),
+      TELEGRAM_PER_CHAT_INTERVAL_MS: '0',
       ZALO_BOT_TOKEN: ZALO_TOKEN,
       ZALO_API_ROOT: zalo.apiRoot,
       CASE_MAX_PHOTOS: '2',
     },
     { database: ':memory:' },
   );
-  cases = new CaseService({
-    store: core.store,
-    city: core.config.city,
-    photos: new PhotoFiles(path.join(core.dir, 'photos'), core.config.cases.photoMaxBytes),
-    outbox: { enqueue: (n) => notices.push(n), wake: () => undefined },
-    logger: core.logger,
-    limits: core.config.cases,
-    staffGroup: { channel: 'telegram', chatId: String(STAFF_GROUP) },
-  });
-  const deps = { ...core.channelDeps, cases };
+  cases = core.cases;
+  core.broadcast.start();
+  const deps = core.channelDeps;
   // A test types faster than a person: the flood limit is not what is tested here.
   const flood = { limit: 1000, windowMs: 1000 };
   channels.push(createTelegramChannel(deps, { pollTimeoutSeconds: 1, rateLimit: flood }));
@@ -108,6 +101,13 @@ const sentSince = async (chatId: number, mark: number, count: number) => {
   return texts();
 };
 
+/** A message the outbox delivered to a Telegram chat, by a part of its text. */
+const tgPushed = (chatId: number, part: string) =>
+  tg.waitFor(
+    (c) => c.ok && c.method === 'sendMessage' && String(c.params.chat_id) === String(chatId) && c.params.text.includes(part),
+    10_000,
+  );
+
 describe('Telegram: cases', () => {
   it('offers a person under a not-found answer and sends the question on confirmation', async () => {
     const u = 8101;
@@ -119,7 +119,8 @@ describe('Telegram: cases', () => {
     const [mine] = cases.forResident({ channel: 'telegram', chatId: String(u), userId: String(u) });
     expect(mine).toMatchObject({ kind: 'question', text: NOT_FOUND, displayName: 'Người 8101' });
     expect(opened.params.text).toContain(`Mã hồ sơ: ${mine.number}`);
-    expect(notices.at(-1)).toMatchObject({ channel: 'telegram', chatId: String(STAFF_GROUP), key: `case-${mine.id}-opened` });
+    // The staff group hears of it through the outbox.
+    expect((await tgPushed(STAFF_GROUP, mine.number)).params.text).toContain(NOT_FOUND);
     // An answered question offers nobody.
     expect(buttons(await tgSay(u, 'Cầu Đội Kỳ đã xong chưa?')).map((b) => b.text)).not.toContain(caseChatTexts.handoffButton);
   });
@@ -179,36 +180,37 @@ describe('Telegram: cases', () => {
     expect(cases.photo(report.photos[0].id)?.bytes.equals(JPEG)).toBe(true);
   });
 
-  it("puts a staff member's reply in the group into the case, and refuses a resident there", async () => {
+  it("puts a staff member's reply to the group's post into the case; the resident gets it; a resident there is refused", async () => {
     const u = 8104;
     await tgSay(u, '/canbo');
     await tgSay(u, 'Đường Trường Chinh bao giờ trải nhựa lại?');
     const [c] = cases.forResident({ channel: 'telegram', chatId: String(u), userId: String(u) });
-    const post = {
-      message_id: 77,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: STAFF_GROUP, type: 'supergroup', title: 'Cán bộ' },
-      from: { id: tg.bot.id, is_bot: true, first_name: tg.bot.first_name, username: tg.bot.username },
-      text: caseTexts.staffNew({ number: c.number, kind: 'question', text: c.text, photos: 0 }),
-    };
-    notices.length = 0;
-    const confirmed = await tgSay(STAFF_GROUP, 'Quý 2 năm sau anh nhé.', { reply_to_message: post }, { id: STAFF, first_name: 'Chị Hoa' });
+    const post = (await tgPushed(STAFF_GROUP, c.number)).result;
+    const hoa = { id: STAFF, first_name: 'Chị Hoa' };
+    const confirmed = await tgSay(STAFF_GROUP, 'Quý 2 năm sau anh nhé.', { reply_to_message: post }, hoa);
     expect(confirmed.params.text).toBe(caseTexts.staffReplySent(c.number));
     expect(cases.entries(c.id, { notes: false })).toEqual([
       expect.objectContaining({ kind: 'staff', author: 'Chị Hoa', text: 'Quý 2 năm sau anh nhé.' }),
     ]);
-    expect(notices).toEqual([expect.objectContaining({ channel: 'telegram', chatId: String(u) })]);
-    expect(notices[0].text).toContain('Quý 2 năm sau anh nhé.');
+    const pushed = await tgPushed(u, 'Quý 2 năm sau anh nhé.');
+    expect(pushed.params.text).toBe(caseTexts.staffReplied(c.number, core.config.city.name, 'Quý 2 năm sau anh nhé.'));
 
     const refused = await tgSay(STAFF_GROUP, 'Tôi trả lời thay!', { reply_to_message: post }, { id: 8999, first_name: 'Người lạ' });
     expect(refused.params.text).toBe(botTexts.notAllowed);
     expect(cases.entries(c.id, { notes: false })).toHaveLength(1);
     expect(core.store.access.auditTrail(20).find((e) => e.userId === '8999')).toMatchObject({ action: 'case-reply', allowed: false });
 
-    // /xuly changes the status from the group.
-    const changed = await tgSay(STAFF_GROUP, `/xuly ${c.number} đang xử lý`, {}, { id: STAFF, first_name: 'Chị Hoa' });
+    // The resident answers by replying to the pushed reply: it goes into the case and to the group.
+    expect((await tgSay(u, 'Cảm ơn chị', { reply_to_message: pushed.result })).params.text).toBe(caseTexts.residentMessageAdded(c.number));
+    expect((await tgPushed(STAFF_GROUP, 'Cảm ơn chị')).params.text).toBe(caseTexts.staffResidentWrote(c.number, 'Cảm ơn chị'));
+
+    // /xuly changes the status from the group, and the resident hears of it.
+    const changed = await tgSay(STAFF_GROUP, `/xuly ${c.number} đang xử lý`, {}, hoa);
     expect(changed.params.text).toBe(caseChatTexts.staffStatusChanged(c.number, 'in_progress'));
     expect(cases.get(c.id)?.status).toBe('in_progress');
+    await tgPushed(u, caseTexts.statusChanged(c.number, 'in_progress'));
+    expect((await tgSay(STAFF_GROUP, '/xuly BK-999999 đã xử lý', {}, hoa)).params.text).toBe(caseTexts.caseNotFound);
+    expect((await tgSay(STAFF_GROUP, `/xuly ${c.number}`, {}, hoa)).params.text).toBe(caseChatTexts.staffStatusUsage);
   });
 
   it('follows, writes into a case by its number or by replying to its notice, and rates it once with the buttons', async () => {
@@ -232,21 +234,13 @@ describe('Telegram: cases', () => {
     );
     expect(cases.entries(c.id, { notes: false }).map((e) => e.text)).toEqual(['nhà tôi ở tổ 3', 'Vâng, tôi gửi bản chụp sau']);
 
+    // Closing, as the console does it: the status, then the rating question with its buttons.
     cases.changeStatus(c.id, 'closed', 'Chị Hoa');
-    const ask = notices.find((n) => n.chatId === String(u) && n.actions);
-    expect(ask?.actions?.map((a) => a.label)).toEqual(['1 ⭐', '2 ⭐', '3 ⭐', '4 ⭐', '5 ⭐']);
-    // The pushed question, as the outbox's sender puts it: its text with the buttons.
-    const rating = {
-      message_id: 92,
-      date: 0,
-      chat: { id: u, type: 'private' },
-      text: ask?.text,
-      reply_markup: { inline_keyboard: [ask?.actions?.map((a) => ({ text: a.label, callback_data: a.data }))] },
-    };
-    const thanks = await tgPress(u, { params: { reply_markup: rating.reply_markup }, result: rating } as unknown as RecordedCall, '4 ⭐');
-    expect(thanks.params.text).toBe(caseTexts.ratingThanks(4));
-    const again = await tgPress(u, { params: { reply_markup: rating.reply_markup }, result: rating } as unknown as RecordedCall, '5 ⭐');
-    expect(again.params.text).toBe(caseTexts.ratingRefused);
+    await tgPushed(u, caseTexts.statusChanged(c.number, 'closed'));
+    const ask = await tgPushed(u, caseTexts.askRating(c.number));
+    expect(buttons(ask).map((b) => b.text)).toEqual(['1 ⭐', '2 ⭐', '3 ⭐', '4 ⭐', '5 ⭐']);
+    expect((await tgPress(u, ask, '4 ⭐')).params.text).toBe(caseTexts.ratingThanks(4));
+    expect((await tgPress(u, ask, '5 ⭐')).params.text).toBe(caseTexts.ratingRefused);
     expect(cases.get(c.id)?.rating).toBe(4);
   });
 
@@ -260,7 +254,7 @@ describe('Telegram: cases', () => {
     await tgPress(u, wards, caseChatTexts.skip);
     tg.setFile('photo-2', PNG, 'photos/file_3.png');
     await tgSend(u, { photo: [{ file_id: 'photo-2', file_unique_id: 'p2', width: 1, height: 1 }] });
-    const dir = path.join(core.dir, 'photos');
+    const dir = path.join(core.config.paths.data, 'case-photos');
     const before = fs.readdirSync(dir).length;
     expect((await tgSay(u, 'Hủy')).params).toMatchObject({ text: botTexts.cancelled, reply_markup: { remove_keyboard: true } });
     expect(fs.readdirSync(dir).length).toBe(before - 1);
@@ -331,7 +325,15 @@ describe('Zalo: cases', () => {
     expect((await zaloSay(chat, 'theo dõi'))[0]).toContain(`• ${c.number}: mới`);
     expect((await zaloSay(chat, `phản ánh ${c.number} tới đâu rồi`))[0]).toContain(`Hồ sơ ${c.number}: mới.`);
     expect(await zaloSay(chat, `${c.number} cảm ơn, tôi ở tổ 5`)).toEqual([caseTexts.residentMessageAdded(c.number)]);
-    cases.changeStatus(c.id, 'closed', 'Chị Hoa');
+    // A reply from the console and the closing reach the Zalo chat through the outbox.
+    const before = zalo.sent(chat).length;
+    cases.staffReply(c.id, 'Anh Minh', 'Chị mang CCCD tới công an phường nhé.');
+    cases.changeStatus(c.id, 'closed', 'Anh Minh');
+    expect((await zalo.waitForSent(chat, before + 3, 10_000)).slice(before)).toEqual([
+      caseTexts.staffReplied(c.number, core.config.city.name, 'Chị mang CCCD tới công an phường nhé.'),
+      caseTexts.statusChanged(c.number, 'closed'),
+      caseTexts.askRating(c.number),
+    ]);
     expect(await zaloSay(chat, '5')).toEqual([caseTexts.ratingThanks(5)]);
     expect(await zaloSay(chat, `${c.number} đánh giá 1`)).toEqual([caseTexts.ratingRefused]);
     expect(cases.get(c.id)?.rating).toBe(5);

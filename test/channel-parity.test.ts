@@ -2,13 +2,12 @@
 // over real HTTP, on one core built by the composition root. Each channel has a driver that does
 // a step its own way (Telegram: commands and buttons; Zalo: keywords and numbered replies); the
 // expectations are the same for both.
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramChannel } from '../src/channels/telegram/index.js';
 import type { MessagingChannel } from '../src/channels/types.js';
 import { createZaloChannel } from '../src/channels/zalo/index.js';
-import { CaseService, type Notice } from '../src/core/case-service.js';
-import { PhotoFiles } from '../src/db/case-photos.js';
 import type { ChatRef } from '../src/domain/index.js';
 import { botTexts } from '../src/texts/bot.js';
 import { caseChatTexts } from '../src/texts/case-chat.js';
@@ -65,7 +64,9 @@ interface Driver {
   follow(user: number): Promise<string>;
   /** Writes into a case by its number. */
   writeInto(user: number, number: string, text: string): Promise<string>;
-  /** Rates a closed case (Telegram: the pushed buttons; Zalo: "<number> đánh giá <n>"). */
+  /** Waits for a message the outbox delivered to the chat, by a part of its text. */
+  received(user: number, part: string): Promise<string>;
+  /** Rates a closed case (Telegram: a button of the pushed question; Zalo: "<number> đánh giá <n>"). */
   rate(user: number, c: { id: number; number: string }, rating: number): Promise<string>;
 }
 
@@ -73,10 +74,8 @@ let core: TestCore;
 let tg: FakeTelegram;
 let zalo: FakeZalo;
 const channels: MessagingChannel[] = [];
-let cases: CaseService;
-const notices: Notice[] = [];
 /** Every step of a Zalo report is a typed message: more than the default limit lets through in a test's seconds. */
-const FLOOD = { limit: 12, windowMs: 10_000 };
+const FLOOD = { limit: 16, windowMs: 10_000 };
 
 // Staff and residents have the same numbers on both channels (Zalo ids are text).
 const STAFF = 7001;
@@ -94,18 +93,13 @@ beforeAll(async () => {
       ZALO_BOT_TOKEN: ZALO_TOKEN,
       ZALO_API_ROOT: zalo.apiRoot,
       ZALO_STAFF_IDS: String(STAFF),
+      TELEGRAM_PER_CHAT_INTERVAL_MS: '0',
     },
     { database: ':memory:' },
   );
-  cases = new CaseService({
-    store: core.store,
-    city: core.config.city,
-    photos: new PhotoFiles(path.join(core.dir, 'photos'), core.config.cases.photoMaxBytes),
-    outbox: { enqueue: (n) => notices.push(n), wake: () => undefined },
-    logger: core.logger,
-    limits: core.config.cases,
-  });
-  const deps = { ...core.channelDeps, cases };
+  // Case notices (staff replies, status changes) go out through the outbox's workers.
+  core.broadcast.start();
+  const deps = core.channelDeps;
   channels.push(createTelegramChannel(deps, { pollTimeoutSeconds: 1, rateLimit: FLOOD }));
   channels.push(createZaloChannel(deps, { pollTimeoutSeconds: 1, pollBackoffMs: 20, retryBackoffMs: 5, floodLimit: FLOOD }));
   for (const c of channels) await c.start();
@@ -224,14 +218,14 @@ const telegram: Driver = (() => {
     },
     follow: async (u) => (await send(u, '/theodoi')).params.text,
     writeInto: async (u, number, text) => (await send(u, `${number} ${text}`)).params.text,
+    received: async (u, part) =>
+      (await tg.waitFor((c) => c.ok && String(c.params.chat_id) === String(u) && String(c.params.text).includes(part), 10_000)).params.text,
     async rate(u, c, rating) {
-      // The rating question as the outbox's sender puts it: the text with its 1–5 buttons.
-      const markup = { inline_keyboard: [[1, 2, 3, 4, 5].map((n) => ({ text: `${n} ⭐`, callback_data: `case-rate:${c.id}:${n}` }))] };
-      const message = {
-        params: { reply_markup: markup },
-        result: { message_id: 1, text: caseTexts.askRating(c.number), reply_markup: markup },
-      };
-      return (await press(u, message as unknown as RecordedCall, `${rating} ⭐`, markup, ['sendMessage'])).params.text;
+      const ask = await tg.waitFor(
+        (m) => m.ok && String(m.params.chat_id) === String(u) && m.params.text === caseTexts.askRating(c.number),
+        10_000,
+      );
+      return (await press(u, ask, `${rating} ⭐`, undefined, ['sendMessage'])).params.text;
     },
   };
 })();
@@ -328,6 +322,8 @@ const zaloDriver: Driver = (() => {
     },
     follow: async (u) => (await send(u, 'theo dõi'))[0],
     writeInto: async (u, number, text) => (await send(u, `${number} ${text}`))[0],
+    received: async (u, part) =>
+      String((await zalo.waitFor((c) => c.ok && c.params.chat_id === `z${u}` && String(c.params.text).includes(part), 10_000)).params.text),
     rate: async (u, c, rating) => (await send(u, `${c.number} đánh giá ${rating}`))[0],
   };
 })();
@@ -417,9 +413,17 @@ describe.each([telegram, zaloDriver])('$name behaves like every channel', (d) =>
     const u = RESIDENT + 60 + offset;
     const chatId = d.name === 'telegram' ? String(u) : `z${u}`;
     await d.subscribe(u, [], []);
+    // A report with a photo: its personal data and the photo file go, the anonymous count stays.
+    await d.report(u, { category: 'Rác thải', address: '3 Nguyễn Văn Thoát', ward: 'Đức Xuân', description: 'Rác ở số nhà tôi' });
+    const [report] = core.cases.forResident({ channel: d.name, chatId, userId: chatId });
+    const photoFile = path.join(core.config.paths.data, 'case-photos', report.photos[0].file);
+    expect(fs.existsSync(photoFile)).toBe(true);
     const { ask, done } = await d.forget(u);
     expect(ask).toContain(botTexts.forgetConfirm);
     expect(done).toBe(botTexts.forgotten);
+    expect(core.cases.get(report.id)).toMatchObject({ anonymized: true, photos: [], address: undefined });
+    expect(core.cases.get(report.id)?.text).not.toContain('số nhà tôi');
+    expect(fs.existsSync(photoFile)).toBe(false);
     expect(core.store.subscribers.get(d.name, chatId)).toBeUndefined();
     expect(core.store.conversations.recentTurns(d.name, chatId, 10, 3_600_000)).toEqual([]);
     expect(core.store.kv.keys(`${d.name}:${chatId}:`)).toEqual([]);
@@ -441,7 +445,7 @@ describe.each([telegram, zaloDriver])('$name behaves like every channel', (d) =>
     const { offered, confirm, opened } = await d.askPerson(u, question);
     expect(offered).toBe(true);
     expect(confirm).toContain(caseChatTexts.handoffConfirm(question));
-    const [c] = cases.forResident(refOf(u));
+    const [c] = core.cases.forResident(refOf(u));
     expect(c).toMatchObject({ kind: 'question', text: question, channel: d.name });
     expect(opened).toContain(`Mã hồ sơ: ${c.number}.`);
   });
@@ -463,20 +467,27 @@ describe.each([telegram, zaloDriver])('$name behaves like every channel', (d) =>
         description: 'Quán bày bàn ghế kín vỉa hè',
       }),
     );
-    const [c] = cases.forResident(refOf(u));
+    const [c] = core.cases.forResident(refOf(u));
     expect(opened).toContain(`Mã phản ánh: ${c.number}.`);
     expect(c).toMatchObject({ kind: 'report', category: 'lan-chiem-via-he', address: '25 Trường Chinh', ward: 'Sông Cầu' });
     expect(c.photos.map((p) => p.mime)).toEqual(['image/png']);
   });
 
-  it('follows the cases, writes into one by its number, and rates it once when closed', async () => {
+  it('follows the cases, writes into one, receives the staff reply and each status, and rates it once when closed', async () => {
     const u = RESIDENT + 70 + offset;
-    const [c] = cases.forResident(refOf(u));
+    const [c] = core.cases.forResident(refOf(u));
     expect(await d.follow(u)).toBe(caseTexts.statusList([caseTexts.statusLine(c.number, 'new', c.text)]));
     expect(await d.writeInto(u, c.number, 'Tôi ở tổ 4')).toBe(caseTexts.residentMessageAdded(c.number));
-    cases.changeStatus(c.id, 'closed', 'Chị Hoa');
+    // As the console does it.
+    core.cases.staffReply(c.id, 'Chị Hoa', 'Anh mang sổ tới công an phường nhé.');
+    expect(await d.received(u, 'Anh mang sổ')).toBe(caseTexts.staffReplied(c.number, 'Bắc Kạn', 'Anh mang sổ tới công an phường nhé.'));
+    core.cases.changeStatus(c.id, 'in_progress', 'Chị Hoa');
+    expect(await d.received(u, 'trạng thái: đang xử lý')).toBe(caseTexts.statusChanged(c.number, 'in_progress'));
+    expect(await d.say(u, `${c.number} tới đâu rồi?`)).toContain(`Hồ sơ ${c.number}: đang xử lý.`);
+    core.cases.changeStatus(c.id, 'closed', 'Chị Hoa');
+    expect(await d.received(u, 'trạng thái: đã đóng')).toBe(caseTexts.statusChanged(c.number, 'closed'));
     expect(await d.rate(u, c, 4)).toBe(caseTexts.ratingThanks(4));
     expect(await d.rate(u, c, 2)).toBe(caseTexts.ratingRefused);
-    expect(cases.get(c.id)?.rating).toBe(4);
+    expect(core.cases.get(c.id)?.rating).toBe(4);
   });
 });

@@ -133,28 +133,26 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
   });
   bot.use(announce.composer);
 
-  const cases = deps.cases
-    ? caseFeature({
-        cases: deps.cases,
-        handoff: new HandoffFlow({ kv: store.kv, cases: deps.cases }),
-        report: new ReportFlow({ city: config.city, kv: store.kv, cases: deps.cases, maxPhotos: config.cases.maxPhotos }),
-        desk: new CaseDesk(deps.cases, config.city.cases.prefix),
-        residents,
-        staffGroupId: telegram.staffGroupId,
-        api: bot.api,
-        logger: log,
-      })
-    : undefined;
+  const cases = caseFeature({
+    cases: deps.cases,
+    handoff: new HandoffFlow({ kv: store.kv, cases: deps.cases }),
+    report: new ReportFlow({ city: config.city, kv: store.kv, cases: deps.cases, maxPhotos: config.cases.maxPhotos }),
+    desk: new CaseDesk(deps.cases, config.city.cases.prefix),
+    residents,
+    staffGroupId: telegram.staffGroupId,
+    api: bot.api,
+    logger: log,
+  });
   const resident = subscribeFeature({
     subscribe: new SubscribeFlow({ city: config.city, kv: store.kv, residents }),
-    forget: new ForgetFlow({ kv: store.kv, residents, drafts: cases ? [cases.report] : [] }),
+    forget: new ForgetFlow({ kv: store.kv, residents, drafts: [cases.report] }),
   });
   bot.use(resident.composer);
-  if (cases) bot.use(cases.composer);
+  bot.use(cases.composer);
   const groups = { resident: new CommandGroup<BotContext>(), staff: new CommandGroup<BotContext>(), admin: new CommandGroup<BotContext>() };
   const handlers = new Composer<BotContext>();
   residentCommands(groups.resident, { config, residents, flows: resident, cases });
-  if (cases) groups.staff.command('xuly', commandDescriptions.xuly, cases.changeStatus);
+  groups.staff.command('xuly', commandDescriptions.xuly, cases.changeStatus);
   staffCommands(groups, handlers, {
     staff: new StaffActions({ residents, broadcast, logger: log }),
     startAnnouncement: announce.start,
@@ -166,7 +164,7 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
     groups.staff,
     groups.admin,
     handlers,
-    answers(new AnswerFlow({ residents, logger: log, handoff: cases?.handoff }), log),
+    answers(new AnswerFlow({ residents, logger: log, handoff: cases.handoff }), log),
   );
   // Whatever is left: in a private chat one polite line (an unknown command gets the help);
   // in a group nothing, so the bot never floods it.

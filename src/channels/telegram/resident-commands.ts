@@ -1,5 +1,5 @@
-// The residents' commands: /start, /help, /dangky, /huy, /nguon, /xoadulieu, and with cases on
-// /canbo, /phananh, /theodoi. Subscribing and deleting are the core's flows, rendered by
+// The residents' commands: /start, /help, /dangky, /huy, /nguon, /xoadulieu, /canbo, /phananh,
+// /theodoi. Subscribing and deleting are the core's flows, rendered by
 // ./subscribe.ts; cases are rendered by ./cases.ts.
 
 import type { CommandGroup } from '@grammyjs/commands';
@@ -19,7 +19,7 @@ export function residentCommands(
     config: Config;
     residents: ResidentService;
     flows: ReturnType<typeof subscribeFeature>;
-    cases?: ReturnType<typeof caseFeature>;
+    cases: ReturnType<typeof caseFeature>;
   },
 ): void {
   const { config, residents, flows, cases } = deps;
@@ -32,10 +32,8 @@ export function residentCommands(
     for (const part of splitMessage(formatSources(residents.sources()), TELEGRAM_TEXT_LIMIT))
       await ctx.reply(part, { link_preview_options: { is_disabled: true } });
   });
-  if (cases) {
-    commands.command('canbo', d.canbo, cases.startHandoff);
-    commands.command('phananh', d.phananh, cases.startReport);
-    commands.command('theodoi', d.theodoi, cases.follow);
-  }
+  commands.command('canbo', d.canbo, cases.startHandoff);
+  commands.command('phananh', d.phananh, cases.startReport);
+  commands.command('theodoi', d.theodoi, cases.follow);
   commands.command('xoadulieu', d.xoadulieu, flows.forget);
 }

@@ -51,7 +51,7 @@ export interface ZaloBotDeps {
   store: Store;
   residents: ResidentService;
   broadcast: BroadcastService;
-  cases?: CaseService;
+  cases: CaseService;
   client: ZaloClient;
   /** The bot's own account (getMe): its id to ignore its own messages, its names to spot mentions. */
   me: () => ZaloBotInfo | undefined;
@@ -69,21 +69,19 @@ export class ZaloBot {
   private readonly answers: AnswerFlow;
   private readonly chains = new Map<string, { tail: Promise<void>; queued: number }>();
   private readonly policy: ChatPolicy;
-  private readonly handoff?: HandoffFlow;
-  private readonly report?: ReportFlow;
-  private readonly desk?: CaseDesk;
+  private readonly handoff: HandoffFlow;
+  private readonly report: ReportFlow;
+  private readonly desk: CaseDesk;
 
   constructor(private readonly deps: ZaloBotDeps) {
     const { kv } = deps.store;
     this.lastAnswers = new LastAnswerStore(kv);
     this.subscribe = new SubscribeFlow({ city: deps.config.city, kv, residents: deps.residents, ttlMs: deps.dialogueTtlMs });
     const { cases, config } = deps;
-    if (cases) {
-      this.handoff = new HandoffFlow({ kv, cases });
-      this.report = new ReportFlow({ city: config.city, kv, cases, maxPhotos: config.cases.maxPhotos });
-      this.desk = new CaseDesk(cases, config.city.cases.prefix);
-    }
-    this.forget = new ForgetFlow({ kv, residents: deps.residents, ttlMs: deps.dialogueTtlMs, drafts: this.report ? [this.report] : [] });
+    this.handoff = new HandoffFlow({ kv, cases });
+    this.report = new ReportFlow({ city: config.city, kv, cases, maxPhotos: config.cases.maxPhotos });
+    this.desk = new CaseDesk(cases, config.city.cases.prefix);
+    this.forget = new ForgetFlow({ kv, residents: deps.residents, ttlMs: deps.dialogueTtlMs, drafts: [this.report] });
     this.policy = new ChatPolicy({ residents: deps.residents, kv: deps.store.kv }, deps.floodLimit);
     this.staff = new StaffActions(deps);
     this.answers = new AnswerFlow({ ...deps, handoff: this.handoff });
@@ -112,7 +110,7 @@ export class ZaloBot {
     if (group) text = text === undefined ? undefined : withoutMention(text, botNames(me));
     if (group && !text) return Promise.resolve();
     // A report's photos come one update each, often at once: they do not count as a flood.
-    const reportPhoto = !group && m.photo_url !== undefined && this.report?.state({ channel: 'zalo', chatId, userId })?.step === 'photos';
+    const reportPhoto = !group && m.photo_url !== undefined && this.report.state({ channel: 'zalo', chatId, userId })?.step === 'photos';
     const verdict = reportPhoto ? 'ok' : this.policy.admit({ ref: { channel: 'zalo', chatId, userId }, group });
     if (verdict === 'silent') return Promise.resolve();
     if (verdict === 'notice') return this.reply(chatId, botTexts.rateLimited);
@@ -148,7 +146,7 @@ export class ZaloBot {
     if (text === undefined && photo && this.announce.state(ref)?.step === 'text')
       return this.draft(ref, { kind: 'content', text: update.message?.caption ?? '', attachment: { kind: 'photo', url: photo } });
     // A photo while reporting is one of the report's photos.
-    if (text === undefined && photo && this.report?.state(ref)) {
+    if (text === undefined && photo && this.report.state(ref)) {
       const maxBytes = this.deps.config.cases.photoMaxBytes;
       return this.reportStep(ref, { kind: 'photo', bytes: () => downloadPhoto(photo, maxBytes) });
     }
@@ -183,7 +181,6 @@ export class ZaloBot {
    */
   private async caseStep(ref: ChatRef, text: string, command: Command | undefined): Promise<boolean> {
     const { handoff, report, desk } = this;
-    if (!handoff || !report || !desk) return false;
     const reply = replyOf(text);
     if (handoff.state(ref)) {
       if (command && reply !== 'cancel') handoff.abandon(ref);
@@ -216,7 +213,7 @@ export class ZaloBot {
   }
 
   private async reportStep(ref: ChatRef, input: ReportInput): Promise<void> {
-    const screen = await this.report?.handle(ref, input);
+    const screen = await this.report.handle(ref, input);
     if (screen) await this.renderReport(ref.chatId, screen);
   }
 
