@@ -244,6 +244,12 @@ describe('Telegram: cases', () => {
     expect(cases.get(c.id)?.rating).toBe(4);
   });
 
+  it('asks to be written to privately when a group asks for a person or a report', async () => {
+    expect((await tgSay(-600, `@${tg.bot.username} gặp cán bộ`, {}, person(8107))).params.text).toBe(caseChatTexts.privateOnly);
+    expect((await tgSay(-600, `/phananh@${tg.bot.username}`, {}, person(8107))).params.text).toBe(caseChatTexts.privateOnly);
+    expect(cases.forResident({ channel: 'telegram', chatId: '-600', userId: '8107' })).toEqual([]);
+  });
+
   it('cancels a report half-way and removes its photos', async () => {
     const u = 8106;
     const categories = await tgSay(u, '/phananh');
@@ -337,6 +343,12 @@ describe('Zalo: cases', () => {
     expect(await zaloSay(chat, '5')).toEqual([caseTexts.ratingThanks(5)]);
     expect(await zaloSay(chat, `${c.number} đánh giá 1`)).toEqual([caseTexts.ratingRefused]);
     expect(cases.get(c.id)?.rating).toBe(5);
+  });
+
+  it('asks to be written to privately when a group asks for a person', async () => {
+    const before = zalo.sent('zg1').length;
+    zalo.pushUpdate(zaloText('zg1', '@bot.civic gặp cán bộ', { group: true, userId: 'zu1' }));
+    expect((await zalo.waitForSent('zg1', before + 1, 10_000)).slice(before)).toEqual([caseChatTexts.privateOnly]);
   });
 
   it("leaves the report for another command, and deletes the cases with the resident's data", async () => {

@@ -287,6 +287,8 @@ const zaloDriver: Driver = (() => {
       const chatId = `z${u}`;
       const before = zalo.sent(chatId).length;
       for (let i = 0; i < count; i++) zalo.pushUpdate(zaloText(chatId, `câu hỏi số ${i}`, { userId: String(u) }));
+      // Zalo hands out one update per poll: on a loaded machine the notice may take a while.
+      await zalo.waitFor((c) => c.params.chat_id === chatId && c.params.text === botTexts.rateLimited, 10_000).catch(() => undefined);
       await new Promise((r) => setTimeout(r, 1500));
       return zalo
         .sent(chatId)

@@ -141,11 +141,21 @@ describe('Telegram channel: residents', () => {
   it('registers the Vietnamese commands, with staff commands only in staff chats', () => {
     const all = tg.callsOf('setMyCommands');
     const everyone = all.find((c) => !c.params.scope || c.params.scope.type === 'default')!;
-    expect(everyone.params.commands.map((c: any) => c.command)).toEqual(['start', 'help', 'dangky', 'huy', 'nguon', 'xoadulieu']);
+    expect(everyone.params.commands.map((c: any) => c.command)).toEqual([
+      'start',
+      'help',
+      'dangky',
+      'huy',
+      'nguon',
+      'canbo',
+      'phananh',
+      'theodoi',
+      'xoadulieu',
+    ]);
     const admin = all.find((c) => c.params.scope?.chat_id === String(ADMIN))!;
     expect(admin.params.commands.map((c: any) => c.command)).toContain('capnhat');
     const staff = all.find((c) => c.params.scope?.chat_id === String(STAFF))!;
-    expect(staff.params.commands.map((c: any) => c.command)).toEqual(expect.arrayContaining(['thongbao', 'tiendo']));
+    expect(staff.params.commands.map((c: any) => c.command)).toEqual(expect.arrayContaining(['thongbao', 'tiendo', 'xuly']));
     expect(staff.params.commands.map((c: any) => c.command)).not.toContain('capnhat');
   });
 

@@ -17,7 +17,7 @@ import { botTexts } from '../../texts/bot.js';
 import { caseChatTexts as ct } from '../../texts/case-chat.js';
 import { CASE_STATUS_LABELS, caseTexts } from '../../texts/cases.js';
 import { telegramTexts as t } from '../../texts/telegram.js';
-import { type BotContext, chatRef, isPrivate } from './context.js';
+import { type BotContext, chatRef, groupQuestion, isPrivate } from './context.js';
 import { checkFileSize, downloadFile } from './files.js';
 
 /** The button under an answer the documents could not give. */
@@ -196,7 +196,12 @@ export function caseFeature(deps: CaseFeatureDeps): {
 
   // ── Typed text: a flow's step, a case message, or (next) a question ───────────────────────────
   c.on('message:text', async (ctx, next) => {
-    if (!isPrivate(ctx)) return next();
+    if (!isPrivate(ctx)) {
+      // A case belongs to one person: in a group, the bot asks to be written to privately.
+      const question = groupQuestion(ctx, ctx.msg.text);
+      const kind = question === undefined ? undefined : desk.read(chatRef(ctx), question)?.kind;
+      return kind === 'handoff' || kind === 'report' ? void (await ctx.reply(ct.privateOnly)) : next();
+    }
     const ref = chatRef(ctx);
     const text = ctx.msg.text.trim();
     const cancel = text === '/huy' || phraseKey(text) === phraseKey(botTexts.cancel);

@@ -171,6 +171,9 @@ export class ZaloBot {
     }
     const command = commandOf(text);
     if (!group && (await this.caseStep(ref, text, command))) return;
+    // A case belongs to one person: in a group, the bot asks to be written to privately.
+    const casual = group ? this.desk.read(ref, text)?.kind : undefined;
+    if (casual === 'handoff' || casual === 'report') return this.reply(chatId, ct.privateOnly);
     if (command) return this.run(command, ref);
     return this.answer(ref, text, group);
   }
