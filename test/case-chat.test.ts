@@ -366,9 +366,13 @@ describe('Zalo: cases', () => {
         follow: 'gõ "theo dõi"',
       }),
     );
+    // The words of another case action leave a flow too: nothing is sent in their place.
+    await zaloSay(chat, 'gặp cán bộ');
+    expect(await zaloSay(chat, 'theo dõi')).toEqual([caseTexts.unknownCase()]);
     await zaloSay(chat, 'gặp cán bộ');
     await zaloSay(chat, 'Câu hỏi riêng tư của tôi');
     const [c] = cases.forResident({ channel: 'zalo', chatId: chat, userId: chat });
+    expect(cases.forResident({ channel: 'zalo', chatId: chat, userId: chat })).toHaveLength(1);
     await zaloSay(chat, 'xóa dữ liệu');
     expect(await zaloSay(chat, 'xóa')).toEqual([botTexts.forgotten]);
     expect(cases.get(c.id)).toMatchObject({ anonymized: true });

@@ -43,11 +43,16 @@ export class CaseDesk {
     this.leading = new RegExp(`^\\s*(?:${escaped}\\s*[-–#:]?\\s*|#)(\\d{1,9})(?!\\d)\\s*[:,.\\-–]?\\s*([\\s\\S]*)$`, 'iu');
   }
 
+  /** The case action a whole message names ("gặp cán bộ", "phan anh", "theo dõi"), if any. */
+  keyword(text: string): 'handoff' | 'report' | 'follow' | undefined {
+    return KEYWORD_OF.get(phraseKey(text)) as 'handoff' | 'report' | 'follow' | undefined;
+  }
+
   /** What the message means for the resident's cases; undefined when it is something else (a question). */
   read(ref: ChatRef, text: string): CaseMessage | undefined {
-    const keyword = KEYWORD_OF.get(phraseKey(text));
+    const keyword = this.keyword(text);
     if (keyword === 'follow') return { kind: 'follow', text: '' };
-    if (keyword) return { kind: keyword as 'handoff' | 'report' };
+    if (keyword) return { kind: keyword };
     const lead = this.leading.exec(text.normalize('NFC'));
     if (lead) {
       const caseId = Number(lead[1]);

@@ -205,14 +205,16 @@ export function caseFeature(deps: CaseFeatureDeps): {
     const ref = chatRef(ctx);
     const text = ctx.msg.text.trim();
     const cancel = text === '/huy' || phraseKey(text) === phraseKey(botTexts.cancel);
+    // A command, or the words of another case action, leave the flow (and are done).
+    const leaving = text.startsWith('/') || desk.keyword(text) !== undefined;
     if (handoff.state(ref)) {
       if (cancel) return handoffStep(ctx, { kind: 'cancel' });
-      if (!text.startsWith('/')) return handoffStep(ctx, { kind: 'text', text });
+      if (!leaving) return handoffStep(ctx, { kind: 'text', text });
       handoff.abandon(ref);
     }
     if (report.state(ref)) {
       if (cancel) return reportStep(ctx, { kind: 'cancel' });
-      if (!text.startsWith('/')) return reportStep(ctx, reportText(text));
+      if (!leaving) return reportStep(ctx, reportText(text));
       report.abandon(ref);
       await ctx.reply(botTexts.cancelled, { reply_markup: { remove_keyboard: true } });
     }

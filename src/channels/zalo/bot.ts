@@ -185,13 +185,15 @@ export class ZaloBot {
   private async caseStep(ref: ChatRef, text: string, command: Command | undefined): Promise<boolean> {
     const { handoff, report, desk } = this;
     const reply = replyOf(text);
+    // Another action named by the whole message leaves the flow (and is done).
+    const leaving = (command !== undefined || desk.keyword(text) !== undefined) && reply !== 'cancel';
     if (handoff.state(ref)) {
-      if (command && reply !== 'cancel') handoff.abandon(ref);
+      if (leaving) handoff.abandon(ref);
       else {
         const input =
           reply === 'cancel'
             ? { kind: 'cancel' as const }
-            : reply === 'send'
+            : reply === 'send' || reply === 'confirm'
               ? { kind: 'confirm' as const }
               : { kind: 'text' as const, text };
         const screen = handoff.handle(ref, input);
@@ -201,7 +203,7 @@ export class ZaloBot {
     }
     const reporting = report.state(ref);
     if (reporting) {
-      if (command && reply !== 'cancel') report.abandon(ref);
+      if (leaving) report.abandon(ref);
       else {
         await this.reportStep(ref, reportInput(reporting, text, this.deps.config));
         return true;
