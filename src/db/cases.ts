@@ -271,7 +271,11 @@ export class CaseStore {
       )
       .all(since, until) as { key: string; ms: number }[];
     const byKey = new Map<string, number[]>();
-    for (const r of replies) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r.ms]);
+    for (const r of replies) {
+      const times = byKey.get(r.key);
+      if (times) times.push(r.ms);
+      else byKey.set(r.key, [r.ms]);
+    }
     return rows.map((r) => {
       const times = byKey.get(r.key) ?? [];
       return {
