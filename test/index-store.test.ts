@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalEmbeddings } from '../src/engine/embeddings/local.js';
 import {
+  INDEX_FORMAT,
   IndexMismatchError,
   IndexMissingError,
   openIndex,
@@ -14,6 +15,7 @@ import {
   writeIndex,
 } from '../src/engine/index-store.js';
 import type { Chunk } from '../src/engine/types.js';
+import { downgradeToFormat1 } from './helpers/old-index.js';
 
 const texts = [
   'Nghị quyết số 07 về xây dựng nếp sống văn hóa, văn minh đô thị trên địa bàn thành phố giai đoạn 2021-2025.',
@@ -72,7 +74,7 @@ describe('index store', () => {
     const files = await readIndexFiles(dir());
     expect(files?.chunks).toEqual(chunks);
     expect(files?.meta).toMatchObject({
-      formatVersion: 1,
+      formatVersion: INDEX_FORMAT,
       embedding: { id: 'local:v2', dimensions: 128 },
       chunkCount: 4,
       documents,
@@ -129,6 +131,18 @@ describe('index store', () => {
 
   it('says the index is missing when there is none', async () => {
     await expect(openIndex(path.join(root, 'nowhere'), embeddings)).rejects.toThrow(IndexMissingError);
+  });
+
+  it('opens an index of the older format (no stored vocabulary table) and searches it the same', async () => {
+    const old = path.join(root, 'format-1');
+    await fs.cp(dir(), old, { recursive: true });
+    await downgradeToFormat1(old);
+    expect((await fs.stat(path.join(old, 'lexical.bin'))).size).toBeLessThan((await fs.stat(path.join(dir(), 'lexical.bin'))).size);
+    const [current, older] = await Promise.all([openIndex(dir(), embeddings), openIndex(old, embeddings)]);
+    expect(older.meta.formatVersion).toBe(1);
+    for (const q of ['Cầu Đội Kỳ đã được xây xong chưa?', 'duong vao ho Nam Cat', 'nghị quyết cải cách hành chính']) {
+      expect(await older.search(q, 4)).toEqual(await current.search(q, 4));
+    }
   });
 
   it('writes and opens an empty index', async () => {

@@ -7,9 +7,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type EngineConfig, loadConfig } from '../src/config.js';
 import { EmbeddingCache, embeddingKey } from '../src/engine/embedding-cache.js';
 import { LocalEmbeddings } from '../src/engine/embeddings/index.js';
-import { readIndexFiles } from '../src/engine/index-store.js';
+import { INDEX_FORMAT, readIndexFiles } from '../src/engine/index-store.js';
 import { ingest } from '../src/engine/ingest.js';
 import { makePdf } from './fixtures/make-pdf.js';
+import { downgradeToFormat1 } from './helpers/old-index.js';
 
 /** The real local embedder, counting what it is asked to embed. */
 class CountingEmbeddings extends LocalEmbeddings {
@@ -112,6 +113,19 @@ describe('ingest', () => {
     expect(embeddings.calls).toBe(0);
   });
 
+  it('writes an index of an older file format again, though no document changed', async () => {
+    await seed();
+    const embeddings = new CountingEmbeddings(64);
+    await run(embeddings);
+    const before = await readIndexFiles(indexDir);
+    await downgradeToFormat1(before!.dir);
+    const again = await run(embeddings);
+    expect(again).toMatchObject({ added: 0, changed: 0, removed: 0, unchanged: 3, swapped: true });
+    const after = await readIndexFiles(indexDir);
+    expect(after?.meta.formatVersion).toBe(INDEX_FORMAT);
+    expect(after?.chunks).toEqual(before?.chunks);
+    expect(await run(embeddings)).toMatchObject({ unchanged: 3, swapped: false });
+  });
   it('rebuilds everything when the embedder changes', async () => {
     await seed();
     const first = await run(new LocalEmbeddings(64));

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LexicalIndex } from '../src/engine/lexical-index.js';
+import { fold } from '../src/engine/normalize.js';
 
 const passages = [
   'Nghị quyết số 07 về xây dựng nếp sống văn hóa, văn minh đô thị trên địa bàn thành phố.',
@@ -65,5 +67,100 @@ describe('LexicalIndex', () => {
   it('answers nothing for an empty index or an empty query', () => {
     expect(LexicalIndex.build([]).search('đô thị', 5)).toEqual([]);
     expect(index.search('   ', 5)).toEqual([]);
+  });
+});
+
+describe('LexicalIndex pruned search', () => {
+  // Words in most passages, and words in few: pruning starts when a question holds both.
+  const COMMON = ['nghị', 'quyết', 'thành', 'phố', 'quy', 'định', 'đô', 'thị'];
+  const RARE = [
+    'cầu',
+    'đường',
+    'phạt',
+    'rác',
+    'hồ',
+    'chợ',
+    'điện',
+    'nước',
+    'xe',
+    'buýt',
+    'treo',
+    'suối',
+    'karaoke',
+    'tiếng',
+    'ồn',
+    'vỉa',
+    'hè',
+  ];
+
+  /** A corpus of `size` passages drawn from `seed` (mulberry32), so that fast-check shrinks numbers, not texts. */
+  function corpus(seed: number, size: number): string[] {
+    let a = seed >>> 0;
+    const random = () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(a ^ (a >>> 15), a | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    return Array.from({ length: size }, () => {
+      const words = COMMON.filter(() => random() < 0.85);
+      for (let r = Math.floor(random() * 4); r > 0; r--)
+        words.splice(Math.floor(random() * (words.length + 1)), 0, RARE[Math.floor(random() ** 2 * RARE.length)]);
+      return words.join(' ');
+    });
+  }
+  const question = fc
+    .array(fc.constantFrom(...COMMON, ...RARE, 'không', 'có'), { minLength: 1, maxLength: 8 })
+    .chain((words) => fc.constantFrom(words.join(' '), fold(words.join(' '))));
+
+  it('returns the same top k, scores and coverage as scoring every posting', () => {
+    let searches = 0;
+    let pruned = 0;
+    fc.assert(
+      fc.property(
+        fc.integer(),
+        fc.integer({ min: 1, max: 1500 }),
+        fc.array(question, { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 60 }),
+        (seed, size, questions, k) => {
+          const index = LexicalIndex.build(corpus(seed, size));
+          for (const q of questions) {
+            const hits = index.search(q, k);
+            const read = index.lastWork.scanned;
+            const exhaustive = index.search(q, k, { exhaustive: true });
+            searches++;
+            if (read < index.lastWork.scanned) pruned++;
+            expect(hits.map((h) => h.doc)).toEqual(exhaustive.map((h) => h.doc));
+            hits.forEach((h, i) => {
+              expect(h.score).toBe(exhaustive[i].score);
+              expect(h.coverage).toBe(exhaustive[i].coverage);
+            });
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+    // The comparison means something only if many searches did skip postings.
+    expect(pruned).toBeGreaterThan(searches / 4);
+  });
+
+  it('does not read the whole list of a term every passage holds once a rare term decides', () => {
+    const texts = Array.from({ length: 2000 }, (_, i) => `quy định chung số ${i} về đô thị${i % 500 === 7 ? ' cầu treo Nặm Cắt' : ''}`);
+    const index = LexicalIndex.build(texts);
+    const hits = index.search('quy định về cầu treo Nặm Cắt', 3);
+    const work = { ...index.lastWork };
+    // "quy", "định", "quy định" (exact and folded) are in all 2,000 passages: 12,000 postings read whole.
+    expect(work.scanned).toBeLessThan(100);
+    expect(work.probed).toBeGreaterThan(0);
+    expect(hits.map((h) => h.doc)).toEqual([7, 507, 1007]);
+    expect(hits).toEqual(index.search('quy định về cầu treo Nặm Cắt', 3, { exhaustive: true }));
+    expect(index.lastWork.scanned).toBeGreaterThan(12_000);
+  });
+
+  it('reads every list when the question holds only common terms, and still ranks right', () => {
+    const texts = ['đô thị văn minh', 'đô thị đô thị văn minh', 'văn minh'];
+    const index = LexicalIndex.build(texts);
+    expect(index.search('đô thị', 1)[0].doc).toBe(1);
+    expect(index.search('đô thị', 5).map((h) => h.doc)).toEqual([1, 0]);
   });
 });

@@ -107,7 +107,7 @@ export class HybridSearcher {
     const queryVector = vector && (await this.queryVector(query));
     const fused =
       vector && queryVector
-        ? fuseScores(lexicalHits, vector.search(queryVector, depth), this.vectorWeight, (doc) => vector.similarity(queryVector, doc))
+        ? fuseScores(lexicalHits, vector.search(queryVector, depth), this.vectorWeight, vector.similarityTo(queryVector))
         : fuseScores(lexicalHits, [], 0, () => 0);
     return fused.slice(0, k).map((c) => ({
       chunk: this.chunks[c.doc],

@@ -1,7 +1,8 @@
 // The knowledge index on disk, one directory:
 //   meta.json        which embedder built it, when, which documents
 //   chunks.jsonl     one chunk per line, line i = label i everywhere else
-//   lexical.bin      BM25 postings (header, offsets, docs, tfs, lengths; little-endian u32/u8)
+//   lexical.bin      BM25 postings (header, offsets, docs, tfs, lengths) and the vocabulary's lookup
+//                    table (term-table.ts); little-endian u32/i32/u8
 //   lexical-terms.txt the vocabulary, one term per line, line t = term id t
 //   vectors.hnsw     hnswlib graph (cosine)
 // Everything is precomputed at ingest so that opening is reading, not re-tokenizing.
@@ -11,17 +12,25 @@ import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from '../logger.js';
 import { engineTexts } from '../texts/engine.js';
 import type { EmbeddingProvider } from './embeddings/index.js';
 import { HybridSearcher } from './hybrid-search.js';
-import { buildLexicalData, type LexicalData, LexicalIndex, type PackedLexicalData } from './lexical-index.js';
+import { buildLexicalData, LexicalIndex, type PackedLexicalData, packLexicalData } from './lexical-index.js';
+import type { TermTableData } from './term-table.js';
 import type { Chunk, DocumentInfo, SearchHit } from './types.js';
 import { VectorIndex } from './vector-index.js';
 
+/**
+ * 2: lexical.bin holds the vocabulary's table. An index of an older format is still opened (the
+ * table built then) and is rewritten by the next ingest even when no document changed.
+ */
+export const INDEX_FORMAT = 2;
+
 export interface IndexMeta {
-  formatVersion: 1;
+  formatVersion: number;
   embedding: { id: string; dimensions: number };
   builtAt: string;
   chunkCount: number;
@@ -45,7 +54,9 @@ const CHUNKS = 'chunks.jsonl';
 const LEXICAL = 'lexical.bin';
 const TERMS = 'lexical-terms.txt';
 const VECTORS = 'vectors.hnsw';
-const LEXICAL_MAGIC = 0x4c455831; // "LEX1"
+const LEXICAL_MAGIC = 0x4c455832; // "LEX2": postings and the vocabulary's table
+/** Postings only: the table is built when such an index is opened (slow at 100,000 passages). */
+const LEXICAL_MAGIC_V1 = 0x4c455831;
 
 export class IndexMismatchError extends Error {
   constructor(
@@ -72,40 +83,76 @@ export function searchableText(chunk: Pick<Chunk, 'title' | 'section' | 'text'>)
   return [chunk.title, chunk.section.join(' › '), chunk.text].filter(Boolean).join('\n');
 }
 
-async function writeLexical(dir: string, data: LexicalData): Promise<void> {
-  const terms = data.terms.length;
+async function writeLexical(dir: string, data: PackedLexicalData & { table: TermTableData }): Promise<void> {
+  const { termCount, table } = data;
   const postings = data.docs.length;
-  const header = new Uint32Array([LEXICAL_MAGIC, data.docCount, terms, postings]);
+  const header = new Uint32Array([LEXICAL_MAGIC, data.docCount, termCount, postings, table.exact.length]);
   const tfPadding = new Uint8Array((4 - (postings % 4)) % 4);
   const file = await fs.open(path.join(dir, LEXICAL), 'w');
   try {
-    for (const part of [header, data.offsets, data.docs, data.tfs, tfPadding, data.docLengths]) {
+    for (const part of [
+      header,
+      data.offsets,
+      data.docs,
+      data.tfs,
+      tfPadding,
+      data.docLengths,
+      table.starts,
+      table.exact,
+      table.folded,
+      table.foldedHash,
+      table.nextInGroup,
+      table.groupDf,
+    ]) {
       await file.write(new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
     }
   } finally {
     await file.close();
   }
-  await fs.writeFile(path.join(dir, TERMS), data.terms.join('\n'));
+  await fs.writeFile(path.join(dir, TERMS), data.termText);
 }
 
+/**
+ * Reads the postings and, from LEX2 on, the vocabulary's table: views into one buffer, read off
+ * the thread (libuv), so opening an index does no work proportional to its size here.
+ */
 async function readLexical(dir: string): Promise<PackedLexicalData> {
   const raw = await fs.readFile(path.join(dir, LEXICAL));
   // Typed-array views need 4-byte alignment; small files may come from Node's shared pool.
   const buf = raw.byteOffset % 4 === 0 ? raw : Buffer.from(raw);
-  const u32 = (offset: number, length: number) => new Uint32Array(buf.buffer, buf.byteOffset + offset, length);
-  const [magic, docCount, terms, postings] = u32(0, 4);
-  if (magic !== LEXICAL_MAGIC) throw new Error(`${LEXICAL}: not a lexical index file`);
-  let at = 16;
-  const offsets = u32(at, terms + 1);
-  at += (terms + 1) * 4;
-  const docs = u32(at, postings);
-  at += postings * 4;
+  let at = 0;
+  const u32 = (length: number) => {
+    const view = new Uint32Array(buf.buffer, buf.byteOffset + at, length);
+    at += length * 4;
+    return view;
+  };
+  const i32 = (length: number) => {
+    const view = u32(length);
+    return new Int32Array(view.buffer, view.byteOffset, length);
+  };
+  const magic = u32(1)[0];
+  if (magic !== LEXICAL_MAGIC && magic !== LEXICAL_MAGIC_V1) throw new Error(`${LEXICAL}: not a lexical index file`);
+  const [docCount, terms, postings] = u32(3);
+  const tableSize = magic === LEXICAL_MAGIC ? u32(1)[0] : 0;
+  const offsets = u32(terms + 1);
+  const docs = u32(postings);
   const tfs = new Uint8Array(buf.buffer, buf.byteOffset + at, postings);
   at += postings + ((4 - (postings % 4)) % 4);
-  const docLengths = u32(at, docCount);
+  const docLengths = u32(docCount);
+  const table: TermTableData | undefined =
+    magic === LEXICAL_MAGIC
+      ? {
+          starts: u32(terms + 1),
+          exact: i32(tableSize),
+          folded: i32(tableSize),
+          foldedHash: u32(tableSize),
+          nextInGroup: i32(terms),
+          groupDf: u32(terms),
+        }
+      : undefined;
   // Kept as UTF-8 bytes: the index looks terms up in them without a string per term.
   const termText = await fs.readFile(path.join(dir, TERMS));
-  return { docCount, termCount: terms, termText, offsets, docs, tfs, docLengths };
+  return { docCount, termCount: terms, termText, offsets, docs, tfs, docLengths, table };
 }
 
 /**
@@ -123,7 +170,7 @@ export async function writeIndex(
     throw new Error(`writeIndex: ${chunks.length} chunks but ${vectors.length} vectors`);
   }
   const full: IndexMeta = {
-    formatVersion: 1,
+    formatVersion: INDEX_FORMAT,
     embedding: { id: meta.embedding.id, dimensions: meta.embedding.dimensions },
     builtAt: new Date().toISOString(),
     chunkCount: chunks.length,
@@ -138,7 +185,7 @@ export async function writeIndex(
   }
   vectors.length = 0;
   // Only the lexical files are kept: the build-time vocabulary map is garbage once they are written.
-  await writeLexical(dir, buildLexicalData(texts(chunks)));
+  await writeLexical(dir, packLexicalData(buildLexicalData(texts(chunks))));
   await writeChunks(path.join(dir, CHUNKS), chunks);
   // meta.json last: its presence marks a complete index.
   await fs.writeFile(path.join(dir, META), JSON.stringify(full, null, 2) + '\n');
@@ -175,20 +222,45 @@ export async function readIndexMeta(dir: string): Promise<IndexMeta | undefined>
   }
 }
 
+/** Synchronous work between two turns of the event loop while an index is read (see readChunks). */
+const SLICE_MS = 4;
+
+/**
+ * A pause that lets the event loop run (questions being answered) once the work since the last
+ * one took SLICE_MS; otherwise it returns at once. Check it every few hundred items.
+ */
+function slicer(): () => Promise<void> | undefined {
+  let since = performance.now();
+  return () => {
+    if (performance.now() - since < SLICE_MS) return undefined;
+    return yieldToLoop().then(() => {
+      since = performance.now();
+    });
+  };
+}
+
 /**
  * The chunks of the index in `dir`. A chunk equal to one of `reuse` (those of the index being
  * served) is that same object: during a refresh the old and the new index share the passages of
  * every unchanged document instead of holding them twice (a few hundred MB at 100,000 chunks).
+ * The serving thread reads them during a refresh, so the work is cut into slices of a few ms:
+ * at 100,000 chunks the map of the served ones alone took 300 ms at once, the parsing seconds.
  */
 async function readChunks(dir: string, reuse?: readonly Chunk[]): Promise<Chunk[]> {
-  const known = reuse && new Map(reuse.map((c) => [c.id, c]));
+  const pause = slicer();
+  const known = new Map<string, Chunk>();
+  for (let i = 0; i < (reuse?.length ?? 0); i++) {
+    known.set(reuse![i].id, reuse![i]);
+    if (i % 256 === 255) await pause();
+  }
   const chunks: Chunk[] = [];
   const lines = createInterface({ input: createReadStream(path.join(dir, CHUNKS), 'utf8'), crlfDelay: Infinity });
   for await (const line of lines) {
     if (!line) continue;
     const chunk = JSON.parse(line) as Chunk;
-    const same = known?.get(chunk.id);
+    const same = known.get(chunk.id);
     chunks.push(same && isDeepStrictEqual(same, chunk) ? same : chunk);
+    if (chunks.length % 64 === 0) await pause();
   }
   return chunks;
 }

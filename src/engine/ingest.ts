@@ -16,7 +16,7 @@ import type { Logger } from '../logger.js';
 import { CHUNKER_VERSION } from './chunker.js';
 import { EmbeddingCache, embeddingKey } from './embedding-cache.js';
 import type { EmbeddingProvider } from './embeddings/index.js';
-import { readIndexFiles, readIndexMeta, searchableText, writeIndex } from './index-store.js';
+import { INDEX_FORMAT, readIndexFiles, readIndexMeta, searchableText, writeIndex } from './index-store.js';
 import { withIngestLock } from './ingest-lock.js';
 import { IsolatedParser } from './isolated-parser.js';
 import { reasons } from './loaders/errors.js';
@@ -172,7 +172,9 @@ async function ingestLocked(options: IngestOptions, parser: IsolatedParser): Pro
   const states = [...kept.values()];
   summary.flagged = flaggedOf([...kept.values()].map((st) => st.info));
   summary.chunks = states.reduce((n, s) => n + s.chunks.length, 0);
-  if (!rebuild && summary.added === 0 && summary.changed === 0 && summary.removed === 0) {
+  // An index in an older file format is written again (from the same chunks) though nothing changed.
+  const outdated = previous?.meta.formatVersion !== INDEX_FORMAT;
+  if (!rebuild && !outdated && summary.added === 0 && summary.changed === 0 && summary.removed === 0) {
     summary.seconds = (performance.now() - started) / 1000;
     logger?.info({ ...summary, failed: summary.failed.length }, 'ingest: nothing changed');
     return summary;

@@ -3,7 +3,8 @@
 // term's postings are the union of the exact terms that fold to it, merged at query time, so
 // folding costs no extra memory and its statistics (df) are still those of a real field.
 import { hasDiacritics } from './normalize.js';
-import { foldTerm, indexTerms, questionTerms } from './tokenize.js';
+import { buildTermTable, TermTable, type TermTableData } from './term-table.js';
+import { indexTerms, questionTerms } from './tokenize.js';
 
 const K1 = 1.2;
 const B = 0.75;
@@ -163,107 +164,61 @@ export function buildLexicalData(texts: Iterable<string>): LexicalData {
   };
 }
 
-/** As stored on disk: the vocabulary as UTF-8 text, term t on line t, instead of strings. */
-export type PackedLexicalData = Omit<LexicalData, 'terms'> & { termCount: number; termText: Uint8Array };
+/**
+ * As stored on disk: the vocabulary as UTF-8 text (term t on line t) instead of strings, and its
+ * lookup table. `table` is absent in index files written before it was stored (built on opening).
+ */
+export type PackedLexicalData = Omit<LexicalData, 'terms'> & { termCount: number; termText: Uint8Array; table?: TermTableData };
 
-/** 32-bit FNV-1a of a string's UTF-16 code units. */
-function hashOf(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+/** The stored form of built postings, with the vocabulary's lookup table (built here, at ingest). */
+export function packLexicalData(data: LexicalData): PackedLexicalData & { table: TermTableData } {
+  const { terms, ...rest } = data;
+  const termText = Buffer.from(terms.join('\n'), 'utf8');
+  return { ...rest, termCount: terms.length, termText, table: buildTermTable(termText, terms.length, data, (t) => terms[t]) };
 }
 
 /**
- * The vocabulary and its folded groups in a few typed arrays: at 100,000 passages there are
- * ~650,000 terms, and as JS strings in two Maps (with an array per folded term) they took
- * ~130 MB of heap per loaded index, twice over while a refresh holds the old index and the new.
- * Open addressing (linear probing) keyed by term hash; terms are decoded from the UTF-8 text
- * only to confirm a match.
+ * One field's postings of one question term: the union of the exact terms `ids` (one, or every
+ * exact term that folds to the folded form), weighted. A passage with tf occurrences among `docs`
+ * of length norm `norm` gets bound · tf / (tf + norm) and `credit` towards its coverage.
  */
-class TermTable {
-  private readonly text: Buffer;
-  private readonly starts: Uint32Array;
-  private readonly mask: number;
-  /** Slot → term id + 1 (0: empty). */
-  private readonly exact: Int32Array;
-  /** Slot → the first term id of a folded group + 1, and the folded term's hash. */
-  private readonly folded: Int32Array;
-  private readonly foldedHash: Uint32Array;
-  /** Term id → the next term id of its folded group, or -1. */
-  private readonly nextInGroup: Int32Array;
+interface QueryList {
+  ids: readonly number[];
+  /** weight · idf · (K1 + 1): more than any passage can get from this list (tf / (tf + norm) < 1). */
+  bound: number;
+  credit: number;
+  /** Postings of the list's terms. */
+  postings: number;
+}
 
-  constructor(count: number, text: Uint8Array) {
-    this.text = Buffer.from(text.buffer, text.byteOffset, text.byteLength);
-    this.starts = new Uint32Array(count + 1);
-    let at = 0;
-    for (let t = 0; t < count; t++) {
-      this.starts[t] = at;
-      const end = this.text.indexOf(0x0a, at);
-      at = end === -1 ? this.text.length + 1 : end + 1;
-    }
-    this.starts[count] = at;
-    let size = 16;
-    while (size < count * 2) size *= 2;
-    this.mask = size - 1;
-    this.exact = new Int32Array(size);
-    this.folded = new Int32Array(size);
-    this.foldedHash = new Uint32Array(size);
-    this.nextInGroup = new Int32Array(count).fill(-1);
-    const groupTail = new Int32Array(count);
-    for (let t = 0; t < count; t++) {
-      const term = this.term(t);
-      let i = hashOf(term) & this.mask;
-      while (this.exact[i] !== 0) i = (i + 1) & this.mask;
-      this.exact[i] = t + 1;
-      const f = foldTerm(term);
-      const slot = this.foldedSlot(f);
-      const head = this.folded[slot] - 1;
-      if (head < 0) {
-        this.folded[slot] = t + 1;
-        this.foldedHash[slot] = hashOf(f);
-        groupTail[t] = t;
-      } else {
-        // Appended at the tail: a group lists its terms in ascending id order.
-        this.nextInGroup[groupTail[head]] = t;
-        groupTail[head] = t;
-      }
-    }
-  }
+/** Postings read whole that one candidate's lookup in a list is worth (a few steps of a search). */
+const SEEK_COST = 4;
 
-  get size(): number {
-    return this.starts.length - 1;
+/** The smallest q in (p, to] with docs[q] >= d (or `to`), given docs[p] < d: exponential then binary search. */
+function seek(docs: Uint32Array, p: number, to: number, d: number): number {
+  let lo = p;
+  let step = 1;
+  let hi = p + 1;
+  while (hi < to && docs[hi] < d) {
+    lo = hi;
+    step *= 2;
+    hi = lo + step;
   }
+  if (hi > to) hi = to;
+  while (lo + 1 < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (docs[mid] < d) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
 
-  term(t: number): string {
-    return this.text.toString('utf8', this.starts[t], this.starts[t + 1] - 1);
-  }
-
-  /** The id of the exact term, if indexed. */
-  id(term: string): number | undefined {
-    for (let i = hashOf(term) & this.mask; this.exact[i] !== 0; i = (i + 1) & this.mask) {
-      if (this.term(this.exact[i] - 1) === term) return this.exact[i] - 1;
-    }
-    return undefined;
-  }
-
-  /** The exact term ids that fold to `folded`, ascending; undefined if none. */
-  group(folded: string): number[] | undefined {
-    const head = this.folded[this.foldedSlot(folded)] - 1;
-    if (head < 0) return undefined;
-    const ids: number[] = [];
-    for (let t = head; t !== -1; t = this.nextInGroup[t]) ids.push(t);
-    return ids;
-  }
-
-  /** The slot of the folded group `folded`: its own, or the empty one where it would go. */
-  private foldedSlot(folded: string): number {
-    const h = hashOf(folded);
-    let i = h & this.mask;
-    for (; this.folded[i] !== 0; i = (i + 1) & this.mask) {
-      if (this.foldedHash[i] === h && foldTerm(this.term(this.folded[i] - 1)) === folded) return i;
-    }
-    return i;
-  }
+/** How much of the postings a search read: for the benchmark and the tests. */
+export interface SearchWork {
+  /** Postings of lists read whole (every passage holding the term is scored). */
+  scanned: number;
+  /** Passages looked up in the lists of common terms once pruning started (see search()). */
+  probed: number;
 }
 
 export class LexicalIndex {
@@ -275,17 +230,20 @@ export class LexicalIndex {
   private readonly coverage: Float64Array;
   private readonly foldTf: Float64Array;
   private readonly touched: Uint32Array;
+  private readonly candidates: Uint32Array;
+  private readonly listDocs: Uint32Array;
   private readonly seen: Uint8Array;
   readonly data: PackedLexicalData;
+  /** What the last search read. */
+  readonly lastWork: SearchWork = { scanned: 0, probed: 0 };
 
   private constructor(data: LexicalData | PackedLexicalData) {
-    if ('terms' in data) {
-      const { terms, ...rest } = data;
-      data = { ...rest, termCount: terms.length, termText: Buffer.from(terms.join('\n'), 'utf8') };
-    }
-    this.data = data;
+    if ('terms' in data) data = packLexicalData(data);
+    // An index file written before the table was stored: built here, once.
+    const table = data.table ?? buildTermTable(data.termText, data.termCount, data);
+    this.data = { ...data, table };
     const n = data.docCount;
-    this.vocabulary = new TermTable(data.termCount, data.termText);
+    this.vocabulary = new TermTable(data.termText, table);
     let total = 0;
     for (let d = 0; d < n; d++) total += data.docLengths[d];
     this.avgLength = n ? Math.max(1, total / n) : 1;
@@ -295,6 +253,8 @@ export class LexicalIndex {
     this.coverage = new Float64Array(n);
     this.foldTf = new Float64Array(n);
     this.touched = new Uint32Array(n);
+    this.candidates = new Uint32Array(n);
+    this.listDocs = new Uint32Array(n);
     this.seen = new Uint8Array(n);
   }
 
@@ -312,23 +272,133 @@ export class LexicalIndex {
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
+  /** The question's lists, and the idf-weighted total that coverage is a share of. */
+  private queryLists(query: string): { lists: QueryList[]; informativeness: number } {
+    const { exact, folded, wording } = questionTerms(query);
+    const accented = hasDiacritics(query);
+    const { offsets } = this.data;
+    const pairs = new Map<string, string>();
+    exact.forEach((e, i) => pairs.set(e, folded[i]));
+    const lists: QueryList[] = [];
+    // A term's informativeness is its folded idf: ambiguous once folded means less telling.
+    const foldedIdf = new Map<string, number>();
+    const foldCredit = accented ? FOLD_CREDIT : 1;
+    for (const [e, f] of pairs) {
+      let idfF = foldedIdf.get(f);
+      if (idfF === undefined) {
+        const group = this.vocabulary.group(f);
+        idfF = this.idf(group?.df ?? 0);
+        foldedIdf.set(f, idfF);
+        // A wording bigram ranks, but neither credits nor counts against a passage's coverage.
+        const weight = accented ? FOLD_WEIGHT : 1;
+        if (group) {
+          const postings = group.ids.reduce((sum, t) => sum + offsets[t + 1] - offsets[t], 0);
+          lists.push({ ids: group.ids, bound: weight * idfF * (K1 + 1), credit: wording.has(f) ? 0 : idfF * foldCredit, postings });
+        }
+      }
+      if (!accented) continue;
+      const id = this.vocabulary.id(e);
+      if (id === undefined) continue;
+      const df = offsets[id + 1] - offsets[id];
+      lists.push({ ids: [id], bound: this.idf(df) * (K1 + 1), credit: wording.has(f) ? 0 : idfF * (1 - FOLD_CREDIT), postings: df });
+    }
+    let informativeness = 0;
+    for (const [f, idf] of foldedIdf) if (!wording.has(f)) informativeness += idf;
+    return { lists, informativeness };
+  }
+
   /**
-   * Adds one field's BM25 contribution of one term (the union of the exact terms `ids`) to
-   * every passage holding it, and `creditOf(idf)` to their coverage. Returns the term's idf.
-   * The loops are written out by hand: this is where a search spends its time.
+   * The k best passages for `query`, with BM25 score and coverage: the same as scoring every
+   * posting of every question term, without reading most postings of common terms.
+   *
+   * Term at a time with MaxScore pruning: the lists are read rarest first (highest bound first),
+   * every passage they hold becoming a candidate. Once k candidates score more than all the lists
+   * left could give a passage not yet seen, no new passage can reach the top k: the remaining
+   * (common) lists only complete the scores of the candidates, each looked up in the postings by
+   * exponential search instead of reading them whole, and a candidate that cannot reach the k-th
+   * score even with everything left is dropped. The top k, their scores and coverage are those of
+   * exhaustive scoring (`exhaustive: true`, for the tests); what a search read is in `lastWork`.
+   * A question made only of common terms still reads their lists whole.
    */
-  private scoreTerm(ids: readonly number[], weight: number, creditOf: (idf: number) => number, touchedCount: { n: number }): number {
+  search(query: string, k: number, options: { exhaustive?: boolean } = {}): LexicalHit[] {
+    const n = this.data.docCount;
+    this.lastWork.scanned = 0;
+    this.lastWork.probed = 0;
+    if (n === 0 || k <= 0) return [];
+    const { lists, informativeness } = this.queryLists(query);
+    // Stable: lists of equal bound keep the question's order, so scores add up in a fixed order.
+    lists.sort((a, b) => b.bound - a.bound);
+    // What the lists from i on could still add to a passage, and what reading them whole costs.
+    const left = new Float64Array(lists.length + 1);
+    const postingsLeft = new Float64Array(lists.length + 1);
+    const membersLeft = new Float64Array(lists.length + 1);
+    for (let i = lists.length - 1; i >= 0; i--) {
+      left[i] = left[i + 1] + lists[i].bound;
+      postingsLeft[i] = postingsLeft[i + 1] + lists[i].postings;
+      membersLeft[i] = membersLeft[i + 1] + lists[i].ids.length;
+    }
+
+    let touched = 0;
+    let i = 0;
+    let candidates: Uint32Array | undefined;
+    while (i < lists.length && !candidates) {
+      touched = this.scoreAll(lists[i++], touched);
+      if (options.exhaustive || touched < k) continue;
+      // The k-th score is at most what the lists read so far give, and finding it costs a pass
+      // over the candidates: no use looking before it could pass, or when reading the rest costs less.
+      if (left[0] - left[i] <= left[i] || postingsLeft[i] < touched) continue;
+      const kth = this.scores[topK(this.scores, this.touched, touched, k).at(-1)!];
+      // Each contribution is below its list's bound by far more than rounding, so `<` is safe.
+      if (left[i] >= kth) continue;
+      const kept = this.keep(this.touched.subarray(0, touched), left[i], kth, this.candidates);
+      // Looking each candidate up in every list left must cost less than reading them whole.
+      if (kept.length * membersLeft[i] * SEEK_COST < postingsLeft[i]) candidates = kept.sort();
+    }
+    if (candidates) {
+      for (; i < lists.length; i++) {
+        this.scoreCandidates(lists[i], candidates);
+        const kth = this.scores[topK(this.scores, candidates, candidates.length, k).at(-1)!];
+        candidates = this.keep(candidates, left[i + 1], kth, candidates);
+      }
+    } else candidates = this.touched.subarray(0, touched);
+    const hits = topK(this.scores, candidates, candidates.length, k).map((doc) => ({
+      doc,
+      score: this.scores[doc],
+      coverage: informativeness > 0 ? Math.min(1, this.coverage[doc] / informativeness) : 0,
+    }));
+    for (let t = 0; t < touched; t++) {
+      const d = this.touched[t];
+      this.scores[d] = 0;
+      this.coverage[d] = 0;
+      this.seen[d] = 0;
+    }
+    return hits;
+  }
+
+  /** The docs that can still reach `kth` with at most `left` more, in order, written into `into`. */
+  private keep(docs: Uint32Array, left: number, kth: number, into: Uint32Array): Uint32Array {
+    let m = 0;
+    for (let c = 0; c < docs.length; c++) {
+      const d = docs[c];
+      if (this.scores[d] + left >= kth) into[m++] = d;
+    }
+    return into.subarray(0, m);
+  }
+
+  /**
+   * Adds the list's contribution to every passage holding it; new ones join `touched`. Returns the
+   * new count of touched passages. The loops are written out by hand: this is where a search
+   * spends its time.
+   */
+  private scoreAll(list: QueryList, touchedCount: number): number {
     const { offsets, docs, tfs } = this.data;
-    const { scores, coverage, seen, touched, lengthNorm, foldTf } = this;
-    let n = touchedCount.n;
-    let idf: number;
+    const { scores, coverage, seen, touched, lengthNorm, foldTf, listDocs } = this;
+    const { bound, credit, ids } = list;
+    let n = touchedCount;
     if (ids.length === 1) {
-      const t = ids[0];
-      const from = offsets[t];
-      const to = offsets[t + 1];
-      idf = this.idf(to - from);
-      const credit = creditOf(idf);
-      const w = weight * idf * (K1 + 1);
+      const from = offsets[ids[0]];
+      const to = offsets[ids[0] + 1];
+      this.lastWork.scanned += to - from;
       for (let p = from; p < to; p++) {
         const d = docs[p];
         const tf = tfs[p];
@@ -336,77 +406,62 @@ export class LexicalIndex {
           seen[d] = 1;
           touched[n++] = d;
         }
-        scores[d] += (w * tf) / (tf + lengthNorm[d]);
+        scores[d] += (bound * tf) / (tf + lengthNorm[d]);
         coverage[d] += credit;
       }
-    } else {
-      // Several exact terms fold to this one: sum their tf per doc, count the union as df.
-      const local: number[] = [];
-      for (const t of ids) {
-        for (let p = offsets[t]; p < offsets[t + 1]; p++) {
-          const d = docs[p];
-          if (foldTf[d] === 0) local.push(d);
-          foldTf[d] += tfs[p];
-        }
-      }
-      idf = this.idf(local.length);
-      const credit = creditOf(idf);
-      const w = weight * idf * (K1 + 1);
-      for (const d of local) {
-        const tf = foldTf[d];
-        foldTf[d] = 0;
-        if (seen[d] === 0) {
-          seen[d] = 1;
-          touched[n++] = d;
-        }
-        scores[d] += (w * tf) / (tf + lengthNorm[d]);
-        coverage[d] += credit;
+      return n;
+    }
+    // Several exact terms fold to this one: their tf summed per passage.
+    let m = 0;
+    for (const t of ids) {
+      this.lastWork.scanned += offsets[t + 1] - offsets[t];
+      for (let p = offsets[t]; p < offsets[t + 1]; p++) {
+        const d = docs[p];
+        if (foldTf[d] === 0) listDocs[m++] = d;
+        foldTf[d] += tfs[p];
       }
     }
-    touchedCount.n = n;
-    return idf;
+    for (let j = 0; j < m; j++) {
+      const d = listDocs[j];
+      const tf = foldTf[d];
+      foldTf[d] = 0;
+      if (seen[d] === 0) {
+        seen[d] = 1;
+        touched[n++] = d;
+      }
+      scores[d] += (bound * tf) / (tf + lengthNorm[d]);
+      coverage[d] += credit;
+    }
+    return n;
   }
 
-  /** The k best passages for `query`, with BM25 score and coverage. */
-  search(query: string, k: number): LexicalHit[] {
-    const n = this.data.docCount;
-    if (n === 0 || k <= 0) return [];
-    const { exact, folded, wording } = questionTerms(query);
-    const accented = hasDiacritics(query);
-    const pairs = new Map<string, string>();
-    exact.forEach((e, i) => pairs.set(e, folded[i]));
-    // A term's informativeness is its folded idf: ambiguous once folded means less telling.
-    const foldedIdf = new Map<string, number>();
-    const touchedCount = { n: 0 };
-    const foldCredit = accented ? FOLD_CREDIT : 1;
-    for (const [e, f] of pairs) {
-      let idfF = foldedIdf.get(f);
-      if (idfF === undefined) {
-        const group = this.vocabulary.group(f);
-        // A wording bigram ranks, but neither credits nor counts against a passage's coverage.
-        const credit = wording.has(f) ? () => 0 : (idf: number) => idf * foldCredit;
-        idfF = group ? this.scoreTerm(group, accented ? FOLD_WEIGHT : 1, credit, touchedCount) : this.idf(0);
-        foldedIdf.set(f, idfF);
+  /** Adds the list's contribution to the candidates only (ascending doc ids), seeking each in the postings. */
+  private scoreCandidates(list: QueryList, candidates: Uint32Array): void {
+    const { offsets, docs, tfs } = this.data;
+    const { scores, coverage, lengthNorm, foldTf } = this;
+    for (const t of list.ids) {
+      const to = offsets[t + 1];
+      let p = offsets[t];
+      // Seeking pays when candidates are far apart in the list; when they are not, stepping does.
+      const sparse = candidates.length * 8 < to - p;
+      for (let c = 0; c < candidates.length && p < to; c++) {
+        const d = candidates[c];
+        if (docs[p] < d) {
+          if (sparse) p = seek(docs, p, to, d);
+          else while (++p < to && docs[p] < d);
+        }
+        if (p < to && docs[p] === d) foldTf[d] += tfs[p++];
       }
-      if (!accented) continue;
-      const id = this.vocabulary.id(e);
-      if (id === undefined) continue;
-      const rest = wording.has(f) ? 0 : idfF * (1 - FOLD_CREDIT);
-      this.scoreTerm([id], 1, () => rest, touchedCount);
     }
-    let informativeness = 0;
-    for (const [f, idf] of foldedIdf) if (!wording.has(f)) informativeness += idf;
-    const hits = topK(this.scores, this.touched, touchedCount.n, k).map((doc) => ({
-      doc,
-      score: this.scores[doc],
-      coverage: informativeness > 0 ? Math.min(1, this.coverage[doc] / informativeness) : 0,
-    }));
-    for (let i = 0; i < touchedCount.n; i++) {
-      const d = this.touched[i];
-      this.scores[d] = 0;
-      this.coverage[d] = 0;
-      this.seen[d] = 0;
+    this.lastWork.probed += candidates.length * list.ids.length;
+    const { bound, credit } = list;
+    for (let c = 0; c < candidates.length; c++) {
+      const d = candidates[c];
+      const tf = foldTf[d];
+      if (tf === 0) continue;
+      foldTf[d] = 0;
+      scores[d] += (bound * tf) / (tf + lengthNorm[d]);
+      coverage[d] += credit;
     }
-    return hits;
   }
 }

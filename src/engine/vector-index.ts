@@ -88,16 +88,21 @@ export class VectorIndex {
     return neighbors.map((label, i) => ({ label, similarity: 1 - distances[i] }));
   }
 
-  /** Cosine similarity of `query` with the stored vector `label` (for lexical-only hits). */
-  similarity(query: ArrayLike<number>, label: number): number {
+  /**
+   * Cosine similarity of `query` with stored vectors by label (for lexical-only hits): the query
+   * is normalized once for all of them.
+   */
+  similarityTo(query: ArrayLike<number>): (label: number) => number {
     const q = l2normalize(query);
-    const v = this.hnsw.getPoint(label);
-    let dot = 0;
-    let norm = 0;
-    for (let i = 0; i < v.length; i++) {
-      dot += q[i] * v[i];
-      norm += v[i] * v[i];
-    }
-    return norm > 0 ? dot / Math.sqrt(norm) : 0;
+    return (label) => {
+      const v = this.hnsw.getPoint(label);
+      let dot = 0;
+      let norm = 0;
+      for (let i = 0; i < v.length; i++) {
+        dot += q[i] * v[i];
+        norm += v[i] * v[i];
+      }
+      return norm > 0 ? dot / Math.sqrt(norm) : 0;
+    };
   }
 }
