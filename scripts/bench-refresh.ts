@@ -1,11 +1,14 @@
 // Questions during a refresh: the index of N passages is served, one document changes, and while
 // KnowledgeBase.refresh() runs (the ingest in its worker thread, then the new index loaded here)
-// questions keep coming every 20 ms. Reports their latency before and during the refresh. Runs in
-// its own process; the corpus is the retrieval benchmark's.
+// questions keep coming every 20 ms. Reports their latency before and during the refresh, the longest
+// the serving thread's event loop was held during it, and the machine's load (the figures are wall
+// times, and the machine may be shared). Runs in its own process; the corpus is the retrieval
+// benchmark's.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { loadConfig } from '../src/config.js';
@@ -60,20 +63,29 @@ async function measure(count: number, root: string): Promise<void> {
     path.join(config.paths.knowledge, 'nhom-0', 'nghi-quyet-0.md'),
     '\nĐiều 99. Sửa đổi\n\nNghị quyết này được sửa đổi, bổ sung một điều khoản mới về đô thị.\n',
   );
+  const loadBefore = os.loadavg()[0];
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const started = performance.now();
   const refresh = kb.refresh();
   const during = await askWhile(kb, refresh);
   const summary = await refresh;
   const refreshSeconds = (performance.now() - started) / 1000;
+  loop.disable();
   if (!summary.swapped) throw new Error('bench refresh: nothing was swapped in');
   await kb.close();
-  console.log(JSON.stringify({ chunks, refreshSeconds, quiet: summarize(quiet), during: summarize(during) }));
+  const load = [loadBefore, os.loadavg()[0]];
+  const loopMaxMs = loop.max / 1e6;
+  console.log(JSON.stringify({ chunks, refreshSeconds, quiet: summarize(quiet), during: summarize(during), loopMaxMs, load }));
 }
 
 export async function runRefreshBench(sizes = [100_000]): Promise<void> {
   const run = promisify(execFile);
-  console.log('| passages | refresh | questions asked during it | p50 | p95 | max | p95 when quiet |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log(`(${os.cpus().length} cores; load average = runnable processes on the machine, before and after the refresh)`);
+  console.log(
+    '| passages | refresh | questions asked during it | p50 | p95 | max | event loop held at most | p95 when quiet | load average |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const size of sizes) {
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'civicbot-bench-refresh-'));
     try {
@@ -81,7 +93,7 @@ export async function runRefreshBench(sizes = [100_000]): Promise<void> {
       const r = JSON.parse(stdout.trim().split('\n').pop()!);
       const f = (x: number) => `${x.toFixed(1)} ms`;
       console.log(
-        `| ${r.chunks.toLocaleString('en-US')} | ${r.refreshSeconds.toFixed(1)} s | ${r.during.count} | ${f(r.during.p50)} | ${f(r.during.p95)} | ${f(r.during.max)} | ${f(r.quiet.p95)} |`,
+        `| ${r.chunks.toLocaleString('en-US')} | ${r.refreshSeconds.toFixed(1)} s | ${r.during.count} | ${f(r.during.p50)} | ${f(r.during.p95)} | ${f(r.during.max)} | ${f(r.loopMaxMs)} | ${f(r.quiet.p95)} | ${r.load.map((l: number) => l.toFixed(1)).join(' → ')} |`,
       );
     } finally {
       await fs.rm(root, { recursive: true, force: true });

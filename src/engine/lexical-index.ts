@@ -341,12 +341,18 @@ export class LexicalIndex {
     let touched = 0;
     let i = 0;
     let candidates: Uint32Array | undefined;
+    // Postings read since the k-th score was last looked for.
+    let unchecked = 0;
     while (i < lists.length && !candidates) {
+      unchecked += lists[i].postings;
       touched = this.scoreAll(lists[i++], touched);
       if (options.exhaustive || touched < k) continue;
-      // The k-th score is at most what the lists read so far give, and finding it costs a pass
-      // over the candidates: no use looking before it could pass, or when reading the rest costs less.
-      if (left[0] - left[i] <= left[i] || postingsLeft[i] < touched) continue;
+      // Finding the k-th score costs a pass over the passages touched. It is looked for only when
+      // it could pass what is left (it is at most what the lists read so far give), when reading
+      // the rest would cost more than the pass, and after reading at least as much as the pass
+      // costs since the last look: looking at most doubles the work of a search that cannot prune.
+      if (left[0] - left[i] <= left[i] || postingsLeft[i] < 2 * touched || unchecked < touched) continue;
+      unchecked = 0;
       const kth = this.scores[topK(this.scores, this.touched, touched, k).at(-1)!];
       // Each contribution is below its list's bound by far more than rounding, so `<` is safe.
       if (left[i] >= kth) continue;
