@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EngineConfig, loadConfig } from '../src/config.js';
 import { KnowledgeBase, safeFileName } from '../src/engine/knowledge-base.js';
 import { DocumentParseError } from '../src/engine/loaders/index.js';
-import { BACKGROUND_NICE } from '../src/engine/thread-priority.js';
 import { createLogger } from '../src/logger.js';
 import { answerTexts } from '../src/texts/answers.js';
 import { startFakeOpenAi } from './fakes/openai-server.js';
@@ -182,20 +181,6 @@ describe('KnowledgeBase', () => {
     expect(answers.length).toBeGreaterThan(2);
     expect(answers.every((a) => a.status === 'answered')).toBe(true);
     expect((await kb.ask('cải cách hành chính giai đoạn nào?')).text).toContain('2021-2026');
-  });
-
-  it.runIf(process.platform === 'linux')('builds in a thread of lower CPU priority than the thread that answers', async () => {
-    await fs.writeFile(path.join(config.paths.knowledge, 'nghi-quyet-04.md'), RESOLUTION.replace('2021-2025', '2021-2027'));
-    expect(await kb.refresh()).toMatchObject({ changed: 1, swapped: true });
-    // The ingest worker stays a minute after a refresh: its thread is among this process's.
-    const nice = async (task: string) => {
-      const stat = await fs.readFile(`/proc/self/task/${task}/stat`, 'utf8');
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-    };
-    const tasks = await fs.readdir('/proc/self/task');
-    const niceness = await Promise.all(tasks.map(nice));
-    expect(await nice(String(process.pid))).toBeLessThan(BACKGROUND_NICE);
-    expect(niceness).toContain(BACKGROUND_NICE);
   });
 
   it('serializes concurrent refreshes', async () => {

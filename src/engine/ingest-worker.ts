@@ -7,7 +7,6 @@ import { createLogger } from '../logger.js';
 import { registerSecret } from '../redact.js';
 import { createEmbeddings } from './embeddings/index.js';
 import { ingest } from './ingest.js';
-import { lowerThreadPriority } from './thread-priority.js';
 
 export interface IngestWorkerData {
   entry: string;
@@ -23,8 +22,6 @@ export type IngestWorkerMessage =
 const port = parentPort;
 if (!port) throw new Error('ingest-worker.ts runs only as a worker thread');
 const { config, level } = workerData as IngestWorkerData;
-// Questions first: the build takes the CPU the serving thread leaves (thread-priority.ts).
-lowerThreadPriority();
 // Secrets are registered per thread: the endpoint key must be masked in this thread's lines too.
 registerSecret(config.llm.apiKey);
 const logger = createLogger({ level, destination: { write: (line: string) => port.postMessage({ log: line }) } });

@@ -6,12 +6,10 @@ import { chunkDocument } from './chunker.js';
 import type { ParseRequest, ParseResponse } from './isolated-parser.js';
 import { DocumentParseError, reasons } from './loaders/errors.js';
 import { parseDocumentFile } from './loaders/index.js';
-import { lowerThreadPriority } from './thread-priority.js';
 import { withoutInstructions } from './untrusted.js';
 
 const port = parentPort;
 if (!port) throw new Error('parse-worker.ts runs only as a worker thread');
-lowerThreadPriority();
 
 // pdf.js leaves some of its internal promises rejected without a handler when a file is broken
 // (the file itself is refused through the awaited path). By default that would end this worker,
