@@ -113,6 +113,12 @@ describe('Telegram: cases', () => {
     const u = 8101;
     const answer = await tgSay(u, NOT_FOUND);
     expect(buttons(answer).map((b) => b.text)).toContain(caseChatTexts.handoffButton);
+    // A 👎 takes the vote buttons away and leaves "Gặp cán bộ".
+    const mark = tg.calls.length;
+    const down = buttons(answer).find((b) => b.text === '👎');
+    tg.pushUpdate(tgCallback(u, person(u), String(down?.callback_data), answer.result));
+    const edited = await nextSent(u, mark, ['editMessageReplyMarkup']);
+    expect(buttons(edited).map((b) => b.text)).toEqual([caseChatTexts.handoffButton]);
     const confirm = await tgPress(u, answer, caseChatTexts.handoffButton);
     expect(confirm.params.text).toBe(caseChatTexts.handoffConfirm(NOT_FOUND));
     const opened = await tgPress(u, confirm, caseChatTexts.handoffSend);

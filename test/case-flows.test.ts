@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CASES } from '../src/city-file.js';
-import { CaseDesk } from '../src/core/case-desk.js';
+import { CaseDesk, statusNamed } from '../src/core/case-desk.js';
 import { CaseService, type Notice } from '../src/core/case-service.js';
 import { ForgetFlow } from '../src/core/forget-flow.js';
 import { HandoffFlow } from '../src/core/handoff-flow.js';
@@ -281,5 +281,14 @@ describe('CaseDesk', () => {
     expect(d.reply(lan, { kind: 'rate', caseId: c.id, rating: 5 })).toBe(caseTexts.ratingThanks(5));
     expect(d.read(lan, '5')).toBeUndefined();
     expect(d.reply(lan, { kind: 'rate', caseId: c.id, rating: 1 })).toBe(caseTexts.ratingRefused);
+  });
+
+  it('reads a status staff name by its Vietnamese label, with or without diacritics', () => {
+    expect(statusNamed('BK-000123 đang xử lý')).toBe('in_progress');
+    expect(statusNamed('bk 123 da xu ly')).toBe('resolved');
+    expect(statusNamed('BK-1 Không thuộc thẩm quyền')).toBe('out_of_scope');
+    expect(statusNamed('BK-1 đã tiếp nhận')).toBe('accepted');
+    expect(statusNamed('BK-1 closed')).toBe('closed');
+    expect(statusNamed('BK-1 xong rồi')).toBeUndefined();
   });
 });

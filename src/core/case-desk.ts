@@ -3,8 +3,9 @@
 // alone or with "tới đâu rồi" asks for the status; a message starting with a case number and more
 // text ("BK-000123 cảm ơn, …") goes into that case; "BK-000123 đánh giá 5", or a bare "5" while a
 // closed case waits for its rating, rates it. The replies are CaseService's.
-import type { ChatRef } from '../domain/index.js';
-import { isFinal, PersonError } from '../domain/index.js';
+import type { CaseStatus, ChatRef } from '../domain/index.js';
+import { CASE_STATUSES, isFinal, PersonError } from '../domain/index.js';
+import { CASE_STATUS_LABELS } from '../texts/cases.js';
 import type { CaseService } from './case-service.js';
 import { phraseKey } from './phrase-key.js';
 
@@ -93,4 +94,10 @@ export class CaseDesk {
     if (!latest || !isFinal(latest.status) || latest.rating !== undefined) return undefined;
     return (latest.closedAt ?? latest.updatedAt) > this.now() - RATING_WINDOW_MS ? latest.id : undefined;
   }
+}
+
+/** A status named by its Vietnamese label ("đang xử lý", "da xu ly") or its code, for staff commands. */
+export function statusNamed(text: string): CaseStatus | undefined {
+  const key = ` ${phraseKey(text)} `;
+  return CASE_STATUSES.find((s) => key.includes(` ${phraseKey(CASE_STATUS_LABELS[s])} `) || key.includes(` ${s} `));
 }

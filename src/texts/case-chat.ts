@@ -65,5 +65,4 @@ export const zaloCaseTexts = {
     count < max ? `Đã nhận ảnh ${count}/${max}. Gửi thêm ảnh, hoặc gõ "xong".` : `Đã nhận ảnh ${count}/${max}.`,
   reportPhotoRefused: (reason: string) => `${reason} Ảnh này không được lưu; bạn gửi ảnh khác hoặc gõ "xong".`,
   reportConfirm: 'Gõ "gửi" để gửi phản ánh, hoặc "hủy" để thôi.',
-  ratingHint: 'Để đánh giá, trả lời một số từ 1 đến 5.',
 };

@@ -54,9 +54,13 @@ export function answers(flow: AnswerFlow, logger: Logger): Composer<BotContext> 
     const [, vote, id] = ctx.match as RegExpMatchArray;
     const { counted, text } = flow.vote(chatRef(ctx), Number(id), vote as 'up' | 'down');
     await ctx.answerCallbackQuery({ text });
-    // The buttons go once used: one vote per answer, and no stale buttons after a data deletion.
-    if (counted)
-      await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch((err) => logger.debug({ err }, 'vote buttons not removed'));
+    // The vote buttons go once used: one vote per answer, and no stale buttons after a data
+    // deletion. "Gặp cán bộ" stays: a 👎 is when a person is most wanted.
+    const handoff = ctx.callbackQuery.message?.reply_markup?.inline_keyboard
+      .flat()
+      .some((b) => 'callback_data' in b && b.callback_data === HANDOFF_ACTION);
+    const rest = handoff ? new InlineKeyboard().text(caseChatTexts.handoffButton, HANDOFF_ACTION) : undefined;
+    if (counted) await ctx.editMessageReplyMarkup({ reply_markup: rest }).catch((err) => logger.debug({ err }, 'vote buttons not removed'));
   });
 
   c.on('message:text', async (ctx, next) => {

@@ -5,17 +5,17 @@
 // a staff member's reply to a case post becomes the staff reply, and /xuly changes a status.
 import { type Api, Composer, InlineKeyboard, Keyboard } from 'grammy';
 import type { Message } from 'grammy/types';
-import type { CaseDesk, CaseMessage } from '../../core/case-desk.js';
+import { type CaseDesk, type CaseMessage, statusNamed } from '../../core/case-desk.js';
 import { type CaseService, RATING_ACTION } from '../../core/case-service.js';
 import type { HandoffFlow, HandoffInput, HandoffScreen } from '../../core/handoff-flow.js';
 import { phraseKey } from '../../core/phrase-key.js';
 import type { ReportFlow, ReportInput, ReportScreen } from '../../core/report-flow.js';
 import type { ResidentService } from '../../core/resident-service.js';
-import { CASE_STATUSES, type CaseStatus, PersonError } from '../../domain/index.js';
+import { PersonError } from '../../domain/index.js';
 import type { Logger } from '../../logger.js';
 import { botTexts } from '../../texts/bot.js';
 import { caseChatTexts as ct } from '../../texts/case-chat.js';
-import { CASE_STATUS_LABELS, caseTexts } from '../../texts/cases.js';
+import { caseTexts } from '../../texts/cases.js';
 import { telegramTexts as t } from '../../texts/telegram.js';
 import { type BotContext, chatRef, groupQuestion, isPrivate } from './context.js';
 import { checkFileSize, downloadFile } from './files.js';
@@ -264,7 +264,7 @@ export function caseFeature(deps: CaseFeatureDeps): {
     if (!residents.authorize(ref, 'staff', 'case-status')) return void (await ctx.reply(botTexts.notAllowed));
     const args = String(ctx.match ?? '');
     const caseId = cases.idIn(args) ?? cases.idIn(messageText(ctx.msg?.reply_to_message));
-    const status = statusIn(args);
+    const status = statusNamed(args);
     if (caseId === undefined || !status) return void (await ctx.reply(ct.staffStatusUsage));
     try {
       const changed = cases.changeStatus(caseId, status, authorOf(ref));
@@ -304,11 +304,3 @@ function repliedToCase(ctx: BotContext, cases: CaseService): number | undefined 
 }
 
 const authorOf = (ref: { userId: string; displayName?: string }) => ref.displayName ?? `telegram:${ref.userId}`;
-
-/** A status named by its Vietnamese label ("đang xử lý", "da xu ly") or its code. */
-export function statusIn(text: string): CaseStatus | undefined {
-  const key = ` ${phraseKey(text)} `;
-  // Longest label first: "đã xử lý" must not be read inside "đang xử lý"-like text by a shorter one.
-  const byLength = [...CASE_STATUSES].sort((a, b) => CASE_STATUS_LABELS[b].length - CASE_STATUS_LABELS[a].length);
-  return byLength.find((s) => key.includes(` ${phraseKey(CASE_STATUS_LABELS[s])} `) || key.includes(` ${s} `));
-}
