@@ -13,6 +13,7 @@ import type { KnowledgeService, Turn } from '../src/engine/types.js';
 import { createLogger } from '../src/logger.js';
 import { botTexts } from '../src/texts/bot.js';
 import { broadcastTexts } from '../src/texts/broadcast.js';
+import { caseChatTexts } from '../src/texts/case-chat.js';
 import { telegramTexts } from '../src/texts/telegram.js';
 import {
   callbackUpdate,
@@ -22,6 +23,7 @@ import {
   startFakeTelegram,
   textUpdate,
 } from './fakes/telegram-api.js';
+import { JPEG, PNG } from './fixtures/images.js';
 import { writeCityFile } from './helpers/city.js';
 import { startCore, type TestCore } from './helpers/core.js';
 
@@ -336,6 +338,34 @@ describe('Telegram channel: residents', () => {
     expect(sent.filter((c) => c.params.text === botTexts.rateLimited)).toHaveLength(1);
     // The /help above and four answers: five in the window.
     expect(sent.filter((c) => c.params.text !== botTexts.rateLimited).length).toBeLessThanOrEqual(5);
+  });
+});
+
+describe('Telegram channel: a report with an album', () => {
+  it('counts the photos of one album once towards the flood limit (5 messages a minute here)', async () => {
+    const u = 190;
+    const categories = await say(u, '/phananh');
+    await press(u, categories, 'Khác');
+    const wards = await send(u, textUpdate(u, user(u), '8 Nguyễn Văn Thoát'), (c) => c.params.text === caseChatTexts.reportChooseWard);
+    await press(u, wards, caseChatTexts.skip);
+    const album = 'album-190';
+    const mark = tg.calls.length;
+    [PNG, JPEG, PNG].forEach((bytes, i) => {
+      tg.setFile(`album-${i}`, bytes, `photos/album-${i}`);
+      tg.pushUpdate(
+        messageUpdate(u, user(u), {
+          media_group_id: album,
+          photo: [{ file_id: `album-${i}`, file_unique_id: `a${i}`, width: 1, height: 1 }],
+        }),
+      );
+    });
+    const kept = await tg.waitFor((c) => c.seq >= mark && c.ok && c.params.text === caseChatTexts.reportPhotoKept(3, 5), 10_000);
+    await press(u, kept, caseChatTexts.done);
+    const preview = await say(u, 'Cột điện nghiêng ra đường');
+    expect(preview.params.text).toContain('• Ảnh: 3');
+    const opened = await press(u, preview, caseChatTexts.reportSend);
+    expect(opened.params.text).toContain('Mã phản ánh:');
+    expect(tg.sent(u).some((c) => c.params.text === botTexts.rateLimited)).toBe(false);
   });
 });
 

@@ -11,9 +11,11 @@ import type { Store } from '../src/db/store.js';
 import type { KnowledgeBase } from '../src/engine/knowledge-base.js';
 import { botTexts } from '../src/texts/bot.js';
 import { broadcastTexts } from '../src/texts/broadcast.js';
+import { caseChatTexts, zaloCaseTexts } from '../src/texts/case-chat.js';
 import { zaloActions, zaloTexts } from '../src/texts/zalo.js';
 import { type FakeOpenAi, startFakeOpenAi } from './fakes/openai-server.js';
 import { type FakeZalo, imageUpdate, startFakeZalo, stickerUpdate, textUpdate } from './fakes/zalo-api.js';
+import { JPEG, PNG } from './fixtures/images.js';
 import { writeCityFile } from './helpers/city.js';
 import { startCore, type TestCore } from './helpers/core.js';
 
@@ -276,6 +278,28 @@ describe('Zalo channel (polling)', () => {
     const [refused] = await say(h.fake, 's2', '0', 1, 'staff-1');
     expect(refused).toMatch(/^Thông báo chưa hợp lệ, chưa lưu:\n• /);
     expect(h.store.kv.get('zalo:s2:announce')).toBeUndefined();
+  });
+});
+
+describe('Zalo channel: a report with several photos', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => stopHarness(h));
+
+  it('does not count the photos of a report towards the flood limit (6 messages in 10 s)', async () => {
+    const chat = 'photos-1';
+    await say(h.fake, chat, 'phản ánh');
+    await say(h.fake, chat, '1');
+    await say(h.fake, chat, '8 Nguyễn Văn Thoát');
+    await say(h.fake, chat, 'bỏ qua');
+    const before = h.fake.sent(chat).length;
+    for (const [i, bytes] of [PNG, JPEG, PNG].entries())
+      h.fake.pushUpdate(imageUpdate(chat, { photoUrl: h.fake.setPhoto(`${chat}-${i}.png`, bytes) }));
+    expect((await h.fake.waitForSent(chat, before + 3)).slice(before)).toEqual([1, 2, 3].map((n) => zaloCaseTexts.reportPhotoKept(n, 5)));
+    expect(await say(h.fake, chat, 'xong')).toEqual([caseChatTexts.reportAskDescription]);
+    expect(await say(h.fake, chat, 'hủy')).toEqual([botTexts.cancelled]);
   });
 });
 
