@@ -180,6 +180,8 @@ describe('cases in the staff console, in Chromium', () => {
     await staff.locator('main[data-page="tong-quan"] #case-figures').waitFor();
     const byCategory = staff.locator('#figures-category tr', { hasText: 'Ngập úng' });
     expect(await byCategory.locator('td').first().textContent()).toBe('2');
+    // Nothing handled yet: no share of on-time handling to show.
+    expect(await byCategory.locator('td').nth(1).textContent()).toBe('–');
     expect(await staff.locator('#figures-ward').textContent()).toContain('Đức Xuân');
     await shoot('tong-quan-ho-so');
     await staff.selectOption('#case-figures-days', '7');

@@ -113,7 +113,7 @@ export const consoleCaseTexts = {
     byCategory: 'Theo lĩnh vực',
     byWard: 'Theo phường/xã',
     received: 'Tiếp nhận',
-    handledOnTime: 'Xử lý đúng hạn',
+    handledOnTime: 'Xử lý đúng hạn / đã xử lý',
     medianFirstReply: 'Trả lời đầu tiên (trung vị)',
     satisfaction: 'Hài lòng',
     satisfactionValue: '{0}/5 ({1} lượt)',

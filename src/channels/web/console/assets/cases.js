@@ -394,7 +394,11 @@
                   {},
                   el('th', { scope: 'row' }, f.label),
                   el('td', { 'data-label': T.received }, f.received),
-                  el('td', { 'data-label': T.handledOnTime }, `${f.handledOnTime} (${Math.round((100 * f.handledOnTime) / f.received)}%)`),
+                  el(
+                    'td',
+                    { 'data-label': T.handledOnTime },
+                    f.handled ? `${f.handledOnTime}/${f.handled} (${Math.round((100 * f.handledOnTime) / f.handled)}%)` : '–',
+                  ),
                   el('td', { 'data-label': T.medianFirstReply }, f.medianFirstReplyMs === undefined ? '–' : duration(f.medianFirstReplyMs)),
                   el(
                     'td',
