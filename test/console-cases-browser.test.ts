@@ -1,6 +1,7 @@
 // The staff side of cases in a real browser (Debian's Chromium) against the real service: sign in,
-// filter the case list (overdue cases stand out), open a report with its photo and map link, reply,
-// change the status, add an internal note, assign it, turn the reply into a curated answer; a
+// filter the case list (overdue cases stand out), open a report with its photo and map link, reply
+// (it reaches the resident's Telegram chat through the outbox, a fake Bot API here, and the case
+// then says so), change the status, add an internal note, assign it, turn the reply into a curated answer; a
 // resident's markup shows as text; the overview shows the figures per category and ward. With
 // CONSOLE_SCREENSHOTS=docs/screenshots the pages are also saved at 360 and 1280 px.
 import fs from 'node:fs';
@@ -11,11 +12,13 @@ import { CaseService } from '../src/core/case-service.js';
 import { PhotoFiles } from '../src/db/case-photos.js';
 import type { Case } from '../src/domain/index.js';
 import { createLogger } from '../src/logger.js';
+import { type FakeTelegram, startFakeTelegram } from './fakes/telegram-api.js';
 import { PNG } from './fixtures/images.js';
 import { type Browser, launchChromium } from './helpers/browser.js';
 import { type ConsoleFixture, PASSWORD, startConsole } from './helpers/console.js';
 
 let fx: ConsoleFixture;
+let tg: FakeTelegram;
 let browser: Browser;
 let staff: Page;
 let flood: Case;
@@ -24,7 +27,8 @@ let hostile: Case;
 const SHOTS = process.env.CONSOLE_SCREENSHOTS;
 
 beforeAll(async () => {
-  fx = await startConsole();
+  tg = await startFakeTelegram({ maxPollSeconds: 1 });
+  fx = await startConsole({ TELEGRAM_BOT_TOKEN: '123456:telegram-token-abcdefghijklmnopqrstuvwxyz', TELEGRAM_API_ROOT: tg.apiRoot });
   await fx.addUser('lan', 'admin', 'Nguyễn Thị Lan');
   await fx.addUser('minh', 'staff', 'Trần Văn Minh');
   const cases = fx.service.cases;
@@ -64,6 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await fx?.close();
+  await tg?.close();
 });
 
 async function shoot(name: string) {
@@ -129,6 +134,19 @@ describe('cases in the staff console, in Chromium', () => {
     await staff.click('#case-reply button[type="submit"]');
     await staff.locator('#case-thread .entry-staff', { hasText: 'Đội thoát nước' }).waitFor();
     expect(await staff.locator('#case-thread .entry-staff').textContent()).toContain('Cán bộ Trần Văn Minh trả lời');
+    // The resident gets it on Telegram, marked as from the city's staff; the case then says it went out.
+    const pushed = await tg.waitFor((call) => call.method === 'sendMessage' && String(call.params.chat_id) === '77', 20_000);
+    expect(pushed.params.text).toContain(`trả lời hồ sơ ${flood.number}`);
+    expect(pushed.params.text).toContain('Đội thoát nước sẽ tới hút nước trong chiều nay.');
+    await expect
+      .poll(
+        async () => {
+          await staff.reload();
+          return staff.locator('#case-thread .entry-staff .pill').textContent();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe('Đã gửi tới người dân');
 
     await staff.selectOption('#new-status', 'in_progress');
     await staff.click('#case-status-form button[type="submit"]');
@@ -150,7 +168,7 @@ describe('cases in the staff console, in Chromium', () => {
     expect(c).toMatchObject({ status: 'in_progress', assignee: 'Nguyễn Thị Lan' });
     expect(c.firstReplyAt).toBeGreaterThan(0);
     expect(fx.service.cases.entries(flood.id, { notes: false }).map((e) => e.kind)).toEqual(['staff', 'status', 'assign']);
-  });
+  }, 90_000);
 
   it('turns the reply into a curated answer and opens it for editing', async () => {
     await staff.locator('#case-thread .entry-staff').getByRole('button', { name: 'Chuyển thành câu trả lời mẫu' }).click();

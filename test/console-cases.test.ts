@@ -173,6 +173,10 @@ describe('cases in the staff console', () => {
     expect(texts).toContainEqual(expect.stringContaining('Chị mang CCCD tới bộ phận một cửa phường.'));
     expect(texts).toContainEqual(expect.stringMatching(/BK-000001 đã chuyển sang trạng thái: đang xử lý/));
     expect(texts.join('\n')).not.toContain('Đã gọi điện');
+    // No channel runs in this test: the reply waits, and the case says so.
+    const thread = (await minh.get(`/cases/${question.id}`)).body.entries;
+    expect(thread.find((e: { kind: string }) => e.kind === 'staff').delivery).toBe('pending');
+    expect(thread.find((e: { kind: string }) => e.kind === 'note').delivery).toBeUndefined();
     // The resident's view has no note.
     expect(fx.service.cases.entries(question.id, { notes: false }).map((e) => e.kind)).not.toContain('note');
     expect(numbers((await minh.get('/cases?assignee=Nguy%E1%BB%85n%20Th%E1%BB%8B%20Lan')).body)).toEqual([question.number]);

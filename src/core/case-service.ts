@@ -6,6 +6,7 @@
 // the case (see `forResident`).
 import type { PhotoFiles } from '../db/case-photos.js';
 import type { CaseFigures, CaseFilter, StoredCase } from '../db/cases.js';
+import type { DeliveryRecord } from '../db/deliveries.js';
 import type { Store } from '../db/store.js';
 import type {
   BroadcastChannel,
@@ -247,7 +248,7 @@ export class CaseService {
       const at = this.now();
       const entry = this.deps.store.cases.addEntry(c.id, 'staff', body, author, at);
       this.deps.store.cases.markReplied(c.id, at);
-      this.toResident(c, t.staffReplied(c.number, this.deps.city.name, body), `case-${c.id}-entry-${entry}`);
+      this.toResident(c, t.staffReplied(c.number, this.deps.city.name, body), replyKey(c.id, entry));
     });
     this.deps.logger.info({ case: c.number, author }, 'staff replied to a case');
     return this.caseForStaff(id);
@@ -275,6 +276,11 @@ export class CaseService {
     });
     this.deps.logger.info({ case: c.number, status, by }, 'case status changed');
     return this.caseForStaff(id);
+  }
+
+  /** How far a staff reply's notice to the resident has come; undefined when none was sent (web chat, data deleted). */
+  replyDelivery(caseId: number, entryId: number): DeliveryRecord | undefined {
+    return this.deps.store.notices.statusByKey(replyKey(caseId, entryId));
   }
 
   assign(id: number, assignee: string | undefined, by: string): Case {
@@ -399,5 +405,8 @@ export class CaseService {
     return { ...rest, number: this.number(c.id) };
   }
 }
+
+/** The idempotency key of a staff reply's notice to the resident. */
+const replyKey = (caseId: number, entryId: number) => `case-${caseId}-entry-${entryId}`;
 
 const excerpt = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}…` : text);

@@ -213,12 +213,16 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps): Pro
     };
   });
 
-  app.get('/cases/:id', async (request) => {
-    const c = caseOf(request);
-    return { case: view(c), entries: cases.entries(c.id, { notes: true }) };
-  });
+  /** The thread; each staff reply says whether it reached the resident (the outbox's record; no error text). */
+  const thread = (c: Case) =>
+    cases.entries(c.id, { notes: true }).map((e) => {
+      if (e.kind !== 'staff') return e;
+      const d = cases.replyDelivery(c.id, e.id);
+      return { ...e, delivery: d && (d.blocked ? 'blocked' : d.status === 'sending' ? 'pending' : d.status) };
+    });
+  const afterAction = (c: Case) => ({ case: view(c), entries: thread(c) });
 
-  const afterAction = (c: Case) => ({ case: view(c), entries: cases.entries(c.id, { notes: true }) });
+  app.get('/cases/:id', async (request) => afterAction(caseOf(request)));
 
   app.post('/cases/:id/reply', { config: { action: 'case.reply' } }, async (request) => {
     const c = caseOf(request);

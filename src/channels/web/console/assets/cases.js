@@ -173,6 +173,7 @@
       case 'staff':
         return [
           el('b', {}, fmt(T.entry_staff, who)),
+          ...(e.delivery ? [' ', pill(`delivery-${e.delivery}`, T[`delivery_${e.delivery}`] || e.delivery)] : []),
           el('div', { class: 'answer' }, e.text),
           c.anonymized
             ? ''
