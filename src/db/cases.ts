@@ -1,50 +1,17 @@
 // Cases, what was said in them and their photos (the files themselves are PhotoFiles'). Numbers
 // ("BK-000123") are the core's business: rows here know only their id.
-import type { CaseEntry, CaseEntryKind, CaseKind, CasePhoto, CaseStatus, ChannelName, GeoPoint } from '../domain/index.js';
+import type { Case, CaseEntry, CaseEntryKind, CaseKind, CasePhoto, CaseStatus, ChannelName } from '../domain/index.js';
 import { HANDLED_STATUSES, isFinal } from '../domain/index.js';
 import type { Sqlite } from './database.js';
 
-/** A case as stored: everything but its number. */
-export interface StoredCase {
-  id: number;
-  kind: CaseKind;
-  status: CaseStatus;
-  channel: ChannelName;
-  chatId: string;
-  userId: string;
-  displayName?: string;
-  category?: string;
-  ward?: string;
-  address?: string;
-  location?: GeoPoint;
-  text: string;
-  assignee?: string;
-  createdAt: number;
-  updatedAt: number;
-  dueAt: number;
-  firstReplyAt?: number;
-  handledAt?: number;
-  closedAt?: number;
-  rating?: number;
-  ratingAsked: boolean;
-  anonymized: boolean;
-  photos: CasePhoto[];
-}
+/** A case as stored: everything but its number, and whether its rating was asked. */
+export type StoredCase = Omit<Case, 'number'> & { ratingAsked: boolean };
 
-export interface NewCase {
-  kind: CaseKind;
-  channel: ChannelName;
-  chatId: string;
-  userId: string;
-  displayName?: string;
-  category?: string;
-  ward?: string;
-  address?: string;
-  location?: GeoPoint;
-  text: string;
-  dueAt: number;
-  at: number;
-}
+/** What opening a case writes; the rest starts empty. */
+export type NewCase = Pick<
+  Case,
+  'kind' | 'channel' | 'chatId' | 'userId' | 'displayName' | 'category' | 'ward' | 'address' | 'location' | 'text' | 'dueAt'
+> & { at: number };
 
 export interface CaseFilter {
   status?: CaseStatus | 'open';
