@@ -2,6 +2,8 @@
 // reports a problem with a photo and the browser's location, sees the case number, follows the case
 // in "Hồ sơ của tôi" as staff reply and change its status, writes back and rates it; after an
 // answer the documents could not give, "Gặp cán bộ" hands the question to a person.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseService } from '../src/core/case-service.js';
@@ -167,5 +169,31 @@ describe('web chat: ask a person', () => {
     await page.locator('.msg-bot .sources li').first().waitFor();
     expect(await page.locator('.msg-bot .ask-person').count()).toBe(0);
     await page.close();
+  });
+});
+
+describe('web chat cases embedded in another site', () => {
+  it('offers a tab of its own when the browser refuses the chat’s cookie inside another site’s page', async () => {
+    const portal = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><html lang="vi"><body><iframe src="${server.url}/" style="width:400px;height:600px"></iframe></body></html>`);
+    });
+    await new Promise<void>((r) => portal.listen(0, '127.0.0.1', r));
+    try {
+      const page = await browser.context.newPage();
+      // "localhost" is another site than the chat's 127.0.0.1: its SameSite=Lax cookie is not sent.
+      await page.goto(`http://localhost:${(portal.address() as AddressInfo).port}/`);
+      const frame = page.frameLocator('iframe');
+      await frame.locator('#report-problem:not([hidden])').click();
+      const link = frame.locator('.embedded a');
+      await link.waitFor();
+      expect(await link.getAttribute('href')).toBe(`${server.url}/`);
+      expect(await link.getAttribute('target')).toBe('_blank');
+      expect(await frame.locator('.report-form').count()).toBe(0);
+      await page.close();
+    } finally {
+      portal.closeAllConnections();
+      await new Promise((r) => portal.close(r));
+    }
   });
 });
