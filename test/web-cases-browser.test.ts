@@ -161,6 +161,30 @@ describe('web chat: ask a person', () => {
     await page.close();
   });
 
+  it('takes "gặp cán bộ", "phản ánh" and "theo dõi" typed in the chat as on Telegram and Zalo', async () => {
+    const page = await openChat();
+    const say = async (text: string) => {
+      await page.locator('#send:not([disabled])').waitFor();
+      await page.fill('#question', text);
+      await page.press('#question', 'Enter');
+    };
+    await say('Ngày mai thời tiết ở Hà Nội thế nào?');
+    await page.locator('.msg-bot .ask-person').waitFor();
+    await say('gap can bo');
+    const form = page.locator('.handoff-form').last();
+    await form.waitFor();
+    // The question the documents could not answer is offered, editable.
+    expect(await form.locator('textarea').inputValue()).toBe('Ngày mai thời tiết ở Hà Nội thế nào?');
+
+    await say('Phản ánh');
+    await page.locator('.report-form select[name=category]').waitFor();
+
+    await say('theo dõi');
+    await page.locator('#cases-panel:not([hidden]) .cases-head').waitFor();
+    expect(await page.locator('#my-cases').getAttribute('aria-expanded')).toBe('true');
+    await page.close();
+  });
+
   it('offers no hand-over under an answer the documents gave', async () => {
     const page = await openChat();
     await page.locator('#send:not([disabled])').waitFor();

@@ -9,7 +9,7 @@ import { caseTexts } from '../src/texts/cases.js';
 import { webCaseTexts } from '../src/texts/web-cases.js';
 import { JPEG, PNG } from './fixtures/images.js';
 import { captureLogs, makeTestEnv, type TestEnv } from './helpers/test-env.js';
-import { startWebServer, type TestServer } from './helpers/web-server.js';
+import { postJson, startWebServer, type TestServer } from './helpers/web-server.js';
 
 let env: TestEnv;
 let server: TestServer;
@@ -185,6 +185,23 @@ describe('web chat cases: ask a person', () => {
     const over = await r.ask('một câu nữa');
     expect(over.status).toBe(429);
     expect(over.body.error.message).toBe(caseTexts.limitReached(4));
+  });
+});
+
+describe('web chat cases: the words of a case action typed in the chat', () => {
+  it('answers "gặp cán bộ", "phan anh", "/theodoi" with the action for the page, without asking the documents', async () => {
+    const asked = server.store.conversations.feedbackForReview().length;
+    for (const [question, action] of [
+      ['Gặp cán bộ!', 'handoff'],
+      ['phan anh', 'report'],
+      ['/theodoi', 'follow'],
+    ] as const) {
+      const reply = await postJson(`${server.url}/api/ask`, { question });
+      expect(reply.status, question).toBe(200);
+      expect(reply.body, question).toMatchObject({ status: 'case_action', action, answer: webCaseTexts.actions[action], citations: [] });
+      expect(reply.body.conversationId).toMatch(/^[0-9a-f]{32}$/);
+    }
+    expect(server.store.conversations.feedbackForReview().length).toBe(asked);
   });
 });
 

@@ -94,7 +94,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       errorResponseBuilder: (_request, context) =>
         new ApiError(context.statusCode, 'rate_limited', webTexts.errors.rateLimited(Math.max(1, Math.ceil(context.ttl / 1000)))),
     });
-    await app.register(askRoutes, { config, residents: web.residents, knowledge: web.knowledge });
+    await app.register(askRoutes, { config, residents: web.residents, knowledge: web.knowledge, cases: web.cases?.service });
     if (web.cases)
       await app.register(caseRoutes, { prefix: CASES_PATH, config, cases: web.cases.service, residents: web.residents, kv: web.cases.kv });
     await app.register(adminRoutes, { prefix: '/api/admin', adminToken: config.web.adminToken, knowledge: web.knowledge });

@@ -4,10 +4,13 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Config } from '../config.js';
+import { CaseDesk } from '../core/case-desk.js';
+import type { CaseService } from '../core/case-service.js';
 import type { ResidentService } from '../core/resident-service.js';
 import type { ChatRef } from '../domain/index.js';
 import { isTooLong } from '../engine/answer/input-guard.js';
 import { uiTexts, webTexts } from '../texts/web.js';
+import { webCaseTexts } from '../texts/web-cases.js';
 import { ApiError } from './errors.js';
 import type { KnowledgeHandle } from './knowledge-handle.js';
 
@@ -15,6 +18,8 @@ export interface AskRouteDeps {
   config: Config;
   residents: ResidentService;
   knowledge: KnowledgeHandle;
+  /** When the web chat takes cases: "gặp cán bộ", "phản ánh", "theo dõi" open them instead of being asked. */
+  cases?: CaseService;
 }
 
 /** A question and a few ids; anything bigger is refused before parsing. */
@@ -35,6 +40,7 @@ const webChat = (id: string): ChatRef => ({ channel: 'web', chatId: id, userId: 
 
 export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promise<void> {
   const { config, residents, knowledge } = deps;
+  const desk = deps.cases && new CaseDesk(deps.cases, config.city.cases.prefix);
   const limits = { bodyLimit: ASK_BODY_LIMIT, config: { rateLimit: { max: config.web.rateLimitPerMinute, timeWindow: 60_000 } } };
 
   app.get('/api/info', async () => {
@@ -55,6 +61,10 @@ export async function askRoutes(app: FastifyInstance, deps: AskRouteDeps): Promi
     if (isTooLong(question, config.web.askMaxChars))
       throw new ApiError(400, 'question_too_long', webTexts.errors.questionTooLong(config.web.askMaxChars));
     const id = parsed.data.conversationId ?? randomBytes(16).toString('hex');
+    // The same words as on Telegram and Zalo; the page opens the form or the list (its cases
+    // belong to the browser's cookie, see case-routes.ts, not to this conversation id).
+    const action = desk?.keyword(question);
+    if (action) return { answer: webCaseTexts.actions[action], citations: [], status: 'case_action', action, conversationId: id };
     const { answer, questionId } = await residents.ask(webChat(id), question);
     return {
       answer: answer.text,

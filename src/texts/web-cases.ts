@@ -77,6 +77,12 @@ export const webCaseTexts = {
       'Xóa nội dung, địa chỉ, vị trí, ảnh và các tin trao đổi của mọi hồ sơ gửi từ trình duyệt này? Cán bộ chỉ còn thấy số liệu thống kê không tên. Không thể hoàn tác.',
     forgetYes: 'Xóa',
   },
+  /** The chat's reply when a message names a case action ("gặp cán bộ", "phản ánh", "theo dõi"). */
+  actions: {
+    handoff: 'Bạn muốn gửi gì tới cán bộ thành phố? Viết (hoặc sửa) nội dung bên dưới rồi bấm "Gửi cán bộ".',
+    report: 'Mời bạn điền phản ánh hiện trường trong khung bên dưới.',
+    follow: 'Các hồ sơ bạn đã gửi từ trình duyệt này đang được mở.',
+  },
   forgotten: (cases: number) =>
     cases ? `Đã xóa dữ liệu của ${cases} hồ sơ. Trình duyệt này bắt đầu lại như mới.` : 'Trình duyệt này không có hồ sơ nào để xóa.',
 } as const;

@@ -92,16 +92,26 @@
 
   // ── Ask a person ───────────────────────────────────────────────────────────────────────────────
 
+  /** The last question the documents could not answer: what "gặp cán bộ" typed later offers to send. */
+  let unanswered = '';
+
   document.addEventListener('civicbot:answer', (event) => {
-    const { question, status, article } = event.detail;
-    if (!setup || (status !== 'not_found' && status !== 'refused')) return;
+    const { question, status, action, article } = event.detail;
+    if (!setup) return;
+    // "phản ánh", "theo dõi", "gặp cán bộ" typed in the chat (the server reads them as on Telegram and Zalo).
+    if (action === 'report') return openReport();
+    if (action === 'follow') return openPanel();
+    if (action !== 'handoff' && status !== 'not_found' && status !== 'refused') return;
+    const text = action === 'handoff' ? unanswered : question;
+    if (action !== 'handoff') unanswered = question;
     const box = el('div', 'handoff');
     const offer = () => {
       const ask = button(t.askPerson, 'button', 'case-button ask-person');
-      ask.addEventListener('click', () => (blocked ? offerOwnTab() : box.replaceChildren(handoffForm(question, box, offer))));
+      ask.addEventListener('click', () => (blocked ? offerOwnTab() : box.replaceChildren(handoffForm(text, box, offer))));
       box.replaceChildren(ask);
     };
-    offer();
+    if (action === 'handoff' && !blocked) box.replaceChildren(handoffForm(text, box, offer));
+    else offer();
     article.appendChild(box);
   });
 

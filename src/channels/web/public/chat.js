@@ -178,7 +178,9 @@
       if (data.citations && data.citations.length) renderSources(reply, data.citations);
       if (data.questionId) renderFeedback(reply, data.questionId, data.conversationId || id);
       // cases.js offers "Gặp cán bộ" under an answer the documents could not give.
-      document.dispatchEvent(new CustomEvent('civicbot:answer', { detail: { question, status: data.status, article: reply } }));
+      document.dispatchEvent(
+        new CustomEvent('civicbot:answer', { detail: { question, status: data.status, action: data.action, article: reply } }),
+      );
     } catch (err) {
       reply.classList.add('failed');
       reply.querySelector('.text').textContent = err.message || texts.error;
