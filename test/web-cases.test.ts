@@ -149,6 +149,12 @@ describe('web chat cases: identity and forgery', () => {
 
     const otherSite = await r.ask('giả mạo', { 'sec-fetch-site': 'cross-site' });
     expect(otherSite.status).toBe(403);
+    const sibling = await r.ask('giả mạo', { 'sec-fetch-site': 'same-site', origin: server.url });
+    expect(sibling.status).toBe(403);
+
+    // Behind a proxy that ends TLS the scheme differs; the host is what counts.
+    const proxied = await r.ask('Câu hỏi qua proxy', { origin: server.url.replace('http:', 'https:') });
+    expect(proxied.status).toBe(201);
 
     // A token of another browser does not fit this browser's secret.
     const other = await resident();
@@ -157,7 +163,7 @@ describe('web chat cases: identity and forgery', () => {
 
     const ownPage = await r.ask('Câu hỏi từ chính trang', { origin: server.url, 'sec-fetch-site': 'same-origin' });
     expect(ownPage.status).toBe(201);
-    expect((await r.list()).body.cases.map((c: CaseView) => c.text)).toEqual(['Câu hỏi từ chính trang']);
+    expect((await r.list()).body.cases.map((c: CaseView) => c.text)).toEqual(['Câu hỏi từ chính trang', 'Câu hỏi qua proxy']);
   });
 });
 

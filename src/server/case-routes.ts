@@ -67,12 +67,21 @@ function signingSecret(kv: KeyValueStore): string {
   return kv.get<string>(key)!;
 }
 
-/** True unless the browser says the request comes from another page than our own. */
+/**
+ * True unless the browser says the request comes from another page than our own. Sec-Fetch-Site is
+ * the browser's own verdict, right behind any proxy; browsers without it (Safari before 16.4) send
+ * Origin, compared by host, since a proxy that ends TLS makes our side of it plain HTTP.
+ */
 function fromOwnPage(request: FastifyRequest): boolean {
   const site = request.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin') return false;
+  if (site !== undefined) return site === 'same-origin';
   const origin = request.headers.origin;
-  return origin === undefined || origin === `${request.protocol}://${request.host}`;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.host;
+  } catch {
+    return false;
+  }
 }
 
 const megabytes = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -115,8 +124,8 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps): Pro
 
   /** The browser's resident: the id in its cookie, given one on first use. */
   const residentOf = (request: FastifyRequest, reply: FastifyReply): ChatRef => {
-    let id = request.cookies[RESIDENT_COOKIE];
-    if (!id || !remembered(request)) {
+    let id = request.cookies[RESIDENT_COOKIE] ?? '';
+    if (!remembered(request)) {
       id = randomBytes(16).toString('hex');
       reply.setCookie(RESIDENT_COOKIE, id, {
         path: CASES_PATH,
