@@ -74,6 +74,8 @@ afterAll(async () => {
 async function shoot(name: string) {
   if (!SHOTS) return;
   fs.mkdirSync(SHOTS, { recursive: true });
+  // The last action's toast would cover the thread.
+  await staff.evaluate(() => document.getElementById('toast')?.classList.remove('show'));
   for (const width of [360, 1280]) {
     await staff.setViewportSize({ width, height: width === 360 ? 740 : 860 });
     await staff.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
