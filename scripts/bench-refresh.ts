@@ -32,6 +32,21 @@ interface Latencies {
   max: number;
 }
 
+/**
+ * CPU seconds the serving thread (the main thread) has used, from /proc (Linux; undefined
+ * elsewhere): what the questions and the swap cost it, apart from the time it waited for a core.
+ */
+async function servingThreadCpuSeconds(): Promise<number | undefined> {
+  try {
+    const stat = await fs.readFile(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, fields 14 and 15, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 function summarize(ms: number[]): Latencies {
   const sorted = [...ms].sort((a, b) => a - b);
   return { count: ms.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted.at(-1) ?? 0 };
@@ -66,26 +81,40 @@ async function measure(count: number, root: string): Promise<void> {
   const loadBefore = os.loadavg()[0];
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
+  const cpuBefore = await servingThreadCpuSeconds();
   const started = performance.now();
   const refresh = kb.refresh();
   const during = await askWhile(kb, refresh);
   const summary = await refresh;
   const refreshSeconds = (performance.now() - started) / 1000;
   loop.disable();
+  const cpuAfter = await servingThreadCpuSeconds();
+  const servingCpuMsPerQuestion =
+    cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / during.length : undefined;
   if (!summary.swapped) throw new Error('bench refresh: nothing was swapped in');
   await kb.close();
   const load = [loadBefore, os.loadavg()[0]];
   const loopMaxMs = loop.max / 1e6;
-  console.log(JSON.stringify({ chunks, refreshSeconds, quiet: summarize(quiet), during: summarize(during), loopMaxMs, load }));
+  console.log(
+    JSON.stringify({
+      chunks,
+      refreshSeconds,
+      quiet: summarize(quiet),
+      during: summarize(during),
+      loopMaxMs,
+      load,
+      servingCpuMsPerQuestion,
+    }),
+  );
 }
 
 export async function runRefreshBench(sizes = [100_000]): Promise<void> {
   const run = promisify(execFile);
   console.log(`(${os.cpus().length} cores; load average = runnable processes on the machine, before and after the refresh)`);
   console.log(
-    '| passages | refresh | questions asked during it | p50 | p95 | max | event loop held at most | p95 when quiet | load average |',
+    '| passages | refresh | questions asked during it | p50 | p95 | max | event loop held at most | serving thread CPU per question | p95 when quiet | load average |',
   );
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const size of sizes) {
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'civicbot-bench-refresh-'));
     try {
@@ -93,7 +122,7 @@ export async function runRefreshBench(sizes = [100_000]): Promise<void> {
       const r = JSON.parse(stdout.trim().split('\n').pop()!);
       const f = (x: number) => `${x.toFixed(1)} ms`;
       console.log(
-        `| ${r.chunks.toLocaleString('en-US')} | ${r.refreshSeconds.toFixed(1)} s | ${r.during.count} | ${f(r.during.p50)} | ${f(r.during.p95)} | ${f(r.during.max)} | ${f(r.loopMaxMs)} | ${f(r.quiet.p95)} | ${r.load.map((l: number) => l.toFixed(1)).join(' → ')} |`,
+        `| ${r.chunks.toLocaleString('en-US')} | ${r.refreshSeconds.toFixed(1)} s | ${r.during.count} | ${f(r.during.p50)} | ${f(r.during.p95)} | ${f(r.during.max)} | ${f(r.loopMaxMs)} | ${r.servingCpuMsPerQuestion === undefined ? '—' : f(r.servingCpuMsPerQuestion)} | ${f(r.quiet.p95)} | ${r.load.map((l: number) => l.toFixed(1)).join(' → ')} |`,
       );
     } finally {
       await fs.rm(root, { recursive: true, force: true });
