@@ -79,10 +79,17 @@ describe('web chat: report a problem and follow it', () => {
     expect(c.photos).toHaveLength(1);
     expect(cases.photo(c.photos[0].id)?.bytes.equals(PNG)).toBe(true);
 
+    // No push on the web: with the list closed, the page looks now and then (here: the tab comes back).
+    expect(await page.locator('#my-cases.has-news').count()).toBe(0);
+    cases.changeStatus(c.id, 'accepted', 'Cán bộ Hà');
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await page.locator('#my-cases.has-news', { hasText: 'có cập nhật' }).waitFor();
+
     await page.click('#my-cases');
     const item = page.locator(`.case-item[data-number="${number}"]`);
     await item.waitFor();
-    expect(await item.locator('.case-status').textContent()).toBe('mới');
+    expect(await item.locator('.case-status').textContent()).toBe('đã tiếp nhận');
+    expect(await page.locator('#my-cases.has-news').count()).toBe(0);
     expect(await page.locator('#messages').isVisible()).toBe(false);
 
     cases.staffReply(c.id, 'Cán bộ Hà', 'Đã báo đội điện chiếu sáng.');

@@ -56,6 +56,7 @@ export const webCaseTexts = {
     photoCount: '{n} ảnh',
     previewNoPhotos: 'Không có ảnh',
     myCases: 'Hồ sơ của tôi',
+    myCasesNews: 'Hồ sơ của tôi • có cập nhật',
     myCasesTitle: 'Hồ sơ của tôi',
     backToChat: 'Quay lại hỏi đáp',
     refresh: 'Làm mới',

@@ -8,6 +8,8 @@
 (() => {
   /** Web residents get no push: while "Hồ sơ của tôi" is open and the tab visible, it is read again. */
   const POLL_MS = 20000;
+  /** With the list closed, how often the page looks whether a case changed. */
+  const NEWS_MS = 60000;
 
   const messages = document.getElementById('messages');
   const askForm = document.getElementById('ask-form');
@@ -18,6 +20,9 @@
   let t;
   let pollTimer;
   let blocked = false;
+  /** Each of this browser's cases as the resident last saw it: number → what would change with news. */
+  const seen = new Map();
+  const stateOf = (c) => `${c.status}|${c.messages.length}`;
 
   function el(tag, className, text) {
     const node = document.createElement(tag);
@@ -137,6 +142,7 @@
       send.disabled = true;
       try {
         const data = await call('POST', '/api/cases/questions', { text: text.value });
+        seen.set(data.case.number, stateOf(data.case));
         box.replaceChildren(el('p', 'case-opened', data.text));
       } catch (err) {
         showError(error, err.message);
@@ -340,6 +346,7 @@
         for (const photo of state.photos) body.append('photos', photo.file, photo.file.name);
         try {
           const data = await call('POST', '/api/cases/reports', body);
+          seen.set(data.case.number, stateOf(data.case));
           forget();
           card.replaceChildren(el('p', 'text case-opened', data.text));
         } catch (err) {
@@ -386,7 +393,27 @@
     }
   }
 
+  /** Marks "Hồ sơ của tôi" when a case changed since the resident last looked (a staff reply, a new status). */
+  function markNews(news) {
+    casesButton.classList.toggle('has-news', news);
+    casesButton.textContent = news ? t.myCasesNews : t.myCases;
+  }
+
+  /** While the list is closed: one look a minute (and when the tab comes back) if a case is still open. */
+  async function lookForNews() {
+    if (blocked || !panel.hidden || document.hidden || !seen.size) return;
+    try {
+      const data = await call('GET', '/api/cases');
+      if (data.cases.some((c) => seen.get(c.number) !== stateOf(c))) markNews(true);
+    } catch (_) {
+      /* the next look will tell */
+    }
+  }
+
   function renderCases(cases) {
+    seen.clear();
+    for (const c of cases) seen.set(c.number, stateOf(c));
+    markNews(false);
     // What the resident is typing into a case survives the next read.
     const drafts = {};
     for (const box of panel.querySelectorAll('textarea[data-number]')) drafts[box.dataset.number] = box.value;
@@ -542,6 +569,15 @@
     casesButton.hidden = false;
     reportButton.addEventListener('click', openReport);
     casesButton.addEventListener('click', () => (panel.hidden ? openPanel() : closePanel()));
+    if (blocked) return;
+    // What this browser already sent is the baseline; only later changes mark the button.
+    try {
+      for (const c of (await call('GET', '/api/cases')).cases) seen.set(c.number, stateOf(c));
+    } catch (_) {
+      /* no baseline: the first look sets it */
+    }
+    setInterval(lookForNews, NEWS_MS);
+    document.addEventListener('visibilitychange', lookForNews);
   }
 
   start();
