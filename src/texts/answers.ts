@@ -26,7 +26,7 @@ export interface OfficeContact {
 
 export const answerTexts = {
   /** Opens an extractive answer, so the resident knows the words come from the documents. */
-  leadIn: 'Theo tài liệu của thành phố:',
+  leadIn: 'Theo tài liệu:',
 
   /** The first sentence of an offline answer, when the quoted words settle the question. */
   direct: {

@@ -25,6 +25,10 @@ const ABSENT_WEIGHT = 0.5;
 const LIST_BONUS = 0.6;
 /** A number right before the thing counted ("18/30 chỉ tiêu") lifts a count question's score this much. */
 const COUNTED_BONUS = 1.2;
+/** A question word in the sentence before or after a unit counts this much for it. */
+const NEIGHBOUR_WEIGHT = 0.35;
+/** Units scoring at least this share of the best one speak for the subject with it. */
+const SUBJECT_RATIO = 0.6;
 
 /** A target pattern that finds every mention of a value, not only the first. */
 const everyMention = (r: RegExp) => new RegExp(r.source, `${r.flags.replace('g', '')}g`);
@@ -65,8 +69,19 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
   const counted = countedNouns(q.question).map(
     (noun) => new RegExp(`\\b\\d+(?:/\\d+)?\\s+${noun.folded.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'u'),
   );
+  const at = new Map(units.map((u, i) => [`${u.hit}:${u.order}`, i]));
   const scored: Scored[] = units.map((u, i) => {
-    const covered = terms.reduce((sum, t) => sum + t.weight * Math.max(match(t, own[i]), CONTEXT_WEIGHT * match(t, context[i])), 0);
+    const near = [at.get(`${u.hit}:${u.order - 1}`), at.get(`${u.hit}:${u.order + 1}`)].filter((j) => j !== undefined).map((j) => own[j]);
+    const matched = new Map<string, number>();
+    let covered = 0;
+    let read = 0;
+    for (const t of terms) {
+      const m = match(t, own[i]);
+      if (m > 0) matched.set(t.folded, (t.weight * m) / total);
+      const held = Math.max(m, CONTEXT_WEIGHT * match(t, context[i]));
+      covered += t.weight * held;
+      read += t.weight * Math.max(held, ...near.map((o) => NEIGHBOUR_WEIGHT * match(t, o)));
+    }
     const coverage = covered / total;
     const hit = hits[u.hit];
     const prior = (1 / (1 + 0.15 * u.hit)) * (0.6 + 0.4 * hit.relevance);
@@ -75,7 +90,9 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
     const list = asksList && listSize(u) >= LIST_MIN ? LIST_BONUS : 0;
     const count = counted.some((r) => r.test(fold(u.text.toLowerCase()))) ? COUNTED_BONUS : 0;
     const lift = (target ? TARGET_BONUS : 0) + (status ? TARGET_BONUS / 2 : 0) + list + count;
-    return { u, coverage, score: coverage * prior * (1 + lift), holdsTarget: target };
+    // Ranked as read with its neighbours (the question's other words in the sentence before or
+    // after count a little); `coverage`, which decides whether to answer at all, is its own.
+    return { u, coverage, score: (read / total) * prior * (1 + lift), holdsTarget: target, matched };
   });
   const ranked = [...scored].sort((a, b) => b.score - a.score);
   const best = ranked[0];
@@ -92,8 +109,11 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
     best,
   );
   const chosen = withAntecedents(picked, scored, previousOf);
-  const quotedPassages = [...new Set(chosen.map((s) => s.u.hit))].map((i) => hits[i].chunk.text);
-  if (!aboutSubject(terms, q.places ?? new Set(), quotedPassages)) return undefined;
+  // Judged on the passages of every unit that nearly answers, not only the ones quoted: quoting
+  // fewer sentences must not change whether the documents speak of the subject.
+  const near = [...chosen, ...ranked.filter((s) => s.score >= SUBJECT_RATIO * best.score)];
+  const nearPassages = [...new Set(near.map((s) => s.u.hit))].map((i) => hits[i].chunk.text);
+  if (!aboutSubject(terms, q.places ?? new Set(), nearPassages)) return undefined;
   // "quốc lộ 1A", "trường THPT Chu Văn An": a named thing the passages never name is another subject.
   // Compared by terms, so "Ban Thường vụ" is found in a passage that writes "BTV".
   // A name counts as absent only when none of its words is there: translated names are spelled many ways.

@@ -19,94 +19,98 @@ export type QuestionType =
   | 'phone'
   | 'measure';
 
-/** Folded phrases that mark each type; "_" stands for any one word. */
+/**
+ * Phrases that mark each type, with their marks; "_" stands for one to four words. A word typed
+ * with marks must match them ("máy tính" does not ask "mấy", "điện tích" is not "diện tích"); a
+ * word typed without them matches folded.
+ */
 const MARKERS: Readonly<Record<QuestionType, readonly string[]>> = {
   obligation: [
-    'phai lam gi',
-    'phai lam sao',
-    'phai lam nhu the nao',
-    'can lam gi',
-    'can nhung gi',
-    'can giay to gi',
-    'phai the nao',
-    'phai lam the nao',
-    'phai tuan thu',
+    'phải làm gì',
+    'phải làm sao',
+    'phải làm như thế nào',
+    'cần làm gì',
+    'cần những gì',
+    'cần giấy tờ gì',
+    'phải thế nào',
+    'phải làm thế nào',
+    'phải tuân thủ',
   ],
   document: [
-    'van ban nao',
-    'nghi quyet nao',
-    'quyet dinh nao',
-    'chuong trinh nao',
-    'ke hoach nao',
-    'van ban gi',
-    'nam trong van ban',
-    'theo van ban',
-    'can cu vao dau',
-    'quy dinh o dau',
+    'văn bản nào',
+    'nghị quyết nào',
+    'quyết định nào',
+    'chương trình nào',
+    'kế hoạch nào',
+    'văn bản gì',
+    'nằm trong văn bản',
+    'theo văn bản',
+    'căn cứ vào đâu',
+    'quy định ở đâu',
   ],
   status: [
-    'dang o giai doan',
-    'dang o buoc',
-    'xong chua',
-    'xong roi',
-    'da xong',
-    'hoan thanh chua',
-    'hoan thien chua',
-    'tien do',
-    'den dau roi',
-    'toi dau roi',
-    'ra sao roi',
-    'the nao roi',
-    'lam chua',
-    'khoi cong chua',
-    'bat dau chua',
-    'bat dau lam',
-    'dang lam',
-    'lam do',
-    'thong xe chua',
-    'khanh thanh chua',
+    'đang ở giai đoạn',
+    'đang ở bước',
+    'xong chưa',
+    'xong rồi',
+    'đã xong',
+    'hoàn thành chưa',
+    'hoàn thiện chưa',
+    'tiến độ',
+    'đến đâu rồi',
+    'tới đâu rồi',
+    'ra sao rồi',
+    'thế nào rồi',
+    'làm chưa',
+    'khởi công chưa',
+    'bắt đầu chưa',
+    'bắt đầu làm',
+    'đang làm',
+    'làm dở',
+    'thông xe chưa',
+    'khánh thành chưa',
     'xong',
-    'hoan thanh',
-    'trien khai chua',
+    'hoàn thành',
+    'triển khai chưa',
   ],
   yesno: [
-    'duoc khong',
-    'co duoc',
-    'co bi',
-    'co phai',
-    'co can',
-    'bi cam khong',
-    'co mat phi',
-    'phai khong',
-    'khong a',
-    'duoc ko',
-    'bi phat khong',
-    'phai _ khong',
-    'duoc _ khong',
-    'co _ khong',
+    'được không',
+    'có được',
+    'có bị',
+    'có phải',
+    'có cần',
+    'bị cấm không',
+    'có mất phí',
+    'phải không',
+    'không ạ',
+    'được ko',
+    'bị phạt không',
+    'phải _ không',
+    'được _ không',
+    'có _ không',
   ],
-  count: ['may', 'bao nhieu', 'so luong', 'co bao nhieu'],
+  count: ['mấy', 'bao nhiêu', 'số lượng', 'có bao nhiêu'],
   money: [
-    'bao nhieu tien',
-    'phat bao nhieu',
-    'muc phat',
-    'bi phat',
-    'phat tien',
-    'le phi',
-    'bao nhieu phi',
-    'ton bao nhieu',
-    'mat bao nhieu',
-    'gia bao nhieu',
-    'phi bao nhieu',
+    'bao nhiêu tiền',
+    'phạt bao nhiêu',
+    'mức phạt',
+    'bị phạt',
+    'phạt tiền',
+    'lệ phí',
+    'bao nhiêu phí',
+    'tốn bao nhiêu',
+    'mất bao nhiêu',
+    'giá bao nhiêu',
+    'phí bao nhiêu',
   ],
-  time: ['may gio', 'gio nao', 'khung gio', 'luc may gio', 'tu may gio', 'den may gio', 'toi may gio'],
-  duration: ['bao lau', 'may ngay', 'bao nhieu ngay', 'trong bao lau', 'toi da bao lau', 'bao nhieu gio', 'may thang'],
-  date: ['khi nao', 'bao gio', 'nam nao', 'ngay nao', 'luc nao', 'giai doan nao', 'thoi han', 'den nam nao', 'thang nao', 'hieu luc tu'],
-  list: ['nhung _ nao', 'cac _ nao', 'ke ten', 'gom nhung', 'gom gi', 'la nhung', 'liet ke', 'nhung gi', 'nao', 'gom nhung nhom nao'],
-  who: ['ai', 'nguoi nao', 'bao ai', 'voi ai', 'co quan nao', 'don vi nao', 'ai la', 'la ai', 'ai phu trach'],
-  where: ['o dau', 'cho nao', 'noi nao', 'tai dau', 'dia diem', 'den dau', 'vao dau', 'di dau', 'dau a', 'o cho nao'],
-  phone: ['so dien thoai', 'goi so', 'so nao', 'hotline', 'duong day nong', 'goi ai', 'lien he'],
-  measure: ['dai bao nhieu', 'rong bao nhieu', 'cao bao nhieu', 'bao nhieu met', 'may met', 'bao xa', 'dien tich', 'bao nhieu km'],
+  time: ['mấy giờ', 'giờ nào', 'khung giờ', 'lúc mấy giờ', 'từ mấy giờ', 'đến mấy giờ', 'tới mấy giờ'],
+  duration: ['bao lâu', 'mấy ngày', 'bao nhiêu ngày', 'trong bao lâu', 'tối đa bao lâu', 'bao nhiêu giờ', 'mấy tháng'],
+  date: ['khi nào', 'bao giờ', 'năm nào', 'ngày nào', 'lúc nào', 'giai đoạn nào', 'thời hạn', 'đến năm nào', 'tháng nào', 'hiệu lực từ'],
+  list: ['những _ nào', 'các _ nào', 'kể tên', 'gồm những', 'gồm gì', 'là những', 'liệt kê', 'những gì', 'nào', 'gồm những nhóm nào'],
+  who: ['ai', 'người nào', 'báo ai', 'với ai', 'cơ quan nào', 'đơn vị nào', 'ai là', 'là ai', 'ai phụ trách'],
+  where: ['ở đâu', 'chỗ nào', 'nơi nào', 'tại đâu', 'địa điểm', 'đến đâu', 'vào đâu', 'đi đâu', 'đâu ạ', 'ở chỗ nào'],
+  phone: ['số điện thoại', 'gọi số', 'số nào', 'hotline', 'đường dây nóng', 'gọi ai', 'liên hệ'],
+  measure: ['dài bao nhiêu', 'rộng bao nhiêu', 'cao bao nhiêu', 'bao nhiêu mét', 'mấy mét', 'bao xa', 'diện tích', 'bao nhiêu km'],
 };
 
 /** What a sentence must hold to answer each type; a type without one is answered by wording. */
@@ -128,21 +132,64 @@ const TARGETS: Partial<Record<QuestionType, RegExp>> = {
 
 export interface QuestionShape {
   types: ReadonlySet<QuestionType>;
+  /** How many things it asks ("chiếm bao nhiêu, và phải báo ai trước mấy ngày": three). */
+  asks?: number;
 }
 
-function has(text: string, marker: string): boolean {
-  if (!marker.includes('_')) return text.includes(` ${marker} `);
-  // "_" is one or more words between the parts.
-  const pattern = marker
-    .split(' ')
-    .map((w) => (w === '_' ? '(?:\\S+ ){1,4}' : `${w} `))
-    .join('');
-  return new RegExp(` ${pattern}`).test(text);
+/** Words that ask: each one in a question is one thing asked. */
+const ASKING = ['ai', 'gì', 'nào', 'mấy', 'đâu', 'sao', 'bao nhiêu', 'bao giờ', 'bao lâu'];
+
+function asked(q: { typed: string[]; folded: string[] }): number {
+  let n = 0;
+  for (let i = 0; i < q.typed.length; i++) {
+    const two = ASKING.find(
+      (w) =>
+        w.includes(' ') &&
+        sameWord(w.split(' ')[0], q.typed[i], q.folded[i]) &&
+        i + 1 < q.typed.length &&
+        sameWord(w.split(' ')[1], q.typed[i + 1], q.folded[i + 1]),
+    );
+    if (two) {
+      n++;
+      i++;
+    } else if (ASKING.some((w) => !w.includes(' ') && sameWord(w, q.typed[i], q.folded[i]))) n++;
+  }
+  return n;
+}
+
+/** Lower-case words of a question, with their marks, and folded. */
+function wordsOf(question: string): { typed: string[]; folded: string[] } {
+  const typed = question
+    .normalize('NFC')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  return { typed, folded: typed.map(fold) };
+}
+
+/** A marker word against a question word: with marks when the resident typed them, folded when not. */
+function sameWord(marker: string, typed: string, folded: string): boolean {
+  return typed === folded ? fold(marker) === folded : marker === typed;
+}
+
+/** The marker's words, in order, somewhere in the question ("_": one to four words). */
+function has(q: { typed: string[]; folded: string[] }, marker: string): boolean {
+  const parts = marker.split(' ');
+  const at = (p: number, i: number): boolean => {
+    if (p === parts.length) return true;
+    if (parts[p] === '_') {
+      for (let skip = 1; skip <= 4 && i + skip <= q.typed.length; skip++) if (at(p + 1, i + skip)) return true;
+      return false;
+    }
+    return i < q.typed.length && sameWord(parts[p], q.typed[i], q.folded[i]) && at(p + 1, i + 1);
+  };
+  for (let i = 0; i < q.typed.length; i++) if (at(0, i)) return true;
+  return false;
 }
 
 /** The types a question asks for (none: a "what" question answered by its best sentence). */
 export function questionShape(question: string): QuestionShape {
-  const text = foldedWords(question);
+  const text = wordsOf(question);
   const types = new Set<QuestionType>();
   for (const [type, markers] of Object.entries(MARKERS) as [QuestionType, readonly string[]][]) {
     if (markers.some((m) => has(text, m))) types.add(type);
@@ -154,11 +201,11 @@ export function questionShape(question: string): QuestionShape {
   // "đang ở giai đoạn nào" asks how far it is, not for a period or a list.
   if (types.has('status')) {
     types.delete('date');
-    if (has(text, 'giai doan nao') || has(text, 'buoc nao')) types.delete('list');
+    if (has(text, 'giai đoạn nào') || has(text, 'bước nào')) types.delete('list');
   }
   // "đang ở giai đoạn nào" asks how far it is, not for a period.
   if (types.has('status')) types.delete('date');
-  return { types };
+  return { types, asks: asked(text) };
 }
 
 /** The target patterns of a question's types. */

@@ -4,10 +4,11 @@ import { answerTexts } from '../../texts/answers.js';
 import { fold } from '../normalize.js';
 import type { Citation, SearchHit } from '../types.js';
 import { toCitation } from './citations.js';
-import { countedNoun, type QuestionShape, targetsOf } from './question-type.js';
+import { countedNoun, type QuestionShape } from './question-type.js';
 import { predicate, type Scored, sameFact } from './selection.js';
 import { matchedWords } from './subject.js';
-import { lowerFirst, match, type QueryTerm, termsOf, upperFirst } from './terms.js';
+import { lowerFirst, type QueryTerm, upperFirst } from './terms.js';
+import { answerCandidates, answerWindow } from './window.js';
 
 export interface ExtractiveQuestion {
   /** What the resident asked (cleaned of fillers). */
@@ -49,6 +50,13 @@ const SPANS: Partial<Record<string, RegExp>> = {
   phone: /\b0\d{2,3}[\s.-]?\d{3,4}[\s.-]?\d{3,4}\b/u,
 };
 
+/** The best unit is quoted whole up to this length; longer, the part around the question's words. */
+const FIRST_QUOTE_CHARS = 400;
+/** A unit quoted after the best one: the part of it that answers, up to this length. */
+const MORE_QUOTE_CHARS = 250;
+/** Holding a value of the kind asked for counts like this share of the question's words, in a cut. */
+const CANDIDATE_WEIGHT = 0.5;
+
 export function compose(
   q: ExtractiveQuestion,
   shape: QuestionShape,
@@ -75,6 +83,7 @@ export function compose(
     return num;
   };
 
+  const candidates = answerCandidates(shape, q.question);
   const parts: { text: string; marks: number[] }[] = [];
   const asList = chosen.length > 1 && chosen.every((c) => c.u.heading && c.u.heading === chosen[0].u.heading);
   if (asList) {
@@ -97,7 +106,9 @@ export function compose(
         if (!marks.includes(num)) marks.push(num);
         break;
       }
-      const body = excerpt(c.u.text, terms, targetsOf(shape, q.question));
+      // The best unit is cut only when very long; one that adds to it, to the part that adds.
+      const budget = c === chosen[0] ? FIRST_QUOTE_CHARS : MORE_QUOTE_CHARS;
+      const body = answerWindow(c.u.text, { terms, candidates, budget, candidateWeight: CANDIDATE_WEIGHT });
       // "Nghiêm cấm các hành vi sau: vứt rác…": the heading is what makes an item an answer.
       const text = c.u.heading && chosen.length === 1 ? `${c.u.heading}: ${lowerFirst(body)}` : body;
       parts.push({ text, marks });
@@ -162,37 +173,6 @@ function directAnswer(question: string, shape: QuestionShape, chosen: readonly S
   return undefined;
 }
 
-/**
- * A long unit cut to the run of clauses (split after "," ";" ":") that matches the question
- * best, with "…" where it was cut: a resident reads the part that answers.
- */
-function excerpt(text: string, terms: readonly QueryTerm[], targets: readonly RegExp[]): string {
-  if (text.length <= MAX_QUOTE_CHARS) return text;
-  const total = terms.reduce((sum, q) => sum + q.weight, 0);
-  const pieces = text.split(/(?<=[,;:])\s+/u);
-  const scores = pieces.map((p) => {
-    const sets = termsOf(p);
-    const words = terms.reduce((sum, q) => sum + q.weight * match(q, sets), 0);
-    // The clause holding the value asked for is the one to keep.
-    return targets.some((r) => r.test(p)) ? words + total : words;
-  });
-  let best = { from: 0, to: 0, score: -1 };
-  for (let from = 0; from < pieces.length; from++) {
-    let length = 0;
-    let score = 0;
-    for (let to = from; to < pieces.length; to++) {
-      length += pieces[to].length + 1;
-      if (length > MAX_QUOTE_CHARS && to > from) break;
-      score += scores[to];
-      if (score > best.score) best = { from, to, score };
-    }
-  }
-  const body = pieces.slice(best.from, best.to + 1).join(' ');
-  const head = best.from > 0 ? '… ' : '';
-  const tail = best.to < pieces.length - 1 ? `${body.replace(/[,;:]$/u, '')}…` : body;
-  return head + tail;
-}
-
 /** "… dự án." → "… dự án [1]."; a closing quote, "?" or "…" stays before the marker. */
 function withMarker(sentence: string, marks: readonly number[]): string {
   const trimmed = sentence.replace(/[\s.;:,]+$/u, '');
@@ -200,6 +180,3 @@ function withMarker(sentence: string, marks: readonly number[]): string {
   const marker = marks.length ? ` ${marks.map((m) => `[${m}]`).join('')}` : '';
   return /[?!”"»)…]$/u.test(body) ? `${body}${marker}` : `${body}${marker}.`;
 }
-
-/** A quoted unit longer than this is cut to its best-matching run of clauses. */
-const MAX_QUOTE_CHARS = 300;

@@ -121,7 +121,11 @@ const INSTRUCTIONS: readonly string[] = [
   'từ giờ bạn là',
   'từ bây giờ bạn là',
   'you are now',
-  'đóng vai',
+  // "đóng vai" told to the assistant, not "ai đóng vai …" or "đóng vai trò" in a question.
+  'hãy đóng vai',
+  'bạn đóng vai',
+  'em đóng vai',
+  '^đóng vai',
   'giả làm',
   'giả vờ',
   'hãy nói rằng',
@@ -140,11 +144,15 @@ const INSTRUCTIONS: readonly string[] = [
 /** The question without its sentences of instructions; `instructed` when any was dropped. */
 export function withoutInstructions(question: string): { question: string; instructed: boolean } {
   const accented = hasDiacritics(question);
-  const keys = INSTRUCTIONS.map((p) => words(accented ? p : fold(p)));
+  // "^": the phrase opens the sentence.
+  const keys = INSTRUCTIONS.map((p) => ({
+    opens: p.startsWith('^'),
+    key: words(accented ? p.replace(/^\^/u, '') : fold(p.replace(/^\^/u, ''))),
+  }));
   const sentences = question.split(/(?<=[.!?;:])\s+/u);
   const kept = sentences.filter((sentence) => {
     const text = accented ? words(sentence) : fold(words(sentence));
-    return !keys.some((k) => text.includes(k));
+    return !keys.some(({ opens, key }) => (opens ? text.startsWith(key) : text.includes(key)));
   });
   return { question: kept.join(' ').trim(), instructed: kept.length < sentences.length };
 }

@@ -10,10 +10,12 @@ export interface Scored {
   score: number;
   /** The unit holds a value of the type asked for. */
   holdsTarget: boolean;
+  /** The question's terms the unit holds (folded), each with its share of the question's weight. */
+  matched?: ReadonlyMap<string, number>;
 }
 
 /** A sentence joins the best one only when it scores at least this share of it. */
-const KEEP_RATIO = 0.6;
+const KEEP_RATIO = 0.7;
 
 const MAX_UNITS = 2;
 
@@ -57,15 +59,36 @@ export function choose(ranked: readonly Scored[], best: Scored, shape: QuestionS
     if (rows.length > 1) return rows.slice(0, MAX_LIST_ITEMS);
   }
   const chosen = [best];
+  const severalAsked = (shape.asks ?? 1) > 1;
   const needsValue = [...shape.types].some((t) => VALUE_TYPES.has(t) || t === 'count');
   for (const c of ranked.slice(1)) {
     if (chosen.length >= MAX_UNITS) break;
     // The value asked for from a second place (the fine of an act, in the article on fines).
     const completes =
       needsValue && !best.holdsTarget && !chosen.some((x) => x.holdsTarget) && c.holdsTarget && c.coverage >= VALUE_SHARE * best.coverage;
-    if (completes || (c.score >= KEEP_RATIO * best.score && !sameFact(c.u, best.u))) chosen.push(c);
+    if (completes || ((c.score >= KEEP_RATIO * best.score || complements(c, chosen, best, severalAsked)) && !sameFact(c.u, best.u)))
+      chosen.push(c);
   }
   return chosen;
+}
+
+/**
+ * A question asking several things ("chiếm bao nhiêu đường, và phải báo ai trước mấy ngày") also
+ * quotes a unit whose question words are mostly ones the chosen units lack (this share of them),
+ * when it scores at least COMPLEMENT_RATIO of the best.
+ */
+const COMPLEMENT_SHARE = 0.6;
+const COMPLEMENT_RATIO = 0.5;
+
+function complements(c: Scored, chosen: readonly Scored[], best: Scored, severalAsked: boolean): boolean {
+  if (!severalAsked || !c.matched || c.score < COMPLEMENT_RATIO * best.score) return false;
+  let fresh = 0;
+  let held = 0;
+  for (const [term, share] of c.matched) {
+    held += share;
+    if (!chosen.some((x) => x.matched?.has(term))) fresh += share;
+  }
+  return held > 0 && fresh >= COMPLEMENT_SHARE * held;
 }
 
 /**

@@ -29,6 +29,8 @@ const TITLE = /^(?:#{1,6}\s+|(?:chương|mục|phần|điều)\s+[\dIVXLC]+\b)/i
 const DANGLING = /^(?:đó là|trong đó|từ đó|ngoài ra|bên cạnh đó|theo đó|do đó|vì vậy|tuy nhiên|đồng thời|cụ thể|như vậy)[,:]?\s+/iu;
 /** "Cột: giá trị; Cột: giá trị" as the table loader renders a row. */
 const RECORD = /^[^:;]{1,40}: [^;]+(?:; [^:;]{1,40}: [^;]*)+$/u;
+/** A sentence end inside the line: prose that happens to hold "tiếng Anh: …; tiếng Pháp: …", not a row. */
+const PROSE = /[.!?]\s+\p{Lu}/u;
 const MIN_CHARS = 12;
 /** Long sentences are split at ";" so an answer quotes the clause, not a whole list. */
 const CLAUSE_SPLIT_CHARS = 300;
@@ -89,7 +91,7 @@ export function unitsWithNeighbours(hits: readonly SearchHit[]): Units {
       const level = levelOf(line);
       if (heading && level <= heading.level) heading = undefined;
       const underHeading = heading && level > heading.level ? heading.text : undefined;
-      if (RECORD.test(line)) {
+      if (RECORD.test(line) && !PROSE.test(line)) {
         const row = rowInWords(line);
         if (!seen.has(row.text)) {
           seen.add(row.text);
