@@ -135,9 +135,14 @@ describe('Telegram: cases', () => {
     const u = 8102;
     expect((await tgSay(u, '/canbo')).params.text).toBe(caseChatTexts.handoffAsk);
     expect((await tgSay(u, 'Xin lịch tiếp công dân tháng 12')).params.text).toContain('Mã hồ sơ:');
+    // "gửi" typed at the confirmation sends the offered question, not the word.
+    await tgSay(u, NOT_FOUND);
+    expect((await tgSay(u, '/canbo')).params.text).toBe(caseChatTexts.handoffConfirm(NOT_FOUND));
+    expect((await tgSay(u, 'Gửi')).params.text).toContain('Mã hồ sơ:');
+    expect(cases.forResident({ channel: 'telegram', chatId: String(u), userId: String(u) })[0].text).toBe(NOT_FOUND);
     expect((await tgSay(u, 'gap can bo')).params.text).toBe(caseChatTexts.handoffAsk);
     expect((await tgSay(u, '/huy')).params.text).toBe(botTexts.cancelled);
-    expect(cases.forResident({ channel: 'telegram', chatId: String(u), userId: String(u) })).toHaveLength(1);
+    expect(cases.forResident({ channel: 'telegram', chatId: String(u), userId: String(u) })).toHaveLength(2);
   });
 
   it('takes a report with a category, a shared location, a photo and a description, and gives its number', async () => {

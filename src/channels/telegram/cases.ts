@@ -209,7 +209,7 @@ export function caseFeature(deps: CaseFeatureDeps): {
     const leaving = text.startsWith('/') || desk.keyword(text) !== undefined;
     if (handoff.state(ref)) {
       if (cancel) return handoffStep(ctx, { kind: 'cancel' });
-      if (!leaving) return handoffStep(ctx, { kind: 'text', text });
+      if (!leaving) return handoffStep(ctx, SEND_WORDS.has(phraseKey(text)) ? { kind: 'confirm' } : { kind: 'text', text });
       handoff.abandon(ref);
     }
     if (report.state(ref)) {
@@ -286,11 +286,14 @@ export function caseFeature(deps: CaseFeatureDeps): {
   };
 }
 
+/** Typed instead of pressing "Gửi cán bộ" / "Gửi phản ánh": a confirmation, not the text to send. */
+const SEND_WORDS = new Set([ct.handoffSend, ct.reportSend, 'gửi', 'gửi đi', 'đồng ý'].map(phraseKey));
+
 /** What a typed message means in the report flow: the skip words, or text for the step. */
 function reportText(text: string): ReportInput {
   const key = phraseKey(text);
   if (key === phraseKey(ct.skip) || key === phraseKey(ct.done)) return { kind: 'skip' };
-  if (key === phraseKey(ct.reportSend)) return { kind: 'confirm' };
+  if (SEND_WORDS.has(key)) return { kind: 'confirm' };
   return { kind: 'text', text };
 }
 
