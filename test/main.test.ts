@@ -21,20 +21,30 @@ interface Child {
 const children: Child[] = [];
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.process.exitCode === null) c.process.kill('SIGKILL');
+  // The whole group: killing `npm start` alone would leave its tsx and node running after a timeout.
+  for (const c of children.splice(0)) if (c.process.exitCode === null) killGroup(c.process.pid);
   for (const c of cleanups.splice(0)) await c();
 });
+
+function killGroup(pid: number | undefined): void {
+  try {
+    if (pid) process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
 
 /**
  * Runs main.ts with only the given variables (no inherited configuration), in `cwd`; with `viaNpm`,
  * as deployments do: `npm start` in the repository (so signals must pass through npm and its shell).
  */
-function runMain(vars: Record<string, string>, args: string[] = [], cwd = REPO_ROOT, viaNpm = false, group = false): Child {
+function runMain(vars: Record<string, string>, args: string[] = [], cwd = REPO_ROOT, viaNpm = false): Child {
   const [command, argv] = viaNpm ? ['npm', ['start', '--silent', '--', ...args]] : [TSX, [MAIN, ...args]];
   const child = spawn(command, argv as string[], {
     cwd,
-    // Its own process group, so that a signal can reach every process of it, as systemd sends it.
-    detached: group,
+    // Its own process group, so that a signal can reach every process of it, as systemd sends it
+    // (and so that a test that fails can take all of it down).
+    detached: true,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...vars },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -135,7 +145,7 @@ describe('npm start (src/main.ts)', () => {
   it('stops cleanly (exit 0, once) when SIGTERM reaches the whole process group: npm, tsx and node', async () => {
     const env = await makeTestEnv({ LOG_FORMAT: 'json' });
     cleanups.push(() => env.cleanup());
-    const child = runMain(env.vars, [], REPO_ROOT, true, true);
+    const child = runMain(env.vars, [], REPO_ROOT, true);
     await waitForLog(child, 'knowledge index ready');
     process.kill(-child.process.pid!, 'SIGTERM');
     expect(await child.exited).toBe(0);
@@ -159,7 +169,7 @@ describe('npm start (src/main.ts)', () => {
     });
     cleanups.push(() => env.cleanup());
     for (const target of ['group', 'process'] as const) {
-      const child = runMain(env.vars, [], REPO_ROOT, true, true);
+      const child = runMain(env.vars, [], REPO_ROOT, true);
       const { url } = await waitForLog(child, 'web chat: open');
       const warned = await waitForLog(child, 'telegram: cannot reach its API', 8_000);
       expect(warned).toMatchObject({ level: 40, channel: 'telegram' });
