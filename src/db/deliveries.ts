@@ -231,6 +231,7 @@ export class OutboxStore {
         max: budget.maxAttempts,
         maxLimited: budget.maxRateLimited,
       }) as { status: 'pending' | 'failed' | 'skipped' } | undefined;
+    if (r?.status === 'pending') this.holdChatBehind(deliveryId, nextAttemptAt);
     return r?.status ?? 'failed';
   }
 
@@ -243,6 +244,22 @@ export class OutboxStore {
          WHERE id = ?`,
       )
       .run(until, deliveryId);
+    this.holdChatBehind(deliveryId, until);
+  }
+
+  /**
+   * A notice that must wait holds its chat's later notices as long (they go in order anyway; they
+   * have never been tried, so the head's time is theirs). Without it they stay due, and every claim walks past all of them to find a head it may
+   * send: with 17 notices waiting per chat and a per-chat gap, a claim took 350 ms at 32,000 waiting.
+   */
+  private holdChatBehind(deliveryId: number, until: number): void {
+    this.db
+      .prepare(
+        `UPDATE deliveries SET next_attempt_at = @until
+         WHERE notice_id IS NOT NULL AND status = 'pending' AND id > @id
+           AND (channel, chat_id) = (SELECT channel, chat_id FROM deliveries WHERE id = @id AND notice_id IS NOT NULL)`,
+      )
+      .run({ id: deliveryId, until });
   }
 
   counts(announcementId: number, since = 0): DeliveryCounts {
