@@ -324,7 +324,7 @@ export class CaseService {
       // Counted and written under the write lock: two messages at once cannot both pass the limit.
       if (store.cases.openedSince(ref.channel, ref.userId, now - DAY_MS) >= this.deps.limits.dailyLimit)
         throw new CaseError(t.limitReached(this.deps.limits.dailyLimit), 'conflict');
-      const stored = store.cases.create({
+      const id = store.cases.create({
         kind: c.kind,
         channel: ref.channel,
         chatId: ref.chatId,
@@ -338,8 +338,8 @@ export class CaseService {
         dueAt: now + c.dueInHours * 3_600_000,
         at: now,
       });
-      for (const p of c.photos ?? []) store.cases.addPhoto(stored.id, p, now);
-      const number = this.number(stored.id);
+      for (const p of c.photos ?? []) store.cases.addPhoto(id, p, now);
+      const number = this.number(id);
       const place = [c.address, c.location && mapLink(c.location)].filter(Boolean).join(' · ');
       this.toStaff(
         t.staffNew({
@@ -351,9 +351,9 @@ export class CaseService {
           place: place || undefined,
           photos: c.photos?.length ?? 0,
         }),
-        `case-${stored.id}-opened`,
+        `case-${id}-opened`,
       );
-      return this.withNumber(store.cases.get(stored.id) as StoredCase);
+      return this.withNumber(store.cases.get(id) as StoredCase);
     });
     this.deps.logger.info({ case: opened.number, kind: c.kind, channel: ref.channel }, 'case opened');
     const { workingHours } = this.settings;

@@ -74,7 +74,8 @@ const HANDLED = `(${HANDLED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 export class CaseStore {
   constructor(private readonly db: Sqlite) {}
 
-  create(c: NewCase): StoredCase {
+  /** Returns the new case's id. */
+  create(c: NewCase): number {
     const { lastInsertRowid } = this.db
       .prepare(
         `INSERT INTO cases (kind, channel, chat_id, user_id, display_name, category, ward, address, latitude, longitude, text,
@@ -91,7 +92,7 @@ export class CaseStore {
         latitude: c.location?.latitude ?? null,
         longitude: c.location?.longitude ?? null,
       });
-    return this.get(Number(lastInsertRowid)) as StoredCase;
+    return Number(lastInsertRowid);
   }
 
   get(id: number): StoredCase | undefined {
