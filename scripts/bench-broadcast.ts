@@ -15,10 +15,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { type BroadcastProgress, BroadcastService } from '../src/broadcast/service.js';
 import { configuredSenders } from '../src/channels/senders.js';
-import { type Config, loadConfig } from '../src/config.js';
+import type { Config } from '../src/config.js';
 import { Store } from '../src/db/store.js';
 import { createLogger } from '../src/logger.js';
 import { startFakeTelegram } from '../test/fakes/telegram-api.js';
+import { fakeTelegramConfig } from './bench-config.js';
 
 export interface BroadcastBenchRow {
   run: string;
@@ -56,19 +57,7 @@ interface SenderResult {
 const SELF = fileURLToPath(import.meta.url);
 const run = promisify(execFile);
 
-function benchConfig(dir: string, apiRoot: string, rate: number): Config {
-  return loadConfig(
-    {
-      DATA_DIR: dir,
-      KNOWLEDGE_DIR: path.join(dir, 'knowledge'),
-      TELEGRAM_BOT_TOKEN: '123456:BENCH-token-for-the-fake-api',
-      TELEGRAM_API_ROOT: apiRoot,
-      TELEGRAM_RATE_PER_SECOND: String(rate),
-      TELEGRAM_PER_CHAT_INTERVAL_MS: '0',
-    },
-    dir,
-  );
-}
+const benchConfig = (dir: string, apiRoot: string, rate: number): Config => fakeTelegramConfig(dir, { apiRoot, rate });
 
 /** Child-process side: sends one announcement to everyone in the database and reports. */
 async function sendAll(dir: string, apiRoot: string, rate: number): Promise<SenderResult> {

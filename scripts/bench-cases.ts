@@ -17,11 +17,11 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openCore } from '../src/compose.js';
-import { loadConfig } from '../src/config.js';
 import type { CaseFilter } from '../src/db/cases.js';
 import type { CaseStatus, ChatRef } from '../src/domain/index.js';
 import { createLogger } from '../src/logger.js';
 import { startFakeTelegram } from '../test/fakes/telegram-api.js';
+import { fakeTelegramConfig } from './bench-config.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const PER_RESIDENT = 5;
@@ -67,18 +67,13 @@ function timeMedian(runs: number, work: () => unknown): number {
 
 /** Child side: opens the cases, changes their statuses, then waits for `measure` and `stop` on stdin. */
 async function serve(dir: string, apiRoot: string, rate: number, total: number, perChatMs: number): Promise<void> {
-  const config = loadConfig(
-    {
-      DATA_DIR: path.join(dir, 'data'),
-      KNOWLEDGE_DIR: path.join(dir, 'knowledge'),
-      TELEGRAM_BOT_TOKEN: '123456:BENCH-token-for-the-fake-api',
-      TELEGRAM_API_ROOT: apiRoot,
-      TELEGRAM_RATE_PER_SECOND: String(rate),
-      TELEGRAM_PER_CHAT_INTERVAL_MS: String(perChatMs),
-      CASE_DAILY_LIMIT: String(PER_RESIDENT),
-    },
-    dir,
-  );
+  const config = fakeTelegramConfig(dir, {
+    dataDir: path.join(dir, 'data'),
+    apiRoot,
+    rate,
+    perChatMs,
+    vars: { CASE_DAILY_LIMIT: String(PER_RESIDENT) },
+  });
   const core = await openCore(config, { logger: createLogger({ level: 'silent' }), buildIndex: false });
   const { cases, broadcast } = core;
   broadcast.start();
