@@ -162,6 +162,24 @@ describe('the reply', () => {
     expect(a.text.length).toBeLessThan(long.chunk.text.length);
   });
 
+  it('reads a number written in words as the value asked for', () => {
+    const permits = hit(
+      'giay-phep',
+      'Giấy phép sử dụng vỉa hè có thời hạn tối đa sáu tháng. Phường có chín tổ dân phố. Năm 2009 phường được thành lập.',
+    );
+    const duration = answer('giấy phép sử dụng vỉa hè có thời hạn bao lâu', [permits]);
+    expect(duration.text.startsWith('Tối đa sáu tháng.')).toBe(true);
+    const count = answer('phường có bao nhiêu tổ dân phố', [permits]);
+    expect(count.text.startsWith('Chín tổ dân phố.')).toBe(true);
+  });
+
+  it('states a count only from a number, never from a word that folds like one ("miền Nam tỉnh…")', () => {
+    const south = hit('vung', 'Phía nam tỉnh có nhiều xã vùng cao. Toàn vùng có 12 tỉnh.');
+    expect(answer('vùng có bao nhiêu tỉnh', [south]).text.startsWith('12 tỉnh.')).toBe(true);
+    const none = hit('vung', 'Phía nam tỉnh có nhiều xã vùng cao được hỗ trợ.');
+    expect(answer('phía nam có bao nhiêu tỉnh được hỗ trợ', [none]).text.startsWith('Theo')).toBe(true);
+  });
+
   it('quotes in the citation only what was used', () => {
     const a = answer('hát karaoke sau 22 giờ bị phạt bao nhiêu', [RULES]);
     expect(a.citations[0].quote).not.toContain('Đốt rác');

@@ -7,7 +7,7 @@ export type { ExtractiveAnswer, ExtractiveQuestion, Unsettled } from './reply.js
 
 import { fold } from '../normalize.js';
 import type { SearchHit } from '../types.js';
-import { countedNouns, questionShape, targetsOf, VALUE_TYPES } from './question-type.js';
+import { countedNouns, questionShape, SPELLED, targetsOf, VALUE_TYPES } from './question-type.js';
 import { compose, type ExtractiveAnswer, type ExtractiveQuestion, STATUS, type Unsettled } from './reply.js';
 import { choose, LIST_MIN, rightMoney, type Scored, VALUE_SHARE, withAntecedents, withCounts, withValues } from './selection.js';
 import { aboutSubject, namedThings } from './subject.js';
@@ -67,7 +67,8 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
   const asksList = shape.types.has('list') || shape.types.has('count');
   const listSize = listSizes(units);
   const counted = countedNouns(q.question).map(
-    (noun) => new RegExp(`\\b\\d+(?:/\\d+)?\\s+${noun.folded.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'u'),
+    (noun) =>
+      new RegExp(`(?:\\b\\d+(?:/\\d+)?|(?<!\\p{L})${fold(SPELLED)})\\s+${noun.folded.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'u'),
   );
   const at = new Map(units.map((u, i) => [`${u.hit}:${u.order}`, i]));
   const scored: Scored[] = units.map((u, i) => {

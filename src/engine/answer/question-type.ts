@@ -113,6 +113,11 @@ const MARKERS: Readonly<Record<QuestionType, readonly string[]>> = {
   measure: ['dài bao nhiêu', 'rộng bao nhiêu', 'cao bao nhiêu', 'bao nhiêu mét', 'mấy mét', 'bao xa', 'diện tích', 'bao nhiêu km'],
 };
 
+/** Numerals as documents write them in words ("mười năm", "ba ngày làm việc", "vài tuần"). */
+export const SPELLED = '(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười|mươi|vài|nửa)';
+/** An amount before a unit: digits or numerals in words ("hai mươi lăm" too), not inside a word or a ratio. */
+export const AMOUNT = `(?<![/\\d\\p{L}])(?:\\d+(?:[.,]\\d+)?|${SPELLED}(?:\\s+(?:${SPELLED}|lăm|mốt|tư|trăm|nghìn))*)`;
+
 /** What a sentence must hold to answer each type; a type without one is answered by wording. */
 const TARGETS: Partial<Record<QuestionType, RegExp>> = {
   obligation: /\bphải\b|\bcần\b|bắt buộc|có trách nhiệm/iu,
@@ -121,9 +126,14 @@ const TARGETS: Partial<Record<QuestionType, RegExp>> = {
   money: /\d[\d.,]*\s*(?:đồng|nghìn|ngàn|triệu|tỷ|vnđ|đ\b)/iu,
   time: /\b\d{1,2}\s*(?:giờ|h\b|:\d\d)/iu,
   // "24/24 giờ" is opening hours, not a duration.
-  duration: /(?<![/\d])\d+(?:[.,]\d+)?\s*(?:ngày|giờ|tháng|năm|phút|tuần|giây|thế kỷ)(?!\s*\/)/iu,
-  date: /\b(?:19|20)\d\d\b|ngày \d{1,2}|tháng \d{1,2}/iu,
-  count: /\b\d+(?:\/\d+)?\b|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\b/iu,
+  // "từ năm 1870 đến 1939" is how long something lasted, as much as "mười năm".
+  duration: new RegExp(
+    `${AMOUNT}\\s*(?:ngày|giờ|tháng|năm|phút|tuần|giây|thế kỷ)(?!\\s*\\/)|từ\\s+năm\\s+\\d{3,4}\\s+(?:đến|tới)\\s+(?:năm\\s+)?\\d{3,4}`,
+    'iu',
+  ),
+  date: /\b(?:1\d|20)\d\d\b|ngày \d{1,2}|tháng \d{1,2}/iu,
+  // "năm 2009" is a year, not five.
+  count: /\b\d+(?:\/\d+)?\b|(?<!\p{L})(?:một|hai|ba|bốn|năm(?!\s+\d)|sáu|bảy|tám|chín|mười)(?!\p{L})/iu,
   phone: /\b0\d{2,3}[\s.-]?\d{3,4}[\s.-]?\d{3,4}\b|\b1\d{2}\b/u,
   measure: /\b\d+(?:[.,]\d+)?\s*(?:mét|m\b|km|ki-lô-mét|m2|ha|héc-ta|cm)/iu,
   who: /(?:\p{Lu}\p{Ll}*\s){1,}\p{Lu}\p{Ll}*|trưởng|ủy ban|ubnd|công an|bộ phận|ban |phòng |tổ |chủ tịch|bí thư|đồng chí|ông |bà /u,
@@ -216,7 +226,7 @@ export function targetsOf(shape: QuestionShape, question?: string): RegExp[] {
 /** What a sentence must hold to answer `type`, narrowed by the question ("mấy ngày": days). */
 export function targetFor(type: QuestionType, question?: string): RegExp | undefined {
   const unit = type === 'duration' && question !== undefined ? durationUnit(question) : undefined;
-  return unit ? new RegExp(`(?<![/\\d])\\d+\\s*${unit}`, 'iu') : TARGETS[type];
+  return unit ? new RegExp(`${AMOUNT}\\s*${unit}`, 'iu') : TARGETS[type];
 }
 
 const DURATION_UNITS: Readonly<Record<string, string>> = {

@@ -1,10 +1,10 @@
 // The reply itself: a first sentence that answers in plain words, then the quoted units, each cut
 // to the part that answers, with one citation number per document.
 import { answerTexts } from '../../texts/answers.js';
-import { fold } from '../normalize.js';
+import { fold, foldedWords } from '../normalize.js';
 import type { Citation, SearchHit } from '../types.js';
 import { toCitation } from './citations.js';
-import { countedNoun, type QuestionShape } from './question-type.js';
+import { AMOUNT, countedNoun, type QuestionShape, SPELLED } from './question-type.js';
 import { predicate, type Scored, sameFact } from './selection.js';
 import { matchedWords } from './subject.js';
 import { lowerFirst, type QueryTerm, upperFirst } from './terms.js';
@@ -46,7 +46,10 @@ const PROHIBITION = /nghiêm cấm|bị cấm|\bcấm\b|không được|\bkhông
 const SPANS: Partial<Record<string, RegExp>> = {
   money: /(?:từ\s+)?\d[\d.,]*\s*(?:đồng|triệu đồng|nghìn đồng)(?:\s+đến\s+\d[\d.,]*\s*(?:đồng|triệu đồng|nghìn đồng))?/iu,
   time: /(?:từ\s+)?\d{1,2}\s*giờ(?:\s*\d{2})?(?:\s+(?:sáng|trưa|chiều|tối|đêm))?(?:\s+(?:đến|tới)\s+\d{1,2}\s*giờ(?:\s*\d{2})?(?:\s+(?:sáng|trưa|chiều|tối|đêm))?)?/iu,
-  duration: /(?:không quá|tối đa|trong vòng|trong thời hạn|trước ít nhất|ít nhất)?\s*\d+\s*(?:ngày làm việc|ngày|giờ|tháng|năm|tuần)/iu,
+  duration: new RegExp(
+    `(?:(?:không quá|tối đa|trong vòng|trong thời hạn|trước ít nhất|ít nhất)\\s*)?${AMOUNT}\\s*(?:ngày làm việc|ngày|giờ|tháng|năm|tuần)|từ\\s+năm\\s+\\d{3,4}\\s+(?:đến|tới)\\s+(?:năm\\s+)?\\d{3,4}`,
+    'iu',
+  ),
   phone: /\b0\d{2,3}[\s.-]?\d{3,4}[\s.-]?\d{3,4}\b/u,
 };
 
@@ -167,11 +170,40 @@ function directAnswer(question: string, shape: QuestionShape, chosen: readonly S
     if (/\bphải\b|\bcần\b/iu.test(lead)) return answerTexts.direct.yesMust;
   }
   if (t.has('count') && noun) {
-    const m = /\b\d+(?:\/\d+)?\s+(?:\p{L}+\s+){0,1}\p{L}+/u.exec(texts[0]);
-    if (m && fold(m[0].toLowerCase()).includes(noun.folded.split(' ')[0])) return `${upperFirst(m[0])}.`;
+    const count = countPhrase(texts[0], question, noun.folded);
+    if (count) return `${upperFirst(count)}.`;
   }
   return undefined;
 }
+
+/**
+ * "18/30 chỉ tiêu", "chín tổ dân phố": the number and the thing counted as the text writes them,
+ * with one word between at most ("4 chương trình hành động"), and the counted noun's words only
+ * as far as the question goes on with them.
+ */
+function countPhrase(text: string, question: string, noun: string): string | undefined {
+  const folded = fold(text);
+  // Folding keeps one letter per letter of NFC text, so an offset in one is an offset in the other.
+  if (folded.length !== text.length) return undefined;
+  const asked = foldedWords(question).trim().split(' ');
+  const head = noun.split(' ')[0];
+  const at = asked.indexOf(head);
+  const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // Each word after the head only when the one before it matched: "(?:\s+dân(?:\s+phố)?)?".
+  const tail = asked.slice(at + 1, at + 1 + MAX_NOUN_WORDS).reduceRight((inner, w) => `(?:\\s+${escape(w)}${inner})?`, '');
+  const m = new RegExp(
+    `(?<![\\p{L}\\d])(\\d+(?:[.,/]\\d+)*|${fold(SPELLED)})\\s+(?:\\p{L}+\\s+)?${escape(head)}${tail}(?!\\p{L})`,
+    'u',
+  ).exec(folded);
+  if (!m) return undefined;
+  // Folded, "nam" is also the south: a number in words must be one with its marks.
+  const number = text.slice(m.index, m.index + m[1].length);
+  if (!/^\d/u.test(number) && !new RegExp(`^${SPELLED}$`, 'iu').test(number)) return undefined;
+  return text.slice(m.index, m.index + m[0].length);
+}
+
+/** Words of the counted noun a count answer repeats after its first. */
+const MAX_NOUN_WORDS = 3;
 
 /** "… dự án." → "… dự án [1]."; a closing quote, "?" or "…" stays before the marker. */
 function withMarker(sentence: string, marks: readonly number[]): string {

@@ -19,7 +19,6 @@ const PHRASES: Record<Exclude<RefusalKind, 'unsafe'>, readonly string[]> = {
     'bạn ủng hộ',
     'bạn đánh giá',
     'bạn thích',
-    'đảng nào',
     'nên bầu',
     'bầu cho ai',
   ],
