@@ -55,6 +55,12 @@ describe('question types', () => {
     expect(questionShape('may gio thi duoc do rac').types.has('time')).toBe(true);
   });
 
+  it('reads "như thế nào" as how, and "nào" after a noun as which', () => {
+    expect(questionShape('dắt chó ra đường thì phải làm như thế nào').types.has('list')).toBe(false);
+    expect(questionShape('dat cho ra duong thi phai lam the nao').types.has('list')).toBe(false);
+    expect(questionShape('những hành vi nào bị cấm, phạt thế nào').types.has('list')).toBe(true);
+  });
+
   it('counts the things a question asks', () => {
     expect(questionShape('Rạp được chiếm bao nhiêu đường, và phải báo ai trước mấy ngày?').asks).toBe(3);
     expect(questionShape('Cầu Suối Mới xong chưa?').asks).toBe(0);
@@ -178,6 +184,16 @@ describe('the reply', () => {
     expect(answer('vùng có bao nhiêu tỉnh', [south]).text.startsWith('12 tỉnh.')).toBe(true);
     const none = hit('vung', 'Phía nam tỉnh có nhiều xã vùng cao được hỗ trợ.');
     expect(answer('phía nam có bao nhiêu tỉnh được hỗ trợ', [none]).text.startsWith('Theo')).toBe(true);
+  });
+
+  it('answers "phải làm sao" with the sentence that says what one must do, before one that only shares its words', () => {
+    const pets = hit(
+      'vat-nuoi',
+      'Nhiều hộ dắt chó ra đường phố vào buổi sáng và buổi tối. Khi đưa chó ra khỏi nhà phải đeo rọ mõm cho chó.',
+    );
+    const a = answer('dắt chó ra ngoài đường thì phải làm sao', [pets]);
+    expect(a.text.indexOf('phải đeo rọ mõm')).toBeGreaterThan(-1);
+    expect(a.text.indexOf('phải đeo rọ mõm')).toBeLessThan(a.text.indexOf('buổi sáng') >>> 0);
   });
 
   it('quotes in the citation only what was used', () => {

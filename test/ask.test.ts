@@ -224,6 +224,15 @@ describe('follow-up questions offline', () => {
     expect(carriedTerms('còn dự án sân vận động thì sao?', [])).toBeUndefined();
   });
 
+  it('carries what the last answer was about when a follow-up goes on about it, not when it turns to another subject', () => {
+    const history = [
+      { role: 'user' as const, text: 'nhà bên cạnh được khoan đục từ mấy giờ' },
+      { role: 'assistant' as const, text: `Từ 7 giờ. ${answerTexts.leadIn} Thời gian thi công gây tiếng ồn (khoan, đục) từ 7 giờ [1].` },
+    ];
+    expect(carriedTerms('làm sai giờ thì bị phạt bao nhiêu?', history)).toContain('thi công gây tiếng ồn');
+    expect(carriedTerms('còn sửa nhà thì sao?', history)).not.toContain('thi công');
+  });
+
   it('searches a follow-up with the previous question and answers from the right passage', async () => {
     const retrieve = fakeRetrieve(PASSAGES);
     const ask = createAsk({ retrieve, config });

@@ -7,7 +7,7 @@ export type { ExtractiveAnswer, ExtractiveQuestion, Unsettled } from './reply.js
 
 import { fold } from '../normalize.js';
 import type { SearchHit } from '../types.js';
-import { countedNouns, questionShape, SPELLED, targetsOf, VALUE_TYPES } from './question-type.js';
+import { countedNouns, questionShape, SPELLED, targetFor, targetsOf, VALUE_TYPES } from './question-type.js';
 import { compose, type ExtractiveAnswer, type ExtractiveQuestion, STATUS, type Unsettled } from './reply.js';
 import { choose, LIST_MIN, rightMoney, type Scored, VALUE_SHARE, withAntecedents, withCounts, withValues } from './selection.js';
 import { aboutSubject, namedThings } from './subject.js';
@@ -48,6 +48,8 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
   // Compiled and folded once per question: the loop below runs them on every unit.
   const mentions = targetsOf(shape, q.question).map(everyMention);
   const asked = fold(q.question);
+  // "phải làm gì": the duty word is in the question and in the answer alike, not a value to find anew.
+  const modal = shape.types.has('obligation') ? targetFor('obligation') : undefined;
 
   const terms = distinct([...queryTerms(q.question, 1), ...(q.carried ? queryTerms(q.carried, CARRIED_WEIGHT) : [])]);
   const own = units.map((u) => termsOf(u.text));
@@ -87,10 +89,11 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
     const hit = hits[u.hit];
     const prior = (1 / (1 + 0.15 * u.hit)) * (0.6 + 0.4 * hit.relevance);
     const target = mentions.length > 0 && holdsTarget(u.text, mentions, asked) && rightMoney(u, shape, q.question);
+    const duty = !target && Boolean(modal?.test(u.text));
     const status = shape.types.has('status') && (STATUS.done.test(u.text) || STATUS.started.test(u.text) || STATUS.notStarted.test(u.text));
     const list = asksList && listSize(u) >= LIST_MIN ? LIST_BONUS : 0;
     const count = counted.some((r) => r.test(fold(u.text.toLowerCase()))) ? COUNTED_BONUS : 0;
-    const lift = (target ? TARGET_BONUS : 0) + (status ? TARGET_BONUS / 2 : 0) + list + count;
+    const lift = (target ? TARGET_BONUS : 0) + (status || duty ? TARGET_BONUS / 2 : 0) + list + count;
     // Ranked as read with its neighbours (the question's other words in the sentence before or
     // after count a little); `coverage`, which decides whether to answer at all, is its own.
     return { u, coverage, score: (read / total) * prior * (1 + lift), holdsTarget: target, matched };

@@ -1,6 +1,7 @@
 // Follow-up questions without a model: "còn dự án sân vận động thì sao?" means little alone,
 // so the previous question's key terms are searched with it.
-import { fold } from '../normalize.js';
+import { answerTexts } from '../../texts/answers.js';
+import { fold, hasDiacritics } from '../normalize.js';
 import { isStopword, syllables } from '../tokenize.js';
 import type { Turn } from '../types.js';
 import { type QuestionShape, questionShape } from './question-type.js';
@@ -8,6 +9,16 @@ import { type QuestionShape, questionShape } from './question-type.js';
 // Folded openings and endings that mark a question leaning on the previous one.
 const OPENINGS = ['con ', 'the con ', 'vay con ', 'con ve ', 'the ', 'vay ', 'va ', 'nhung ', 'cai do ', 'no '];
 const ENDINGS = ['thi sao', 'the nao', 'ra sao', 'nua khong', 'nua', 'do', 'kia'];
+/** Folded openings that ask the same of another subject ("thế còn cầu X?"). */
+const CONTRAST = ['con ', 'the con ', 'vay con ', 'con ve '];
+
+function turnsAway(question: string): boolean {
+  const f = `${fold(question)
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()} `;
+  return CONTRAST.some((o) => f.startsWith(o));
+}
+
 /** A question with this few topic syllables rarely stands alone. */
 const SHORT_TOPIC = 3;
 
@@ -41,13 +52,30 @@ export function previousQuestion(history: readonly Turn[], current: string): str
 export function carriedTerms(question: string, history: readonly Turn[]): string | undefined {
   const previous = previousQuestion(history, question);
   if (!previous || !looksLikeFollowUp(question)) return undefined;
-  const own = new Set(syllables(question).map(fold));
+  // Compared with their marks when the resident typed them: "thì" is not the "thi" of "thi công".
+  const key = hasDiacritics(question) ? (w: string) => w.toLowerCase() : fold;
+  const own = new Set(syllables(question).map(key));
   // "thế còn cầu Đội Kỳ?" names its own subject: only what was asked of the last one carries
   // over, not the last one's name. "nó", "bà ấy" name nothing: everything carries over.
   const namesOwn = capitalised(question).size > 0;
   const names = namesOwn ? capitalised(previous) : new Set<string>();
-  const carried = [...new Set(topicSyllables(previous))].filter((s) => !own.has(fold(s)) && !names.has(fold(s)));
+  // What the last answer was about, as the documents name it ("khoan đục" asked, "thi công" quoted):
+  // "làm sai giờ thì bị phạt bao nhiêu" goes on about it; "còn mấy cái kia thì sao" turns away from it.
+  const said = namesOwn || turnsAway(question) ? [] : answeredSubject(history);
+  const carried = [...new Set([...topicSyllables(previous), ...said])].filter((s) => !own.has(key(s)) && !names.has(fold(s)));
   return carried.length ? carried.join(' ') : undefined;
+}
+
+/** Topic syllables of the subject the last answer quoted: the words before its first clause break. */
+const SUBJECT_SYLLABLES = 8;
+
+function answeredSubject(history: readonly Turn[]): string[] {
+  const last = history.at(-1);
+  if (last?.role !== 'assistant') return [];
+  const at = last.text.indexOf(answerTexts.leadIn);
+  if (at < 0) return [];
+  const quote = last.text.slice(at + answerTexts.leadIn.length).split(/[,;:([…]/u)[0];
+  return topicSyllables(quote).slice(0, SUBJECT_SYLLABLES);
 }
 
 /** Folded syllables written with a capital, except the first word (a sentence starts with one). */

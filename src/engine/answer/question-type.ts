@@ -197,6 +197,11 @@ function has(q: { typed: string[]; folded: string[] }, marker: string): boolean 
   return false;
 }
 
+/** A "nào" that asks which, not the one of "thế nào" (how). */
+function hasWhich(q: { typed: string[]; folded: string[] }): boolean {
+  return q.typed.some((w, i) => sameWord('nào', w, q.folded[i]) && !(i > 0 && sameWord('thế', q.typed[i - 1], q.folded[i - 1])));
+}
+
 /** The types a question asks for (none: a "what" question answered by its best sentence). */
 export function questionShape(question: string): QuestionShape {
   const text = wordsOf(question);
@@ -208,6 +213,8 @@ export function questionShape(question: string): QuestionShape {
   if (['money', 'time', 'duration', 'measure', 'phone'].some((t) => types.has(t as QuestionType))) types.delete('count');
   if (types.has('time') || types.has('duration')) types.delete('date');
   if (types.has('document')) types.delete('list');
+  // "như thế nào" asks how, not which: its "nào" is no list.
+  if (types.has('list') && !MARKERS.list.some((m) => m !== 'nào' && has(text, m)) && !hasWhich(text)) types.delete('list');
   // "đang ở giai đoạn nào" asks how far it is, not for a period or a list.
   if (types.has('status')) {
     types.delete('date');
