@@ -39,6 +39,7 @@ describe('question types', () => {
     ['ai là chủ tịch phường', 'who'],
     ['làm căn cước ở đâu', 'where'],
     ['tầm nhìn 2045 nằm trong văn bản nào', 'document'],
+    ['biển quảng cáo được cao tối đa bao nhiêu', 'measure'],
   ])('"%s" asks %s', (q, type) => {
     expect(questionShape(q).types.has(type as never)).toBe(true);
   });

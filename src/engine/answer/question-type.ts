@@ -110,7 +110,20 @@ const MARKERS: Readonly<Record<QuestionType, readonly string[]>> = {
   who: ['ai', 'người nào', 'báo ai', 'với ai', 'cơ quan nào', 'đơn vị nào', 'ai là', 'là ai', 'ai phụ trách'],
   where: ['ở đâu', 'chỗ nào', 'nơi nào', 'tại đâu', 'địa điểm', 'đến đâu', 'vào đâu', 'đi đâu', 'đâu ạ', 'ở chỗ nào'],
   phone: ['số điện thoại', 'gọi số', 'số nào', 'hotline', 'đường dây nóng', 'gọi ai', 'liên hệ'],
-  measure: ['dài bao nhiêu', 'rộng bao nhiêu', 'cao bao nhiêu', 'bao nhiêu mét', 'mấy mét', 'bao xa', 'diện tích', 'bao nhiêu km'],
+  measure: [
+    'dài bao nhiêu',
+    'rộng bao nhiêu',
+    'cao bao nhiêu',
+    'cao tối đa bao nhiêu',
+    'rộng tối đa bao nhiêu',
+    'dài tối đa bao nhiêu',
+    'rộng tối thiểu bao nhiêu',
+    'bao nhiêu mét',
+    'mấy mét',
+    'bao xa',
+    'diện tích',
+    'bao nhiêu km',
+  ],
 };
 
 /** Numerals as documents write them in words ("mười năm", "ba ngày làm việc", "vài tuần"). */
