@@ -123,6 +123,16 @@ describe('the reply', () => {
     expect(started.text.startsWith(answerTexts.direct.started)).toBe(true);
   });
 
+  it('says when the documents give no date for "bao giờ xong", then how far it is; and not when they give one', () => {
+    const started = answer('đường Vành Đai bao giờ xong', [TABLE]);
+    expect(started.text.startsWith(`${answerTexts.direct.noDate} ${answerTexts.direct.started}`)).toBe(true);
+    const done = answer('khi nao cau Suoi Moi thong xe', [TABLE]);
+    expect(done.text.startsWith(`${answerTexts.direct.noDate} ${answerTexts.direct.done}`)).toBe(true);
+    const dated = answer('bao giờ cầu Suối Mới xong', [hit('tin', 'Cầu Suối Mới đã hoàn thành tháng 9 năm 2024.')]);
+    expect(dated.text).not.toContain(answerTexts.direct.noDate);
+    expect(dated.text).toContain('tháng 9 năm 2024');
+  });
+
   it('lists the rows that say the same of their subjects once, the subjects first', () => {
     const rows = hit(
       'bang',

@@ -33,6 +33,7 @@ export const answerTexts = {
     done: 'Đã hoàn thành.',
     started: 'Chưa xong: đang triển khai.',
     notStarted: 'Chưa bắt đầu.',
+    noDate: 'Tài liệu không nêu thời điểm.',
     no: 'Không được.',
     yesAllowed: 'Được.',
     yesMust: 'Có.',

@@ -72,6 +72,10 @@ const MARKERS: Readonly<Record<QuestionType, readonly string[]>> = {
     'xong',
     'hoàn thành',
     'triển khai chưa',
+    'thông xe',
+    'khánh thành',
+    'khởi công',
+    'đưa vào sử dụng',
   ],
   yesno: [
     'được không',
@@ -157,6 +161,8 @@ export interface QuestionShape {
   types: ReadonlySet<QuestionType>;
   /** How many things it asks ("chiếm bao nhiêu, và phải báo ai trước mấy ngày": three). */
   asks?: number;
+  /** A status asked with a time ("bao giờ xong", "khi nào thông xe"). */
+  when?: boolean;
 }
 
 /** Words that ask: each one in a question is one thing asked. */
@@ -210,6 +216,9 @@ function has(q: { typed: string[]; folded: string[] }, marker: string): boolean 
   return false;
 }
 
+/** Words that ask for a time with a status: "giai đoạn nào" asks how far, not when. */
+const WHEN = ['khi nào', 'bao giờ', 'lúc nào', 'năm nào', 'tháng nào', 'ngày nào'];
+
 /** A "nào" that asks which, not the one of "thế nào" (how). */
 function hasWhich(q: { typed: string[]; folded: string[] }): boolean {
   return q.typed.some((w, i) => sameWord('nào', w, q.folded[i]) && !(i > 0 && sameWord('thế', q.typed[i - 1], q.folded[i - 1])));
@@ -228,14 +237,14 @@ export function questionShape(question: string): QuestionShape {
   if (types.has('document')) types.delete('list');
   // "như thế nào" asks how, not which: its "nào" is no list.
   if (types.has('list') && !MARKERS.list.some((m) => m !== 'nào' && has(text, m)) && !hasWhich(text)) types.delete('list');
+  // "bao giờ xong": a status asked with a time; the reply says whether the documents give one.
+  const when = types.has('status') && types.has('date') && WHEN.some((m) => has(text, m));
   // "đang ở giai đoạn nào" asks how far it is, not for a period or a list.
-  if (types.has('status')) {
+  if (types.has('status') && !when) {
     types.delete('date');
     if (has(text, 'giai đoạn nào') || has(text, 'bước nào')) types.delete('list');
   }
-  // "đang ở giai đoạn nào" asks how far it is, not for a period.
-  if (types.has('status')) types.delete('date');
-  return { types, asks: asked(text) };
+  return when ? { types, asks: asked(text), when } : { types, asks: asked(text) };
 }
 
 /** The target patterns of a question's types. */

@@ -4,7 +4,7 @@ import { answerTexts } from '../../texts/answers.js';
 import { fold, foldedWords } from '../normalize.js';
 import type { Citation, SearchHit } from '../types.js';
 import { toCitation } from './citations.js';
-import { AMOUNT, countedNoun, type QuestionShape, SPELLED } from './question-type.js';
+import { AMOUNT, countedNoun, type QuestionShape, SPELLED, targetFor } from './question-type.js';
 import { predicate, type Scored, sameFact } from './selection.js';
 import { matchedWords } from './subject.js';
 import { lowerFirst, type QueryTerm, upperFirst } from './terms.js';
@@ -39,6 +39,9 @@ export const STATUS = {
   started: /đang triển khai|đang thi công|đang thực hiện|bước đầu|đang xây dựng|chưa hoàn thành|đang làm/iu,
   notStarted: /chưa triển khai|chưa khởi công|chưa thực hiện|chưa bắt đầu|chuẩn bị đầu tư/iu,
 };
+
+/** A date a document states: a year, a day, a month. */
+const DATE = targetFor('date') ?? /$^/u;
 
 const PROHIBITION = /nghiêm cấm|bị cấm|\bcấm\b|không được|\bkhông\s+(?!chỉ|quá|vượt|dưới|ít)\p{L}+/iu;
 
@@ -143,9 +146,12 @@ function directAnswer(question: string, shape: QuestionShape, chosen: readonly S
   // "công trình nào đã xong": the list is the answer, not one status.
   if (t.has('status') && !((t.has('list') || t.has('count')) && chosen.length > 1)) {
     const lead = texts[0];
-    if (STATUS.done.test(lead)) return answerTexts.direct.done;
-    if (STATUS.started.test(lead)) return answerTexts.direct.started;
-    if (STATUS.notStarted.test(lead)) return answerTexts.direct.notStarted;
+    // "bao giờ xong" with no date in what is quoted: say so, then how far it is.
+    const undated = shape.when && !texts.some((x) => DATE.test(x)) ? `${answerTexts.direct.noDate} ` : '';
+    if (STATUS.done.test(lead)) return undated + answerTexts.direct.done;
+    if (STATUS.started.test(lead)) return undated + answerTexts.direct.started;
+    if (STATUS.notStarted.test(lead)) return undated + answerTexts.direct.notStarted;
+    if (undated) return undated.trim();
   }
   const noun = countedNoun(question);
   if ((t.has('list') || t.has('count')) && chosen.length > 2 && chosen.every((c) => c.u.heading && c.u.heading === chosen[0].u.heading)) {
