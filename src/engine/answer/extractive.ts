@@ -21,11 +21,6 @@ const CONTEXT_WEIGHT = 0.6;
 const TARGET_BONUS = 0.8;
 /** Weight of a question word that no retrieved unit holds. */
 const ABSENT_WEIGHT = 0.5;
-/**
- * Weight of two neighbouring question words that no retrieved unit holds together ("hàng xóm nuôi"):
- * a pair the resident happened to type side by side, whose words already count on their own.
- */
-const ABSENT_PHRASE_WEIGHT = 0.1;
 /** A unit in a list of at least LIST_MIN items lifts a list question's score this much. */
 const LIST_BONUS = 0.6;
 /** A number right before the thing counted ("18/30 chỉ tiêu") lifts a count question's score this much. */
@@ -65,7 +60,7 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
     const df = own.reduce((sum, s) => sum + (match(t, s) > 0 ? 1 : 0), 0);
     // A word no retrieved unit has ("sân sau", "nhà bên") is the resident's wording more often than
     // the subject: it counts, but less than one the units do have.
-    const absent = df === 0 && !context.some((c) => match(t, c) > 0) ? (t.exact.includes(' ') ? ABSENT_PHRASE_WEIGHT : ABSENT_WEIGHT) : 1;
+    const absent = df === 0 && !context.some((c) => match(t, c) > 0) ? ABSENT_WEIGHT : 1;
     t.weight *= Math.log(1 + (n + 1) / (df + 0.5)) * (t.exact.includes(' ') ? 1.5 : 1) * absent;
   }
   const total = terms.reduce((sum, t) => sum + t.weight, 0);
