@@ -207,6 +207,16 @@ describe('the reply', () => {
     expect(a.text.indexOf('phải đeo rọ mõm')).toBeLessThan(a.text.indexOf('buổi sáng') >>> 0);
   });
 
+  it('answers "ai" with the sentence that names someone, even by one name', () => {
+    const hall = hit(
+      'nha-van-hoa',
+      'Nhà văn hóa tổ 5 quản lý việc cho thuê hội trường theo quy định của tổ. Việc quản lý nhà văn hóa được giao cho Hùng.',
+    );
+    const a = answer('ai quản lý nhà văn hóa tổ 5', [hall]);
+    expect(a.text.split(/\[\d\]/u)[0]).toContain('giao cho Hùng');
+    expect(a.text).not.toContain('cho thuê hội trường');
+  });
+
   it('quotes in the citation only what was used', () => {
     const a = answer('hát karaoke sau 22 giờ bị phạt bao nhiêu', [RULES]);
     expect(a.citations[0].quote).not.toContain('Đốt rác');

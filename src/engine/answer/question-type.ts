@@ -153,7 +153,7 @@ const TARGETS: Partial<Record<QuestionType, RegExp>> = {
   count: /\b\d+(?:\/\d+)?\b|(?<!\p{L})(?:một|hai|ba|bốn|năm(?!\s+\d)|sáu|bảy|tám|chín|mười)(?!\p{L})/iu,
   phone: /\b0\d{2,3}[\s.-]?\d{3,4}[\s.-]?\d{3,4}\b|\b1\d{2}\b/u,
   measure: /\b\d+(?:[.,]\d+)?\s*(?:mét|m\b|km|ki-lô-mét|m2|ha|héc-ta|cm)/iu,
-  who: /(?:\p{Lu}\p{Ll}*\s){1,}\p{Lu}\p{Ll}*|trưởng|ủy ban|ubnd|công an|bộ phận|ban |phòng |tổ |chủ tịch|bí thư|đồng chí|ông |bà /u,
+  who: /(?:\p{Lu}\p{Ll}*\s){1,}\p{Lu}\p{Ll}*|(?<=[\p{Ll},]\s)\p{Lu}\p{Ll}+|trưởng|ủy ban|ubnd|công an|bộ phận|ban |phòng |tổ |chủ tịch|bí thư|đồng chí|ông |bà /u,
   where: /\btại\b|\bở\b|\bđến\b|trụ sở|nhà văn hóa|điểm|thùng|khu/u,
 };
 
