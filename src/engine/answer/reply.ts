@@ -196,7 +196,8 @@ function countPhrase(text: string, question: string, noun: string): string | und
   const at = asked.indexOf(head);
   const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   // Each word after the head only when the one before it matched: "(?:\s+dân(?:\s+phố)?)?".
-  const tail = asked.slice(at + 1, at + 1 + MAX_NOUN_WORDS).reduceRight((inner, w) => `(?:\\s+${escape(w)}${inner})?`, '');
+  const after = at < 0 ? [] : asked.slice(at + 1, at + 1 + MAX_NOUN_WORDS);
+  const tail = after.reduceRight((inner, w) => `(?:\\s+${escape(w)}${inner})?`, '');
   const m = new RegExp(
     `(?<![\\p{L}\\d])(\\d+(?:[.,/]\\d+)*|${fold(SPELLED)})\\s+(?:\\p{L}+\\s+)?${escape(head)}${tail}(?!\\p{L})`,
     'u',
