@@ -261,6 +261,26 @@ describe('Telegram: cases', () => {
     expect(cases.forResident({ channel: 'telegram', chatId: '-600', userId: '8107' })).toEqual([]);
   });
 
+  it("takes a photo's caption as the report's description", async () => {
+    const u = 8108;
+    const categories = await tgSay(u, '/phananh');
+    await tgPress(u, categories, 'Rác thải');
+    const mark = tg.calls.length;
+    tg.pushUpdate(tgText(u, person(u), '3 Nguyễn Văn Tố'));
+    const [, wards] = await sentSince(u, mark, 2);
+    await tgPress(u, wards, caseChatTexts.skip);
+    tg.setFile('photo-caption', PNG, 'photos/file_9.png');
+    const kept = await tgSend(u, {
+      photo: [{ file_id: 'photo-caption', file_unique_id: 'pc', width: 1, height: 1 }],
+      caption: 'Rác đổ trộm cạnh cột điện',
+    });
+    const preview = await tgPress(u, kept, caseChatTexts.done);
+    expect(preview.params.text).toContain('Rác đổ trộm cạnh cột điện');
+    await tgPress(u, preview, caseChatTexts.reportSend);
+    const [report] = cases.forResident({ channel: 'telegram', chatId: String(u), userId: String(u) });
+    expect(report).toMatchObject({ kind: 'report', text: 'Rác đổ trộm cạnh cột điện' });
+  });
+
   it('cancels a report half-way and removes its photos', async () => {
     const u = 8106;
     const categories = await tgSay(u, '/phananh');
@@ -332,6 +352,22 @@ describe('Zalo: cases', () => {
     expect(opened).toContain(`Mã phản ánh: ${c.number}`);
     expect(c).toMatchObject({ category: 'ngap-ung', ward: 'Đức Xuân', address: 'Ngã tư Phùng Chí Kiên – Trường Chinh' });
     expect(c.photos.map((p) => p.mime)).toEqual(['image/png', 'image/jpeg']);
+  });
+
+  it("takes a photo's caption as the report's description", async () => {
+    const chat = 'zc5';
+    await zaloSay(chat, 'phan anh');
+    await zaloSay(chat, '4');
+    await zaloSay(chat, 'Ngõ 7 Đức Xuân');
+    await zaloSay(chat, '1');
+    const before = zalo.sent(chat).length;
+    zalo.pushUpdate(imageUpdate(chat, { photoUrl: zalo.setPhoto('ngo7.png', PNG), caption: 'Nước ngập ngang gối' }));
+    await zalo.waitForSent(chat, before + 1, 10_000);
+    const [preview] = await zaloSay(chat, 'xong');
+    expect(preview).toContain('Nước ngập ngang gối');
+    await zaloSay(chat, 'gửi');
+    const [c] = cases.forResident({ channel: 'zalo', chatId: chat, userId: chat });
+    expect(c).toMatchObject({ kind: 'report', text: 'Nước ngập ngang gối' });
   });
 
   it('follows, writes into a case, and rates it with a bare number after it closes', async () => {

@@ -165,6 +165,35 @@ describe('ReportFlow', () => {
     expect(cases.get(1)).toMatchObject({ category: 'rac-thai', address: '12 Trường Chinh', ward: undefined, photos: [] });
   });
 
+  it("takes a photo's caption as the description: the resident is not asked again, and the preview shows it", async () => {
+    const f = flow();
+    f.start(lan);
+    await f.handle(lan, { kind: 'pick', value: 'khac' });
+    await f.handle(lan, { kind: 'text', text: 'Ngõ 5 Trường Chinh' });
+    await f.handle(lan, { kind: 'skip' });
+    expect(await f.handle(lan, { kind: 'photo', caption: '  Ống nước vỡ  ', bytes: async () => PNG })).toEqual({
+      kind: 'photo-kept',
+      count: 1,
+      max: 2,
+    });
+    const last = await f.handle(lan, { kind: 'photo', caption: 'Nước tràn ra đường', bytes: async () => JPEG });
+    expect(last).toMatchObject({
+      kind: 'photo-kept',
+      count: 2,
+      next: { kind: 'preview', preview: { description: 'Ống nước vỡ\nNước tràn ra đường' } },
+    });
+    expect(await f.handle(lan, { kind: 'confirm' })).toMatchObject({ kind: 'opened' });
+    expect(cases.get(1)).toMatchObject({ text: 'Ống nước vỡ\nNước tràn ra đường' });
+
+    // Photos without captions, then "done": the description is asked for as before.
+    f.start(lan);
+    await f.handle(lan, { kind: 'pick', value: 'khac' });
+    await f.handle(lan, { kind: 'text', text: 'Chợ' });
+    await f.handle(lan, { kind: 'skip' });
+    await f.handle(lan, { kind: 'photo', caption: '   ', bytes: async () => PNG });
+    expect(await f.handle(lan, { kind: 'confirm' })).toEqual({ kind: 'ask-description' });
+  });
+
   it('refuses a file that is not a photo with a clear message and keeps going', async () => {
     const f = flow();
     f.start(lan);

@@ -29,8 +29,11 @@ export type ReportInput =
   | { kind: 'location'; location: GeoPoint }
   /** An address, a description, or a category / ward typed by its name. */
   | { kind: 'text'; text: string }
-  /** A photo; its bytes are fetched only at the photo step (a download that fails throws a PersonError). */
-  | { kind: 'photo'; bytes: () => Promise<Uint8Array> }
+  /**
+   * A photo; its bytes are fetched only at the photo step (a download that fails throws a PersonError).
+   * Its caption, if any, is the report's description: the resident is not asked again.
+   */
+  | { kind: 'photo'; bytes: () => Promise<Uint8Array>; caption?: string }
   /** No ward; no (more) photos. */
   | { kind: 'skip' }
   | { kind: 'confirm' }
@@ -68,6 +71,9 @@ export type ReportScreen =
   | { kind: 'again'; screen: ReportScreen };
 
 export const REPORT_TTL_MS = 30 * 60_000;
+
+/** After the photos, the description, unless a photo's caption already gave it. */
+const afterPhotos = (state: ReportState): ReportState['step'] => (state.description ? 'confirm' : 'description');
 
 export interface ReportFlowDeps {
   city: City;
@@ -140,8 +146,8 @@ export class ReportFlow {
         return value ? go({ ...state, ward: value, step: this.afterWard() }) : again;
       }
       case 'photos':
-        if (input.kind === 'skip' || input.kind === 'confirm') return go({ ...state, step: 'description' });
-        if (input.kind === 'photo') return this.photo(ref, state, input.bytes);
+        if (input.kind === 'skip' || input.kind === 'confirm') return go({ ...state, step: afterPhotos(state) });
+        if (input.kind === 'photo') return this.photo(ref, state, input.bytes, input.caption);
         return again;
       case 'description':
         if (input.kind === 'text' && input.text.trim()) return go({ ...state, description: input.text.trim(), step: 'confirm' });
@@ -152,7 +158,7 @@ export class ReportFlow {
     }
   }
 
-  private async photo(ref: ChatRef, state: ReportState, bytes: () => Promise<Uint8Array>): Promise<ReportScreen> {
+  private async photo(ref: ChatRef, state: ReportState, bytes: () => Promise<Uint8Array>, caption?: string): Promise<ReportScreen> {
     const max = this.deps.maxPhotos;
     let kept: CasePhotoInput;
     try {
@@ -170,8 +176,16 @@ export class ReportFlow {
     }
     const photos = [...now.photos, kept];
     const full = photos.length >= max;
-    this.states.set(ref, { ...now, photos, step: full ? 'description' : 'photos' });
-    return { kind: 'photo-kept', count: photos.length, max, ...(full ? { next: { kind: 'ask-description' } } : {}) };
+    const said = caption?.trim();
+    const description = said ? [now.description, said].filter(Boolean).join('\n') : now.description;
+    const next: ReportState = { ...now, photos, ...(description ? { description } : {}) };
+    if (!full) {
+      this.states.set(ref, next);
+      return { kind: 'photo-kept', count: photos.length, max };
+    }
+    const moved: ReportState = { ...next, step: afterPhotos(next) };
+    this.states.set(ref, moved);
+    return { kind: 'photo-kept', count: photos.length, max, next: this.screenOf(moved) };
   }
 
   private open(ref: ChatRef, state: ReportState): ReportScreen {

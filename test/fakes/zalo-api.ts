@@ -304,5 +304,5 @@ function envelope(event: string, chatId: string, fields: object, o: UpdateOption
 export const textUpdate = (chatId: string, text: string, o?: UpdateOptions) => envelope('message.text.received', chatId, { text }, o);
 export const stickerUpdate = (chatId: string, o?: UpdateOptions) =>
   envelope('message.sticker.received', chatId, { sticker: 'sticker-1' }, o);
-export const imageUpdate = (chatId: string, o?: UpdateOptions & { photoUrl?: string }) =>
-  envelope('message.image.received', chatId, { photo_url: o?.photoUrl ?? 'https://example.org/a.jpg', caption: '' }, o);
+export const imageUpdate = (chatId: string, o?: UpdateOptions & { photoUrl?: string; caption?: string }) =>
+  envelope('message.image.received', chatId, { photo_url: o?.photoUrl ?? 'https://example.org/a.jpg', caption: o?.caption ?? '' }, o);

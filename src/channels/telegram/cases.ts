@@ -183,6 +183,7 @@ export function caseFeature(deps: CaseFeatureDeps): {
     if (!file) return next();
     await reportStep(ctx, {
       kind: 'photo',
+      caption: ctx.msg.caption,
       bytes: async () => {
         try {
           checkFileSize(file.file_size);

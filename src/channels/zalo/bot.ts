@@ -148,7 +148,7 @@ export class ZaloBot {
     // A photo while reporting is one of the report's photos.
     if (text === undefined && photo && this.report.state(ref)) {
       const maxBytes = this.deps.config.cases.photoMaxBytes;
-      return this.reportStep(ref, { kind: 'photo', bytes: () => downloadPhoto(photo, maxBytes) });
+      return this.reportStep(ref, { kind: 'photo', caption: update.message?.caption, bytes: () => downloadPhoto(photo, maxBytes) });
     }
     if (text === undefined) return this.reply(chatId, botTexts.nonText);
     const stopId = stopRequestOf(text);
