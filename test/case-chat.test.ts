@@ -10,7 +10,7 @@ import type { MessagingChannel } from '../src/channels/types.js';
 import { createZaloChannel } from '../src/channels/zalo/index.js';
 import type { CaseService } from '../src/core/case-service.js';
 import { botTexts } from '../src/texts/bot.js';
-import { caseChatTexts } from '../src/texts/case-chat.js';
+import { caseChatTexts, zaloCaseTexts } from '../src/texts/case-chat.js';
 import { caseTexts } from '../src/texts/cases.js';
 import {
   type FakeTelegram,
@@ -328,7 +328,7 @@ describe('Zalo: cases', () => {
     const chat = 'zc2';
     const [categories] = await zaloSay(chat, 'phan anh');
     expect(categories).toContain('3. Đèn đường');
-    expect(await zaloSay(chat, '4')).toEqual([`${caseChatTexts.reportAskPlace} Gõ "hủy" để thôi.`]);
+    expect(await zaloSay(chat, '4')).toEqual([zaloCaseTexts.reportAskPlace]);
     const [wards] = await zaloSay(chat, 'Ngã tư Phùng Chí Kiên – Trường Chinh');
     expect(wards).toContain('1. Đức Xuân');
     expect((await zaloSay(chat, '1'))[0]).toContain('tối đa 2 ảnh');

@@ -53,6 +53,7 @@ export const zaloCaseTexts = {
   handoffConfirm: (question: string) =>
     `${caseChatTexts.handoffConfirm(question)}\nGõ "gửi" để gửi câu này, gõ nội dung khác để gửi nội dung đó, hoặc "hủy" để thôi.`,
   handoffAsk: `${caseChatTexts.handoffAsk} Gõ "hủy" để thôi.`,
+  reportAskPlace: `${caseChatTexts.reportAskPlace} Gõ "hủy" để thôi.`,
   numbered: (title: string, labels: string[], skippable: boolean) =>
     [
       title,

@@ -245,7 +245,7 @@ export class ZaloBot {
       case 'choose-category':
         return this.reply(chatId, zt.numbered(ct.reportChooseCategory, labels(screen), false));
       case 'ask-place':
-        return this.reply(chatId, `${ct.reportAskPlace} Gõ "hủy" để thôi.`);
+        return this.reply(chatId, zt.reportAskPlace);
       case 'choose-ward':
         return this.reply(chatId, zt.numbered(ct.reportChooseWard, labels(screen), true));
       case 'ask-photos':
