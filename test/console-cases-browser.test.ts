@@ -107,11 +107,16 @@ describe('cases in the staff console, in Chromium', () => {
     await staff.click('#case-filters button[type="submit"]');
     await expect.poll(() => staff.locator('#case-count').textContent()).toContain('2 hồ sơ');
     await staff.check('#case-overdue');
+    // Nobody is in charge of any case yet: "chưa giao" keeps them all.
+    await staff.check('#case-unassigned');
     await staff.click('#case-filters button[type="submit"]');
     await expect.poll(() => staff.locator('#case-count').textContent()).toContain('1 hồ sơ');
     expect(await staff.locator('#case-results tbody tr').count()).toBe(1);
-    expect(await staff.getAttribute('#case-export', 'href')).toBe('/quan-tri/api/cases/export.csv?status=open&category=ngap-ung&overdue=1');
+    expect(await staff.getAttribute('#case-export', 'href')).toBe(
+      '/quan-tri/api/cases/export.csv?status=open&category=ngap-ung&overdue=1&unassigned=1',
+    );
     await staff.uncheck('#case-overdue');
+    await staff.uncheck('#case-unassigned');
     await staff.fill('#case-q', 'Trường Chinh');
     await staff.click('#case-filters button[type="submit"]');
     await expect.poll(() => staff.locator('#case-count').textContent()).toContain('1 hồ sơ');

@@ -180,6 +180,9 @@ describe('cases in the staff console', () => {
     // The resident's view has no note.
     expect(fx.service.cases.entries(question.id, { notes: false }).map((e) => e.kind)).not.toContain('note');
     expect(numbers((await minh.get('/cases?assignee=Nguy%E1%BB%85n%20Th%E1%BB%8B%20Lan')).body)).toEqual([question.number]);
+    const unassigned = numbers((await minh.get('/cases?unassigned=1')).body);
+    expect(unassigned).not.toContain(question.number);
+    expect(unassigned.length).toBe((await minh.get('/cases')).body.total - 1);
 
     expect((await minh.send('POST', `/cases/${question.id}/assign`, { userId: 99999 })).status).toBe(400);
     expect((await minh.send('POST', `/cases/${question.id}/status`, { status: 'done' })).status).toBe(400);

@@ -19,6 +19,8 @@ export interface CaseFilter {
   category?: string;
   ward?: string;
   assignee?: string;
+  /** Nobody is in charge of it yet. */
+  unassigned?: boolean;
   /** Opened before this instant (older than an age). */
   openedBefore?: number;
   /** Past due and not handled, at `now`. */
@@ -130,6 +132,7 @@ export class CaseStore {
       if (value) where.push(`${column} = @${column}`), (params[column] = value);
     if (filter.openedBefore !== undefined) where.push('created_at < @openedBefore'), (params.openedBefore = filter.openedBefore);
     if (filter.overdue) where.push(`due_at < @now AND status NOT IN ${HANDLED}`);
+    if (filter.unassigned) where.push('assignee IS NULL');
     if (filter.text?.trim()) {
       const id = /^\D*(\d{1,9})\D*$/.exec(filter.text.trim());
       where.push(`(text LIKE @like ESCAPE '\\' OR address LIKE @like ESCAPE '\\'${id ? ' OR id = @id' : ''})`);

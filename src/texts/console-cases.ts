@@ -60,6 +60,7 @@ export const consoleCaseTexts = {
     caseAssigneeLabel: 'Người phụ trách',
     caseOlderLabel: 'Gửi trước đây (số ngày)',
     caseOverdueOnly: 'Chỉ hồ sơ quá hạn',
+    caseUnassignedOnly: 'Chỉ hồ sơ chưa giao',
     caseNumber: 'Mã',
     caseText: 'Nội dung',
     caseOpenedAt: 'Tiếp nhận',

@@ -41,6 +41,7 @@ const filterQuery = z.object({
   assignee: blank(z.string().max(100)),
   olderThanDays: blank(z.coerce.number().int().min(0).max(3650)),
   overdue: blank(z.enum(['1', 'true', 'on'])),
+  unassigned: blank(z.enum(['1', 'true', 'on'])),
   q: blank(z.string().max(200)),
 });
 const listQuery = filterQuery.extend({
@@ -109,6 +110,7 @@ export async function caseRoutes(app: FastifyInstance, deps: CaseRouteDeps): Pro
       assignee: f.assignee,
       openedBefore: f.olderThanDays === undefined ? undefined : Date.now() - f.olderThanDays * DAY_MS,
       overdue: f.overdue ? true : undefined,
+      unassigned: f.unassigned ? true : undefined,
       text: f.q,
     };
     return { filter, page: f.page, limit: f.limit };

@@ -76,6 +76,17 @@
         {},
         el('label', {}, el('input', { type: 'checkbox', id: 'case-overdue', name: 'overdue', value: '1' }), ' ', T.caseOverdueOnly),
       ),
+      el(
+        'div',
+        {},
+        el(
+          'label',
+          {},
+          el('input', { type: 'checkbox', id: 'case-unassigned', name: 'unassigned', value: '1' }),
+          ' ',
+          T.caseUnassignedOnly,
+        ),
+      ),
       el('div', {}, el('button', { type: 'submit' }, T.search)),
     );
     // The select helper names its fields after their ids; the API reads these names.
