@@ -255,6 +255,16 @@ describe('Telegram: cases', () => {
     expect(cases.get(c.id)?.rating).toBe(4);
   });
 
+  /** A "Rác thải" report at a typed `address`, no ward: at its photo step. */
+  const tgReportToPhotos = async (u: number, address: string) => {
+    const categories = await tgSay(u, '/phananh');
+    await tgPress(u, categories, 'Rác thải');
+    const mark = tg.calls.length;
+    tg.pushUpdate(tgText(u, person(u), address));
+    const [, wards] = await sentSince(u, mark, 2);
+    await tgPress(u, wards, caseChatTexts.skip);
+  };
+
   it('asks to be written to privately when a group asks for a person or a report', async () => {
     expect((await tgSay(-600, `@${tg.bot.username} gặp cán bộ`, {}, person(8107))).params.text).toBe(caseChatTexts.privateOnly);
     expect((await tgSay(-600, `/phananh@${tg.bot.username}`, {}, person(8107))).params.text).toBe(caseChatTexts.privateOnly);
@@ -263,12 +273,7 @@ describe('Telegram: cases', () => {
 
   it("takes a photo's caption as the report's description", async () => {
     const u = 8108;
-    const categories = await tgSay(u, '/phananh');
-    await tgPress(u, categories, 'Rác thải');
-    const mark = tg.calls.length;
-    tg.pushUpdate(tgText(u, person(u), '3 Nguyễn Văn Tố'));
-    const [, wards] = await sentSince(u, mark, 2);
-    await tgPress(u, wards, caseChatTexts.skip);
+    await tgReportToPhotos(u, '3 Nguyễn Văn Tố');
     tg.setFile('photo-caption', PNG, 'photos/file_9.png');
     const kept = await tgSend(u, {
       photo: [{ file_id: 'photo-caption', file_unique_id: 'pc', width: 1, height: 1 }],
@@ -283,12 +288,7 @@ describe('Telegram: cases', () => {
 
   it('cancels a report half-way and removes its photos', async () => {
     const u = 8106;
-    const categories = await tgSay(u, '/phananh');
-    await tgPress(u, categories, 'Rác thải');
-    const mark = tg.calls.length;
-    tg.pushUpdate(tgText(u, person(u), '12 Trường Chinh'));
-    const [, wards] = await sentSince(u, mark, 2);
-    await tgPress(u, wards, caseChatTexts.skip);
+    await tgReportToPhotos(u, '12 Trường Chinh');
     tg.setFile('photo-2', PNG, 'photos/file_3.png');
     await tgSend(u, { photo: [{ file_id: 'photo-2', file_unique_id: 'p2', width: 1, height: 1 }] });
     const dir = path.join(core.config.paths.data, 'case-photos');

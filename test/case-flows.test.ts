@@ -111,6 +111,13 @@ describe('HandoffFlow', () => {
 describe('ReportFlow', () => {
   const flow = (maxPhotos = 2, c: City = city) =>
     new ReportFlow({ city: c, kv: store.kv, cases, maxPhotos, now: () => now, ttlMs: 60_000 });
+  /** A report of the "khác" category at `address`, no ward: at its photo step. */
+  const toPhotoStep = async (f: ReportFlow, address: string) => {
+    f.start(lan);
+    await f.handle(lan, { kind: 'pick', value: 'khac' });
+    await f.handle(lan, { kind: 'text', text: address });
+    await f.handle(lan, { kind: 'skip' });
+  };
 
   it('walks category → place → ward → photos → description → preview → a case number', async () => {
     const f = flow();
@@ -167,10 +174,7 @@ describe('ReportFlow', () => {
 
   it("takes a photo's caption as the description: the resident is not asked again, and the preview shows it", async () => {
     const f = flow();
-    f.start(lan);
-    await f.handle(lan, { kind: 'pick', value: 'khac' });
-    await f.handle(lan, { kind: 'text', text: 'Ngõ 5 Trường Chinh' });
-    await f.handle(lan, { kind: 'skip' });
+    await toPhotoStep(f, 'Ngõ 5 Trường Chinh');
     expect(await f.handle(lan, { kind: 'photo', caption: '  Ống nước vỡ  ', bytes: async () => PNG })).toEqual({
       kind: 'photo-kept',
       count: 1,
@@ -186,20 +190,14 @@ describe('ReportFlow', () => {
     expect(cases.get(1)).toMatchObject({ text: 'Ống nước vỡ\nNước tràn ra đường' });
 
     // Photos without captions, then "done": the description is asked for as before.
-    f.start(lan);
-    await f.handle(lan, { kind: 'pick', value: 'khac' });
-    await f.handle(lan, { kind: 'text', text: 'Chợ' });
-    await f.handle(lan, { kind: 'skip' });
+    await toPhotoStep(f, 'Chợ');
     await f.handle(lan, { kind: 'photo', caption: '   ', bytes: async () => PNG });
     expect(await f.handle(lan, { kind: 'confirm' })).toEqual({ kind: 'ask-description' });
   });
 
   it('refuses a file that is not a photo with a clear message and keeps going', async () => {
     const f = flow();
-    f.start(lan);
-    await f.handle(lan, { kind: 'pick', value: 'khac' });
-    await f.handle(lan, { kind: 'text', text: 'Chợ cũ' });
-    await f.handle(lan, { kind: 'skip' });
+    await toPhotoStep(f, 'Chợ cũ');
     expect(await f.handle(lan, { kind: 'photo', bytes: async () => Buffer.from('%PDF-1.4 giấy tờ') })).toEqual({
       kind: 'photo-refused',
       reason: caseTexts.photoNotAPhoto,
@@ -262,10 +260,7 @@ describe('ReportFlow', () => {
   it('discards the photos when the service refuses the report (daily limit)', async () => {
     const f = flow();
     for (let i = 0; i < 3; i++) cases.openQuestion(lan, `câu ${i}`);
-    f.start(lan);
-    await f.handle(lan, { kind: 'pick', value: 'khac' });
-    await f.handle(lan, { kind: 'text', text: 'Chợ' });
-    await f.handle(lan, { kind: 'skip' });
+    await toPhotoStep(f, 'Chợ');
     await f.handle(lan, { kind: 'photo', bytes: async () => PNG });
     await f.handle(lan, { kind: 'skip' });
     await f.handle(lan, { kind: 'text', text: 'Mô tả' });
