@@ -40,6 +40,7 @@ describe('question types', () => {
     ['làm căn cước ở đâu', 'where'],
     ['tầm nhìn 2045 nằm trong văn bản nào', 'document'],
     ['biển quảng cáo được cao tối đa bao nhiêu', 'measure'],
+    ['tổ dân phố họp bao lâu một lần', 'frequency'],
   ])('"%s" asks %s', (q, type) => {
     expect(questionShape(q).types.has(type as never)).toBe(true);
   });
@@ -215,6 +216,17 @@ describe('the reply', () => {
     const a = answer('ai quản lý nhà văn hóa tổ 5', [hall]);
     expect(a.text.split(/\[\d\]/u)[0]).toContain('giao cho Hùng');
     expect(a.text).not.toContain('cho thuê hội trường');
+  });
+
+  it('answers "bao lâu một lần" with how often, not with a length of time', () => {
+    const meetings = hit(
+      'to-dan-pho',
+      'Hộ nuôi chó phải đăng ký với tổ dân phố trong thời hạn 10 ngày. Tổ dân phố họp mỗi quý một lần để đánh giá việc thực hiện quy chế.',
+    );
+    expect(questionShape('tổ dân phố họp bao lâu một lần').types.has('duration')).toBe(false);
+    const a = answer('tổ dân phố họp bao lâu một lần', [meetings]);
+    expect(a.text.startsWith('Mỗi quý một lần.')).toBe(true);
+    expect(a.text).not.toContain('10 ngày');
   });
 
   it('quotes in the citation only what was used', () => {

@@ -108,6 +108,7 @@ export const answerTexts = {
       money: 'hỏi số tiền, mức phạt',
       time: 'hỏi giờ',
       duration: 'hỏi bao lâu',
+      frequency: 'hỏi bao lâu một lần, mấy lần',
       date: 'hỏi khi nào, năm nào',
       list: 'hỏi danh sách: kể đủ các mục',
       who: 'hỏi ai, cơ quan nào',

@@ -12,6 +12,7 @@ export type QuestionType =
   | 'money'
   | 'time'
   | 'duration'
+  | 'frequency'
   | 'date'
   | 'list'
   | 'who'
@@ -105,10 +106,12 @@ const MARKERS: Readonly<Record<QuestionType, readonly string[]>> = {
     'tốn bao nhiêu',
     'mất bao nhiêu',
     'giá bao nhiêu',
+    'phí _ bao nhiêu',
     'phí bao nhiêu',
   ],
   time: ['mấy giờ', 'giờ nào', 'khung giờ', 'lúc mấy giờ', 'từ mấy giờ', 'đến mấy giờ', 'tới mấy giờ'],
   duration: ['bao lâu', 'mấy ngày', 'bao nhiêu ngày', 'trong bao lâu', 'tối đa bao lâu', 'bao nhiêu giờ', 'mấy tháng'],
+  frequency: ['bao lâu một lần', 'bao lâu 1 lần', 'mấy lần', 'bao nhiêu lần', 'thường xuyên không', 'có định kỳ'],
   date: ['khi nào', 'bao giờ', 'năm nào', 'ngày nào', 'lúc nào', 'giai đoạn nào', 'thời hạn', 'đến năm nào', 'tháng nào', 'hiệu lực từ'],
   list: ['những _ nào', 'các _ nào', 'kể tên', 'gồm những', 'gồm gì', 'là những', 'liệt kê', 'những gì', 'nào', 'gồm những nhóm nào'],
   who: ['ai', 'người nào', 'báo ai', 'với ai', 'cơ quan nào', 'đơn vị nào', 'ai là', 'là ai', 'ai phụ trách'],
@@ -149,6 +152,9 @@ const TARGETS: Partial<Record<QuestionType, RegExp>> = {
     'iu',
   ),
   date: /\b(?:1\d|20)\d\d\b|ngày \d{1,2}|tháng \d{1,2}/iu,
+  // "mỗi quý một lần", "hằng tháng", "2 lần một năm": how often.
+  frequency:
+    /\b(?:mỗi|hằng|hàng)\s+(?:ngày|tuần|tháng|quý|năm|kỳ|sáng|tối)|\d+\s+lần|(?:một|hai|ba|bốn)\s+lần|định kỳ|thường xuyên|hiếm khi/iu,
   // "năm 2009" is a year, not five.
   count: /\b\d+(?:\/\d+)?\b|(?<!\p{L})(?:một|hai|ba|bốn|năm(?!\s+\d)|sáu|bảy|tám|chín|mười)(?!\p{L})/iu,
   phone: /\b0\d{2,3}[\s.-]?\d{3,4}[\s.-]?\d{3,4}\b|\b1\d{2}\b/u,
@@ -233,6 +239,11 @@ export function questionShape(question: string): QuestionShape {
   }
   // A money, time, length or duration question is not also a bare count.
   if (['money', 'time', 'duration', 'measure', 'phone'].some((t) => types.has(t as QuestionType))) types.delete('count');
+  // "bao lâu một lần" asks how often, not how long; "mấy lần" is not a bare count.
+  if (types.has('frequency')) {
+    types.delete('duration');
+    types.delete('count');
+  }
   if (types.has('time') || types.has('duration')) types.delete('date');
   if (types.has('document')) types.delete('list');
   // "như thế nào" asks how, not which: its "nào" is no list.

@@ -54,6 +54,8 @@ const SPANS: Partial<Record<string, RegExp>> = {
     'iu',
   ),
   phone: /\b0\d{2,3}[\s.-]?\d{3,4}[\s.-]?\d{3,4}\b/u,
+  frequency:
+    /(?:mỗi|hằng|hàng)\s+(?:ngày|tuần|tháng|quý|năm|kỳ)(?:\s+(?:một|hai|ba|\d+)\s+lần)?|(?:một|hai|ba|bốn|\d+)\s+lần(?:\s+(?:mỗi|một|trong)\s+(?:ngày|tuần|tháng|quý|năm))?/iu,
 };
 
 /** The best unit is quoted whole up to this length; longer, the part around the question's words. */
@@ -157,7 +159,7 @@ function directAnswer(question: string, shape: QuestionShape, chosen: readonly S
   if ((t.has('list') || t.has('count')) && chosen.length > 2 && chosen.every((c) => c.u.heading && c.u.heading === chosen[0].u.heading)) {
     return noun ? answerTexts.direct.count(chosen.length, noun.typed) : undefined;
   }
-  for (const type of ['money', 'time', 'duration', 'phone'] as const) {
+  for (const type of ['money', 'time', 'duration', 'frequency', 'phone'] as const) {
     if (!t.has(type)) continue;
     // The value from the unit that holds one, not from any quoted text.
     const m = chosen
