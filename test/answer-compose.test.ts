@@ -134,6 +134,14 @@ describe('the reply', () => {
     expect(dated.text).toContain('tháng 9 năm 2024');
   });
 
+  it('says when the quoted text gives no place for "ở đâu", and not when it gives one', () => {
+    const nowhere = answer('đường Vành Đai ở đâu', [TABLE]);
+    expect(nowhere.text.startsWith(answerTexts.direct.noPlace)).toBe(true);
+    expect(nowhere.text).toContain('Đường Vành Đai đang triển khai');
+    const placed = answer('cầu Suối Mới ở đâu', [hit('tin', 'Cầu Suối Mới bắc qua suối Nặm Cắt, nối hai tổ dân phố.')]);
+    expect(placed.text).not.toContain(answerTexts.direct.noPlace);
+  });
+
   it('lists the rows that say the same of their subjects once, the subjects first', () => {
     const rows = hit(
       'bang',

@@ -138,6 +138,23 @@ describe('createAsk offline', () => {
     expect(a.citations).toEqual([]);
   });
 
+  it('reads the passage that continues one that passed: the list after its lead-in, each item whole', async () => {
+    const lead = chunk('nq#0', 'Ban Chấp hành đã cụ thể hóa các chương trình bằng các Nghị quyết chuyên đề của thành phố.');
+    const items = [
+      'Nghị quyết số 14 về cải cách thủ tục hành chính và chuyển đổi số trong toàn bộ các cơ quan, đơn vị của thành phố giai đoạn 2021-2025',
+      'Nghị quyết số 16 về nâng cao chất lượng đội ngũ cán bộ, công chức, viên chức và người lao động ở các phường, xã giai đoạn 2021-2025',
+      'Nghị quyết số 17 về xây dựng nếp sống văn minh đô thị, giữ gìn vệ sinh môi trường, trật tự lòng đường và vỉa hè giai đoạn 2021-2025',
+    ];
+    const list = chunk('nq#1', `Đó là các ${items.join('; ')}.`);
+    const retrieve = fakeRetrieve([lead, list]);
+    const question = 'ban chấp hành đã cụ thể hóa chương trình bằng những nghị quyết chuyên đề nào, kể tên giúp mình';
+    const [first, second] = await retrieve(question, 2);
+    expect(first.chunk.id).toBe('nq#0');
+    expect(second.relevance).toBeLessThan(config.relevanceFloor);
+    const a = await createAsk({ retrieve, config })(question);
+    for (const item of items) expect(a.text).toContain(item.slice(0, -'giai đoạn 2021-2025'.length).trim());
+  });
+
   it('answers an out-of-scope word when the documents do cover it (storm announcement)', async () => {
     const a = await ask('Thông báo thời tiết nguy hiểm do bão số 3 nói gì?');
     expect(a.status).toBe('answered');

@@ -193,7 +193,13 @@ export function createAsk(deps: { retrieve: Retrieve; config: EngineConfig; logg
     // Nothing over the floor, but a near passage has a sentence that holds most of the question:
     // resident wording lowered the passage's score, not the documents. Answered only on strong evidence.
     const rescue = !passing.length;
-    const evidence = rescue ? hits.filter((h) => h.relevance >= floor * RESCUE_SHARE) : passing;
+    // A passage continuing one that passed (the list after its lead-in, the sentence a pronoun
+    // points back to) is read with it when it was found at all.
+    const continuing = (h: SearchHit) =>
+      !passing.includes(h) &&
+      h.relevance >= floor * RESCUE_SHARE &&
+      passing.some((p) => p.chunk.docId === h.chunk.docId && Math.abs(p.chunk.position - h.chunk.position) === 1);
+    const evidence = rescue ? hits.filter((h) => h.relevance >= floor * RESCUE_SHARE) : [...passing, ...hits.filter(continuing)];
     if (!evidence.length) return finish(notFound(q));
 
     // A heuristic follow-up is answered for the resident's own words (carried terms count less); a

@@ -34,6 +34,7 @@ export const answerTexts = {
     started: 'Chưa xong: đang triển khai.',
     notStarted: 'Chưa bắt đầu.',
     noDate: 'Tài liệu không nêu thời điểm.',
+    noPlace: 'Tài liệu không nêu địa điểm.',
     no: 'Không được.',
     yesAllowed: 'Được.',
     yesMust: 'Có.',

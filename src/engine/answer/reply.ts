@@ -40,6 +40,19 @@ export const STATUS = {
   notStarted: /chưa triển khai|chưa khởi công|chưa thực hiện|chưa bắt đầu|chuẩn bị đầu tư/iu,
 };
 
+/** Where a document states a place: a preposition of place ("tại", "trụ sở"…). */
+const PLACE_WORDS = targetFor('where') ?? /$^/u;
+/** A named place (a capital inside a sentence) or a kind of place, unless the question already names it. */
+const PLACE_NAMES: readonly RegExp[] = [
+  /(?<=[\p{Ll},]\s)\p{Lu}\p{Ll}+/gu,
+  /(?<!\p{L})(?:phường|xã|tổ|thôn|bản|đường|phố|ngõ|số nhà)(?!\p{L})/giu,
+];
+
+function statesPlace(text: string, asked: string): boolean {
+  if (PLACE_WORDS.test(text)) return true;
+  return PLACE_NAMES.some((r) => [...text.matchAll(r)].some((m) => !asked.includes(fold(m[0]))));
+}
+
 /** A date a document states: a year, a day, a month. */
 const DATE = targetFor('date') ?? /$^/u;
 
@@ -94,6 +107,8 @@ export function compose(
   const candidates = answerCandidates(shape, q.question);
   const parts: { text: string; marks: number[] }[] = [];
   const asList = chosen.length > 1 && chosen.every((c) => c.u.heading && c.u.heading === chosen[0].u.heading);
+  // The items of a list answer are quoted whole, like the first unit: a cut one loses its name.
+  const listed = (shape.types.has('list') || shape.types.has('count')) && chosen.length > 2;
   if (asList) {
     const items = chosen.map((c) => c.u.text.replace(/[\s.;,:]+$/u, ''));
     const marks = [...new Set(chosen.map(cite))];
@@ -115,7 +130,7 @@ export function compose(
         break;
       }
       // The best unit is cut only when very long; one that adds to it, to the part that adds.
-      const budget = c === chosen[0] ? FIRST_QUOTE_CHARS : MORE_QUOTE_CHARS;
+      const budget = c === chosen[0] || listed ? FIRST_QUOTE_CHARS : MORE_QUOTE_CHARS;
       const body = answerWindow(c.u.text, { terms, candidates, budget, candidateWeight: CANDIDATE_WEIGHT });
       // "Nghiêm cấm các hành vi sau: vứt rác…": the heading is what makes an item an answer.
       const text = c.u.heading && chosen.length === 1 ? `${c.u.heading}: ${lowerFirst(body)}` : body;
@@ -130,7 +145,7 @@ export function compose(
   });
   for (const c of citations) c.quote = (quotesOf.get(c.docId) ?? []).join(' … ');
 
-  const first = directAnswer(q.question, shape, chosen);
+  const first = [notGiven(q.question, shape, chosen), directAnswer(q.question, shape, chosen)].filter(Boolean).join(' ');
   const body = `${answerTexts.leadIn} ${rendered.join(' ')}`;
   const confidence = Math.min(1, best.coverage * (0.5 + 0.5 * hits[0].relevance));
   return {
@@ -141,6 +156,21 @@ export function compose(
   };
 }
 
+/**
+ * What was asked and the quoted units do not state, said before anything else: the time of
+ * "bao giờ xong" without a date, the place of "ở đâu" without one. Said only of a quote that holds
+ * none at all, so a place or date written another way is never denied.
+ */
+function notGiven(question: string, shape: QuestionShape, chosen: readonly Scored[]): string | undefined {
+  const texts = chosen.map((c) => `${c.u.heading ?? ''} ${c.u.text}`);
+  const asked = fold(question);
+  const gaps = [
+    shape.when && !texts.some((x) => DATE.test(x)) ? answerTexts.direct.noDate : '',
+    shape.types.has('where') && !texts.some((x) => statesPlace(x, asked)) ? answerTexts.direct.noPlace : '',
+  ];
+  return gaps.filter(Boolean).join(' ') || undefined;
+}
+
 /** The first sentence: the answer in plain words, read off the quoted units; none when they do not settle it. */
 function directAnswer(question: string, shape: QuestionShape, chosen: readonly Scored[]): string | undefined {
   const texts = chosen.map((c) => `${c.u.heading ?? ''} ${c.u.text}`);
@@ -148,12 +178,9 @@ function directAnswer(question: string, shape: QuestionShape, chosen: readonly S
   // "công trình nào đã xong": the list is the answer, not one status.
   if (t.has('status') && !((t.has('list') || t.has('count')) && chosen.length > 1)) {
     const lead = texts[0];
-    // "bao giờ xong" with no date in what is quoted: say so, then how far it is.
-    const undated = shape.when && !texts.some((x) => DATE.test(x)) ? `${answerTexts.direct.noDate} ` : '';
-    if (STATUS.done.test(lead)) return undated + answerTexts.direct.done;
-    if (STATUS.started.test(lead)) return undated + answerTexts.direct.started;
-    if (STATUS.notStarted.test(lead)) return undated + answerTexts.direct.notStarted;
-    if (undated) return undated.trim();
+    if (STATUS.done.test(lead)) return answerTexts.direct.done;
+    if (STATUS.started.test(lead)) return answerTexts.direct.started;
+    if (STATUS.notStarted.test(lead)) return answerTexts.direct.notStarted;
   }
   const noun = countedNoun(question);
   if ((t.has('list') || t.has('count')) && chosen.length > 2 && chosen.every((c) => c.u.heading && c.u.heading === chosen[0].u.heading)) {
