@@ -41,6 +41,7 @@ describe('question types', () => {
     ['tầm nhìn 2045 nằm trong văn bản nào', 'document'],
     ['biển quảng cáo được cao tối đa bao nhiêu', 'measure'],
     ['tổ dân phố họp bao lâu một lần', 'frequency'],
+    ['giá vé xe buýt bao nhiêu', 'money'],
   ])('"%s" asks %s', (q, type) => {
     expect(questionShape(q).types.has(type as never)).toBe(true);
   });
@@ -48,6 +49,8 @@ describe('question types', () => {
   it.each([
     ['Máy tính lượng tử là gì?', 'count'],
     ['Tốc độ thay đổi của điện tích là gì?', 'measure'],
+    ['Quy mô gia đình trung bình là bao nhiêu?', 'money'],
+    ['Giá trị tài sản của quỹ là bao nhiêu?', 'money'],
   ])('"%s", typed with marks, does not ask %s: a marked word must match the marker\'s marks', (q, type) => {
     expect(questionShape(q).types.has(type as never)).toBe(false);
   });
@@ -235,6 +238,24 @@ describe('the reply', () => {
     const a = answer('tổ dân phố họp bao lâu một lần', [meetings]);
     expect(a.text.startsWith('Mỗi quý một lần.')).toBe(true);
     expect(a.text).not.toContain('10 ngày');
+  });
+
+  it('counts a list only when it lists what was counted, and never counts "bao nhiêu một khối"', () => {
+    const notice = hit(
+      'cat-nuoc',
+      [
+        'Công ty thông báo như sau:',
+        '1. Thời gian: từ 8 giờ đến 17 giờ.',
+        '2. Khu vực: phường Đức Xuân.',
+        '3. Xe téc phục vụ miễn phí.',
+      ].join('\n'),
+    );
+    // Three items, none of them a water tanker: not "Có 3 xe téc."
+    expect(answer('có bao nhiêu xe téc phục vụ', [notice]).text).not.toMatch(/^Có \d/u);
+    const rate = extractiveAnswer({ question: 'giá nước sinh hoạt bao nhiêu một khối' }, [notice]);
+    expect(rate && 'text' in rate ? rate.text : '').not.toMatch(/^Có \d/u);
+    const sorted = hit('rac', ['Rác được phân loại thành 03 nhóm:', 'a) Rác tái chế;', 'b) Rác thực phẩm;', 'c) Rác còn lại.'].join('\n'));
+    expect(answer('rác phân loại thành mấy nhóm', [sorted]).text).toMatch(/^(?:Có 3 nhóm|03 nhóm)\./u);
   });
 
   it('quotes in the citation only what was used', () => {

@@ -23,7 +23,8 @@ export type QuestionType =
 /**
  * Phrases that mark each type, with their marks; "_" stands for one to four words. A word typed
  * with marks must match them ("máy tính" does not ask "mấy", "điện tích" is not "diện tích"); a
- * word typed without them matches folded.
+ * word typed without them matches folded, except a word written "=giá": bare, it is another word
+ * ("gia đình"), so it must be typed with its marks.
  */
 const MARKERS: Readonly<Record<QuestionType, readonly string[]>> = {
   obligation: [
@@ -106,6 +107,7 @@ const MARKERS: Readonly<Record<QuestionType, readonly string[]>> = {
     'tốn bao nhiêu',
     'mất bao nhiêu',
     'giá bao nhiêu',
+    '=giá _ bao nhiêu',
     'phí _ bao nhiêu',
     'phí bao nhiêu',
   ],
@@ -216,7 +218,9 @@ function has(q: { typed: string[]; folded: string[] }, marker: string): boolean 
       for (let skip = 1; skip <= 4 && i + skip <= q.typed.length; skip++) if (at(p + 1, i + skip)) return true;
       return false;
     }
-    return i < q.typed.length && sameWord(parts[p], q.typed[i], q.folded[i]) && at(p + 1, i + 1);
+    const word = parts[p];
+    const same = word.startsWith('=') ? q.typed[i] === word.slice(1) : sameWord(word, q.typed[i], q.folded[i]);
+    return i < q.typed.length && same && at(p + 1, i + 1);
   };
   for (let i = 0; i < q.typed.length; i++) if (at(0, i)) return true;
   return false;
@@ -237,6 +241,9 @@ export function questionShape(question: string): QuestionShape {
   for (const [type, markers] of Object.entries(MARKERS) as [QuestionType, readonly string[]][]) {
     if (markers.some((m) => has(text, m))) types.add(type);
   }
+  // "giá trị … là bao nhiêu" asks a value, not a price.
+  if (types.has('money') && has(text, 'giá trị') && !MARKERS.money.some((m) => m !== '=giá _ bao nhiêu' && has(text, m)))
+    types.delete('money');
   // A money, time, length or duration question is not also a bare count.
   if (['money', 'time', 'duration', 'measure', 'phone'].some((t) => types.has(t as QuestionType))) types.delete('count');
   // "bao lâu một lần" asks how often, not how long; "mấy lần" is not a bare count.
@@ -311,7 +318,8 @@ const NOUN_END = new Set([
   'o',
   'tai',
 ]);
-const NOT_COUNTED = new Set(['tien', 'gio', 'ngay', 'lau', 'met', 'phut', 'thang', 'nam', 'km']);
+/** "bao nhiêu tiền", "mấy giờ" ask a value; "bao nhiêu một khối" a rate: no thing is counted. */
+const NOT_COUNTED = new Set(['tien', 'gio', 'ngay', 'lau', 'met', 'phut', 'thang', 'nam', 'km', 'mot', '1', 'moi']);
 
 /** "bao nhiêu chỉ tiêu", "mấy nhóm": the things counted, as typed and folded, in the order asked. */
 export function countedNouns(question: string): { typed: string; folded: string }[] {

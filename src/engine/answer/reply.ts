@@ -184,7 +184,9 @@ function directAnswer(question: string, shape: QuestionShape, chosen: readonly S
   }
   const noun = countedNoun(question);
   if ((t.has('list') || t.has('count')) && chosen.length > 2 && chosen.every((c) => c.u.heading && c.u.heading === chosen[0].u.heading)) {
-    return noun ? answerTexts.direct.count(chosen.length, noun.typed) : undefined;
+    // "Có 3 nhóm" only of a list of what was counted: its heading names it ("… thành 03 nhóm:").
+    const ofNoun = noun && fold(chosen[0].u.heading ?? '').includes(noun.folded.split(' ')[0]);
+    return ofNoun ? answerTexts.direct.count(chosen.length, noun.typed) : undefined;
   }
   for (const type of ['money', 'time', 'duration', 'frequency', 'phone'] as const) {
     if (!t.has(type)) continue;
