@@ -60,6 +60,12 @@ describe('question types', () => {
     expect(questionShape('may gio thi duoc do rac').types.has('time')).toBe(true);
   });
 
+  it('reads the "nào" of "ngày nào", "người nào", "nơi nào" as one thing asked, not a list', () => {
+    for (const q of ['ngày nào cắt nước', 'người nào ký quyết định', 'nơi nào nhận hồ sơ'])
+      expect(questionShape(q).types.has('list')).toBe(false);
+    expect(questionShape('gọi số nào để phản ánh').types.has('list')).toBe(true);
+  });
+
   it('reads "như thế nào" as how, and "nào" after a noun as which', () => {
     expect(questionShape('dắt chó ra đường thì phải làm như thế nào').types.has('list')).toBe(false);
     expect(questionShape('dat cho ra duong thi phai lam the nao').types.has('list')).toBe(false);
@@ -256,6 +262,11 @@ describe('the reply', () => {
     expect(rate && 'text' in rate ? rate.text : '').not.toMatch(/^Có \d/u);
     const sorted = hit('rac', ['Rác được phân loại thành 03 nhóm:', 'a) Rác tái chế;', 'b) Rác thực phẩm;', 'c) Rác còn lại.'].join('\n'));
     expect(answer('rác phân loại thành mấy nhóm', [sorted]).text).toMatch(/^(?:Có 3 nhóm|03 nhóm)\./u);
+  });
+
+  it('answers an amount in "tỷ đồng" with the amount first', () => {
+    const plan = hit('du-an', 'Dự án: Trường Mầm non Hoa Sen; Phường: Sông Cầu; Tổng vốn: 18 tỷ đồng; Tình trạng: đã hoàn thành');
+    expect(answer('trường mầm non Hoa Sen hết bao nhiêu tiền', [plan]).text.startsWith('18 tỷ đồng.')).toBe(true);
   });
 
   it('quotes in the citation only what was used', () => {

@@ -226,6 +226,9 @@ function has(q: { typed: string[]; folded: string[] }, marker: string): boolean 
   return false;
 }
 
+/** Types whose "… nào" asks for one thing (a date, a person, a place, a document, a stage), not a list. */
+const SINGLE_NAO: ReadonlySet<QuestionType> = new Set(['date', 'who', 'where', 'document', 'status']);
+
 /** Words that ask for a time with a status: "giai đoạn nào" asks how far, not when. */
 const WHEN = ['khi nào', 'bao giờ', 'lúc nào', 'năm nào', 'tháng nào', 'ngày nào'];
 
@@ -253,8 +256,12 @@ export function questionShape(question: string): QuestionShape {
   }
   if (types.has('time') || types.has('duration')) types.delete('date');
   if (types.has('document')) types.delete('list');
-  // "như thế nào" asks how, not which: its "nào" is no list.
-  if (types.has('list') && !MARKERS.list.some((m) => m !== 'nào' && has(text, m)) && !hasWhich(text)) types.delete('list');
+  // "như thế nào" asks how, not which: its "nào" is no list; nor is the "nào" of "năm nào",
+  // "người nào", "nơi nào", which another type's marker holds.
+  const otherNao = (Object.entries(MARKERS) as [QuestionType, readonly string[]][]).some(
+    ([type, markers]) => SINGLE_NAO.has(type) && markers.some((m) => m.split(' ').includes('nào') && has(text, m)),
+  );
+  if (types.has('list') && !MARKERS.list.some((m) => m !== 'nào' && has(text, m)) && (!hasWhich(text) || otherNao)) types.delete('list');
   // "bao giờ xong": a status asked with a time; the reply says whether the documents give one.
   const when = types.has('status') && types.has('date') && WHEN.some((m) => has(text, m));
   // "đang ở giai đoạn nào" asks how far it is, not for a period or a list.

@@ -60,7 +60,8 @@ const PROHIBITION = /nghiêm cấm|bị cấm|\bcấm\b|không được|\bkhông
 
 /** "từ 500.000 đồng đến 1.000.000 đồng", "từ 18 giờ đến 20 giờ": the value as the document states it. */
 const SPANS: Partial<Record<string, RegExp>> = {
-  money: /(?:từ\s+)?\d[\d.,]*\s*(?:đồng|triệu đồng|nghìn đồng)(?:\s+đến\s+\d[\d.,]*\s*(?:đồng|triệu đồng|nghìn đồng))?/iu,
+  money:
+    /(?:từ\s+)?\d[\d.,]*\s*(?:đồng|triệu đồng|nghìn đồng|tỷ đồng|tỷ)(?:\s+đến\s+\d[\d.,]*\s*(?:đồng|triệu đồng|nghìn đồng|tỷ đồng|tỷ))?/iu,
   time: /(?:từ\s+)?\d{1,2}\s*giờ(?:\s*\d{2})?(?:\s+(?:sáng|trưa|chiều|tối|đêm))?(?:\s+(?:đến|tới)\s+\d{1,2}\s*giờ(?:\s*\d{2})?(?:\s+(?:sáng|trưa|chiều|tối|đêm))?)?/iu,
   duration: new RegExp(
     `(?:(?:không quá|tối đa|trong vòng|trong thời hạn|trước ít nhất|ít nhất)\\s*)?${AMOUNT}\\s*(?:ngày làm việc|ngày|giờ|tháng|năm|tuần)|từ\\s+năm\\s+\\d{3,4}\\s+(?:đến|tới)\\s+(?:năm\\s+)?\\d{3,4}`,
