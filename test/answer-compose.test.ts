@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractiveAnswer } from '../src/engine/answer/extractive.js';
 import { questionShape } from '../src/engine/answer/question-type.js';
+import { distinct, queryTerms } from '../src/engine/answer/terms.js';
 import { rowInWords, unitsWithNeighbours } from '../src/engine/answer/units.js';
 import type { Chunk, SearchHit } from '../src/engine/types.js';
 import { answerTexts } from '../src/texts/answers.js';
@@ -75,6 +76,18 @@ describe('question types', () => {
   it('counts the things a question asks', () => {
     expect(questionShape('Rạp được chiếm bao nhiêu đường, và phải báo ai trước mấy ngày?').asks).toBe(3);
     expect(questionShape('Cầu Suối Mới xong chưa?').asks).toBe(0);
+  });
+});
+
+describe('question terms', () => {
+  it('tells words typed with marks apart by their marks, and keeps a typed word over a carried one', () => {
+    const exact = distinct(queryTerms('người thuê trọ có được hỗ trợ không', 1)).map((t) => t.exact);
+    expect(exact).toEqual(expect.arrayContaining(['trọ', 'trợ', 'hỗ trợ']));
+    const withCarried = distinct([...queryTerms('hội trường', 1), ...queryTerms('hoi truong', 0.5)]);
+    expect(withCarried.filter((t) => t.folded === 'hoi truong')).toHaveLength(1);
+    expect(withCarried.find((t) => t.folded === 'hoi truong')?.weight).toBe(1);
+    const bareTwice = distinct([...queryTerms('hoi truong', 1), ...queryTerms('hoi truong', 0.5)]);
+    expect(bareTwice.filter((t) => t.folded === 'hoi truong')).toHaveLength(1);
   });
 });
 

@@ -55,11 +55,16 @@ export function match(term: QueryTerm, s: TermSets): number {
   return s.folded.has(term.folded) ? TONE_MISMATCH : 0;
 }
 
-/** Distinct terms, the resident's own first: a carried term never outweighs a typed one. */
+/**
+ * Distinct terms, the resident's own first: a carried term never outweighs a typed one. Words typed
+ * with marks are told apart by them: "trọ" (lodging) and "trợ" (help) are two words of one question.
+ */
 export function distinct(terms: QueryTerm[]): QueryTerm[] {
-  const seen = new Map<string, QueryTerm>();
-  for (const t of terms) if (!seen.has(t.folded)) seen.set(t.folded, t);
-  return [...seen.values()];
+  const kept: QueryTerm[] = [];
+  // A word typed without marks may be any of them: it is the same word as any one of its spellings.
+  const same = (a: QueryTerm, b: QueryTerm) => (a.bare || b.bare ? a.folded === b.folded : a.exact === b.exact);
+  for (const t of terms) if (!kept.some((k) => same(k, t))) kept.push(t);
+  return kept;
 }
 
 export const lowerFirst = (s: string) => (/^\p{Lu}\p{Ll}/u.test(s) ? s.charAt(0).toLocaleLowerCase('vi') + s.slice(1) : s);
