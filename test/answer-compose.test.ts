@@ -43,6 +43,8 @@ describe('question types', () => {
     ['biển quảng cáo được cao tối đa bao nhiêu', 'measure'],
     ['tổ dân phố họp bao lâu một lần', 'frequency'],
     ['giá vé xe buýt bao nhiêu', 'money'],
+    ['đổi bếp được hỗ trợ bao nhiêu', 'money'],
+    ['xin hỗ trợ cần những giấy tờ gì', 'obligation'],
   ])('"%s" asks %s', (q, type) => {
     expect(questionShape(q).types.has(type as never)).toBe(true);
   });
@@ -280,6 +282,14 @@ describe('the reply', () => {
   it('answers an amount in "tỷ đồng" with the amount first', () => {
     const plan = hit('du-an', 'Dự án: Trường Mầm non Hoa Sen; Phường: Sông Cầu; Tổng vốn: 18 tỷ đồng; Tình trạng: đã hoàn thành');
     expect(answer('trường mầm non Hoa Sen hết bao nhiêu tiền', [plan]).text.startsWith('18 tỷ đồng.')).toBe(true);
+  });
+
+  it('answers "thưởng bao nhiêu" with the reward, not a fine', () => {
+    const rewards = hit(
+      'khen-thuong',
+      'Tổ dân phố văn minh 03 năm liền được thưởng 10.000.000 đồng. Tổ dân phố vi phạm bị phạt từ 1.000.000 đồng đến 2.000.000 đồng.',
+    );
+    expect(answer('tổ dân phố văn minh được thưởng bao nhiêu', [rewards]).text.startsWith('10.000.000 đồng.')).toBe(true);
   });
 
   it('quotes in the citation only what was used', () => {

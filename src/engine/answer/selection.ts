@@ -144,6 +144,8 @@ export function rightMoney(u: Unit, shape: QuestionShape, question: string): boo
   const text = fold(`${u.heading ?? ''} ${u.text}`.toLowerCase());
   const aboutFines = /phat|vi pham/.test(text);
   if (/ phat /.test(q)) return aboutFines;
+  // "thưởng bao nhiêu" wants the reward; any other amount is neither a fine nor a reward.
+  if (/ thuong /.test(q)) return /thuong/.test(text);
   return !aboutFines && !/thuong/.test(text);
 }
 
