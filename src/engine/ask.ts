@@ -193,9 +193,11 @@ export function createAsk(deps: { retrieve: Retrieve; config: EngineConfig; logg
     // Nothing over the floor, but a near passage has a sentence that holds most of the question:
     // resident wording lowered the passage's score, not the documents. Answered only on strong evidence.
     const rescue = !passing.length;
-    // A passage continuing one that passed (the list after its lead-in, the sentence a pronoun
-    // points back to) is read with it when it was found at all.
+    // For a list question, a passage continuing one that passed (the list after its lead-in) is
+    // read with it when it was found at all.
+    const asksList = shape.types.has('list') || shape.types.has('count');
     const continuing = (h: SearchHit) =>
+      asksList &&
       !passing.includes(h) &&
       h.relevance >= floor * RESCUE_SHARE &&
       passing.some((p) => p.chunk.docId === h.chunk.docId && Math.abs(p.chunk.position - h.chunk.position) === 1);
