@@ -279,17 +279,21 @@ describe('the reply', () => {
     expect(answer('rác phân loại thành mấy nhóm', [sorted]).text).toMatch(/^(?:Có 3 nhóm|03 nhóm)\./u);
   });
 
-  it('answers an amount in "tỷ đồng" with the amount first', () => {
-    const plan = hit('du-an', 'Dự án: Trường Mầm non Hoa Sen; Phường: Sông Cầu; Tổng vốn: 18 tỷ đồng; Tình trạng: đã hoàn thành');
-    expect(answer('trường mầm non Hoa Sen hết bao nhiêu tiền', [plan]).text.startsWith('18 tỷ đồng.')).toBe(true);
-  });
-
-  it('answers "thưởng bao nhiêu" with the reward, not a fine', () => {
-    const rewards = hit(
-      'khen-thuong',
+  it.each([
+    [
+      'an amount in "tỷ đồng"',
+      'Dự án: Trường Mầm non Hoa Sen; Phường: Sông Cầu; Tổng vốn: 18 tỷ đồng; Tình trạng: đã hoàn thành',
+      'trường mầm non Hoa Sen hết bao nhiêu tiền',
+      '18 tỷ đồng.',
+    ],
+    [
+      'a reward, not the fine beside it',
       'Tổ dân phố văn minh 03 năm liền được thưởng 10.000.000 đồng. Tổ dân phố vi phạm bị phạt từ 1.000.000 đồng đến 2.000.000 đồng.',
-    );
-    expect(answer('tổ dân phố văn minh được thưởng bao nhiêu', [rewards]).text.startsWith('10.000.000 đồng.')).toBe(true);
+      'tổ dân phố văn minh được thưởng bao nhiêu',
+      '10.000.000 đồng.',
+    ],
+  ])('answers %s with the amount first', (_what, text, question, first) => {
+    expect(answer(question, [hit('so-tien', text)]).text.startsWith(first)).toBe(true);
   });
 
   it('quotes in the citation only what was used', () => {
