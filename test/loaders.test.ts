@@ -63,6 +63,7 @@ describe('parseDocumentFile', () => {
       number: '12/NQ-HĐND',
       issued: '2024-03-15',
       issuer: 'HĐND thành phố',
+      author: 'Ban biên tập',
       sourceUrl: 'https://example.org/nq-12',
       expires: '2099-12-31',
     });
@@ -251,6 +252,7 @@ describe('parseDocumentFile', () => {
       id: 'bac-kan-chuong-trinh-trong-tam-dai-hoi',
       title: 'Thực hiện chương trình trọng tâm Đại hội Đảng bộ thành phố Bắc Kạn',
       kind: 'news',
+      author: 'Minh Cường',
       source: 'Bài viết của tác giả Minh Cường (nguồn gốc trang đăng chưa rõ)',
     });
     const table = await parseDocumentFile(

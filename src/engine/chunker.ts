@@ -13,7 +13,8 @@ export interface ChunkOptions {
 
 /** Bumped when chunking changes, so that ingest re-chunks documents whose bytes did not change. */
 // 2: passages carry issuer, author and provenance for citations.
-export const CHUNKER_VERSION = 2;
+// 3: the front matter's author reaches the passages (it was read but not passed on).
+export const CHUNKER_VERSION = 3;
 
 // Ranks order section markers from outermost to innermost; Markdown/HTML heading levels 1..6
 // sit above the legal structure. Items (rank >= ITEM_RANK) may share a chunk with siblings.

@@ -84,6 +84,7 @@ export async function parseDocumentFile(
     number: explicit.number ?? guessed.number,
     issued: explicit.issued ?? guessed.issued,
     issuer: explicit.issuer,
+    author: explicit.author,
     sourceUrl: explicit.sourceUrl,
     source: explicit.source,
     expires: explicit.expires,
