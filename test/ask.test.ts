@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
+import { askedDocumentFact } from '../src/engine/answer/document-facts.js';
 import { carriedTerms, looksLikeFollowUp } from '../src/engine/answer/follow-up.js';
 import { checkInput, isTooLong } from '../src/engine/answer/input-guard.js';
 import { placeTerms } from '../src/engine/answer/places.js';
@@ -220,6 +221,35 @@ describe('bad input', () => {
     expect(checkInput('Có 18/30 chỉ tiêu đạt?', 1000)).toEqual({ ok: true, question: 'Có 18/30 chỉ tiêu đạt?' });
     expect(checkInput('Dự án của tập đoàn 三星 ở Bắc Kạn?', 1000).ok).toBe(true);
     expect(checkInput('Cầu Đội Kỳ\uFFFD xong chưa', 1000)).toEqual({ ok: true, question: 'Cầu Đội Kỳ xong chưa' });
+  });
+});
+
+describe('questions about a document itself', () => {
+  const rules = chunk('quy-che#0', 'Quy chế này quy định nếp sống văn minh đô thị. Quy chế này có hiệu lực từ ngày 01 tháng 4 năm 2025.', {
+    title: 'Quy chế nếp sống văn minh đô thị',
+    kind: 'resolution',
+    issuer: 'UBND phường An Bình',
+    issued: '2025-03-10',
+  });
+  const article = chunk('bai-viet#0', 'Bài viết nói về nếp sống văn minh đô thị của phường.', { title: 'Nếp sống mới', kind: 'news' });
+
+  it('answers who issued it and when from its record, cited', async () => {
+    const ask = createAsk({ retrieve: fakeRetrieve([rules]), config });
+    const who = await ask('quy chế này do ai ban hành');
+    expect(who.text).toBe(`${answerTexts.documentFacts.madeBy('Quy chế nếp sống văn minh đô thị', 'UBND phường An Bình')} [1].`);
+    expect(who.citations[0]).toMatchObject({ docId: 'quy-che', issuer: 'UBND phường An Bình' });
+    const when = await ask('quy chế này ban hành ngày nào');
+    expect(when.text).toContain('10/03/2025');
+    // When it takes effect is in its words, not its record.
+    expect((await ask('quy chế này có hiệu lực khi nào')).text).toContain('01 tháng 4 năm 2025');
+  });
+
+  it('says what its record does not give, and does not take a document the text names for the text', async () => {
+    const ask = createAsk({ retrieve: fakeRetrieve([article]), config });
+    expect((await ask('bài viết này đăng ngày nào')).text).toBe(`${answerTexts.documentFacts.undated('Nếp sống mới')} [1].`);
+    expect((await ask('bài viết này của ai')).text).toBe(`${answerTexts.documentFacts.unsigned('Nếp sống mới')} [1].`);
+    expect(askedDocumentFact('Nghị quyết 29 của ai ban hành')).toBeUndefined();
+    expect(askedDocumentFact('quy che nay do ai ban hanh')).toMatchObject({ fact: 'author' });
   });
 });
 

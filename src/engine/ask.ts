@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { answerTexts, type InvalidReason, type RefusalKind } from '../texts/answers.js';
 import { validateCitations } from './answer/citations.js';
 import { officeFor } from './answer/directory.js';
+import { askedDocumentFact, documentFactAnswer, pointedPassage } from './answer/document-facts.js';
 import { extractiveAnswer } from './answer/extractive.js';
 import { carriedTerms, looksLikeFollowUp, shapeFor } from './answer/follow-up.js';
 import { checkInput } from './answer/input-guard.js';
@@ -203,6 +204,14 @@ export function createAsk(deps: { retrieve: Retrieve; config: EngineConfig; logg
       passing.some((p) => p.chunk.docId === h.chunk.docId && Math.abs(p.chunk.position - h.chunk.position) === 1);
     const evidence = rescue ? hits.filter((h) => h.relevance >= floor * RESCUE_SHARE) : [...passing, ...hits.filter(continuing)];
     if (!evidence.length) return finish(notFound(q));
+
+    // "Văn bản này do ai ban hành?": the document's own record answers, in either mode. "Này" is the
+    // document the search found for the question, or, in a conversation, the one just discussed
+    // (the search carried the last question's words).
+    const asked = askedDocumentFact(q);
+    const candidates = passing.length || !history.length ? passing : hits.filter((h) => h.relevance >= floor * RESCUE_SHARE);
+    const pointed = asked && pointedPassage(candidates, asked.kinds);
+    if (asked && pointed) return finish({ status: 'answered', confidence: pointed.relevance, ...documentFactAnswer(asked.fact, pointed) });
 
     // A heuristic follow-up is answered for the resident's own words (carried terms count less); a
     // model-rewritten one for the standalone question.

@@ -1,6 +1,7 @@
 // Every sentence the knowledge engine says to a resident, in one place. Channels add their own
 // greetings and menus; these are the replies to a question.
 import type { Citation } from '../domain/index.js';
+import { formatDate } from './bot.js';
 
 export type InvalidReason = 'empty' | 'too_long' | 'no_words' | 'garbage' | 'foreign_script';
 
@@ -40,6 +41,16 @@ export const answerTexts = {
     yesMust: 'Có.',
     fined: (amount: string) => `Có, bị phạt ${amount}.`,
     count: (n: number, noun: string) => `Có ${n} ${noun}.`,
+  },
+
+  /** What a document's front matter says of it, asked of the document itself ("bài viết này của ai"). */
+  documentFacts: {
+    issued: (title: string, iso: string) => `Tài liệu "${title}" ghi ngày ${formatDate(iso)}`,
+    undated: (title: string) => `Tài liệu "${title}" không ghi ngày ban hành hay ngày đăng`,
+    madeBy: (title: string, issuer?: string, author?: string) =>
+      [`Tài liệu "${title}"`, issuer && `do ${issuer} ban hành`, author && `tác giả ${author}`].filter(Boolean).join(', '),
+    unsigned: (title: string, source?: string) =>
+      `Tài liệu "${title}" không ghi tác giả hay cơ quan ban hành${source ? `; nguồn: ${source}` : ''}`,
   },
 
   /** The documents name the subject but do not give the value asked for (a length, a fee). */
