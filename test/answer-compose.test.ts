@@ -166,6 +166,23 @@ describe('the reply', () => {
     expect(placed.text).not.toContain(answerTexts.direct.noPlace);
   });
 
+  it('reads a denied "done" and a row\'s last status: "chưa hoàn thành" is not done, a field named "hoàn thành" is no status', () => {
+    const unfinished = answer('cầu Suối Mới xong chưa', [hit('tin', 'Cầu Suối Mới chưa hoàn thành do thiếu vốn.')]);
+    expect(unfinished.text.startsWith(answerTexts.direct.notDone)).toBe(true);
+    const row = hit('du-an', 'Dự án: Cải tạo hồ Thiên Nga; Thời gian hoàn thành: Quý IV năm 2026; Tình trạng: đang thi công');
+    expect(answer('hồ Thiên Nga cải tạo xong chưa', [row]).text.startsWith(answerTexts.direct.started)).toBe(true);
+  });
+
+  it('gives no plain status when the quote names only the place or the status asked, not the subject', () => {
+    const rows = hit(
+      'du-an',
+      'Dự án: Trường Mầm non Hoa Sen; Phường: Sông Cầu; Tình trạng: đã hoàn thành\nDự án: Chợ Sông Cầu; Phường: Sông Cầu; Tình trạng: chưa khởi công',
+    );
+    // Typed bare, "cho" (chợ) is a function word: the question names only the ward and "xong".
+    const a = extractiveAnswer({ question: 'cho Song Cau khi nao xong', places: new Set(['song', 'cau', 'song cau']) }, [rows]);
+    expect(a && 'text' in a ? a.text : '').not.toMatch(/^(?:Đã hoàn thành|Tài liệu không nêu thời điểm\. Đã hoàn thành)/u);
+  });
+
   it('lists the rows that say the same of their subjects once, the subjects first', () => {
     const rows = hit(
       'bang',

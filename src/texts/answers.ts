@@ -34,6 +34,7 @@ export const answerTexts = {
     done: 'Đã hoàn thành.',
     started: 'Chưa xong: đang triển khai.',
     notStarted: 'Chưa bắt đầu.',
+    notDone: 'Chưa xong.',
     noDate: 'Tài liệu không nêu thời điểm.',
     noPlace: 'Tài liệu không nêu địa điểm.',
     no: 'Không được.',

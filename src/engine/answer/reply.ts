@@ -7,7 +7,7 @@ import { toCitation } from './citations.js';
 import { AMOUNT, countedNoun, type QuestionShape, SPELLED, targetFor } from './question-type.js';
 import { predicate, type Scored, sameFact } from './selection.js';
 import { matchedWords } from './subject.js';
-import { lowerFirst, type QueryTerm, upperFirst } from './terms.js';
+import { lowerFirst, match, type QueryTerm, termsOf, upperFirst } from './terms.js';
 import { answerCandidates, answerWindow } from './window.js';
 
 export interface ExtractiveQuestion {
@@ -51,6 +51,31 @@ const PLACE_NAMES: readonly RegExp[] = [
 function statesPlace(text: string, asked: string): boolean {
   if (PLACE_WORDS.test(text)) return true;
   return PLACE_NAMES.some((r) => [...text.matchAll(r)].some((m) => !asked.includes(fold(m[0]))));
+}
+
+type Status = 'done' | 'notDone' | 'started' | 'notStarted';
+
+/** Words before a "done" phrase that deny it: "chưa hoàn thành" is not done. */
+const DENIED = /(?:chưa|không|chưa được|không được)\s+$/iu;
+
+/**
+ * How far the work is, by the last status the text states: a table row names its fields first
+ * ("thời gian hoàn thành: quý IV") and its status last ("đang thi công"); a denied "done" ("chưa
+ * hoàn thành") is not done.
+ */
+export function statusOf(text: string): Status | undefined {
+  let last: { at: number; status: Status } | undefined;
+  for (const [status, pattern] of [
+    ['done', STATUS.done],
+    ['started', STATUS.started],
+    ['notStarted', STATUS.notStarted],
+  ] as const) {
+    for (const m of text.matchAll(new RegExp(pattern.source, `${pattern.flags}g`))) {
+      const said: Status = status === 'done' && DENIED.test(text.slice(0, m.index)) ? 'notDone' : status;
+      if (!last || m.index >= last.at) last = { at: m.index, status: said };
+    }
+  }
+  return last?.status;
 }
 
 /** A date a document states: a year, a day, a month. */
@@ -146,7 +171,9 @@ export function compose(
   });
   for (const c of citations) c.quote = (quotesOf.get(c.docId) ?? []).join(' … ');
 
-  const first = [notGiven(q.question, shape, chosen), directAnswer(q.question, shape, chosen)].filter(Boolean).join(' ');
+  const first = [notGiven(q.question, shape, chosen), directAnswer(q.question, shape, chosen, namesSubject(terms, chosen[0], q.places))]
+    .filter(Boolean)
+    .join(' ');
   const body = `${answerTexts.leadIn} ${rendered.join(' ')}`;
   const confidence = Math.min(1, best.coverage * (0.5 + 0.5 * hits[0].relevance));
   return {
@@ -173,15 +200,33 @@ function notGiven(question: string, shape: QuestionShape, chosen: readonly Score
 }
 
 /** The first sentence: the answer in plain words, read off the quoted units; none when they do not settle it. */
-function directAnswer(question: string, shape: QuestionShape, chosen: readonly Scored[]): string | undefined {
+/**
+ * Whether the unit holds a word of what the question is about, not only its place or the status it
+ * asks ("chợ Sông Cầu khi nào xong" typed bare loses "chợ": a row of Sông Cầu that is done is not
+ * the market's answer).
+ */
+function namesSubject(terms: readonly QueryTerm[], lead: Scored, places: ReadonlySet<string> = new Set()): boolean {
+  const held = termsOf(lead.u.text);
+  return terms.some(
+    (t) => !places.has(t.folded) && !isStatusConcept(t) && match(t, held) > 0 && !t.folded.split(' ').every((w) => places.has(w)),
+  );
+}
+
+/** A synonym concept of a status ("≈hoàn_thiện" for "xong", "thông xe"…): it asks how far, it names nothing. */
+function isStatusConcept(t: QueryTerm): boolean {
+  if (!t.folded.startsWith('≈')) return false;
+  const words = t.exact.replace(/^≈/u, '').replace(/_/gu, ' ');
+  return STATUS.done.test(words) || STATUS.started.test(words) || STATUS.notStarted.test(words);
+}
+
+function directAnswer(question: string, shape: QuestionShape, chosen: readonly Scored[], subjectNamed = true): string | undefined {
   const texts = chosen.map((c) => `${c.u.heading ?? ''} ${c.u.text}`);
   const t = shape.types;
   // "công trình nào đã xong": the list is the answer, not one status.
-  if (t.has('status') && !((t.has('list') || t.has('count')) && chosen.length > 1)) {
+  if (t.has('status') && subjectNamed && !((t.has('list') || t.has('count')) && chosen.length > 1)) {
     const lead = texts[0];
-    if (STATUS.done.test(lead)) return answerTexts.direct.done;
-    if (STATUS.started.test(lead)) return answerTexts.direct.started;
-    if (STATUS.notStarted.test(lead)) return answerTexts.direct.notStarted;
+    const status = statusOf(lead);
+    if (status) return answerTexts.direct[status];
   }
   const noun = countedNoun(question);
   if ((t.has('list') || t.has('count')) && chosen.length > 2 && chosen.every((c) => c.u.heading && c.u.heading === chosen[0].u.heading)) {
