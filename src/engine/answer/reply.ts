@@ -199,7 +199,6 @@ function notGiven(question: string, shape: QuestionShape, chosen: readonly Score
   return gaps.filter(Boolean).join(' ') || undefined;
 }
 
-/** The first sentence: the answer in plain words, read off the quoted units; none when they do not settle it. */
 /**
  * Whether the unit holds a word of what the question is about, not only its place or the status it
  * asks ("chợ Sông Cầu khi nào xong" typed bare loses "chợ": a row of Sông Cầu that is done is not
@@ -219,6 +218,7 @@ function isStatusConcept(t: QueryTerm): boolean {
   return STATUS.done.test(words) || STATUS.started.test(words) || STATUS.notStarted.test(words);
 }
 
+/** The first sentence: the answer in plain words, read off the quoted units; none when they do not settle it. */
 function directAnswer(question: string, shape: QuestionShape, chosen: readonly Scored[], subjectNamed = true): string | undefined {
   const texts = chosen.map((c) => `${c.u.heading ?? ''} ${c.u.text}`);
   const t = shape.types;
