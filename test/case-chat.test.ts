@@ -12,6 +12,7 @@ import type { CaseService } from '../src/core/case-service.js';
 import { botTexts } from '../src/texts/bot.js';
 import { caseChatTexts, zaloCaseTexts } from '../src/texts/case-chat.js';
 import { caseTexts } from '../src/texts/cases.js';
+import { zaloActions } from '../src/texts/zalo.js';
 import {
   type FakeTelegram,
   messageUpdate,
@@ -401,18 +402,7 @@ describe('Zalo: cases', () => {
   it("leaves the report for another command, and deletes the cases with the resident's data", async () => {
     const chat = 'zc4';
     await zaloSay(chat, 'phản ánh');
-    expect((await zaloSay(chat, 'hướng dẫn'))[0]).toBe(
-      botTexts.help({
-        subscribe: 'gõ "đăng ký"',
-        unsubscribe: 'gõ "hủy"',
-        sources: 'gõ "nguồn"',
-        forget: 'gõ "xóa dữ liệu"',
-        help: 'gõ "hướng dẫn"',
-        handoff: 'gõ "gặp cán bộ"',
-        report: 'gõ "phản ánh"',
-        follow: 'gõ "theo dõi"',
-      }),
-    );
+    expect((await zaloSay(chat, 'hướng dẫn'))[0]).toBe(botTexts.help(zaloActions));
     // The words of another case action leave a flow too: nothing is sent in their place.
     await zaloSay(chat, 'gặp cán bộ');
     expect(await zaloSay(chat, 'theo dõi')).toEqual([caseTexts.unknownCase()]);
