@@ -5,9 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTelegramChannel } from '../src/channels/telegram/index.js';
 import type { MessagingChannel } from '../src/channels/types.js';
-import { createZaloChannel } from '../src/channels/zalo/index.js';
 import type { CaseService } from '../src/core/case-service.js';
 import { botTexts } from '../src/texts/bot.js';
 import { caseChatTexts, zaloCaseTexts } from '../src/texts/case-chat.js';
@@ -23,6 +21,7 @@ import {
 } from './fakes/telegram-api.js';
 import { type FakeZalo, imageUpdate, startFakeZalo, textUpdate as zaloText } from './fakes/zalo-api.js';
 import { JPEG, PNG } from './fixtures/images.js';
+import { startBothChannels } from './helpers/channels.js';
 import { startCore, type TestCore } from './helpers/core.js';
 
 const TG_TOKEN = '5151515151:case-chat-telegram-token-abcdefgh';
@@ -58,9 +57,7 @@ beforeAll(async () => {
   const deps = core.channelDeps;
   // A test types faster than a person: the flood limit is not what is tested here.
   const flood = { limit: 1000, windowMs: 1000 };
-  channels.push(createTelegramChannel(deps, { pollTimeoutSeconds: 1, rateLimit: flood }));
-  channels.push(createZaloChannel(deps, { pollTimeoutSeconds: 1, pollBackoffMs: 20, retryBackoffMs: 5, floodLimit: flood }));
-  for (const c of channels) await c.start();
+  channels.push(...(await startBothChannels(deps, flood)));
 });
 
 afterAll(async () => {

@@ -5,9 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTelegramChannel } from '../src/channels/telegram/index.js';
 import type { MessagingChannel } from '../src/channels/types.js';
-import { createZaloChannel } from '../src/channels/zalo/index.js';
 import type { ChatRef } from '../src/domain/index.js';
 import { botTexts } from '../src/texts/bot.js';
 import { caseChatTexts } from '../src/texts/case-chat.js';
@@ -22,6 +20,7 @@ import {
 } from './fakes/telegram-api.js';
 import { type FakeZalo, startFakeZalo, imageUpdate as zaloImage, textUpdate as zaloText } from './fakes/zalo-api.js';
 import { PNG } from './fixtures/images.js';
+import { startBothChannels } from './helpers/channels.js';
 import { writeCityFile } from './helpers/city.js';
 import { startCore, type TestCore } from './helpers/core.js';
 
@@ -100,9 +99,7 @@ beforeAll(async () => {
   // Case notices (staff replies, status changes) go out through the outbox's workers.
   core.broadcast.start();
   const deps = core.channelDeps;
-  channels.push(createTelegramChannel(deps, { pollTimeoutSeconds: 1, rateLimit: FLOOD }));
-  channels.push(createZaloChannel(deps, { pollTimeoutSeconds: 1, pollBackoffMs: 20, retryBackoffMs: 5, floodLimit: FLOOD }));
-  for (const c of channels) await c.start();
+  channels.push(...(await startBothChannels(deps, FLOOD)));
 });
 
 afterAll(async () => {
