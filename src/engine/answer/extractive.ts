@@ -7,8 +7,8 @@ export type { ExtractiveAnswer, ExtractiveQuestion, Unsettled } from './reply.js
 
 import { fold } from '../normalize.js';
 import type { SearchHit } from '../types.js';
-import { countedNouns, questionShape, SPELLED, targetFor, targetsOf, VALUE_TYPES } from './question-type.js';
-import { compose, type ExtractiveAnswer, type ExtractiveQuestion, STATUS, type Unsettled } from './reply.js';
+import { countedNouns, everyMention, questionShape, SPELLED, targetFor, targetsOf, VALUE_TYPES } from './question-type.js';
+import { compose, type ExtractiveAnswer, type ExtractiveQuestion, mentionsStatus, type Unsettled } from './reply.js';
 import { choose, LIST_MIN, rightMoney, type Scored, VALUE_SHARE, withAntecedents, withCounts, withValues } from './selection.js';
 import { aboutSubject, namedThings } from './subject.js';
 import { distinct, match, queryTerms, termsOf } from './terms.js';
@@ -29,9 +29,6 @@ const COUNTED_BONUS = 1.2;
 const NEIGHBOUR_WEIGHT = 0.35;
 /** Units scoring at least this share of the best one speak for the subject with it. */
 const SUBJECT_RATIO = 0.6;
-
-/** A target pattern that finds every mention of a value, not only the first. */
-const everyMention = (r: RegExp) => new RegExp(r.source, `${r.flags.replace('g', '')}g`);
 
 /** True when a value of the shape's types is in `text` and is not just repeated from the (folded) question. */
 function holdsTarget(text: string, mentions: readonly RegExp[], asked: string): boolean {
@@ -90,7 +87,7 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
     const prior = (1 / (1 + 0.15 * u.hit)) * (0.6 + 0.4 * hit.relevance);
     const target = mentions.length > 0 && holdsTarget(u.text, mentions, asked) && rightMoney(u, shape, q.question);
     const duty = !target && Boolean(modal?.test(u.text));
-    const status = shape.types.has('status') && (STATUS.done.test(u.text) || STATUS.started.test(u.text) || STATUS.notStarted.test(u.text));
+    const status = shape.types.has('status') && mentionsStatus(u.text);
     const list = asksList && listSize(u) >= LIST_MIN ? LIST_BONUS : 0;
     const count = counted.some((r) => r.test(fold(u.text.toLowerCase()))) ? COUNTED_BONUS : 0;
     const lift = (target ? TARGET_BONUS : 0) + (status || duty ? TARGET_BONUS / 2 : 0) + list + count;

@@ -294,6 +294,9 @@ export function questionShape(question: string): QuestionShape {
   return when ? { types, asks: asked(text), when } : { types, asks: asked(text) };
 }
 
+/** A pattern that finds every mention (for `matchAll`), not only the first. */
+export const everyMention = (r: RegExp): RegExp => new RegExp(r.source, `${r.flags.replace('g', '')}g`);
+
 /** The target patterns of a question's types. */
 export function targetsOf(shape: QuestionShape, question?: string): RegExp[] {
   return [...shape.types].map((t) => targetFor(t, question)).filter((r): r is RegExp => Boolean(r));

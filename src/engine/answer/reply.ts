@@ -4,7 +4,7 @@ import { answerTexts } from '../../texts/answers.js';
 import { fold, foldedWords } from '../normalize.js';
 import type { Citation, SearchHit } from '../types.js';
 import { toCitation } from './citations.js';
-import { AMOUNT, countedNoun, type QuestionShape, SPELLED, targetFor } from './question-type.js';
+import { AMOUNT, countedNoun, everyMention, type QuestionShape, SPELLED, targetFor } from './question-type.js';
 import { predicate, type Scored, sameFact } from './selection.js';
 import { matchedWords } from './subject.js';
 import { lowerFirst, match, type QueryTerm, termsOf, upperFirst } from './terms.js';
@@ -40,6 +40,17 @@ export const STATUS = {
   notStarted: /chưa triển khai|chưa khởi công|chưa thực hiện|chưa bắt đầu|chuẩn bị đầu tư/iu,
 };
 
+/** Whether a text states how far some work is, done or not. */
+export const mentionsStatus = (text: string): boolean =>
+  STATUS.done.test(text) || STATUS.started.test(text) || STATUS.notStarted.test(text);
+
+/** Each status with a pattern for every mention of it, compiled once. */
+const STATUS_MENTIONS = [
+  ['done', everyMention(STATUS.done)],
+  ['started', everyMention(STATUS.started)],
+  ['notStarted', everyMention(STATUS.notStarted)],
+] as const;
+
 /** Where a document states a place: a preposition of place ("tại", "trụ sở"…). */
 const PLACE_WORDS = targetFor('where') ?? /$^/u;
 /** A named place (a capital inside a sentence) or a kind of place, unless the question already names it. */
@@ -65,12 +76,8 @@ const DENIED = /(?:chưa|không|chưa được|không được)\s+$/iu;
  */
 export function statusOf(text: string): Status | undefined {
   let last: { at: number; status: Status } | undefined;
-  for (const [status, pattern] of [
-    ['done', STATUS.done],
-    ['started', STATUS.started],
-    ['notStarted', STATUS.notStarted],
-  ] as const) {
-    for (const m of text.matchAll(new RegExp(pattern.source, `${pattern.flags}g`))) {
+  for (const [status, pattern] of STATUS_MENTIONS) {
+    for (const m of text.matchAll(pattern)) {
       const said: Status = status === 'done' && DENIED.test(text.slice(0, m.index)) ? 'notDone' : status;
       if (!last || m.index >= last.at) last = { at: m.index, status: said };
     }
@@ -215,7 +222,7 @@ function namesSubject(terms: readonly QueryTerm[], lead: Scored, places: Readonl
 function isStatusConcept(t: QueryTerm): boolean {
   if (!t.folded.startsWith('≈')) return false;
   const words = t.exact.replace(/^≈/u, '').replace(/_/gu, ' ');
-  return STATUS.done.test(words) || STATUS.started.test(words) || STATUS.notStarted.test(words);
+  return mentionsStatus(words);
 }
 
 /** The first sentence: the answer in plain words, read off the quoted units; none when they do not settle it. */

@@ -4,7 +4,7 @@
 // sits next to the words that ask for it, and cut at a clause boundary ("," ";" ":") when one is
 // near. A resident reads the clause, not the paragraph-long sentence.
 import { fold } from '../normalize.js';
-import { type QuestionShape, targetsOf } from './question-type.js';
+import { everyMention, type QuestionShape, targetsOf } from './question-type.js';
 import { match, type QueryTerm, termsOf } from './terms.js';
 
 export interface WindowOptions {
@@ -115,9 +115,7 @@ const NAME = /\p{Lu}[\p{Ll}\p{Lu}.]*(?:\s+\p{Lu}[\p{Ll}\p{Lu}.]*)*/u;
 export function answerCandidates(shape: QuestionShape, question: string): (text: string) => (readonly [number, number])[] {
   const asked = fold(question.toLowerCase());
   const named = shape.types.has('who') || shape.types.has('where') || shape.types.has('list');
-  const patterns = [...targetsOf(shape, question), ...(named ? [NAME] : [])].map(
-    (p) => new RegExp(p.source, `${p.flags.replace('g', '')}g`),
-  );
+  const patterns = [...targetsOf(shape, question), ...(named ? [NAME] : [])].map(everyMention);
   return (text) => {
     const found: [number, number][] = [];
     for (const p of patterns) {
