@@ -1,23 +1,23 @@
 // Follow-up questions without a model: "còn dự án sân vận động thì sao?" means little alone,
 // so the previous question's key terms are searched with it.
 import { answerTexts } from '../../texts/answers.js';
-import { fold, hasDiacritics } from '../normalize.js';
+import { fold, foldedWords, hasDiacritics } from '../normalize.js';
 import { isStopword, syllables } from '../tokenize.js';
 import type { Turn } from '../types.js';
 import { type QuestionShape, questionShape } from './question-type.js';
 
-// Folded openings and endings that mark a question leaning on the previous one.
-const OPENINGS = ['con ', 'the con ', 'vay con ', 'con ve ', 'the ', 'vay ', 'va ', 'nhung ', 'cai do ', 'no '];
-const ENDINGS = ['thi sao', 'the nao', 'ra sao', 'nua khong', 'nua', 'do', 'kia'];
 /** Folded openings that ask the same of another subject ("thế còn cầu X?"). */
-const CONTRAST = ['con ', 'the con ', 'vay con ', 'con ve '];
+const CONTRAST = ['con', 'the con', 'vay con', 'con ve'];
+// Folded openings and endings that mark a question leaning on the previous one.
+const OPENINGS = [...CONTRAST, 'the', 'vay', 'va', 'nhung', 'cai do', 'no'];
+const ENDINGS = ['thi sao', 'the nao', 'ra sao', 'nua khong', 'nua', 'do', 'kia'];
 
-function turnsAway(question: string): boolean {
-  const f = `${fold(question)
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim()} `;
-  return CONTRAST.some((o) => f.startsWith(o));
-}
+const opensWith = (question: string, openings: readonly string[]) => {
+  const words = foldedWords(question);
+  return openings.some((o) => words.startsWith(` ${o} `));
+};
+
+const turnsAway = (question: string) => opensWith(question, CONTRAST);
 
 /** A question with this few topic syllables rarely stands alone. */
 const SHORT_TOPIC = 3;
@@ -28,11 +28,9 @@ function topicSyllables(text: string): string[] {
 }
 
 export function looksLikeFollowUp(question: string): boolean {
-  const f = fold(question)
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-  if (OPENINGS.some((o) => `${f} `.startsWith(o))) return true;
-  if (ENDINGS.some((e) => f === e || f.endsWith(` ${e}`))) return true;
+  if (opensWith(question, OPENINGS)) return true;
+  const words = foldedWords(question);
+  if (ENDINGS.some((e) => words.endsWith(` ${e} `))) return true;
   return topicSyllables(question).length <= SHORT_TOPIC;
 }
 
