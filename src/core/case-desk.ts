@@ -4,7 +4,7 @@
 // text ("BK-000123 cảm ơn, …") goes into that case; "BK-000123 đánh giá 5", or a bare "5" while a
 // closed case waits for its rating, rates it. The replies are CaseService's.
 import type { CaseStatus, ChatRef } from '../domain/index.js';
-import { CASE_STATUSES, isFinal, PersonError } from '../domain/index.js';
+import { CASE_STATUSES, caseNumberPattern, isFinal, PersonError } from '../domain/index.js';
 import { CASE_STATUS_LABELS } from '../texts/cases.js';
 import type { CaseService } from './case-service.js';
 import { phraseKey } from './phrase-key.js';
@@ -39,9 +39,8 @@ export class CaseDesk {
     prefix: string,
     private readonly now: () => number = Date.now,
   ) {
-    const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     // The case number first, then what is said: "BK-000123: cảm ơn", "bk 123 đánh giá 5".
-    this.leading = new RegExp(`^\\s*(?:${escaped}\\s*[-–#:]?\\s*|#)(\\d{1,9})(?!\\d)\\s*[:,.\\-–]?\\s*([\\s\\S]*)$`, 'iu');
+    this.leading = new RegExp(`^\\s*${caseNumberPattern(prefix)}\\s*[:,.\\-–]?\\s*([\\s\\S]*)$`, 'iu');
   }
 
   /** The case action a whole message names ("gặp cán bộ", "phan anh", "theo dõi"), if any. */

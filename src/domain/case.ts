@@ -3,6 +3,7 @@
 // statuses; every change is told to the resident, who can follow it by its short number.
 import type { ChannelName } from './channels.js';
 import { cityClock } from './city-time.js';
+import { escapeRegExp } from './text.js';
 
 export type CaseKind = 'question' | 'report';
 
@@ -109,13 +110,15 @@ export interface CaseEntry {
 /** "BK" + 123 → "BK-000123". */
 export const formatCaseNumber = (prefix: string, id: number) => `${prefix}-${String(id).padStart(6, '0')}`;
 
+/** A case number as residents type it, its digits captured: "BK-000123", "bk 123", "BK000123", "#123". */
+export const caseNumberPattern = (prefix: string): string => `(?:${escapeRegExp(prefix)}\\s*[-–#:]?\\s*|#)(\\d{1,9})(?!\\d)`;
+
 /**
  * The case number in a text as residents type it: "BK-000123", "bk 123", "BK000123", "#123" → 123.
  * Undefined when the text names none.
  */
 export function caseIdIn(text: string, prefix: string): number | undefined {
-  const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const m = new RegExp(`(?:^|[^\\p{L}\\d])(?:${escaped}\\s*[-–#:]?\\s*|#)(\\d{1,9})(?!\\d)`, 'iu').exec(text.normalize('NFC'));
+  const m = new RegExp(`(?:^|[^\\p{L}\\d])${caseNumberPattern(prefix)}`, 'iu').exec(text.normalize('NFC'));
   if (!m) return undefined;
   const id = Number(m[1]);
   return id > 0 ? id : undefined;

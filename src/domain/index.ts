@@ -12,4 +12,5 @@ export * from './knowledge.js';
 export * from './notice.js';
 export * from './roles.js';
 export * from './subscriber.js';
+export * from './text.js';
 export * from './vote.js';

@@ -4,6 +4,7 @@
 import type { AutoChatActionFlavor } from '@grammyjs/auto-chat-action';
 import type { Context } from 'grammy';
 import type { ChatRef } from '../../domain/index.js';
+import { escapeRegExp } from '../../domain/index.js';
 
 export type BotContext = Context & AutoChatActionFlavor;
 
@@ -20,7 +21,7 @@ export function chatRef(ctx: Context): ChatRef {
 
 export const isPrivate = (ctx: Context) => ctx.chat?.type === 'private';
 
-const mentionOf = (ctx: Context) => new RegExp(`@${ctx.me.username.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'gi');
+const mentionOf = (ctx: Context) => new RegExp(`@${escapeRegExp(ctx.me.username)}\\b`, 'gi');
 
 /**
  * A group message meant for the bot: it mentions the bot, replies to one of its messages, or is a

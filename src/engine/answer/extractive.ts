@@ -5,6 +5,7 @@
 // only restates what the quotes say. No model, no network.
 export type { ExtractiveAnswer, ExtractiveQuestion, Unsettled } from './reply.js';
 
+import { escapeRegExp } from '../../domain/index.js';
 import { fold } from '../normalize.js';
 import type { SearchHit } from '../types.js';
 import { countedNouns, everyMention, questionShape, SPELLED, targetFor, targetsOf, VALUE_TYPES } from './question-type.js';
@@ -66,8 +67,7 @@ export function extractiveAnswer(q: ExtractiveQuestion, hits: readonly SearchHit
   const asksList = shape.types.has('list') || shape.types.has('count');
   const listSize = listSizes(units);
   const counted = countedNouns(q.question).map(
-    (noun) =>
-      new RegExp(`(?:\\b\\d+(?:/\\d+)?|(?<!\\p{L})${fold(SPELLED)})\\s+${noun.folded.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'u'),
+    (noun) => new RegExp(`(?:\\b\\d+(?:/\\d+)?|(?<!\\p{L})${fold(SPELLED)})\\s+${escapeRegExp(noun.folded)}\\b`, 'u'),
   );
   const at = new Map(units.map((u, i) => [`${u.hit}:${u.order}`, i]));
   const scored: Scored[] = units.map((u, i) => {

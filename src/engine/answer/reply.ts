@@ -1,5 +1,7 @@
 // The reply itself: a first sentence that answers in plain words, then the quoted units, each cut
 // to the part that answers, with one citation number per document.
+
+import { escapeRegExp } from '../../domain/index.js';
 import { answerTexts } from '../../texts/answers.js';
 import { fold, foldedWords } from '../normalize.js';
 import type { Citation, SearchHit } from '../types.js';
@@ -278,12 +280,11 @@ function countPhrase(text: string, question: string, noun: string): string | und
   const asked = foldedWords(question).trim().split(' ');
   const head = noun.split(' ')[0];
   const at = asked.indexOf(head);
-  const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   // Each word after the head only when the one before it matched: "(?:\s+dân(?:\s+phố)?)?".
   const after = at < 0 ? [] : asked.slice(at + 1, at + 1 + MAX_NOUN_WORDS);
-  const tail = after.reduceRight((inner, w) => `(?:\\s+${escape(w)}${inner})?`, '');
+  const tail = after.reduceRight((inner, w) => `(?:\\s+${escapeRegExp(w)}${inner})?`, '');
   const m = new RegExp(
-    `(?<![\\p{L}\\d])(\\d+(?:[.,/]\\d+)*|${fold(SPELLED)})\\s+(?:\\p{L}+\\s+)?${escape(head)}${tail}(?!\\p{L})`,
+    `(?<![\\p{L}\\d])(\\d+(?:[.,/]\\d+)*|${fold(SPELLED)})\\s+(?:\\p{L}+\\s+)?${escapeRegExp(head)}${tail}(?!\\p{L})`,
     'u',
   ).exec(folded);
   if (!m) return undefined;
