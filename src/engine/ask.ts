@@ -194,22 +194,22 @@ export function createAsk(deps: { retrieve: Retrieve; config: EngineConfig; logg
     // Nothing over the floor, but a near passage has a sentence that holds most of the question:
     // resident wording lowered the passage's score, not the documents. Answered only on strong evidence.
     const rescue = !passing.length;
+    const near = hits.filter((h) => h.relevance >= floor * RESCUE_SHARE);
     // For a list question, a passage continuing one that passed (the list after its lead-in) is
     // read with it when it was found at all.
     const asksList = shape.types.has('list') || shape.types.has('count');
     const continuing = (h: SearchHit) =>
       asksList &&
       !passing.includes(h) &&
-      h.relevance >= floor * RESCUE_SHARE &&
       passing.some((p) => p.chunk.docId === h.chunk.docId && Math.abs(p.chunk.position - h.chunk.position) === 1);
-    const evidence = rescue ? hits.filter((h) => h.relevance >= floor * RESCUE_SHARE) : [...passing, ...hits.filter(continuing)];
+    const evidence = rescue ? near : [...passing, ...near.filter(continuing)];
     if (!evidence.length) return finish(notFound(q));
 
     // "Văn bản này do ai ban hành?": the document's own record answers, in either mode. "Này" is the
     // document the search found for the question, or, in a conversation, the one just discussed
     // (the search carried the last question's words).
     const asked = askedDocumentFact(q);
-    const candidates = passing.length || !history.length ? passing : hits.filter((h) => h.relevance >= floor * RESCUE_SHARE);
+    const candidates = rescue && history.length ? near : passing;
     const pointed = asked && pointedPassage(candidates, asked.kinds);
     if (asked && pointed) return finish({ status: 'answered', confidence: pointed.relevance, ...documentFactAnswer(asked.fact, pointed) });
 
