@@ -180,7 +180,12 @@ export function compose(
   });
   for (const c of citations) c.quote = (quotesOf.get(c.docId) ?? []).join(' … ');
 
-  const first = [notGiven(q.question, shape, chosen), directAnswer(q.question, shape, chosen, namesSubject(terms, chosen[0], q.places))]
+  // Each quoted unit read with the list heading that makes it an answer.
+  const texts = chosen.map((c) => `${c.u.heading ?? ''} ${c.u.text}`);
+  const first = [
+    notGiven(q.question, shape, texts),
+    directAnswer(q.question, shape, chosen, texts, namesSubject(terms, chosen[0], q.places)),
+  ]
     .filter(Boolean)
     .join(' ');
   const body = `${answerTexts.leadIn} ${rendered.join(' ')}`;
@@ -198,8 +203,7 @@ export function compose(
  * "bao giờ xong" without a date, the place of "ở đâu" without one. Said only of a quote that holds
  * none at all, so a place or date written another way is never denied.
  */
-function notGiven(question: string, shape: QuestionShape, chosen: readonly Scored[]): string | undefined {
-  const texts = chosen.map((c) => `${c.u.heading ?? ''} ${c.u.text}`);
+function notGiven(question: string, shape: QuestionShape, texts: readonly string[]): string | undefined {
   const asked = fold(question);
   const gaps = [
     shape.when && !texts.some((x) => DATE.test(x)) ? answerTexts.direct.noDate : '',
@@ -228,8 +232,13 @@ function isStatusConcept(t: QueryTerm): boolean {
 }
 
 /** The first sentence: the answer in plain words, read off the quoted units; none when they do not settle it. */
-function directAnswer(question: string, shape: QuestionShape, chosen: readonly Scored[], subjectNamed = true): string | undefined {
-  const texts = chosen.map((c) => `${c.u.heading ?? ''} ${c.u.text}`);
+function directAnswer(
+  question: string,
+  shape: QuestionShape,
+  chosen: readonly Scored[],
+  texts: readonly string[],
+  subjectNamed: boolean,
+): string | undefined {
   const t = shape.types;
   // "công trình nào đã xong": the list is the answer, not one status.
   if (t.has('status') && subjectNamed && !((t.has('list') || t.has('count')) && chosen.length > 1)) {
